@@ -1,0 +1,96 @@
+package dev.butler.autoconfigure;
+
+import org.zeromq.ZContext;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.validation.Validator;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
+
+import dev.butler.control.ButlerController;
+import dev.butler.control.ButlerComponents;
+import dev.butler.control.ServiceConfigBinder;
+import dev.butler.service.ButlerService;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
+ * Butler services: every {@link ButlerService @ButlerService} bean is run as a
+ * {@link dev.butler.control.ManagedMicroService} driven by an in-process ICCP controller.
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration",
+		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnClass({ ZContext.class, ButlerService.class })
+@ConditionalOnBooleanProperty(name = "butler.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ButlerProperties.class)
+public final class ButlerAutoConfiguration {
+
+	/** Name of the scheduler that times scheduled actions of services. */
+	public static final String TASK_SCHEDULER_BEAN_NAME = "butlerTaskScheduler";
+
+	@Bean
+	static ButlerServiceRegistrar butlerServiceRegistrar() {
+		return new ButlerServiceRegistrar();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	ZContext butlerZContext(ButlerProperties properties) {
+		return new ZContext(properties.zmq().ioThreads());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	ButlerController butlerController(ZContext zmq) {
+		return new ButlerController(zmq);
+	}
+
+	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
+	@ConditionalOnMissingBean(name = TASK_SCHEDULER_BEAN_NAME)
+	ThreadPoolTaskScheduler butlerTaskScheduler(ButlerProperties properties) {
+		return new ThreadPoolTaskSchedulerBuilder().poolSize(properties.scheduler().poolSize())
+			.threadNamePrefix("butler-scheduler-")
+			.build();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ButlerComponents butlerComponents(ObjectProvider<dev.butler.control.ButlerComponent> components) {
+		return new ButlerComponents(components);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "jakarta.validation.Validator")
+	static class ValidatingConfigBinderConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ServiceConfigBinder butlerServiceConfigBinder(Environment environment,
+				ObjectProvider<jakarta.validation.Validator> validator) {
+			jakarta.validation.Validator available = validator.getIfUnique();
+			Validator adapter = (available != null) ? new SpringValidatorAdapter(available) : null;
+			return new BinderServiceConfigBinder(environment, adapter);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class PlainConfigBinderConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ServiceConfigBinder butlerServiceConfigBinder(Environment environment) {
+			return new BinderServiceConfigBinder(environment, null);
+		}
+
+	}
+
+}

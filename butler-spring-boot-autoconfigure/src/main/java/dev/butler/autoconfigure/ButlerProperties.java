@@ -1,0 +1,103 @@
+package dev.butler.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Configuration properties of the Butler runtime. A service's own, typed options live beside these
+ * under {@code butler.services.<id>.*}.
+ *
+ * @param enabled whether to run Butler services at all
+ * @param control control of the services of this application
+ * @param zmq the shared ZeroMQ context
+ * @param scheduler the scheduler that times scheduled actions of services
+ * @param services per-service runtime options, by service id
+ * @param components foreign components to drive over ICCP, by component id
+ */
+@ConfigurationProperties("butler")
+public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
+		@DefaultValue Zmq zmq, @DefaultValue Scheduler scheduler, Map<String, Service> services,
+		Map<String, Component> components) {
+
+	public ButlerProperties {
+		services = (services != null) ? Map.copyOf(services) : Map.of();
+		components = (components != null) ? Map.copyOf(components) : Map.of();
+	}
+
+	/**
+	 * Return the runtime options of a service, defaults if none are configured.
+	 * @param id the service id
+	 * @return the options
+	 */
+	public Service service(String id) {
+		return this.services.getOrDefault(id, Service.DEFAULTS);
+	}
+
+	/**
+	 * Control of the services of this application.
+	 *
+	 * @param address address of an external ICCP controller (like Saturnin's {@code --iccp}) that the
+	 * only service of this application connects to instead of the in-process controller
+	 */
+	public record Control(String address) {
+
+	}
+
+	/**
+	 * The shared ZeroMQ context.
+	 *
+	 * @param ioThreads number of ZeroMQ I/O threads
+	 */
+	public record Zmq(@DefaultValue("1") int ioThreads) {
+
+	}
+
+	/**
+	 * The scheduler that times the scheduled actions of services. Actions themselves always run on
+	 * their service's own thread.
+	 *
+	 * @param poolSize number of scheduler threads
+	 */
+	public record Scheduler(@DefaultValue("1") int poolSize) {
+
+	}
+
+	/**
+	 * Runtime options of one service.
+	 *
+	 * @param optional whether the application can do without the service: a failed warm-up does
+	 * not fail start-up and an aborted service does not make health DOWN
+	 * @param autoStartup whether the service starts with the application
+	 * @param warmUpTimeout how long to wait for the service to report READY
+	 * @param stopTimeout how long to wait for the service to report FINISHED after STOP
+	 * @param controlAddress address of an external ICCP controller to connect to instead of the
+	 * in-process one
+	 */
+	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
+			@DefaultValue("10s") Duration warmUpTimeout, @DefaultValue("10s") Duration stopTimeout,
+			String controlAddress) {
+
+		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null);
+
+	}
+
+	/**
+	 * A component in another process that connects to this application's controller.
+	 *
+	 * @param address address to bind and wait on for the component, e.g. {@code tcp://127.0.0.1:5100}
+	 * @param optional whether the application can do without the component
+	 * @param autoStartup whether to wait for the component when the application starts
+	 * @param warmUpTimeout how long to wait for the component to report READY
+	 * @param stopTimeout how long to wait for FINISHED after STOP
+	 * @param configurable whether the component supports ICCP REQUEST/CONF; never sent otherwise
+	 */
+	public record Component(String address, @DefaultValue("false") boolean optional,
+			@DefaultValue("true") boolean autoStartup, @DefaultValue("30s") Duration warmUpTimeout,
+			@DefaultValue("10s") Duration stopTimeout, @DefaultValue("false") boolean configurable) {
+
+	}
+
+}

@@ -1,0 +1,179 @@
+package dev.butler.autoconfigure;
+
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.zeromq.ZContext;
+
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
+import org.springframework.beans.factory.support.BeanDefinitionRegistryPostProcessor;
+import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.EnvironmentAware;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.StringUtils;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.Uuids;
+import dev.butler.component.ServiceDefinition;
+import dev.butler.control.ButlerController;
+import dev.butler.control.ComponentOptions;
+import dev.butler.control.ForeignComponent;
+import dev.butler.control.ManagedMicroService;
+import dev.butler.control.ServiceConfigBinder;
+import dev.butler.service.ButlerService;
+import dev.butler.service.MicroService;
+
+/**
+ * Registers a {@link ManagedMicroService} lifecycle bean for every {@link ButlerService @ButlerService}
+ * bean, and a {@link ForeignComponent} for every entry of {@code butler.components}.
+ */
+final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+
+	/** Vendor uid used when a service names none: {@code uuid5(NAMESPACE_OID, "dev.butler")}. */
+	static final UUID DEFAULT_VENDOR = Uuids.nameBased(Uuids.NAMESPACE_OID, "dev.butler");
+
+	static final String SERVICE_BEAN_PREFIX = "butlerService.";
+
+	static final String COMPONENT_BEAN_PREFIX = "butlerComponent.";
+
+	private Environment environment;
+
+	@Override
+	public void setEnvironment(Environment environment) {
+		this.environment = environment;
+	}
+
+	@Override
+	public void postProcessBeanDefinitionRegistry(BeanDefinitionRegistry registry) throws BeansException {
+		if (!(registry instanceof ConfigurableListableBeanFactory beanFactory)) {
+			return;
+		}
+		Map<String, String> services = findServices(beanFactory);
+		String externalControl = this.environment.getProperty("butler.control.address");
+		if (StringUtils.hasText(externalControl) && services.size() != 1) {
+			throw new IllegalStateException("butler.control.address='" + externalControl
+					+ "' applies to an application with exactly one Butler service, but there are " + services.size()
+					+ " " + services.keySet() + "; set butler.services.<id>.control-address instead");
+		}
+		services.forEach((id, beanName) -> {
+			RootBeanDefinition definition = new RootBeanDefinition(ManagedMicroService.class);
+			definition.setInstanceSupplier(() -> createService(beanFactory, id, beanName, externalControl));
+			definition.setDependsOn(beanName);
+			registry.registerBeanDefinition(SERVICE_BEAN_PREFIX + id, definition);
+		});
+		Binder.get(this.environment)
+			.bind("butler.components", Bindable.mapOf(String.class, ButlerProperties.Component.class))
+			.orElse(Map.of())
+			.forEach((id, component) -> {
+				RootBeanDefinition definition = new RootBeanDefinition(ForeignComponent.class);
+				definition.setInstanceSupplier(() -> createComponent(beanFactory, id, component));
+				registry.registerBeanDefinition(COMPONENT_BEAN_PREFIX + id, definition);
+			});
+	}
+
+	@Override
+	public void postProcessBeanFactory(ConfigurableListableBeanFactory beanFactory) throws BeansException {
+	}
+
+	private Map<String, String> findServices(ConfigurableListableBeanFactory beanFactory) {
+		Map<String, String> services = new LinkedHashMap<>();
+		for (String beanName : beanFactory.getBeanDefinitionNames()) {
+			Class<?> type = beanFactory.getType(beanName, false);
+			if (type == null) {
+				continue;
+			}
+			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(type).get(ButlerService.class);
+			if (!annotation.isPresent()) {
+				continue;
+			}
+			if (!MicroService.class.isAssignableFrom(type)) {
+				throw new IllegalStateException("Bean '" + beanName + "' (" + type.getName() + ") is annotated with @"
+						+ ButlerService.class.getSimpleName() + " but does not implement " + MicroService.class.getName());
+			}
+			String id = StringUtils.hasText(annotation.getString("id")) ? annotation.getString("id") : beanName;
+			String previous = services.putIfAbsent(id, beanName);
+			if (previous != null) {
+				throw new IllegalStateException(
+						"Beans '" + previous + "' and '" + beanName + "' are both Butler services with id '" + id + "'");
+			}
+		}
+		return services;
+	}
+
+	@SuppressWarnings("unchecked")
+	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
+			String externalControl) {
+		MicroService<Object> service = beanFactory.getBean(beanName, MicroService.class);
+		ButlerService annotation = MergedAnnotations.from(service.getClass())
+			.get(ButlerService.class)
+			.synthesize();
+		ServiceDefinition definition = new ServiceDefinition(id, agent(id, annotation), service,
+				configType(service.getClass()));
+		ButlerProperties.Service options = beanFactory.getBean(ButlerProperties.class).service(id);
+		String controlAddress = StringUtils.hasText(options.controlAddress()) ? options.controlAddress()
+				: (StringUtils.hasText(externalControl) ? externalControl : null);
+		return new ManagedMicroService(definition,
+				new ComponentOptions(options.optional(), options.autoStartup(), options.warmUpTimeout(),
+						options.stopTimeout(), controlAddress),
+				beanFactory.getBean(ServiceConfigBinder.class), beanFactory.getBean(ZContext.class),
+				beanFactory.getBean(ButlerController.class),
+				beanFactory.getBean(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME, TaskScheduler.class),
+				beanFactory.getBeanProvider(ObservationRegistry.class).getIfUnique(() -> ObservationRegistry.NOOP),
+				beanFactory.getBeanProvider(Clock.class).getIfUnique(Clock::systemUTC));
+	}
+
+	private ForeignComponent createComponent(BeanFactory beanFactory, String id, ButlerProperties.Component component) {
+		if (!StringUtils.hasText(component.address())) {
+			throw new IllegalStateException("Property 'butler.components." + id + ".address' is required: the address "
+					+ "to bind for foreign component '" + id + "', e.g. tcp://127.0.0.1:5100");
+		}
+		return new ForeignComponent(id,
+				new ComponentOptions(component.optional(), component.autoStartup(), component.warmUpTimeout(),
+						component.stopTimeout(), component.address()),
+				component.configurable(), beanFactory.getBean(ButlerController.class),
+				beanFactory.getBeanProvider(Clock.class).getIfUnique(Clock::systemUTC));
+	}
+
+	static AgentDescriptor agent(String id, ButlerService annotation) {
+		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
+		UUID uid;
+		if (StringUtils.hasText(annotation.uid())) {
+			uid = parseUuid(annotation.uid(), "uid", id);
+		}
+		else {
+			uid = Uuids.fromOid(StringUtils.hasText(annotation.oid()) ? annotation.oid() : name);
+		}
+		UUID vendor = StringUtils.hasText(annotation.vendor()) ? parseUuid(annotation.vendor(), "vendor", id)
+				: DEFAULT_VENDOR;
+		return new AgentDescriptor(uid, name, annotation.version(), vendor, annotation.classification(),
+				annotation.description());
+	}
+
+	private static UUID parseUuid(String value, String attribute, String id) {
+		try {
+			return UUID.fromString(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException(
+					"@ButlerService(" + attribute + " = \"" + value + "\") of service '" + id + "' is not a UUID", ex);
+		}
+	}
+
+	static Class<?> configType(Class<?> serviceType) {
+		Class<?> type = ResolvableType.forClass(serviceType).as(MicroService.class).getGeneric(0).resolve();
+		return (type != null) ? type : Void.class;
+	}
+
+}

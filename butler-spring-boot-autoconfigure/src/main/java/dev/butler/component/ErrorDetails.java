@@ -1,0 +1,40 @@
+package dev.butler.component;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns exceptions into the detail lines shown to controllers and operators.
+ */
+public final class ErrorDetails {
+
+	private ErrorDetails() {
+	}
+
+	/**
+	 * Describe an exception and its causes, one line each.
+	 * @param ex the exception
+	 * @return the detail lines
+	 */
+	public static List<String> describe(Throwable ex) {
+		List<String> lines = new ArrayList<>();
+		for (Throwable current = ex; current != null && lines.size() < 10; current = current.getCause()) {
+			lines.add(((lines.isEmpty()) ? "" : "Caused by: ") + summary(current));
+			if (current.getCause() == current) {
+				break;
+			}
+		}
+		return List.copyOf(lines);
+	}
+
+	/**
+	 * Describe an exception in one line: its type and message.
+	 * @param ex the exception
+	 * @return the summary
+	 */
+	public static String summary(Throwable ex) {
+		String message = ex.getMessage();
+		return ex.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+	}
+
+}

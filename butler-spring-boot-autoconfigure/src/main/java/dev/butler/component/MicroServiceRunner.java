@@ -1,0 +1,507 @@
+package dev.butler.component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+import org.springframework.scheduling.TaskScheduler;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.Outcome;
+import dev.butler.base.PeerDescriptor;
+import dev.butler.base.State;
+import dev.butler.protocol.config.ConfigProtoMapper;
+import dev.butler.protocol.iccp.IccpCodec;
+import dev.butler.protocol.iccp.IccpMessage;
+import dev.butler.protocol.iccp.IccpProtocolException;
+import dev.butler.service.Channel;
+import dev.butler.service.ConfigurationRequest;
+import dev.butler.service.MessageHandler;
+import dev.butler.service.ScheduledAction;
+import dev.butler.service.ServiceContext;
+
+/**
+ * Runs one {@link ServiceDefinition service} once, as Saturnin's {@code MicroService} does: on a
+ * thread of its own it connects the ICCP control channel, warms up, reports READY and serves until
+ * told to stop, then reports FINISHED. Control messages are served first, then sockets ready for
+ * output, then sockets with input, then due scheduled actions.
+ */
+public final class MicroServiceRunner implements ServiceContext {
+
+	private static final Log logger = LogFactory.getLog(MicroServiceRunner.class);
+
+	/** Messages taken from one socket before the loop looks at the others again. */
+	private static final int RECEIVE_BATCH = 64;
+
+	private static final long IDLE_POLL_MILLIS = 1000;
+
+	private final ServiceDefinition definition;
+
+	private final Object config;
+
+	private final ZContext zmq;
+
+	private final TaskScheduler scheduler;
+
+	private final ObservationRegistry observations;
+
+	private final ServiceStatistics statistics;
+
+	private final Clock clock;
+
+	private final PeerDescriptor peer = PeerDescriptor.forThisProcess();
+
+	private final Map<String, ZmqChannel> channels = new LinkedHashMap<>();
+
+	private final Map<String, List<String>> endpointsToBind = new LinkedHashMap<>();
+
+	private final Queue<ActionTask> dueActions = new ConcurrentLinkedQueue<>();
+
+	private final List<ActionTask> actions = new CopyOnWriteArrayList<>();
+
+	private final LoopWakeup wakeup = new LoopWakeup();
+
+	private final CompletableFuture<Void> warmUp = new CompletableFuture<>();
+
+	private final CompletableFuture<Void> termination = new CompletableFuture<>();
+
+	private volatile Map<String, List<String>> endpoints = Map.of();
+
+	private volatile State state = State.UNKNOWN;
+
+	private volatile Outcome outcome = Outcome.UNKNOWN;
+
+	private volatile List<String> details = List.of();
+
+	private volatile Instant startedAt;
+
+	private volatile boolean stopRequested;
+
+	private boolean pollSetChanged = true;
+
+	private Thread thread;
+
+	/**
+	 * Create a runner for one run of a service.
+	 * @param definition the service
+	 * @param config the bound configuration, {@code null} for none
+	 * @param zmq the ZeroMQ context
+	 * @param scheduler the scheduler that times scheduled actions
+	 * @param observations the registry that observes scheduled actions
+	 * @param statistics the counters of the service, kept across runs
+	 * @param clock the clock
+	 */
+	public MicroServiceRunner(ServiceDefinition definition, Object config, ZContext zmq, TaskScheduler scheduler,
+			ObservationRegistry observations, ServiceStatistics statistics, Clock clock) {
+		this.definition = definition;
+		this.config = config;
+		this.zmq = zmq;
+		this.scheduler = scheduler;
+		this.observations = observations;
+		this.statistics = statistics;
+		this.clock = clock;
+	}
+
+	/**
+	 * Start the service thread, which connects to the controller at {@code controlAddress}.
+	 * @param controlAddress address of the controller's ICCP PAIR socket
+	 */
+	public synchronized void start(String controlAddress) {
+		if (this.thread != null) {
+			throw new IllegalStateException("A runner runs its service only once");
+		}
+		this.thread = new Thread(() -> run(controlAddress), "butler-" + this.definition.id());
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	/**
+	 * Ask the run loop to stop as if the controller had sent STOP. Safe from any thread.
+	 */
+	public void requestStop() {
+		this.stopRequested = true;
+		this.wakeup.wake();
+	}
+
+	/**
+	 * Return a future completed when warm-up succeeded, or failed with its cause.
+	 * @return the warm-up future
+	 */
+	public CompletableFuture<Void> warmUp() {
+		return this.warmUp;
+	}
+
+	/**
+	 * Return a future completed when the service thread has ended, whatever the outcome.
+	 * @return the termination future
+	 */
+	public CompletableFuture<Void> termination() {
+		return this.termination;
+	}
+
+	/**
+	 * Return the current state.
+	 * @return the state
+	 */
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * Return the outcome, {@link Outcome#UNKNOWN} until the service ended.
+	 * @return the outcome
+	 */
+	public Outcome outcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * Return the details of the outcome, e.g. the error that aborted the service.
+	 * @return the detail lines
+	 */
+	public List<String> details() {
+		return this.details;
+	}
+
+	/**
+	 * Return when warm-up began, or {@code null} before.
+	 * @return the start time
+	 */
+	public Instant startedAt() {
+		return this.startedAt;
+	}
+
+	/**
+	 * Return the actions currently scheduled.
+	 * @return the scheduled actions
+	 */
+	public List<ScheduledAction> scheduledActions() {
+		return List.copyOf(this.actions);
+	}
+
+	@Override
+	public String serviceId() {
+		return this.definition.id();
+	}
+
+	@Override
+	public AgentDescriptor agent() {
+		return this.definition.agent();
+	}
+
+	@Override
+	public PeerDescriptor peer() {
+		return this.peer;
+	}
+
+	@Override
+	public String propertyName(String option) {
+		return this.definition.configPrefix() + "." + option;
+	}
+
+	@Override
+	public Channel createChannel(String name, SocketType type, MessageHandler handler) {
+		if (this.channels.containsKey(name)) {
+			throw new IllegalArgumentException(
+					"Service '" + serviceId() + "' already has a channel named '" + name + "'");
+		}
+		ZMQ.Socket socket = this.zmq.createSocket(type);
+		socket.setLinger(0);
+		ZmqChannel channel = new ZmqChannel(name, this.zmq, socket, handler, this.statistics.channel(name),
+				this::pollSetChanged);
+		this.channels.put(name, channel);
+		this.pollSetChanged = true;
+		return channel;
+	}
+
+	@Override
+	public void addEndpoint(String channel, String address) {
+		channel(channel);
+		this.endpointsToBind.computeIfAbsent(channel, (name) -> new ArrayList<>()).add(address);
+	}
+
+	@Override
+	public Map<String, List<String>> endpoints() {
+		return this.endpoints;
+	}
+
+	@Override
+	public Channel channel(String name) {
+		ZmqChannel channel = this.channels.get(name);
+		if (channel == null) {
+			throw new IllegalArgumentException("Service '" + serviceId() + "' has no channel named '" + name + "'");
+		}
+		return channel;
+	}
+
+	@Override
+	public ScheduledAction schedule(String name, Runnable action, Duration delay) {
+		return addAction(name, ScheduledAction.Kind.ONCE, delay, action);
+	}
+
+	@Override
+	public ScheduledAction scheduleAtFixedRate(String name, Runnable action, Duration period) {
+		return addAction(name, ScheduledAction.Kind.FIXED_RATE, period, action);
+	}
+
+	@Override
+	public ScheduledAction scheduleWithFixedDelay(String name, Runnable action, Duration delay) {
+		return addAction(name, ScheduledAction.Kind.FIXED_DELAY, delay, action);
+	}
+
+	private ScheduledAction addAction(String name, ScheduledAction.Kind kind, Duration interval, Runnable action) {
+		ActionTask task = new ActionTask(name, kind, interval, action, this.scheduler, this::actionDue);
+		this.actions.add(task);
+		task.arm(this.clock.instant().plus(interval));
+		return task;
+	}
+
+	private void actionDue(ActionTask task) {
+		this.dueActions.add(task);
+		this.wakeup.wake();
+	}
+
+	@Override
+	public void stop() {
+		this.stopRequested = true;
+	}
+
+	@Override
+	public void stop(List<String> details) {
+		this.outcome = Outcome.ERROR;
+		this.details = List.copyOf(details);
+		this.stopRequested = true;
+	}
+
+	@Override
+	public ZContext zmqContext() {
+		return this.zmq;
+	}
+
+	private void pollSetChanged() {
+		this.pollSetChanged = true;
+	}
+
+	private void run(String controlAddress) {
+		ZMQ.Socket control = null;
+		try {
+			this.startedAt = this.clock.instant();
+			control = this.zmq.createSocket(SocketType.PAIR);
+			control.setSndHWM(5);
+			control.setRcvHWM(5);
+			control.setLinger(1000);
+			control.setSendTimeOut(5000);
+			control.connect(controlAddress);
+			warmUpService();
+		}
+		catch (Throwable ex) {
+			fail("Warm-up", ex, control);
+			this.warmUp.completeExceptionally(ex);
+			return;
+		}
+		send(control, new IccpMessage.Ready(this.peer, this.endpoints));
+		this.state = State.RUNNING;
+		this.warmUp.complete(null);
+		try {
+			serve(control);
+			this.state = State.STOPPED;
+			this.definition.service().stopActivities();
+			this.definition.service().releaseResources();
+			if (this.outcome == Outcome.UNKNOWN) {
+				this.outcome = Outcome.OK;
+			}
+			send(control, new IccpMessage.Finished(this.outcome, this.details));
+			shutdown(control);
+			this.state = State.FINISHED;
+			this.termination.complete(null);
+		}
+		catch (Throwable ex) {
+			fail("Run", ex, control);
+		}
+	}
+
+	private void warmUpService() throws Exception {
+		this.definition.service().initialize(this.config, this);
+		bindEndpoints();
+		this.definition.service().acquireResources();
+		this.definition.service().startActivities();
+		this.state = State.READY;
+	}
+
+	private void bindEndpoints() {
+		Map<String, List<String>> bound = new LinkedHashMap<>();
+		this.endpointsToBind.forEach((name, addresses) -> {
+			ZmqChannel channel = this.channels.get(name);
+			List<String> actual = new ArrayList<>();
+			for (String address : addresses) {
+				try {
+					actual.add(channel.bind(address));
+				}
+				catch (RuntimeException ex) {
+					throw new IllegalStateException(
+							"Channel '" + name + "' of service '" + serviceId() + "' cannot bind " + address, ex);
+				}
+			}
+			bound.put(name, Collections.unmodifiableList(actual));
+		});
+		this.endpoints = Collections.unmodifiableMap(bound);
+	}
+
+	private void serve(ZMQ.Socket control) throws Exception {
+		ZMQ.Poller poller = null;
+		List<ZmqChannel> polled = new ArrayList<>();
+		try {
+			while (!this.stopRequested) {
+				if (this.pollSetChanged) {
+					if (poller != null) {
+						poller.close();
+					}
+					poller = this.zmq.createPoller(this.channels.size() + 2);
+					poller.register(control, ZMQ.Poller.POLLIN);
+					poller.register(this.wakeup.selectable(), ZMQ.Poller.POLLIN);
+					polled.clear();
+					for (ZmqChannel channel : this.channels.values()) {
+						int events = channel.pollEvents();
+						if (events != 0) {
+							poller.register(channel.socket(), events);
+							polled.add(channel);
+						}
+					}
+					this.pollSetChanged = false;
+				}
+				poller.poll(this.dueActions.isEmpty() ? IDLE_POLL_MILLIS : 0);
+				if (poller.pollin(0)) {
+					handleControl(control);
+					if (this.stopRequested) {
+						break;
+					}
+				}
+				if (poller.pollin(1)) {
+					this.wakeup.drain();
+				}
+				for (int i = 0; i < polled.size(); i++) {
+					if (poller.pollout(i + 2)) {
+						polled.get(i).outputReady();
+					}
+				}
+				for (int i = 0; i < polled.size(); i++) {
+					if (poller.pollin(i + 2)) {
+						polled.get(i).receive(RECEIVE_BATCH);
+					}
+				}
+				runDueActions();
+			}
+		}
+		finally {
+			if (poller != null) {
+				poller.close();
+			}
+		}
+	}
+
+	private void handleControl(ZMQ.Socket control) {
+		ZMsg message = ZMsg.recvMsg(control, ZMQ.DONTWAIT);
+		if (message == null) {
+			return;
+		}
+		IccpMessage request;
+		try {
+			request = IccpCodec.decode(message);
+		}
+		catch (IccpProtocolException ex) {
+			logger.warn("Service '" + serviceId() + "' received a malformed ICCP message: " + ex.getMessage());
+			send(control, new IccpMessage.Error("Malformed ICCP message: " + ex.getMessage()));
+			return;
+		}
+		if (request instanceof IccpMessage.Stop) {
+			this.stopRequested = true;
+		}
+		else if (request instanceof IccpMessage.Request conf) {
+			try {
+				this.definition.service()
+					.handleConfigRequest(new ConfigurationRequest(conf.config(), ConfigProtoMapper.toMap(conf.config())));
+				send(control, IccpMessage.OK);
+			}
+			catch (Exception ex) {
+				send(control, new IccpMessage.Error(ErrorDetails.summary(ex)));
+			}
+		}
+		else {
+			send(control, new IccpMessage.Error("Unexpected ICCP " + request.type() + " message from the controller"));
+		}
+	}
+
+	private void runDueActions() {
+		ActionTask task;
+		while ((task = this.dueActions.poll()) != null && !this.stopRequested) {
+			if (task.isCancelled()) {
+				task.dequeued();
+				continue;
+			}
+			Instant started = this.clock.instant();
+			Observation.createNotStarted("butler.action", this.observations)
+				.contextualName(serviceId() + " " + task.name())
+				.lowCardinalityKeyValue("service", serviceId())
+				.lowCardinalityKeyValue("action", task.name())
+				.observe(task.action());
+			task.ran(started, this.clock.instant());
+			if (task.isDone()) {
+				this.actions.remove(task);
+			}
+		}
+	}
+
+	private void fail(String phase, Throwable ex, ZMQ.Socket control) {
+		this.state = State.ABORTED;
+		this.outcome = Outcome.ERROR;
+		this.details = ErrorDetails.describe(ex);
+		this.statistics.recordError();
+		logger.error(phase + " of Butler service '" + serviceId() + "' failed", ex);
+		if (control != null) {
+			send(control, new IccpMessage.Error(ErrorDetails.summary(ex)));
+		}
+		shutdown(control);
+		this.termination.complete(null);
+	}
+
+	private void send(ZMQ.Socket control, IccpMessage message) {
+		try {
+			if (!IccpCodec.toZMsg(message).send(control)) {
+				logger.warn("Service '" + serviceId() + "' could not send ICCP " + message.type() + " to its controller");
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Service '" + serviceId() + "' could not send ICCP " + message.type() + " to its controller", ex);
+		}
+	}
+
+	private void shutdown(ZMQ.Socket control) {
+		this.actions.forEach(ActionTask::cancel);
+		this.actions.clear();
+		this.dueActions.clear();
+		this.channels.values().forEach(ZmqChannel::close);
+		if (control != null) {
+			this.zmq.destroySocket(control);
+		}
+		this.wakeup.close();
+	}
+
+}

@@ -1,0 +1,118 @@
+package dev.butler.component;
+
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+import dev.butler.component.ServiceStatistics.ChannelCounters;
+import dev.butler.service.Channel;
+import dev.butler.service.MessageHandler;
+
+/**
+ * A {@link Channel} over a JeroMQ socket, owned by a {@link MicroServiceRunner}.
+ */
+final class ZmqChannel implements Channel {
+
+	private final String name;
+
+	private final ZContext context;
+
+	private final ZMQ.Socket socket;
+
+	private final MessageHandler handler;
+
+	private final ChannelCounters counters;
+
+	private final Runnable pollSetChanged;
+
+	private OutputHandler outputHandler;
+
+	ZmqChannel(String name, ZContext context, ZMQ.Socket socket, MessageHandler handler, ChannelCounters counters,
+			Runnable pollSetChanged) {
+		this.name = name;
+		this.context = context;
+		this.socket = socket;
+		this.handler = handler;
+		this.counters = counters;
+		this.pollSetChanged = pollSetChanged;
+	}
+
+	@Override
+	public String name() {
+		return this.name;
+	}
+
+	@Override
+	public ZMQ.Socket socket() {
+		return this.socket;
+	}
+
+	@Override
+	public String bind(String address) {
+		this.socket.bind(address);
+		String bound = this.socket.getLastEndpoint();
+		return (bound != null) ? bound : address;
+	}
+
+	@Override
+	public void connect(String address) {
+		this.socket.connect(address);
+	}
+
+	@Override
+	public boolean send(ZMsg message) {
+		if (!ZmqSupport.sendNow(this.socket, message)) {
+			return false;
+		}
+		this.counters.recordSent();
+		return true;
+	}
+
+	@Override
+	public void onOutputReady(OutputHandler handler) {
+		if (this.outputHandler != handler) {
+			this.outputHandler = handler;
+			this.pollSetChanged.run();
+		}
+	}
+
+	@Override
+	public long messagesReceived() {
+		return this.counters.received();
+	}
+
+	@Override
+	public long messagesSent() {
+		return this.counters.sent();
+	}
+
+	int pollEvents() {
+		return ((this.handler != null) ? ZMQ.Poller.POLLIN : 0) | ((this.outputHandler != null) ? ZMQ.Poller.POLLOUT : 0);
+	}
+
+	void outputReady() throws Exception {
+		OutputHandler current = this.outputHandler;
+		if (current != null) {
+			current.outputReady(this);
+		}
+	}
+
+	/**
+	 * Receive and handle up to {@code limit} messages that are waiting.
+	 */
+	void receive(int limit) throws Exception {
+		for (int i = 0; i < limit; i++) {
+			ZMsg message = ZMsg.recvMsg(this.socket, ZMQ.DONTWAIT);
+			if (message == null) {
+				return;
+			}
+			this.counters.recordReceived();
+			this.handler.handle(this, message);
+		}
+	}
+
+	void close() {
+		this.context.destroySocket(this.socket);
+	}
+
+}

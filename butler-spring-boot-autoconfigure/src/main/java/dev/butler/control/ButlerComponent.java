@@ -1,0 +1,145 @@
+package dev.butler.control;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.Outcome;
+import dev.butler.base.PeerDescriptor;
+import dev.butler.base.State;
+import dev.butler.component.ServiceStatistics;
+import dev.butler.service.ScheduledAction;
+
+/**
+ * A component under the control of this application: a local Butler service or a foreign component
+ * driven over ICCP. This is what {@code /actuator/butler}, health and metrics see.
+ */
+public interface ButlerComponent {
+
+	/**
+	 * Return the component id, unique in the application.
+	 * @return the id
+	 */
+	String id();
+
+	/**
+	 * Return what kind of component this is.
+	 * @return the kind
+	 */
+	Kind kind();
+
+	/**
+	 * Return the agent identity, or {@code null} if not known (foreign components).
+	 * @return the agent descriptor
+	 */
+	AgentDescriptor agent();
+
+	/**
+	 * Return the identity of the running instance, or {@code null} before it reported READY.
+	 * @return the peer descriptor
+	 */
+	PeerDescriptor peer();
+
+	/**
+	 * Return the current state.
+	 * @return the state
+	 */
+	State state();
+
+	/**
+	 * Return the outcome of the last run.
+	 * @return the outcome
+	 */
+	Outcome outcome();
+
+	/**
+	 * Return details of the outcome, e.g. the error that aborted the component.
+	 * @return the detail lines
+	 */
+	List<String> details();
+
+	/**
+	 * Return the endpoints the component reported bound in READY, by channel name.
+	 * @return the endpoints
+	 */
+	Map<String, List<String>> endpoints();
+
+	/**
+	 * Return when the component was last started, or {@code null}.
+	 * @return the start time
+	 */
+	Instant startedAt();
+
+	/**
+	 * Whether the application can do without this component: its failure does not fail start-up nor
+	 * health.
+	 * @return {@code true} if optional
+	 */
+	boolean isOptional();
+
+	/**
+	 * Return the address of the ICCP control channel, or {@code null} while not started.
+	 * @return the control address
+	 */
+	String controlAddress();
+
+	/**
+	 * Return the actions scheduled on the component's loop (local services only).
+	 * @return the scheduled actions
+	 */
+	List<ScheduledAction> scheduledActions();
+
+	/**
+	 * Return the message counters (local services only; empty for foreign components).
+	 * @return the statistics
+	 */
+	ServiceStatistics statistics();
+
+	/**
+	 * Start the component and wait until it is READY.
+	 * @throws ComponentControlException if it fails to warm up or does not answer in time
+	 */
+	void start();
+
+	/**
+	 * Stop the component (ICCP STOP) and wait until it FINISHED or its stop timeout passed.
+	 */
+	void stop();
+
+	/**
+	 * Stop the component, then start it again.
+	 */
+	void restart();
+
+	/**
+	 * Send a run-time configuration request (ICCP REQUEST/CONF) and wait for the answer.
+	 * @param options the options
+	 * @return the component's answer
+	 */
+	ConfigurationReply configure(Map<String, Object> options);
+
+	/**
+	 * Kinds of component.
+	 */
+	enum Kind {
+
+		/** A Butler service of this application. */
+		SERVICE,
+
+		/** A component in another process, driven over ICCP. */
+		FOREIGN
+
+	}
+
+	/**
+	 * Answer to a configuration request.
+	 *
+	 * @param accepted whether the component applied the configuration (ICCP OK)
+	 * @param message {@code OK} or the error the component returned
+	 */
+	record ConfigurationReply(boolean accepted, String message) {
+
+	}
+
+}

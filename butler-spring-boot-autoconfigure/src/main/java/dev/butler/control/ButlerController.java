@@ -1,0 +1,204 @@
+package dev.butler.control;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import org.zeromq.ZMsg;
+
+import dev.butler.component.LoopWakeup;
+import dev.butler.protocol.iccp.IccpCodec;
+import dev.butler.protocol.iccp.IccpMessage;
+import dev.butler.protocol.iccp.IccpProtocolException;
+
+/**
+ * The ICCP controller: binds one PAIR socket per controlled component and drives it with real ICCP
+ * messages. All sockets belong to the controller's own thread; callers on other threads get futures.
+ */
+public final class ButlerController implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(ButlerController.class);
+
+	private final ZContext zmq;
+
+	private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
+
+	private final LoopWakeup wakeup = new LoopWakeup();
+
+	private final List<ControlConnection> connections = new ArrayList<>();
+
+	private final Thread thread;
+
+	private volatile boolean running = true;
+
+	private boolean connectionsChanged = true;
+
+	/**
+	 * Create a controller and start its thread.
+	 * @param zmq the ZeroMQ context for the control sockets
+	 */
+	public ButlerController(ZContext zmq) {
+		this.zmq = zmq;
+		this.thread = new Thread(this::run, "butler-controller");
+		this.thread.start();
+	}
+
+	/**
+	 * Bind a control socket for a component at {@code address}.
+	 * @param component name of the component, for messages
+	 * @param address the address to bind, e.g. {@code inproc://…} or {@code tcp://127.0.0.1:*}
+	 * @param listener told of messages the component sends on its own
+	 * @return the connection
+	 * @throws ComponentControlException if the address cannot be bound
+	 */
+	public ControlConnection open(String component, String address, ControlListener listener) {
+		return call(() -> {
+			ZMQ.Socket socket = this.zmq.createSocket(SocketType.PAIR);
+			try {
+				socket.setSndHWM(5);
+				socket.setRcvHWM(5);
+				socket.setLinger(0);
+				socket.bind(address);
+			}
+			catch (ZMQException ex) {
+				this.zmq.destroySocket(socket);
+				throw new ComponentControlException(
+						"Cannot bind the control channel of '" + component + "' to " + address + ": " + ex.getMessage(), ex);
+			}
+			String bound = socket.getLastEndpoint();
+			ControlConnection connection = new ControlConnection(this, component, socket,
+					(bound != null) ? bound : address, listener);
+			this.connections.add(connection);
+			this.connectionsChanged = true;
+			return connection;
+		});
+	}
+
+	void execute(Runnable command) {
+		if (!this.running) {
+			throw new ComponentControlException("The Butler controller is closed");
+		}
+		this.commands.add(command);
+		this.wakeup.wake();
+	}
+
+	<T> T call(Supplier<T> command) {
+		CompletableFuture<T> result = new CompletableFuture<>();
+		execute(() -> {
+			try {
+				result.complete(command.get());
+			}
+			catch (RuntimeException ex) {
+				result.completeExceptionally(ex);
+			}
+		});
+		try {
+			return result.get();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ComponentControlException("Interrupted while waiting for the Butler controller", ex);
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			throw new ComponentControlException(ex.getCause().getMessage(), ex.getCause());
+		}
+	}
+
+	void closed(ControlConnection connection) {
+		this.connections.remove(connection);
+		this.zmq.destroySocket(connection.socket());
+		this.connectionsChanged = true;
+	}
+
+	boolean isControllerThread() {
+		return Thread.currentThread() == this.thread;
+	}
+
+	private void run() {
+		ZMQ.Poller poller = null;
+		List<ControlConnection> polled = new ArrayList<>();
+		try {
+			while (this.running) {
+				if (this.connectionsChanged) {
+					if (poller != null) {
+						poller.close();
+					}
+					poller = this.zmq.createPoller(this.connections.size() + 1);
+					poller.register(this.wakeup.selectable(), ZMQ.Poller.POLLIN);
+					polled = List.copyOf(this.connections);
+					for (ControlConnection connection : polled) {
+						poller.register(connection.socket(), ZMQ.Poller.POLLIN);
+					}
+					this.connectionsChanged = false;
+				}
+				poller.poll(1000);
+				for (int i = 0; i < polled.size(); i++) {
+					if (poller.pollin(i + 1)) {
+						receive(polled.get(i));
+					}
+				}
+				if (poller.pollin(0)) {
+					this.wakeup.drain();
+				}
+				Runnable command;
+				while ((command = this.commands.poll()) != null) {
+					command.run();
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			logger.error("The Butler controller failed", ex);
+		}
+		finally {
+			if (poller != null) {
+				poller.close();
+			}
+			for (ControlConnection connection : List.copyOf(this.connections)) {
+				connection.abandon("The Butler controller closed");
+				this.zmq.destroySocket(connection.socket());
+			}
+			this.connections.clear();
+			this.wakeup.close();
+		}
+	}
+
+	private void receive(ControlConnection connection) {
+		ZMsg message;
+		while ((message = ZMsg.recvMsg(connection.socket(), ZMQ.DONTWAIT)) != null) {
+			try {
+				connection.received(IccpCodec.decode(message));
+			}
+			catch (IccpProtocolException ex) {
+				connection.malformed(ex);
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		if (this.running) {
+			this.running = false;
+			this.wakeup.wake();
+			try {
+				this.thread.join(5000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+}

@@ -1,0 +1,207 @@
+package dev.butler.control;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.zeromq.ZMQ;
+
+import dev.butler.component.ZmqSupport;
+import dev.butler.protocol.config.ConfigProtoMapper;
+import dev.butler.protocol.iccp.IccpCodec;
+import dev.butler.protocol.iccp.IccpMessage;
+import dev.butler.protocol.iccp.IccpProtocolException;
+
+/**
+ * The controller's end of one component's ICCP control channel.
+ */
+public final class ControlConnection {
+
+	private final ButlerController controller;
+
+	private final String component;
+
+	private final ZMQ.Socket socket;
+
+	private final String address;
+
+	private final ControlListener listener;
+
+	private final CompletableFuture<IccpMessage.Ready> ready = new CompletableFuture<>();
+
+	private CompletableFuture<IccpMessage> pending;
+
+	private boolean closed;
+
+	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, String address,
+			ControlListener listener) {
+		this.controller = controller;
+		this.component = component;
+		this.socket = socket;
+		this.address = address;
+		this.listener = listener;
+	}
+
+	/**
+	 * Return the address the control socket is bound to, for the component to connect to.
+	 * @return the bound address
+	 */
+	public String address() {
+		return this.address;
+	}
+
+	/**
+	 * Return a future completed by the component's READY, or failed by its ERROR, by a malformed
+	 * message, or when the connection closes first.
+	 * @return the READY future
+	 */
+	public CompletableFuture<IccpMessage.Ready> ready() {
+		return this.ready;
+	}
+
+	/**
+	 * Send a request (STOP, or REQUEST/CONF) and return a future of the component's answer: FINISHED
+	 * or ERROR for STOP, OK or ERROR for REQUEST.
+	 * @param request the request
+	 * @param timeout how long to wait for the answer
+	 * @return the answer
+	 */
+	public CompletableFuture<IccpMessage> request(IccpMessage request, Duration timeout) {
+		CompletableFuture<IccpMessage> answer = new CompletableFuture<>();
+		this.controller.execute(() -> send(request, answer));
+		answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+			.whenComplete((result, failure) -> this.controller.execute(() -> {
+				if (this.pending == answer) {
+					this.pending = null;
+				}
+			}));
+		return answer;
+	}
+
+	private void send(IccpMessage request, CompletableFuture<IccpMessage> answer) {
+		if (this.closed) {
+			answer.completeExceptionally(new ComponentControlException("The control channel of '" + this.component + "' is closed"));
+		}
+		else if (this.pending != null) {
+			answer.completeExceptionally(new ComponentControlException(
+					"Component '" + this.component + "' has not answered the previous request yet"));
+		}
+		else if (!ZmqSupport.sendNow(this.socket, IccpCodec.toZMsg(request))) {
+			answer.completeExceptionally(new ComponentControlException(
+					"Component '" + this.component + "' is not connected to its control channel"));
+		}
+		else {
+			this.pending = answer;
+		}
+	}
+
+	/**
+	 * Send ICCP REQUEST/CONF with the given options and wait for the answer.
+	 * @param options the options
+	 * @param timeout how long to wait
+	 * @return the answer: accepted on OK, refused with the component's message on ERROR
+	 */
+	public ButlerComponent.ConfigurationReply configure(Map<String, Object> options, Duration timeout) {
+		IccpMessage request = new IccpMessage.Request(ConfigProtoMapper.toProto(options));
+		try {
+			IccpMessage answer = request(request, timeout).get();
+			if (answer instanceof IccpMessage.Error error) {
+				return new ButlerComponent.ConfigurationReply(false, error.message());
+			}
+			return new ButlerComponent.ConfigurationReply(answer instanceof IccpMessage.Ok, answer.type().name());
+		}
+		catch (ExecutionException ex) {
+			return new ButlerComponent.ConfigurationReply(false, (ex.getCause() instanceof TimeoutException)
+					? "No answer from '" + this.component + "' within " + timeout.toMillis() + " ms"
+					: ex.getCause().getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new ButlerComponent.ConfigurationReply(false, "Interrupted");
+		}
+	}
+
+	/**
+	 * Close the control socket; pending futures fail.
+	 */
+	public void close() {
+		try {
+			this.controller.execute(() -> {
+				abandon("The control channel of '" + this.component + "' was closed");
+				this.controller.closed(this);
+			});
+		}
+		catch (ComponentControlException ex) {
+			// the controller is closed already and has closed this connection
+		}
+	}
+
+	ZMQ.Socket socket() {
+		return this.socket;
+	}
+
+	void received(IccpMessage message) {
+		if (message instanceof IccpMessage.Ready readyMessage) {
+			if (!this.ready.complete(readyMessage)) {
+				malformed(new IccpProtocolException(
+						"Unexpected ICCP READY from '" + this.component + "': it is ready already"));
+			}
+		}
+		else if (message instanceof IccpMessage.Error error) {
+			if (!this.ready.isDone()) {
+				this.ready.completeExceptionally(new ComponentControlException(
+						"Component '" + this.component + "' failed to warm up: " + error.message()));
+			}
+			else if (!completePending(error)) {
+				this.listener.aborted(error);
+			}
+		}
+		else if (message instanceof IccpMessage.Finished finished) {
+			if (!this.ready.isDone()) {
+				this.ready.completeExceptionally(new ComponentControlException(
+						"Component '" + this.component + "' finished before it was ready: " + finished.outcome()));
+			}
+			else if (!completePending(finished)) {
+				this.listener.finished(finished);
+			}
+		}
+		else if (message instanceof IccpMessage.Ok) {
+			if (!completePending(message)) {
+				malformed(new IccpProtocolException(
+						"Unexpected ICCP OK from '" + this.component + "': no request was sent"));
+			}
+		}
+		else {
+			malformed(new IccpProtocolException("Unexpected ICCP " + message.type() + " from component '"
+					+ this.component + "': only a controller sends it"));
+		}
+	}
+
+	private boolean completePending(IccpMessage message) {
+		CompletableFuture<IccpMessage> current = this.pending;
+		this.pending = null;
+		return current != null && current.complete(message);
+	}
+
+	void malformed(IccpProtocolException problem) {
+		if (!this.ready.isDone()) {
+			this.ready.completeExceptionally(new ComponentControlException(
+					"Component '" + this.component + "' sent a malformed ICCP message: " + problem.getMessage(), problem));
+		}
+		this.listener.malformed(problem);
+	}
+
+	void abandon(String reason) {
+		this.closed = true;
+		this.ready.completeExceptionally(new ComponentControlException(reason));
+		CompletableFuture<IccpMessage> current = this.pending;
+		this.pending = null;
+		if (current != null) {
+			current.completeExceptionally(new ComponentControlException(reason));
+		}
+	}
+
+}

@@ -1,0 +1,340 @@
+package dev.butler.control;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.zeromq.ZContext;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.Outcome;
+import dev.butler.base.PeerDescriptor;
+import dev.butler.base.State;
+import dev.butler.component.MicroServiceRunner;
+import dev.butler.component.ServiceDefinition;
+import dev.butler.component.ServiceStatistics;
+import dev.butler.protocol.iccp.IccpMessage;
+import dev.butler.protocol.iccp.IccpProtocolException;
+import dev.butler.service.ScheduledAction;
+
+/**
+ * Runs a local Butler service as a {@link SmartLifecycle}: {@code start()} is warm-up ending in
+ * READY, {@code stop()} is ICCP STOP ending in FINISHED. Unless the service has an external
+ * controller, it is driven by the in-process {@link ButlerController} over an {@code inproc} PAIR.
+ */
+public final class ManagedMicroService implements ButlerComponent, SmartLifecycle {
+
+	/**
+	 * Lifecycle phase of Butler services: after the task scheduler starts ({@code MAX_VALUE / 2}) and
+	 * before the web server ({@code MAX_VALUE - 2048}), so services stop after the web server drained
+	 * and before the scheduler.
+	 */
+	public static final int DEFAULT_PHASE = Integer.MAX_VALUE - 4096;
+
+	private static final Log logger = LogFactory.getLog(ManagedMicroService.class);
+
+	private final ServiceDefinition definition;
+
+	private final ComponentOptions options;
+
+	private final ServiceConfigBinder configBinder;
+
+	private final ZContext zmq;
+
+	private final ButlerController controller;
+
+	private final TaskScheduler scheduler;
+
+	private final ObservationRegistry observations;
+
+	private final Clock clock;
+
+	private final ServiceStatistics statistics = new ServiceStatistics();
+
+	private volatile MicroServiceRunner runner;
+
+	private volatile ControlConnection connection;
+
+	/**
+	 * Create a managed service.
+	 * @param definition the service
+	 * @param options how to run it
+	 * @param configBinder binds its configuration before each start
+	 * @param zmq the ZeroMQ context
+	 * @param controller the in-process controller
+	 * @param scheduler the scheduler timing scheduled actions
+	 * @param observations the registry observing scheduled actions
+	 * @param clock the clock
+	 */
+	public ManagedMicroService(ServiceDefinition definition, ComponentOptions options, ServiceConfigBinder configBinder,
+			ZContext zmq, ButlerController controller, TaskScheduler scheduler, ObservationRegistry observations,
+			Clock clock) {
+		this.definition = definition;
+		this.options = options;
+		this.configBinder = configBinder;
+		this.zmq = zmq;
+		this.controller = controller;
+		this.scheduler = scheduler;
+		this.observations = observations;
+		this.clock = clock;
+	}
+
+	@Override
+	public String id() {
+		return this.definition.id();
+	}
+
+	@Override
+	public Kind kind() {
+		return Kind.SERVICE;
+	}
+
+	@Override
+	public AgentDescriptor agent() {
+		return this.definition.agent();
+	}
+
+	@Override
+	public PeerDescriptor peer() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? current.peer() : null;
+	}
+
+	@Override
+	public State state() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? current.state() : State.UNKNOWN;
+	}
+
+	@Override
+	public Outcome outcome() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? current.outcome() : Outcome.UNKNOWN;
+	}
+
+	@Override
+	public List<String> details() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? current.details() : List.of();
+	}
+
+	@Override
+	public Map<String, List<String>> endpoints() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? current.endpoints() : Map.of();
+	}
+
+	@Override
+	public Instant startedAt() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? current.startedAt() : null;
+	}
+
+	@Override
+	public boolean isOptional() {
+		return this.options.optional();
+	}
+
+	@Override
+	public String controlAddress() {
+		if (this.options.controlAddress() != null) {
+			return this.options.controlAddress();
+		}
+		ControlConnection current = this.connection;
+		return (current != null) ? current.address() : null;
+	}
+
+	@Override
+	public List<ScheduledAction> scheduledActions() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? current.scheduledActions() : List.of();
+	}
+
+	@Override
+	public ServiceStatistics statistics() {
+		return this.statistics;
+	}
+
+	/**
+	 * Return the service definition.
+	 * @return the definition
+	 */
+	public ServiceDefinition definition() {
+		return this.definition;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (isRunning()) {
+			return;
+		}
+		Object config = this.configBinder.bind(this.definition);
+		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, config, this.zmq, this.scheduler,
+				this.observations, this.statistics, this.clock);
+		closeConnection();
+		this.runner = newRunner;
+		try {
+			if (this.options.controlAddress() != null) {
+				newRunner.start(this.options.controlAddress());
+				await(newRunner.warmUp());
+			}
+			else {
+				ControlConnection newConnection = this.controller.open(id(),
+						"inproc://butler-control/" + id() + "/" + UUID.randomUUID(), new RunnerListener());
+				this.connection = newConnection;
+				newRunner.start(newConnection.address());
+				await(newConnection.ready());
+			}
+			logger.info("Butler service '" + id() + "' is ready" + (endpoints().isEmpty() ? "" : ", bound to " + endpoints()));
+		}
+		catch (ComponentControlException ex) {
+			newRunner.requestStop();
+			if (!isOptional()) {
+				throw ex;
+			}
+			logger.warn("Optional Butler service '" + id() + "' did not start: " + ex.getMessage());
+		}
+	}
+
+	private void await(CompletableFuture<?> warmUp) {
+		Duration timeout = this.options.warmUpTimeout();
+		try {
+			warmUp.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new ComponentControlException(
+					"Butler service '" + id() + "' did not report READY within " + timeout.toMillis() + " ms", ex);
+		}
+		catch (ExecutionException ex) {
+			Throwable cause = ex.getCause();
+			if (cause instanceof ComponentControlException control) {
+				throw control;
+			}
+			throw new ComponentControlException("Butler service '" + id() + "' failed to warm up: " + cause.getMessage(),
+					cause);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ComponentControlException("Interrupted while Butler service '" + id() + "' warmed up", ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	@Override
+	public synchronized void stop(Runnable callback) {
+		MicroServiceRunner current = this.runner;
+		if (current == null || current.state().isTerminal()) {
+			callback.run();
+			return;
+		}
+		Duration timeout = this.options.stopTimeout();
+		CompletableFuture<?> finished;
+		ControlConnection control = this.connection;
+		if (control != null) {
+			finished = control.request(IccpMessage.STOP, timeout).thenCompose((answer) -> current.termination());
+		}
+		else {
+			current.requestStop();
+			finished = current.termination();
+		}
+		finished.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+			if (failure != null) {
+				logger.error("Butler service '" + id() + "' did not finish within " + timeout.toMillis()
+						+ " ms of STOP: " + failure);
+				current.requestStop();
+			}
+			else {
+				logger.info("Butler service '" + id() + "' " + current.state() + " with outcome " + current.outcome());
+			}
+			callback.run();
+		});
+	}
+
+	@Override
+	public void restart() {
+		stop();
+		start();
+	}
+
+	@Override
+	public ConfigurationReply configure(Map<String, Object> options) {
+		ControlConnection control = this.connection;
+		if (control == null || !isRunning()) {
+			return new ConfigurationReply(false, "Butler service '" + id() + "' is not running");
+		}
+		return control.configure(options, this.options.stopTimeout());
+	}
+
+	@Override
+	public boolean isRunning() {
+		MicroServiceRunner current = this.runner;
+		return current != null && current.warmUp().isDone() && !current.warmUp().isCompletedExceptionally()
+				&& !current.state().isTerminal();
+	}
+
+	@Override
+	public boolean isAutoStartup() {
+		return this.options.autoStartup();
+	}
+
+	@Override
+	public int getPhase() {
+		return DEFAULT_PHASE;
+	}
+
+	private void closeConnection() {
+		ControlConnection current = this.connection;
+		this.connection = null;
+		if (current != null) {
+			current.close();
+		}
+	}
+
+	/**
+	 * Logs what the service reports on its own. Its state is read from the runner.
+	 */
+	private final class RunnerListener implements ControlListener {
+
+		@Override
+		public void aborted(IccpMessage.Error error) {
+			logger.error("Butler service '" + id() + "' aborted: " + error.message());
+		}
+
+		@Override
+		public void finished(IccpMessage.Finished finished) {
+			logger.info("Butler service '" + id() + "' finished on its own with outcome " + finished.outcome());
+		}
+
+		@Override
+		public void malformed(IccpProtocolException problem) {
+			logger.error("Butler service '" + id() + "' broke ICCP: " + problem.getMessage());
+		}
+
+	}
+
+}

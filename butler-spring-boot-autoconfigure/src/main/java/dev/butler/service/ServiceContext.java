@@ -1,0 +1,120 @@
+package dev.butler.service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.PeerDescriptor;
+
+/**
+ * What the runtime offers a running {@link MicroService}: its identity, its channels and endpoints,
+ * and scheduling on its own loop thread. Use it only from the service's thread.
+ */
+public interface ServiceContext {
+
+	/**
+	 * Return the service id.
+	 * @return the service id
+	 */
+	String serviceId();
+
+	/**
+	 * Return the agent identity of the service.
+	 * @return the agent descriptor
+	 */
+	AgentDescriptor agent();
+
+	/**
+	 * Return the identity of this running instance; a new one is made at each start.
+	 * @return the peer descriptor
+	 */
+	PeerDescriptor peer();
+
+	/**
+	 * Return the full name of a configuration property of this service, for error messages.
+	 * @param option the option name, e.g. {@code port}
+	 * @return the property name, e.g. {@code butler.services.echo.port}
+	 */
+	String propertyName(String option);
+
+	/**
+	 * Create a channel whose input the run loop delivers to {@code handler}.
+	 * @param name channel name, unique within the service
+	 * @param type socket type
+	 * @param handler handler for received messages, or {@code null} for an output-only channel
+	 * @return the channel
+	 */
+	Channel createChannel(String name, SocketType type, MessageHandler handler);
+
+	/**
+	 * Register an address the channel binds during warm-up. Bound addresses are reported to the
+	 * controller in ICCP READY.
+	 * @param channel the channel name
+	 * @param address the ZeroMQ address, e.g. {@code tcp://127.0.0.1:*}
+	 */
+	void addEndpoint(String channel, String address);
+
+	/**
+	 * Return the addresses bound so far, by channel name.
+	 * @return the bound endpoints
+	 */
+	Map<String, List<String>> endpoints();
+
+	/**
+	 * Return the channel with the given name.
+	 * @param name the channel name
+	 * @return the channel
+	 * @throws IllegalArgumentException if there is no such channel
+	 */
+	Channel channel(String name);
+
+	/**
+	 * Run an action once on the service's loop thread after a delay.
+	 * @param name action name
+	 * @param action the action
+	 * @param delay the delay
+	 * @return the scheduled action
+	 */
+	ScheduledAction schedule(String name, Runnable action, Duration delay);
+
+	/**
+	 * Run an action on the service's loop thread at a fixed rate, the first time after one period.
+	 * @param name action name
+	 * @param action the action
+	 * @param period the period
+	 * @return the scheduled action
+	 */
+	ScheduledAction scheduleAtFixedRate(String name, Runnable action, Duration period);
+
+	/**
+	 * Run an action on the service's loop thread repeatedly, with a fixed delay between the end of
+	 * one run and the start of the next.
+	 * @param name action name
+	 * @param action the action
+	 * @param delay the delay
+	 * @return the scheduled action
+	 */
+	ScheduledAction scheduleWithFixedDelay(String name, Runnable action, Duration delay);
+
+	/**
+	 * End the service on its own, with outcome OK, as if the controller had sent STOP.
+	 */
+	void stop();
+
+	/**
+	 * End the service on its own with outcome ERROR and the given details.
+	 * @param details the reason, one line per entry
+	 */
+	void stop(List<String> details);
+
+	/**
+	 * Return the ZeroMQ context the service's sockets belong to.
+	 * @return the ZeroMQ context
+	 */
+	ZContext zmqContext();
+
+}

@@ -1,0 +1,67 @@
+package dev.butler.autoconfigure;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import jakarta.validation.constraints.NotBlank;
+import org.zeromq.SocketType;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+import dev.butler.service.ButlerService;
+import dev.butler.service.ConfigurationRequest;
+import dev.butler.service.MicroService;
+import dev.butler.service.ServiceContext;
+
+/**
+ * A small service for tests: echoes messages on a ROUTER and counts ticks of a periodic action.
+ */
+@ButlerService(id = "echo", oid = "1.3.6.1.4.1.53446.99.1", name = "test.echo", version = "1.2.3",
+		classification = "test/echo", description = "Echo for tests")
+class EchoService implements MicroService<EchoService.Config> {
+
+	final AtomicInteger ticks = new AtomicInteger();
+
+	final AtomicInteger stops = new AtomicInteger();
+
+	volatile Thread loopThread;
+
+	volatile Thread tickThread;
+
+	volatile String prefix;
+
+	@Override
+	public void initialize(Config config, ServiceContext context) {
+		this.prefix = config.prefix();
+		context.createChannel("echo", SocketType.ROUTER, (channel, message) -> {
+			this.loopThread = Thread.currentThread();
+			message.getLast().reset(this.prefix + message.getLast().getString(java.nio.charset.StandardCharsets.UTF_8));
+			channel.send(message);
+		});
+		context.addEndpoint("echo", config.address());
+		context.scheduleAtFixedRate("tick", () -> {
+			this.tickThread = Thread.currentThread();
+			this.ticks.incrementAndGet();
+		}, config.tick());
+	}
+
+	@Override
+	public void stopActivities() {
+		this.stops.incrementAndGet();
+	}
+
+	@Override
+	public void handleConfigRequest(ConfigurationRequest request) {
+		Object prefix = request.options().get("prefix");
+		if (!(prefix instanceof String text)) {
+			throw new IllegalArgumentException("Option 'prefix' must be a string");
+		}
+		this.prefix = text;
+	}
+
+	record Config(@DefaultValue("tcp://127.0.0.1:*") @NotBlank String address, @DefaultValue("50ms") Duration tick,
+			@DefaultValue("") String prefix) {
+
+	}
+
+}
