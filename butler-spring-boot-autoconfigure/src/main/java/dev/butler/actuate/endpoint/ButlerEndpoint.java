@@ -1,0 +1,289 @@
+package dev.butler.actuate.endpoint;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.Outcome;
+import dev.butler.base.PeerDescriptor;
+import dev.butler.base.State;
+import dev.butler.component.ServiceStatistics;
+import dev.butler.control.ButlerComponent;
+import dev.butler.control.ButlerComponents;
+import dev.butler.control.ComponentControlException;
+import dev.butler.service.ScheduledAction;
+
+/**
+ * {@link Endpoint @Endpoint} exposing the Butler services and foreign components of the application,
+ * and ICCP control over them: stop, start, restart and run-time configuration.
+ */
+@Endpoint(id = "butler")
+public class ButlerEndpoint {
+
+	private final ButlerComponents components;
+
+	private final Clock clock;
+
+	/**
+	 * Create a new endpoint.
+	 * @param components the components to expose
+	 * @param clock the clock used for uptimes
+	 */
+	public ButlerEndpoint(ButlerComponents components, Clock clock) {
+		this.components = components;
+		this.clock = clock;
+	}
+
+	/**
+	 * Describe all components.
+	 * @return the descriptor of every component, by id
+	 */
+	@ReadOperation
+	public ButlerDescriptor components() {
+		Map<String, ComponentDescriptor> descriptors = new LinkedHashMap<>();
+		for (ButlerComponent component : this.components) {
+			descriptors.put(component.id(), describe(component));
+		}
+		return new ButlerDescriptor(descriptors);
+	}
+
+	/**
+	 * Describe one component.
+	 * @param id the component id
+	 * @return its descriptor, or {@code null} if there is no such component
+	 */
+	@ReadOperation
+	public @Nullable ComponentDescriptor component(@Selector String id) {
+		return this.components.find(id).map(this::describe).orElse(null);
+	}
+
+	/**
+	 * Control a component.
+	 * @param id the component id
+	 * @param action what to do
+	 * @param options the options of a {@link ControlAction#CONFIGURE} action, as
+	 * {@code name=value} pairs separated by {@code ;} or new lines
+	 * @return the result, or {@code null} if there is no such component
+	 */
+	@WriteOperation
+	public @Nullable ControlResult control(@Selector String id, ControlAction action, @Nullable String options) {
+		ButlerComponent component = this.components.find(id).orElse(null);
+		if (component == null) {
+			return null;
+		}
+		boolean success = true;
+		String message = "OK";
+		try {
+			switch (action) {
+				case STOP -> component.stop();
+				case START -> component.start();
+				case RESTART -> component.restart();
+				case CONFIGURE -> {
+					ButlerComponent.ConfigurationReply reply = component.configure(parseOptions(options));
+					success = reply.accepted();
+					message = reply.message();
+				}
+			}
+		}
+		catch (ComponentControlException ex) {
+			success = false;
+			message = ex.getMessage();
+		}
+		return new ControlResult(id, action, success, message, component.state(), component.outcome(),
+				component.details());
+	}
+
+	static Map<String, Object> parseOptions(@Nullable String options) {
+		Map<String, Object> parsed = new LinkedHashMap<>();
+		if (options == null) {
+			return parsed;
+		}
+		for (String pair : options.split("[;\\n]")) {
+			if (pair.isBlank()) {
+				continue;
+			}
+			int equals = pair.indexOf('=');
+			if (equals <= 0 || pair.substring(0, equals).isBlank()) {
+				throw new InvalidEndpointRequestException("Invalid option '" + pair.trim() + "', expected name=value",
+						"Invalid option, expected name=value");
+			}
+			parsed.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+		}
+		return parsed;
+	}
+
+	private ComponentDescriptor describe(ButlerComponent component) {
+		Instant startedAt = component.startedAt();
+		boolean live = startedAt != null && !component.state().isTerminal() && component.state() != State.UNKNOWN;
+		ServiceStatistics statistics = component.statistics();
+		Map<String, ChannelDescriptor> channels = new LinkedHashMap<>();
+		statistics.channels()
+			.forEach((name, counters) -> channels.put(name, new ChannelDescriptor(counters.received(), counters.sent())));
+		return new ComponentDescriptor(component.id(), component.kind(), AgentInfo.of(component.agent()),
+				PeerInfo.of(component.peer()), component.state(), component.outcome(), component.details(),
+				component.isOptional(), component.endpoints(), component.controlAddress(), startedAt,
+				live ? Duration.between(startedAt, this.clock.instant()) : null,
+				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
+				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
+						channels));
+	}
+
+	/**
+	 * Control actions.
+	 */
+	public enum ControlAction {
+
+		/** Send ICCP STOP and wait for FINISHED. */
+		STOP,
+
+		/** Start a stopped component and wait for READY. */
+		START,
+
+		/** Stop, then start. */
+		RESTART,
+
+		/** Send ICCP REQUEST/CONF with the given options. */
+		CONFIGURE
+
+	}
+
+	/**
+	 * Descriptor of all components.
+	 *
+	 * @param components the components by id
+	 */
+	public record ButlerDescriptor(Map<String, ComponentDescriptor> components) {
+
+	}
+
+	/**
+	 * Descriptor of one component.
+	 *
+	 * @param id the component id
+	 * @param kind local service or foreign component
+	 * @param agent agent identity, if known
+	 * @param peer identity of the running instance, if started
+	 * @param state current state
+	 * @param outcome outcome of the last run
+	 * @param details details of the outcome
+	 * @param optional whether the application can do without it
+	 * @param endpoints bound endpoints by channel
+	 * @param controlAddress address of its ICCP control channel
+	 * @param startedAt when it was last started
+	 * @param uptime how long it has been running
+	 * @param scheduledActions actions scheduled on its loop
+	 * @param messages message counters
+	 */
+	public record ComponentDescriptor(String id, ButlerComponent.Kind kind, @Nullable AgentInfo agent,
+			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
+			Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
+			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages) {
+
+	}
+
+	/**
+	 * Agent identity.
+	 *
+	 * @param uid agent uid
+	 * @param name agent name
+	 * @param version agent version
+	 * @param vendor vendor uid
+	 * @param classification agent classification
+	 * @param description description
+	 */
+	public record AgentInfo(UUID uid, String name, String version, UUID vendor, String classification,
+			String description) {
+
+		static @Nullable AgentInfo of(@Nullable AgentDescriptor agent) {
+			return (agent != null) ? new AgentInfo(agent.uid(), agent.name(), agent.version(), agent.vendor(),
+					agent.classification(), agent.description()) : null;
+		}
+
+	}
+
+	/**
+	 * Identity of a running instance.
+	 *
+	 * @param uid instance uid
+	 * @param pid process id
+	 * @param host host name
+	 */
+	public record PeerInfo(UUID uid, long pid, String host) {
+
+		static @Nullable PeerInfo of(@Nullable PeerDescriptor peer) {
+			return (peer != null) ? new PeerInfo(peer.uid(), peer.pid(), peer.host()) : null;
+		}
+
+	}
+
+	/**
+	 * A scheduled action.
+	 *
+	 * @param name action name
+	 * @param kind how it repeats
+	 * @param interval delay or period
+	 * @param nextRun when it runs next
+	 * @param runs how many times it ran
+	 */
+	public record ActionDescriptor(String name, ScheduledAction.Kind kind, Duration interval,
+			@Nullable Instant nextRun, long runs) {
+
+		static ActionDescriptor of(ScheduledAction action) {
+			return new ActionDescriptor(action.name(), action.kind(), action.interval(), action.nextRun(),
+					action.runs());
+		}
+
+	}
+
+	/**
+	 * Message counters of a component.
+	 *
+	 * @param received messages received on all channels
+	 * @param sent messages sent on all channels
+	 * @param errors failures counted
+	 * @param channels counters by channel
+	 */
+	public record MessagesDescriptor(long received, long sent, long errors, Map<String, ChannelDescriptor> channels) {
+
+	}
+
+	/**
+	 * Message counters of a channel.
+	 *
+	 * @param received messages received
+	 * @param sent messages sent
+	 */
+	public record ChannelDescriptor(long received, long sent) {
+
+	}
+
+	/**
+	 * Result of a control action.
+	 *
+	 * @param id the component id
+	 * @param action the action
+	 * @param success whether it succeeded
+	 * @param message {@code OK} or what went wrong
+	 * @param state the state afterwards
+	 * @param outcome the outcome afterwards
+	 * @param details the details afterwards
+	 */
+	public record ControlResult(String id, ControlAction action, boolean success, String message, State state,
+			Outcome outcome, List<String> details) {
+
+	}
+
+}

@@ -1,0 +1,41 @@
+package dev.butler.autoconfigure.endpoint;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+import dev.butler.actuate.endpoint.ButlerEndpoint;
+import dev.butler.actuate.endpoint.ButlerEndpointWebExtension;
+import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.control.ButlerComponents;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
+ * {@link ButlerEndpoint}.
+ */
+@AutoConfiguration(after = ButlerAutoConfiguration.class)
+@ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
+@ConditionalOnAvailableEndpoint(ButlerEndpoint.class)
+@ConditionalOnBean(ButlerComponents.class)
+public final class ButlerEndpointAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock) {
+		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(ButlerEndpoint.class)
+	ButlerEndpointWebExtension butlerEndpointWebExtension(ButlerEndpoint endpoint) {
+		return new ButlerEndpointWebExtension(endpoint);
+	}
+
+}

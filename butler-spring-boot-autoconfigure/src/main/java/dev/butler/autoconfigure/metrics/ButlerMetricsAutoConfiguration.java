@@ -1,0 +1,33 @@
+package dev.butler.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+
+import dev.butler.actuate.metrics.ButlerMetrics;
+import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.control.ButlerComponents;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
+ * Butler metrics.
+ */
+@AutoConfiguration(after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+		ButlerAutoConfiguration.class })
+@ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
+@ConditionalOnBean({ MeterRegistry.class, ButlerComponents.class })
+public final class ButlerMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ButlerMetrics butlerMetrics(ButlerComponents components) {
+		return new ButlerMetrics(components);
+	}
+
+}

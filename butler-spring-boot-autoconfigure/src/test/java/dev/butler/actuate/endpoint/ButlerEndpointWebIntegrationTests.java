@@ -1,0 +1,227 @@
+package dev.butler.actuate.endpoint;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+
+import dev.butler.service.ButlerService;
+import dev.butler.service.ConfigurationRequest;
+import dev.butler.service.MicroService;
+import dev.butler.service.ServiceContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests of {@code /actuator/butler}, health and Prometheus metrics over HTTP on a real server.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "management.endpoints.web.exposure.include=butler,health,prometheus",
+				"management.endpoint.health.show-details=always", "butler.services.fragile.stop-timeout=2s" })
+class ButlerEndpointWebIntegrationTests {
+
+	private static final JsonMapper json = JsonMapper.builder().build();
+
+	private static ZContext zmq;
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	@BeforeAll
+	static void createContext() {
+		zmq = new ZContext();
+	}
+
+	@AfterAll
+	static void closeContext() {
+		zmq.close();
+	}
+
+	@Test
+	void readShouldDescribeEveryService() throws Exception {
+		JsonNode body = get("/actuator/butler", 200);
+		JsonNode echo = body.get("components").get("ticker");
+		assertThat(echo.get("state").asString()).isEqualTo("RUNNING");
+		assertThat(echo.get("kind").asString()).isEqualTo("SERVICE");
+		assertThat(echo.get("agent").get("name").asString()).isEqualTo("test.ticker");
+		assertThat(echo.get("agent").get("classification").asString()).isEqualTo("test/ticker");
+		assertThat(echo.get("peer").get("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+		assertThat(echo.get("endpoints").get("in").get(0).asString()).startsWith("tcp://127.0.0.1:");
+		assertThat(echo.get("scheduledActions").get(0).get("name").asString()).isEqualTo("tick");
+		assertThat(echo.get("startedAt").isNull()).isFalse();
+		assertThat(echo.get("uptime").isNull()).isFalse();
+		assertThat(body.get("components").has("fragile")).isTrue();
+	}
+
+	@Test
+	void readUnknownServiceShouldAnswer404() throws Exception {
+		get("/actuator/butler/nope", 404);
+	}
+
+	@Test
+	void writeUnknownServiceShouldAnswer404() throws Exception {
+		post("/actuator/butler/nope", "{\"action\":\"stop\"}", 404);
+	}
+
+	@Test
+	void writeBadActionShouldAnswer400() throws Exception {
+		post("/actuator/butler/ticker", "{\"action\":\"explode\"}", 400);
+		post("/actuator/butler/ticker", "{}", 400);
+	}
+
+	@Test
+	void configureShouldSendIccpConfAndShowTheReply() throws Exception {
+		JsonNode accepted = post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"label=x; period = 20ms\"}",
+				200);
+		assertThat(accepted.get("success").asBoolean()).isTrue();
+		assertThat(accepted.get("message").asString()).isEqualTo("OK");
+		JsonNode refused = post("/actuator/butler/fragile", "{\"action\":\"configure\",\"options\":\"a=1\"}", 409);
+		assertThat(refused.get("success").asBoolean()).isFalse();
+		assertThat(refused.get("message").asString()).contains("does not support run-time configuration");
+		post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"nonsense\"}", 400);
+		JsonNode invalid = post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"period=soon\"}",
+				409);
+		assertThat(invalid.get("message").asString()).contains("period");
+	}
+
+	@Test
+	void stopStartAndRestartShouldDriveTheService() throws Exception {
+		String firstPeer = get("/actuator/butler/fragile", 200).get("peer").get("uid").asString();
+		JsonNode stopped = post("/actuator/butler/fragile", "{\"action\":\"stop\"}", 200);
+		assertThat(stopped.get("state").asString()).isEqualTo("FINISHED");
+		assertThat(stopped.get("outcome").asString()).isEqualTo("OK");
+		JsonNode started = post("/actuator/butler/fragile", "{\"action\":\"start\"}", 200);
+		assertThat(started.get("state").asString()).isEqualTo("RUNNING");
+		JsonNode restarted = post("/actuator/butler/fragile", "{\"action\":\"restart\"}", 200);
+		assertThat(restarted.get("state").asString()).isEqualTo("RUNNING");
+		String lastPeer = get("/actuator/butler/fragile", 200).get("peer").get("uid").asString();
+		assertThat(lastPeer).isNotEqualTo(firstPeer);
+	}
+
+	@Test
+	void abortedRequiredServiceShouldMakeReadinessDown() throws Exception {
+		get("/actuator/health/readiness", 200);
+		String address = get("/actuator/butler/fragile", 200).get("endpoints").get("in").get(0).asString();
+		try (ZMQ.Socket client = zmq.createSocket(SocketType.PUSH)) {
+			client.setLinger(2000);
+			client.connect(address);
+			client.send("boom");
+		}
+		await().atMost(Duration.ofSeconds(5))
+			.until(() -> get("/actuator/butler/fragile", 200).get("state").asString().equals("ABORTED"));
+		JsonNode fragile = get("/actuator/butler/fragile", 200);
+		assertThat(fragile.get("outcome").asString()).isEqualTo("ERROR");
+		assertThat(fragile.get("details").get(0).asString()).contains("boom");
+		JsonNode readiness = get("/actuator/health/readiness", 503);
+		assertThat(readiness.get("status").asString()).isEqualTo("DOWN");
+		assertThat(readiness.get("components").get("butler").get("status").asString()).isEqualTo("DOWN");
+		post("/actuator/butler/fragile", "{\"action\":\"start\"}", 200);
+		get("/actuator/health/readiness", 200);
+	}
+
+	@Test
+	void prometheusShouldShowButlerMeters() throws Exception {
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			String metrics = getText("/actuator/prometheus");
+			assertThat(metrics).contains("butler_service_state{kind=\"service\",service=\"ticker\"} 2.0")
+				.contains("butler_messages_received_total{kind=\"service\",service=\"ticker\"}")
+				.contains("butler_service_errors_total{kind=\"service\",service=\"ticker\"}")
+				.containsPattern("butler_action_seconds_count\\{[^}]*action=\"tick\"[^}]*service=\"ticker\"[^}]*\\} [1-9]");
+		});
+	}
+
+	private JsonNode get(String path, int expectedStatus) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path).isEqualTo(expectedStatus);
+		return response.body().isEmpty() ? null : json.readTree(response.body());
+	}
+
+	private String getText(String path) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path)).GET().build(),
+				HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).isEqualTo(200);
+		return response.body();
+	}
+
+	private JsonNode post(String path, String body, int expectedStatus) throws Exception {
+		HttpResponse<String> response = this.http.send(HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(body))
+			.build(), HttpResponse.BodyHandlers.ofString());
+		assertThat(response.statusCode()).as(path + " " + body + " -> " + response.body()).isEqualTo(expectedStatus);
+		return response.body().isEmpty() ? null : json.readTree(response.body());
+	}
+
+	private URI uri(String path) {
+		return URI.create("http://localhost:" + this.port + path);
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import({ TickerService.class, FragileService.class })
+	static class TestApplication {
+
+	}
+
+	@ButlerService(id = "ticker", name = "test.ticker", classification = "test/ticker")
+	static class TickerService implements MicroService<Void> {
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			context.createChannel("in", SocketType.PULL, (channel, message) -> {
+			});
+			context.addEndpoint("in", "tcp://127.0.0.1:*");
+			context.scheduleAtFixedRate("tick", () -> {
+			}, Duration.ofMillis(20));
+		}
+
+		@Override
+		public void handleConfigRequest(ConfigurationRequest request) {
+			Settings settings = request.bind(Settings.class);
+			if (settings.label().isBlank()) {
+				throw new IllegalArgumentException("Option 'label' must not be blank");
+			}
+		}
+
+		record Settings(@DefaultValue("default") String label, @DefaultValue("1s") Duration period) {
+
+		}
+
+	}
+
+	@ButlerService(id = "fragile")
+	static class FragileService implements MicroService<Void> {
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			context.createChannel("in", SocketType.PULL, (channel, message) -> {
+				throw new IllegalStateException("Told to fail: " + message.popString());
+			});
+			context.addEndpoint("in", "tcp://127.0.0.1:*");
+		}
+
+	}
+
+}
