@@ -7,6 +7,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
@@ -56,9 +57,13 @@ public final class ButlerAutoConfiguration {
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
 	@ConditionalOnMissingBean(name = TASK_SCHEDULER_BEAN_NAME)
 	ThreadPoolTaskScheduler butlerTaskScheduler(ButlerProperties properties) {
-		return new ThreadPoolTaskSchedulerBuilder().poolSize(properties.scheduler().poolSize())
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskSchedulerBuilder()
+			.poolSize(properties.scheduler().poolSize())
 			.threadNamePrefix("butler-scheduler-")
 			.build();
+		// Services stop after the context-closed event, and their periodic actions re-arm until then.
+		scheduler.setAcceptTasksAfterContextClose(true);
+		return scheduler;
 	}
 
 	@Bean
@@ -83,6 +88,7 @@ public final class ButlerAutoConfiguration {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnMissingClass("jakarta.validation.Validator")
 	static class PlainConfigBinderConfiguration {
 
 		@Bean

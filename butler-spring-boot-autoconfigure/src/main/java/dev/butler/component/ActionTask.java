@@ -7,6 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.butler.service.ScheduledAction;
@@ -16,6 +20,8 @@ import dev.butler.service.ScheduledAction;
  * due, the scheduler only queues it, and the loop runs it.
  */
 final class ActionTask implements ScheduledAction {
+
+	private static final Log logger = LogFactory.getLog(ActionTask.class);
 
 	private final String name;
 
@@ -95,7 +101,13 @@ final class ActionTask implements ScheduledAction {
 	void arm(Instant when) {
 		if (!this.cancelled) {
 			this.nextRun = when;
-			this.future = this.scheduler.schedule(this::due, when);
+			try {
+				this.future = this.scheduler.schedule(this::due, when);
+			}
+			catch (TaskRejectedException ex) {
+				logger.debug("Action '" + this.name + "' not scheduled again: the scheduler is shutting down");
+				this.nextRun = null;
+			}
 		}
 	}
 

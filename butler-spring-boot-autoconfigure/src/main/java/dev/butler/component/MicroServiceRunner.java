@@ -317,9 +317,9 @@ public final class MicroServiceRunner implements ServiceContext {
 			this.warmUp.completeExceptionally(ex);
 			return;
 		}
-		send(control, new IccpMessage.Ready(this.peer, this.endpoints));
 		this.state = State.RUNNING;
 		this.warmUp.complete(null);
+		send(control, new IccpMessage.Ready(this.peer, this.endpoints));
 		try {
 			serve(control);
 			this.state = State.STOPPED;
