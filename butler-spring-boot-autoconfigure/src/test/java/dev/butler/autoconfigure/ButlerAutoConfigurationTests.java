@@ -9,14 +9,23 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.base.Outcome;
+import dev.butler.base.Uuids;
 import dev.butler.base.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.control.ServiceConfigBinder;
+import dev.butler.service.ButlerService;
+import dev.butler.service.MicroService;
+import dev.butler.service.ServiceConfigurationException;
+import dev.butler.service.ServiceContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -39,12 +48,7 @@ class ButlerAutoConfigurationTests {
 				assertThat(service.agent().name()).isEqualTo("test.echo");
 				String address = service.endpoints().get("echo").get(0);
 				assertThat(address).startsWith("tcp://127.0.0.1:").doesNotEndWith("*");
-				try (ZContext zmq = new ZContext(); ZMQ.Socket client = zmq.createSocket(SocketType.DEALER)) {
-					client.setReceiveTimeOut(5000);
-					client.connect(address);
-					client.send("hello");
-					assertThat(client.recvStr()).isEqualTo(">hello");
-				}
+				assertThat(request(address, "hello")).isEqualTo(">hello");
 				EchoService echo = context.getBean(EchoService.class);
 				await().atMost(Duration.ofSeconds(5)).until(() -> echo.ticks.get() >= 2);
 				assertThat(echo.tickThread).isSameAs(echo.loopThread);
@@ -53,6 +57,157 @@ class ButlerAutoConfigurationTests {
 			});
 		assertThat(managed[0].state()).isEqualTo(State.FINISHED);
 		assertThat(managed[0].outcome()).isEqualTo(Outcome.OK);
+	}
+
+	@Test
+	void runWithoutServicesShouldProvideInfrastructureOnly() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ZContext.class)
+			.hasSingleBean(ButlerController.class)
+			.hasSingleBean(ButlerComponents.class)
+			.hasBean(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME)
+			.doesNotHaveBean(ManagedMicroService.class));
+	}
+
+	@Test
+	void runWhenDisabledShouldNotRunServices() {
+		this.contextRunner.withUserConfiguration(EchoService.class)
+			.withPropertyValues("butler.enabled=false")
+			.run((context) -> assertThat(context).hasNotFailed()
+				.doesNotHaveBean(ButlerController.class)
+				.doesNotHaveBean(ManagedMicroService.class));
+	}
+
+	@Test
+	void runWhenJeroMqIsAbsentShouldBackOff() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(ZContext.class))
+			.run((context) -> assertThat(context).doesNotHaveBean(ButlerController.class));
+	}
+
+	@Test
+	void runWithUserZContextShouldUseIt() {
+		ZContext userContext = new ZContext();
+		try {
+			this.contextRunner.withBean("myZContext", ZContext.class, () -> userContext)
+				.run((context) -> assertThat(context).getBean(ZContext.class).isSameAs(userContext));
+		}
+		finally {
+			userContext.close();
+		}
+	}
+
+	@Test
+	void runWithUserConfigBinderShouldUseIt() {
+		ServiceConfigBinder binder = (definition) -> new EchoService.Config("tcp://127.0.0.1:*", Duration.ofSeconds(1),
+				"user:");
+		this.contextRunner.withUserConfiguration(EchoService.class)
+			.withBean(ServiceConfigBinder.class, () -> binder)
+			.run((context) -> {
+				assertThat(context).getBean(ServiceConfigBinder.class).isSameAs(binder);
+				assertThat(context.getBean(EchoService.class).prefix).isEqualTo("user:");
+			});
+	}
+
+	@Test
+	void runWithUserSchedulerShouldUseIt() {
+		this.contextRunner.withBean(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME, ThreadPoolTaskScheduler.class,
+				ThreadPoolTaskScheduler::new)
+			.run((context) -> assertThat(context).getBean(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME)
+				.isInstanceOf(ThreadPoolTaskScheduler.class)
+				.extracting("threadNamePrefix")
+				.isNotEqualTo("butler-scheduler-"));
+	}
+
+	@Test
+	void runShouldBindServiceConfigurationWithRelaxedNames() {
+		this.contextRunner.withUserConfiguration(EchoService.class)
+			.withPropertyValues("butler.services.echo.PREFIX=relaxed")
+			.run((context) -> assertThat(context.getBean(EchoService.class).prefix).isEqualTo("relaxed"));
+	}
+
+	@Test
+	void runWithInvalidServiceConfigurationShouldFailNamingPropertyAndValue() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+			.withUserConfiguration(EchoService.class)
+			.withPropertyValues("butler.services.echo.address= ")
+			.run((context) -> {
+				ServiceConfigurationException failure = findConfigurationException(context.getStartupFailure());
+				assertThat(failure.getProperty()).isEqualTo("butler.services.echo.address");
+				assertThat(failure.getMessage()).startsWith("Invalid value '' for property 'butler.services.echo.address'")
+					.contains("must not be blank");
+			});
+		this.contextRunner.withUserConfiguration(EchoService.class)
+			.withPropertyValues("butler.services.echo.tick=often")
+			.run((context) -> assertThat(findConfigurationException(context.getStartupFailure()).getMessage())
+				.startsWith("Invalid value 'often' for property 'butler.services.echo.tick'"));
+	}
+
+	@Test
+	void runWithServiceNotImplementingMicroServiceShouldFail() {
+		this.contextRunner.withUserConfiguration(NotAService.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("does not implement " + MicroService.class.getName()));
+	}
+
+	@Test
+	void runWithGlobalControlAddressAndTwoServicesShouldFail() {
+		this.contextRunner.withUserConfiguration(EchoService.class, SecondService.class)
+			.withPropertyValues("butler.control.address=tcp://127.0.0.1:5999")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("exactly one Butler service")
+				.hasMessageContaining("butler.services.<id>.control-address"));
+	}
+
+	@Test
+	void runWithAgentIdentityShouldDeriveUidFromOid() {
+		this.contextRunner.withUserConfiguration(EchoService.class).run((context) -> {
+			ManagedMicroService service = context.getBean(ManagedMicroService.class);
+			assertThat(service.agent().uid()).isEqualTo(Uuids.fromOid("1.3.6.1.4.1.53446.99.1"));
+			assertThat(service.agent().version()).isEqualTo("1.2.3");
+			assertThat(service.agent().vendor()).isEqualTo(ButlerServiceRegistrar.DEFAULT_VENDOR);
+			assertThat(service.definition().configType()).isEqualTo(EchoService.Config.class);
+		});
+	}
+
+	/**
+	 * Send a request and wait for the reply, resending as ZeroMQ's "lazy pirate" client does: the first
+	 * message on a fresh tcp connection is not guaranteed to arrive.
+	 */
+	static String request(String address, String request) {
+		try (ZContext zmq = new ZContext(); ZMQ.Socket client = zmq.createSocket(SocketType.DEALER)) {
+			client.setReceiveTimeOut(1000);
+			client.connect(address);
+			for (int attempt = 0; attempt < 5; attempt++) {
+				client.send(request);
+				String reply = client.recvStr();
+				if (reply != null) {
+					return reply;
+				}
+			}
+			return null;
+		}
+	}
+
+	private static ServiceConfigurationException findConfigurationException(Throwable failure) {
+		for (Throwable current = failure; current != null; current = current.getCause()) {
+			if (current instanceof ServiceConfigurationException configuration) {
+				return configuration;
+			}
+		}
+		throw new AssertionError("No ServiceConfigurationException in " + failure);
+	}
+
+	@ButlerService
+	static class NotAService {
+
+	}
+
+	@ButlerService("second")
+	static class SecondService implements MicroService<Void> {
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+		}
+
 	}
 
 }
