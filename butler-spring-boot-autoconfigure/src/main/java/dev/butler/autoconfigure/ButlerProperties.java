@@ -10,12 +10,12 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Configuration properties of the Butler runtime. A service's own, typed options live beside these
  * under {@code butler.services.<id>.*}.
  *
- * @param enabled whether to run Butler services at all
- * @param control control of the services of this application
- * @param zmq the shared ZeroMQ context
- * @param scheduler the scheduler that times scheduled actions of services
- * @param services per-service runtime options, by service id
- * @param components foreign components to drive over ICCP, by component id
+ * @param enabled Whether to run Butler services at all
+ * @param control Control of the services of this application
+ * @param zmq The shared ZeroMQ context
+ * @param scheduler The scheduler that times scheduled actions of services
+ * @param services Per-service runtime options, by service id
+ * @param components Foreign components to drive over ICCP, by component id
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
@@ -29,7 +29,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 
 	/**
 	 * Return the runtime options of a service, defaults if none are configured.
-	 * @param id the service id
+	 * @param id The service id
 	 * @return the options
 	 */
 	public Service service(String id) {
@@ -39,7 +39,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	/**
 	 * Control of the services of this application.
 	 *
-	 * @param address address of an external ICCP controller (like Saturnin's {@code --iccp}) that the
+	 * @param address Address of an external ICCP controller (like Saturnin's {@code --iccp}) that the
 	 * only service of this application connects to instead of the in-process controller
 	 */
 	public record Control(String address) {
@@ -49,7 +49,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	/**
 	 * The shared ZeroMQ context.
 	 *
-	 * @param ioThreads number of ZeroMQ I/O threads
+	 * @param ioThreads Number of ZeroMQ I/O threads
 	 */
 	public record Zmq(@DefaultValue("1") int ioThreads) {
 
@@ -59,7 +59,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * The scheduler that times the scheduled actions of services. Actions themselves always run on
 	 * their service's own thread.
 	 *
-	 * @param poolSize number of scheduler threads
+	 * @param poolSize Number of scheduler threads
 	 */
 	public record Scheduler(@DefaultValue("1") int poolSize) {
 
@@ -68,12 +68,12 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	/**
 	 * Runtime options of one service.
 	 *
-	 * @param optional whether the application can do without the service: a failed warm-up does
+	 * @param optional Whether the application can do without the service: a failed warm-up does
 	 * not fail start-up and an aborted service does not make health DOWN
-	 * @param autoStartup whether the service starts with the application
-	 * @param warmUpTimeout how long to wait for the service to report READY
-	 * @param stopTimeout how long to wait for the service to report FINISHED after STOP
-	 * @param controlAddress address of an external ICCP controller to connect to instead of the
+	 * @param autoStartup Whether the service starts with the application
+	 * @param warmUpTimeout How long to wait for the service to report READY
+	 * @param stopTimeout How long to wait for the service to report FINISHED after STOP
+	 * @param controlAddress Address of an external ICCP controller to connect to instead of the
 	 * in-process one
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
@@ -87,12 +87,12 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	/**
 	 * A component in another process that connects to this application's controller.
 	 *
-	 * @param address address to bind and wait on for the component, e.g. {@code tcp://127.0.0.1:5100}
-	 * @param optional whether the application can do without the component
-	 * @param autoStartup whether to wait for the component when the application starts
-	 * @param warmUpTimeout how long to wait for the component to report READY
-	 * @param stopTimeout how long to wait for FINISHED after STOP
-	 * @param configurable whether the component supports ICCP REQUEST/CONF; never sent otherwise
+	 * @param address Address to bind and wait on for the component, e.g. {@code tcp://127.0.0.1:5100}
+	 * @param optional Whether the application can do without the component
+	 * @param autoStartup Whether to wait for the component when the application starts
+	 * @param warmUpTimeout How long to wait for the component to report READY
+	 * @param stopTimeout How long to wait for FINISHED after STOP
+	 * @param configurable Whether the component supports ICCP REQUEST/CONF; never sent otherwise
 	 */
 	public record Component(String address, @DefaultValue("false") boolean optional,
 			@DefaultValue("true") boolean autoStartup, @DefaultValue("30s") Duration warmUpTimeout,
