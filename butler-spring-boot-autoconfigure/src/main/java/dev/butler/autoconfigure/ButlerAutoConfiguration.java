@@ -1,8 +1,13 @@
 package dev.butler.autoconfigure;
 
+import java.time.Clock;
+import java.util.List;
+
+import io.micrometer.observation.ObservationRegistry;
 import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -12,11 +17,14 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.validation.Validator;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
+import dev.butler.component.ChannelSocketCustomizer;
+import dev.butler.component.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ServiceConfigBinder;
@@ -64,6 +72,25 @@ public final class ButlerAutoConfiguration {
 		// Services stop after the context-closed event, and their periodic actions re-arm until then.
 		scheduler.setAcceptTasksAfterContextClose(true);
 		return scheduler;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceRuntime butlerServiceRuntime(ZContext zmq,
+			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
+			ObjectProvider<ObservationRegistry> observations, ObjectProvider<Clock> clock,
+			ObjectProvider<ChannelSocketCustomizer> socketCustomizers) {
+		List<ChannelSocketCustomizer> customizers = socketCustomizers.orderedStream().toList();
+		return new ServiceRuntime(zmq, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
+				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
+					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)));
+	}
+
+	@Bean
+	@Order(0)
+	ChannelSocketCustomizer butlerHandshakeIntervalCustomizer(ButlerProperties properties) {
+		int handshakeInterval = (int) properties.zmq().handshakeInterval().toMillis();
+		return (serviceId, channel, type, socket) -> socket.setHandshakeIvl(handshakeInterval);
 	}
 
 	@Bean

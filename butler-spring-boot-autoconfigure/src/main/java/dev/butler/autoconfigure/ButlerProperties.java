@@ -50,8 +50,10 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * The shared ZeroMQ context.
 	 *
 	 * @param ioThreads Number of ZeroMQ I/O threads
+	 * @param handshakeInterval Maximum time for the ZMTP handshake of a new connection on a service
+	 * channel. JeroMQ sometimes stalls a fresh tcp handshake; it is retried after this interval
 	 */
-	public record Zmq(@DefaultValue("1") int ioThreads) {
+	public record Zmq(@DefaultValue("1") int ioThreads, @DefaultValue("1s") Duration handshakeInterval) {
 
 	}
 

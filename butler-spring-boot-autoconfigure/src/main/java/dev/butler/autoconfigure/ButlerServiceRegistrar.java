@@ -5,9 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
-import io.micrometer.observation.ObservationRegistry;
-import org.zeromq.ZContext;
-
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -20,13 +17,14 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.Environment;
-import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.StringUtils;
 
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Uuids;
 import dev.butler.component.ServiceDefinition;
+import dev.butler.component.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ForeignComponent;
@@ -94,7 +92,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			if (type == null) {
 				continue;
 			}
-			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(type).get(ButlerService.class);
+			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).get(ButlerService.class);
 			if (!annotation.isPresent()) {
 				continue;
 			}
@@ -116,7 +114,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
 			String externalControl) {
 		MicroService<Object> service = beanFactory.getBean(beanName, MicroService.class);
-		ButlerService annotation = MergedAnnotations.from(service.getClass())
+		ButlerService annotation = MergedAnnotations.from(service.getClass(), SearchStrategy.TYPE_HIERARCHY)
 			.get(ButlerService.class)
 			.synthesize();
 		ServiceDefinition definition = new ServiceDefinition(id, agent(id, annotation), service,
@@ -127,11 +125,8 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		return new ManagedMicroService(definition,
 				new ComponentOptions(options.optional(), options.autoStartup(), options.warmUpTimeout(),
 						options.stopTimeout(), controlAddress),
-				beanFactory.getBean(ServiceConfigBinder.class), beanFactory.getBean(ZContext.class),
-				beanFactory.getBean(ButlerController.class),
-				beanFactory.getBean(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME, TaskScheduler.class),
-				beanFactory.getBeanProvider(ObservationRegistry.class).getIfUnique(() -> ObservationRegistry.NOOP),
-				beanFactory.getBeanProvider(Clock.class).getIfUnique(Clock::systemUTC));
+				beanFactory.getBean(ServiceConfigBinder.class), beanFactory.getBean(ButlerController.class),
+				beanFactory.getBean(ServiceRuntime.class));
 	}
 
 	private ForeignComponent createComponent(BeanFactory beanFactory, String id, ButlerProperties.Component component) {

@@ -28,6 +28,17 @@ public final class ErrorDetails {
 	}
 
 	/**
+	 * Return the text of an exception as Saturnin puts it in ICCP ERROR ({@code str(exc)}): its message,
+	 * or its type when it has none.
+	 * @param ex the exception
+	 * @return the text
+	 */
+	public static String message(Throwable ex) {
+		String message = ex.getMessage();
+		return (message != null && !message.isBlank()) ? message : ex.getClass().getSimpleName();
+	}
+
+	/**
 	 * Describe an exception in one line: its type and message.
 	 * @param ex the exception
 	 * @return the summary

@@ -14,15 +14,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
-
-import org.springframework.scheduling.TaskScheduler;
 
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Outcome;
@@ -57,11 +54,9 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private final Object config;
 
+	private final ServiceRuntime runtime;
+
 	private final ZContext zmq;
-
-	private final TaskScheduler scheduler;
-
-	private final ObservationRegistry observations;
 
 	private final ServiceStatistics statistics;
 
@@ -103,21 +98,17 @@ public final class MicroServiceRunner implements ServiceContext {
 	 * Create a runner for one run of a service.
 	 * @param definition the service
 	 * @param config the bound configuration, {@code null} for none
-	 * @param zmq the ZeroMQ context
-	 * @param scheduler the scheduler that times scheduled actions
-	 * @param observations the registry that observes scheduled actions
+	 * @param runtime what all services share
 	 * @param statistics the counters of the service, kept across runs
-	 * @param clock the clock
 	 */
-	public MicroServiceRunner(ServiceDefinition definition, Object config, ZContext zmq, TaskScheduler scheduler,
-			ObservationRegistry observations, ServiceStatistics statistics, Clock clock) {
+	public MicroServiceRunner(ServiceDefinition definition, Object config, ServiceRuntime runtime,
+			ServiceStatistics statistics) {
 		this.definition = definition;
 		this.config = config;
-		this.zmq = zmq;
-		this.scheduler = scheduler;
-		this.observations = observations;
+		this.runtime = runtime;
+		this.zmq = runtime.zmq();
 		this.statistics = statistics;
-		this.clock = clock;
+		this.clock = runtime.clock();
 	}
 
 	/**
@@ -225,6 +216,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		}
 		ZMQ.Socket socket = this.zmq.createSocket(type);
 		socket.setLinger(0);
+		this.runtime.socketCustomizer().customize(serviceId(), name, type, socket);
 		ZmqChannel channel = new ZmqChannel(name, this.zmq, socket, handler, this.statistics.channel(name),
 				this::pollSetChanged);
 		this.channels.put(name, channel);
@@ -268,7 +260,7 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private ScheduledAction addAction(String name, ScheduledAction.Kind kind, Duration interval, Runnable action) {
-		ActionTask task = new ActionTask(name, kind, interval, action, this.scheduler, this::actionDue);
+		ActionTask task = new ActionTask(name, kind, interval, action, this.runtime.scheduler(), this::actionDue);
 		this.actions.add(task);
 		task.arm(this.clock.instant().plus(interval));
 		return task;
@@ -441,7 +433,7 @@ public final class MicroServiceRunner implements ServiceContext {
 				send(control, IccpMessage.OK);
 			}
 			catch (Exception ex) {
-				send(control, new IccpMessage.Error(ErrorDetails.summary(ex)));
+				send(control, new IccpMessage.Error(ErrorDetails.message(ex)));
 			}
 		}
 		else {
@@ -457,7 +449,7 @@ public final class MicroServiceRunner implements ServiceContext {
 				continue;
 			}
 			Instant started = this.clock.instant();
-			Observation.createNotStarted("butler.action", this.observations)
+			Observation.createNotStarted("butler.action", this.runtime.observations())
 				.contextualName(serviceId() + " " + task.name())
 				.lowCardinalityKeyValue("service", serviceId())
 				.lowCardinalityKeyValue("action", task.name())
@@ -476,7 +468,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		this.statistics.recordError();
 		logger.error(phase + " of Butler service '" + serviceId() + "' failed", ex);
 		if (control != null) {
-			send(control, new IccpMessage.Error(ErrorDetails.summary(ex)));
+			send(control, new IccpMessage.Error(ErrorDetails.message(ex)));
 		}
 		shutdown(control);
 		this.termination.complete(null);

@@ -1,24 +1,21 @@
 package dev.butler.control;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.zeromq.ZContext;
 
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.TaskScheduler;
 
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Outcome;
@@ -26,6 +23,7 @@ import dev.butler.base.PeerDescriptor;
 import dev.butler.base.State;
 import dev.butler.component.MicroServiceRunner;
 import dev.butler.component.ServiceDefinition;
+import dev.butler.component.ServiceRuntime;
 import dev.butler.component.ServiceStatistics;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
@@ -53,15 +51,9 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 
 	private final ServiceConfigBinder configBinder;
 
-	private final ZContext zmq;
-
 	private final ButlerController controller;
 
-	private final TaskScheduler scheduler;
-
-	private final ObservationRegistry observations;
-
-	private final Clock clock;
+	private final ServiceRuntime runtime;
 
 	private final ServiceStatistics statistics = new ServiceStatistics();
 
@@ -74,23 +66,16 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 	 * @param definition the service
 	 * @param options how to run it
 	 * @param configBinder binds its configuration before each start
-	 * @param zmq the ZeroMQ context
 	 * @param controller the in-process controller
-	 * @param scheduler the scheduler timing scheduled actions
-	 * @param observations the registry observing scheduled actions
-	 * @param clock the clock
+	 * @param runtime what all services share
 	 */
 	public ManagedMicroService(ServiceDefinition definition, ComponentOptions options, ServiceConfigBinder configBinder,
-			ZContext zmq, ButlerController controller, TaskScheduler scheduler, ObservationRegistry observations,
-			Clock clock) {
+			ButlerController controller, ServiceRuntime runtime) {
 		this.definition = definition;
 		this.options = options;
 		this.configBinder = configBinder;
-		this.zmq = zmq;
 		this.controller = controller;
-		this.scheduler = scheduler;
-		this.observations = observations;
-		this.clock = clock;
+		this.runtime = runtime;
 	}
 
 	@Override
@@ -183,8 +168,7 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 			return;
 		}
 		Object config = this.configBinder.bind(this.definition);
-		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, config, this.zmq, this.scheduler,
-				this.observations, this.statistics, this.clock);
+		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, config, this.runtime, this.statistics);
 		closeConnection();
 		this.runner = newRunner;
 		try {
@@ -197,7 +181,11 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 						"inproc://butler-control/" + id() + "/" + UUID.randomUUID(), new RunnerListener());
 				this.connection = newConnection;
 				newRunner.start(newConnection.address());
-				await(newConnection.ready());
+				await(newConnection.ready().exceptionallyCompose((failure) -> newRunner.warmUp()
+					.handle((ignored, cause) -> {
+						throw (cause != null) ? new ComponentControlException(unwrap(failure).getMessage(), unwrap(cause))
+								: new CompletionException(failure);
+					})));
 			}
 			logger.info("Butler service '" + id() + "' is ready" + (endpoints().isEmpty() ? "" : ", bound to " + endpoints()));
 		}
@@ -231,6 +219,10 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 			Thread.currentThread().interrupt();
 			throw new ComponentControlException("Interrupted while Butler service '" + id() + "' warmed up", ex);
 		}
+	}
+
+	private static Throwable unwrap(Throwable failure) {
+		return (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause() : failure;
 	}
 
 	@Override

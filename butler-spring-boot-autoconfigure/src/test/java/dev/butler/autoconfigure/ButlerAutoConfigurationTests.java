@@ -2,6 +2,8 @@ package dev.butler.autoconfigure;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
@@ -16,6 +18,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.base.Outcome;
 import dev.butler.base.Uuids;
+import dev.butler.component.ChannelSocketCustomizer;
 import dev.butler.base.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
@@ -168,6 +171,27 @@ class ButlerAutoConfigurationTests {
 		});
 	}
 
+	@Test
+	void runWithSocketCustomizerShouldApplyItAfterTheDefaults() {
+		List<String> customized = new CopyOnWriteArrayList<>();
+		ChannelSocketCustomizer customizer = (serviceId, channel, type, socket) -> customized
+			.add(serviceId + "/" + channel + "/" + type + "/handshake=" + socket.getHandshakeIvl());
+		this.contextRunner.withUserConfiguration(EchoService.class)
+			.withBean(ChannelSocketCustomizer.class, () -> customizer)
+			.withPropertyValues("butler.zmq.handshake-interval=750ms")
+			.run((context) -> assertThat(customized).containsExactly("echo/echo/ROUTER/handshake=750"));
+	}
+
+	@Test
+	void runWhenInitializeRejectsConfigurationShouldKeepTheCauseForFailureAnalysis() {
+		this.contextRunner.withUserConfiguration(RejectingService.class)
+			.run((context) -> {
+				ServiceConfigurationException cause = findConfigurationException(context.getStartupFailure());
+				assertThat(cause.getProperty()).isEqualTo("butler.services.rejecting.mode");
+				assertThat(context.getStartupFailure()).hasMessageContaining("rejecting");
+			});
+	}
+
 	/**
 	 * Send a request and wait for the reply, resending as ZeroMQ's "lazy pirate" client does: the first
 	 * message on a fresh tcp connection is not guaranteed to arrive.
@@ -198,6 +222,16 @@ class ButlerAutoConfigurationTests {
 
 	@ButlerService
 	static class NotAService {
+
+	}
+
+	@ButlerService("rejecting")
+	static class RejectingService implements MicroService<Void> {
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			throw new ServiceConfigurationException(context.propertyName("mode"), "fast", "expected 'slow'");
+		}
 
 	}
 
