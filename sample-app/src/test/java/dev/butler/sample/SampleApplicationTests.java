@@ -1,0 +1,211 @@
+package dev.butler.sample;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.util.TestSocketUtils;
+
+import dev.butler.base.State;
+import dev.butler.control.ButlerComponent;
+import dev.butler.control.ButlerComponent.ConfigurationReply;
+import dev.butler.control.ButlerComponents;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Runs the whole application, on ports of its own so that it does not clash with a running sample.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "butler.services.sensor.interval=50ms", "butler.services.aggregator.address=tcp://127.0.0.1:*",
+				"butler.services.aggregator.report-interval=0s" })
+class SampleApplicationTests {
+
+	private static final String READINGS_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
+
+	private final ZContext zmq = new ZContext();
+
+	@Autowired
+	private ButlerComponents components;
+
+	@LocalServerPort
+	private int port;
+
+	@DynamicPropertySource
+	static void readingsAddress(DynamicPropertyRegistry registry) {
+		registry.add("butler.services.sensor.address", () -> READINGS_ADDRESS);
+		registry.add("butler.services.aggregator.source", () -> READINGS_ADDRESS);
+	}
+
+	@AfterEach
+	void closeZmq() {
+		this.zmq.close();
+	}
+
+	@Test
+	void servicesAreRunningWithTheirAgentIdentityAndEndpoints() {
+		ButlerComponent sensor = component("sensor");
+		ButlerComponent aggregator = component("aggregator");
+		assertThat(sensor.state()).isEqualTo(State.RUNNING);
+		assertThat(aggregator.state()).isEqualTo(State.RUNNING);
+		assertThat(sensor.agent().name()).isEqualTo("sample.sensor");
+		assertThat(sensor.agent().classification()).isEqualTo("sample/sensor");
+		assertThat(aggregator.agent().name()).isEqualTo("sample.aggregator");
+		assertThat(aggregator.agent().version()).isEqualTo("0.1.0");
+		assertThat(sensor.endpoints()).containsEntry("readings", List.of(READINGS_ADDRESS));
+		assertThat(queryAddress()).startsWith("tcp://127.0.0.1:").doesNotEndWith("*");
+	}
+
+	@Test
+	void statsQueryAnswersStatisticsOfReadingsReceivedFromTheSensor() {
+		DocumentContext stats = awaitStats((json) -> json.read("$.count", Integer.class) >= 3);
+		assertThat(stats.read("$.window", Integer.class)).isEqualTo(60);
+		assertThat(stats.read("$.rejected", Integer.class)).isZero();
+		double min = stats.read("$.min", Double.class);
+		double max = stats.read("$.max", Double.class);
+		double mean = stats.read("$.mean", Double.class);
+		assertThat(min).isBetween(10.0, 30.0);
+		assertThat(mean).isBetween(min, max);
+		assertThat(stats.read("$.last.sequence", Long.class)).isPositive();
+		assertThat(stats.read("$.last.timestamp", String.class)).isNotBlank();
+	}
+
+	@Test
+	void reqClientGetsAnAnswerToo() {
+		try (ZMQ.Socket client = this.zmq.createSocket(SocketType.REQ)) {
+			connect(client);
+			client.send(AggregatorService.STATS);
+			assertThat(JsonPath.parse(client.recvStr()).read("$.window", Integer.class)).isEqualTo(60);
+		}
+	}
+
+	@Test
+	void unknownQueryAnswersAnError() {
+		assertThat(query("statistics")).isEqualTo("{\"error\":\"Unknown query, expected 'stats'\"}");
+	}
+
+	@Test
+	void configureWindowAtRunTimeNarrowsTheStatistics() {
+		ButlerComponent aggregator = component("aggregator");
+		try {
+			ConfigurationReply reply = aggregator.configure(Map.of("window", 5));
+			assertThat(reply.accepted()).as(reply.message()).isTrue();
+			DocumentContext stats = awaitStats((json) -> json.read("$.received", Integer.class) > 5
+					&& json.read("$.count", Integer.class) == 5);
+			assertThat(stats.read("$.window", Integer.class)).isEqualTo(5);
+			assertThat(aggregator.configure(Map.of("window", "7")).accepted()).isTrue();
+			assertThat(JsonPath.parse(query(AggregatorService.STATS)).read("$.window", Integer.class)).isEqualTo(7);
+		}
+		finally {
+			aggregator.configure(Map.of("window", 60));
+		}
+	}
+
+	@Test
+	void configureWithBadValueIsRefusedWithTheReason() {
+		ButlerComponent aggregator = component("aggregator");
+		ConfigurationReply zero = aggregator.configure(Map.of("window", 0));
+		assertThat(zero.accepted()).isFalse();
+		assertThat(zero.message()).contains("Option 'window' must be an integer from 1 to 10000, got '0'");
+		ConfigurationReply text = aggregator.configure(Map.of("window", "wide"));
+		assertThat(text.accepted()).isFalse();
+		assertThat(text.message()).contains("Option 'window' must be an integer from 1 to 10000, got 'wide'");
+		ConfigurationReply unknown = aggregator.configure(Map.of("size", 5));
+		assertThat(unknown.accepted()).isFalse();
+		assertThat(unknown.message()).contains("Unknown option 'size': the aggregator accepts only 'window'");
+		assertThat(JsonPath.parse(query(AggregatorService.STATS)).read("$.window", Integer.class)).isEqualTo(60);
+		assertThat(aggregator.state()).isEqualTo(State.RUNNING);
+	}
+
+	@Test
+	void restartedAggregatorStartsAgainFromItsConfiguration() {
+		ButlerComponent aggregator = component("aggregator");
+		assertThat(aggregator.configure(Map.of("window", 3)).accepted()).isTrue();
+		aggregator.restart();
+		DocumentContext stats = awaitStats((json) -> json.read("$.count", Integer.class) >= 4);
+		assertThat(stats.read("$.window", Integer.class)).isEqualTo(60);
+	}
+
+	@Test
+	void sensorRefusesRunTimeConfiguration() {
+		ConfigurationReply reply = component("sensor").configure(Map.of("interval", "2s"));
+		assertThat(reply.accepted()).isFalse();
+		assertThat(reply.message()).contains("does not support run-time configuration");
+	}
+
+	@Test
+	void healthIsUpWithProbes() throws Exception {
+		HttpResponse<String> health = get("/actuator/health");
+		assertThat(health.statusCode()).isEqualTo(200);
+		assertThat(JsonPath.parse(health.body()).read("$.status", String.class)).isEqualTo("UP");
+		assertThat(get("/actuator/health/liveness").statusCode()).isEqualTo(200);
+		assertThat(get("/actuator/health/readiness").statusCode()).isEqualTo(200);
+	}
+
+	@Test
+	void prometheusExposesMetricsOfScheduledActions() throws Exception {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			HttpResponse<String> prometheus = get("/actuator/prometheus");
+			assertThat(prometheus.statusCode()).isEqualTo(200);
+			assertThat(prometheus.body())
+				.containsPattern("butler_action_seconds_count\\{action=\"publish\",.*service=\"sensor\"} [1-9]");
+		});
+	}
+
+	private ButlerComponent component(String id) {
+		return this.components.find(id).orElseThrow();
+	}
+
+	private String queryAddress() {
+		return component("aggregator").endpoints().get("query").get(0);
+	}
+
+	private String query(String request) {
+		try (ZMQ.Socket client = this.zmq.createSocket(SocketType.DEALER)) {
+			connect(client);
+			client.send(request);
+			String reply = client.recvStr();
+			assertThat(reply).as("reply to '%s'", request).isNotNull();
+			return reply;
+		}
+	}
+
+	private void connect(ZMQ.Socket client) {
+		client.setHandshakeIvl(1000);
+		client.setReceiveTimeOut(5000);
+		client.connect(queryAddress());
+	}
+
+	private DocumentContext awaitStats(Predicate<DocumentContext> condition) {
+		return await().atMost(Duration.ofSeconds(10))
+			.pollInterval(Duration.ofMillis(100))
+			.until(() -> JsonPath.parse(query(AggregatorService.STATS)), condition);
+	}
+
+	private HttpResponse<String> get(String path) throws Exception {
+		HttpClient client = HttpClient.newHttpClient();
+		HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build();
+		return client.send(request, HttpResponse.BodyHandlers.ofString());
+	}
+
+}
