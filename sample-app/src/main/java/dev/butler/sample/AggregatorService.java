@@ -50,12 +50,6 @@ class AggregatorService implements MicroService<AggregatorService.Config> {
 
 	private static final String WINDOW_OPTION = "window";
 
-	/**
-	 * JeroMQ 0.6.0 now and then stalls the handshake of a new outgoing connection until the handshake
-	 * interval (30 s by default) expires: a short one reconnects it at once.
-	 */
-	private static final int HANDSHAKE_INTERVAL_MILLIS = 1000;
-
 	private static final Log logger = LogFactory.getLog(AggregatorService.class);
 
 	private ServiceContext context;
@@ -78,7 +72,6 @@ class AggregatorService implements MicroService<AggregatorService.Config> {
 		this.config = config;
 		this.window = new ReadingWindow(config.window());
 		this.readings = context.createChannel(READINGS, SocketType.SUB, this::onReading);
-		this.readings.socket().setHandshakeIvl(HANDSHAKE_INTERVAL_MILLIS);
 		this.readings.socket().subscribe(Reading.TOPIC);
 		context.createChannel(QUERY, SocketType.ROUTER, this::onQuery);
 		context.addEndpoint(QUERY, config.address());
