@@ -3,6 +3,9 @@ package dev.butler.control;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+import org.springframework.context.SmartLifecycle;
 
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Outcome;
@@ -13,9 +16,10 @@ import dev.butler.service.ScheduledAction;
 
 /**
  * A component under the control of this application: a local Butler service or a foreign component
- * driven over ICCP. This is what {@code /actuator/butler}, health and metrics see.
+ * driven over ICCP. This is what {@code /actuator/butler}, health and metrics see. Its lifecycle is
+ * the application's: it starts and stops with it.
  */
-public interface ButlerComponent {
+public interface ButlerComponent extends SmartLifecycle {
 
 	/**
 	 * Return the component id, unique in the application.
@@ -100,17 +104,39 @@ public interface ButlerComponent {
 	 * Start the component and wait until it is READY.
 	 * @throws ComponentControlException if it fails to warm up or does not answer in time
 	 */
+	@Override
 	void start();
 
 	/**
 	 * Stop the component (ICCP STOP) and wait until it FINISHED or its stop timeout passed.
 	 */
-	void stop();
+	@Override
+	default void stop() {
+		CountDownLatch stopped = new CountDownLatch(1);
+		stop(stopped::countDown);
+		try {
+			stopped.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Stop the component without waiting; {@code callback} runs once it FINISHED or its stop timeout
+	 * passed.
+	 * @param callback run when stopped
+	 */
+	@Override
+	void stop(Runnable callback);
 
 	/**
 	 * Stop the component, then start it again.
 	 */
-	void restart();
+	default void restart() {
+		stop();
+		start();
+	}
 
 	/**
 	 * Send a run-time configuration request (ICCP REQUEST/CONF) and wait for the answer.

@@ -5,15 +5,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import org.springframework.context.SmartLifecycle;
 
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Outcome;
@@ -29,7 +26,7 @@ import dev.butler.service.ScheduledAction;
  * binds the control address and waits for its READY; stop sends STOP and waits for FINISHED. What
  * the component reports is all we know of it.
  */
-public final class ForeignComponent implements ButlerComponent, SmartLifecycle {
+public final class ForeignComponent implements ButlerComponent {
 
 	private static final Log logger = LogFactory.getLog(ForeignComponent.class);
 
@@ -193,18 +190,6 @@ public final class ForeignComponent implements ButlerComponent, SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
-		CountDownLatch stopped = new CountDownLatch(1);
-		stop(stopped::countDown);
-		try {
-			stopped.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	@Override
 	public synchronized void stop(Runnable callback) {
 		ControlConnection current = this.connection;
 		if (current == null || !isRunning()) {
@@ -228,12 +213,6 @@ public final class ForeignComponent implements ButlerComponent, SmartLifecycle {
 			current.close();
 			callback.run();
 		});
-	}
-
-	@Override
-	public void restart() {
-		stop();
-		start();
 	}
 
 	@Override

@@ -7,15 +7,12 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-
-import org.springframework.context.SmartLifecycle;
 
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Outcome;
@@ -34,7 +31,7 @@ import dev.butler.service.ScheduledAction;
  * READY, {@code stop()} is ICCP STOP ending in FINISHED. Unless the service has an external
  * controller, it is driven by the in-process {@link ButlerController} over an {@code inproc} PAIR.
  */
-public final class ManagedMicroService implements ButlerComponent, SmartLifecycle {
+public final class ManagedMicroService implements ButlerComponent {
 
 	/**
 	 * Lifecycle phase of Butler services: after the task scheduler starts ({@code MAX_VALUE / 2}) and
@@ -226,18 +223,6 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 	}
 
 	@Override
-	public void stop() {
-		CountDownLatch stopped = new CountDownLatch(1);
-		stop(stopped::countDown);
-		try {
-			stopped.await();
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	@Override
 	public synchronized void stop(Runnable callback) {
 		MicroServiceRunner current = this.runner;
 		if (current == null || current.state().isTerminal()) {
@@ -265,12 +250,6 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 			}
 			callback.run();
 		});
-	}
-
-	@Override
-	public void restart() {
-		stop();
-		start();
 	}
 
 	@Override
