@@ -3,6 +3,7 @@ package dev.butler.benchmarks;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -63,7 +64,8 @@ final class ButlerFixture implements AutoCloseable {
 
 	/**
 	 * Wait until {@code service.isRunning()}. {@code start()} returns when the controller received
-	 * READY, which the service thread sends before it marks itself running.
+	 * READY, which the service thread sends before it marks itself running. Parks rather than spins:
+	 * on a small machine a spinning caller delays the service thread it waits for.
 	 * @param service the service
 	 */
 	static void awaitRunning(ManagedMicroService service) {
@@ -72,7 +74,7 @@ final class ButlerFixture implements AutoCloseable {
 			if (System.nanoTime() - deadline > 0) {
 				throw new IllegalStateException("Service '" + service.id() + "' is not running: " + service.state());
 			}
-			Thread.onSpinWait();
+			LockSupport.parkNanos(10_000);
 		}
 	}
 
