@@ -1,0 +1,109 @@
+package dev.butler.benchmarks;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+import io.micrometer.observation.ObservationRegistry;
+import org.zeromq.ZContext;
+
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.Uuids;
+import dev.butler.component.ServiceDefinition;
+import dev.butler.component.ServiceRuntime;
+import dev.butler.control.ButlerController;
+import dev.butler.control.ComponentOptions;
+import dev.butler.control.ManagedMicroService;
+import dev.butler.service.ConfigurationRequest;
+import dev.butler.service.MicroService;
+import dev.butler.service.ServiceContext;
+
+/**
+ * The framework pieces a Spring application would provide, wired by hand: a ZeroMQ context, the
+ * in-process ICCP controller and a task scheduler. No Spring context is started.
+ */
+final class ButlerFixture implements AutoCloseable {
+
+	private static final Logger butlerLogger = Logger.getLogger("dev.butler");
+
+	static {
+		// Every start and stop logs at INFO: keep that I/O out of the measurements and the report.
+		butlerLogger.setLevel(Level.WARNING);
+	}
+
+	private static final AgentDescriptor AGENT = new AgentDescriptor(Uuids.fromOid("1.3.6.1.4.1.53446.99.900"),
+			"bench.noop", "1.0.0", Uuids.fromOid("1.3.6.1.4.1.53446"), "bench/noop", "Benchmark service");
+
+	private final ZContext zmq = new ZContext();
+
+	private final ButlerController controller = new ButlerController(this.zmq);
+
+	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+
+	ButlerFixture() {
+		this.scheduler.setThreadNamePrefix("bench-scheduler-");
+		this.scheduler.initialize();
+	}
+
+	/**
+	 * Create a managed service (not started) running a {@link NoopService}.
+	 * @param id the service id
+	 * @return the managed service
+	 */
+	ManagedMicroService newService(String id) {
+		ServiceDefinition definition = new ServiceDefinition(id, AGENT, new NoopService(), Void.class);
+		ComponentOptions options = new ComponentOptions(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10),
+				null);
+		return new ManagedMicroService(definition, options, (service) -> null, this.controller, new ServiceRuntime(
+				this.zmq, this.scheduler, ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
+				}));
+	}
+
+	/**
+	 * Wait until {@code service.isRunning()}. {@code start()} returns when the controller received
+	 * READY, which the service thread sends before it marks itself running. Parks rather than spins:
+	 * on a small machine a spinning caller delays the service thread it waits for.
+	 * @param service the service
+	 */
+	static void awaitRunning(ManagedMicroService service) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+		while (!service.isRunning()) {
+			if (System.nanoTime() - deadline > 0) {
+				throw new IllegalStateException("Service '" + service.id() + "' is not running: " + service.state());
+			}
+			LockSupport.parkNanos(10_000);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.controller.close();
+		this.scheduler.shutdown();
+		this.zmq.close();
+	}
+
+	/**
+	 * A service with no channels and no actions that accepts every run-time configuration, so that
+	 * only the control path is measured.
+	 */
+	static final class NoopService implements MicroService<Object> {
+
+		private volatile Object lastValue;
+
+		@Override
+		public void initialize(Object config, ServiceContext context) {
+		}
+
+		@Override
+		public void handleConfigRequest(ConfigurationRequest request) {
+			this.lastValue = request.options().get("k");
+		}
+
+	}
+
+}
