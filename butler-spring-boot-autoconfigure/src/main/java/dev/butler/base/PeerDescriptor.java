@@ -25,18 +25,27 @@ public record PeerDescriptor(UUID uid, long pid, String host) {
 	 * @return a peer descriptor with a fresh uid
 	 */
 	public static PeerDescriptor forThisProcess() {
-		return new PeerDescriptor(Uuids.timeBased(), ProcessHandle.current().pid(), localHostName());
+		return new PeerDescriptor(Uuids.timeBased(), ProcessHandle.current().pid(), LocalHost.NAME);
 	}
 
-	private static String localHostName() {
-		try {
-			return InetAddress.getLocalHost().getHostName();
+	/**
+	 * The host name, looked up once: the JDK caches it only for seconds, and a lookup can be slow.
+	 */
+	private static final class LocalHost {
+
+		static final String NAME = lookUp();
+
+		private static String lookUp() {
+			try {
+				return InetAddress.getLocalHost().getHostName();
+			}
+			catch (UnknownHostException ex) {
+				String name = ManagementFactory.getRuntimeMXBean().getName();
+				int at = name.indexOf('@');
+				return (at >= 0) ? name.substring(at + 1) : "localhost";
+			}
 		}
-		catch (UnknownHostException ex) {
-			String name = ManagementFactory.getRuntimeMXBean().getName();
-			int at = name.indexOf('@');
-			return (at >= 0) ? name.substring(at + 1) : "localhost";
-		}
+
 	}
 
 }

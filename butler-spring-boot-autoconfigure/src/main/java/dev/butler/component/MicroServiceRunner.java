@@ -217,7 +217,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		ZMQ.Socket socket = this.zmq.createSocket(type);
 		socket.setLinger(0);
 		this.runtime.socketCustomizer().customize(serviceId(), name, type, socket);
-		ZmqChannel channel = new ZmqChannel(name, this.zmq, socket, handler, this.statistics.channel(name),
+		ZmqChannel channel = new ZmqChannel(name, socket, handler, this.statistics.channel(name),
 				this::pollSetChanged);
 		this.channels.put(name, channel);
 		this.pollSetChanged = true;
@@ -491,7 +491,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		this.dueActions.clear();
 		this.channels.values().forEach(ZmqChannel::close);
 		if (control != null) {
-			this.zmq.destroySocket(control);
+			control.close();
 		}
 		this.wakeup.close();
 	}

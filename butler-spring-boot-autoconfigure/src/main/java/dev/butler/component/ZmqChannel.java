@@ -1,6 +1,5 @@
 package dev.butler.component;
 
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -15,8 +14,6 @@ final class ZmqChannel implements Channel {
 
 	private final String name;
 
-	private final ZContext context;
-
 	private final ZMQ.Socket socket;
 
 	private final MessageHandler handler;
@@ -27,10 +24,9 @@ final class ZmqChannel implements Channel {
 
 	private OutputHandler outputHandler;
 
-	ZmqChannel(String name, ZContext context, ZMQ.Socket socket, MessageHandler handler, ChannelCounters counters,
+	ZmqChannel(String name, ZMQ.Socket socket, MessageHandler handler, ChannelCounters counters,
 			Runnable pollSetChanged) {
 		this.name = name;
-		this.context = context;
 		this.socket = socket;
 		this.handler = handler;
 		this.counters = counters;
@@ -112,7 +108,7 @@ final class ZmqChannel implements Channel {
 	}
 
 	void close() {
-		this.context.destroySocket(this.socket);
+		this.socket.close();
 	}
 
 }

@@ -71,7 +71,7 @@ public final class ButlerController implements AutoCloseable {
 				socket.bind(address);
 			}
 			catch (ZMQException ex) {
-				this.zmq.destroySocket(socket);
+				socket.close();
 				throw new ComponentControlException(
 						"Cannot bind the control channel of '" + component + "' to " + address + ": " + ex.getMessage(), ex);
 			}
@@ -119,7 +119,7 @@ public final class ButlerController implements AutoCloseable {
 
 	void closed(ControlConnection connection) {
 		this.connections.remove(connection);
-		this.zmq.destroySocket(connection.socket());
+		connection.socket().close();
 		this.connectionsChanged = true;
 	}
 
@@ -168,7 +168,7 @@ public final class ButlerController implements AutoCloseable {
 			}
 			for (ControlConnection connection : List.copyOf(this.connections)) {
 				connection.abandon("The Butler controller closed");
-				this.zmq.destroySocket(connection.socket());
+				connection.socket().close();
 			}
 			this.connections.clear();
 			this.wakeup.close();

@@ -72,12 +72,15 @@ public final class ControlConnection {
 	public CompletableFuture<IccpMessage> request(IccpMessage request, Duration timeout) {
 		CompletableFuture<IccpMessage> answer = new CompletableFuture<>();
 		this.controller.execute(() -> send(request, answer));
-		answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-			.whenComplete((result, failure) -> this.controller.execute(() -> {
-				if (this.pending == answer) {
-					this.pending = null;
-				}
-			}));
+		answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+			if (failure != null) {
+				this.controller.execute(() -> {
+					if (this.pending == answer) {
+						this.pending = null;
+					}
+				});
+			}
+		});
 		return answer;
 	}
 

@@ -241,8 +241,9 @@ public final class ManagedMicroService implements ButlerComponent {
 		}
 		finished.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
 			if (failure != null) {
-				logger.error("Butler service '" + id() + "' did not finish within " + timeout.toMillis()
-						+ " ms of STOP: " + failure);
+				logger.error((failure instanceof TimeoutException)
+						? "Butler service '" + id() + "' did not finish within " + timeout.toMillis() + " ms of STOP"
+						: "Butler service '" + id() + "' could not be stopped over ICCP: " + failure.getMessage());
 				current.requestStop();
 			}
 			else {
