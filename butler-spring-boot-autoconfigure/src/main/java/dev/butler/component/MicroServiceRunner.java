@@ -92,6 +92,10 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private boolean pollSetChanged = true;
 
+	private boolean resourcesAcquired;
+
+	private boolean activitiesStarted;
+
 	private Thread thread;
 
 	/**
@@ -315,7 +319,9 @@ public final class MicroServiceRunner implements ServiceContext {
 		try {
 			serve(control);
 			this.state = State.STOPPED;
+			this.activitiesStarted = false;
 			this.definition.service().stopActivities();
+			this.resourcesAcquired = false;
 			this.definition.service().releaseResources();
 			if (this.outcome == Outcome.UNKNOWN) {
 				this.outcome = Outcome.OK;
@@ -334,7 +340,9 @@ public final class MicroServiceRunner implements ServiceContext {
 		this.definition.service().initialize(this.config, this);
 		bindEndpoints();
 		this.definition.service().acquireResources();
+		this.resourcesAcquired = true;
 		this.definition.service().startActivities();
+		this.activitiesStarted = true;
 		this.state = State.READY;
 	}
 
@@ -470,8 +478,34 @@ public final class MicroServiceRunner implements ServiceContext {
 		if (control != null) {
 			send(control, new IccpMessage.Error(ErrorDetails.message(ex)));
 		}
+		cleanUpAfterFailure();
 		shutdown(control);
 		this.termination.complete(null);
+	}
+
+	/**
+	 * Stop what was started and release what was acquired, so that a failure leaks nothing. Failures
+	 * here are logged: the service has already failed.
+	 */
+	private void cleanUpAfterFailure() {
+		if (this.activitiesStarted) {
+			this.activitiesStarted = false;
+			try {
+				this.definition.service().stopActivities();
+			}
+			catch (Throwable ex) {
+				logger.warn("Butler service '" + serviceId() + "' failed to stop its activities after a failure", ex);
+			}
+		}
+		if (this.resourcesAcquired) {
+			this.resourcesAcquired = false;
+			try {
+				this.definition.service().releaseResources();
+			}
+			catch (Throwable ex) {
+				logger.warn("Butler service '" + serviceId() + "' failed to release its resources after a failure", ex);
+			}
+		}
 	}
 
 	private void send(ZMQ.Socket control, IccpMessage message) {
