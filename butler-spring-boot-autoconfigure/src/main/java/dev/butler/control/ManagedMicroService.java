@@ -198,6 +198,8 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 				this.connection = newConnection;
 				newRunner.start(newConnection.address());
 				await(newConnection.ready());
+				// READY can arrive before the runner has marked itself RUNNING right after sending it
+				await(newRunner.warmUp());
 			}
 			logger.info("Butler service '" + id() + "' is ready" + (endpoints().isEmpty() ? "" : ", bound to " + endpoints()));
 		}
