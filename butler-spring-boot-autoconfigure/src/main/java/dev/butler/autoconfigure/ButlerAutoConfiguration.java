@@ -57,9 +57,14 @@ public final class ButlerAutoConfiguration {
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
 	@ConditionalOnMissingBean(name = TASK_SCHEDULER_BEAN_NAME)
 	ThreadPoolTaskScheduler butlerTaskScheduler(ButlerProperties properties) {
-		return new ThreadPoolTaskSchedulerBuilder().poolSize(properties.scheduler().poolSize())
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskSchedulerBuilder()
+			.poolSize(properties.scheduler().poolSize())
 			.threadNamePrefix("butler-scheduler-")
 			.build();
+		// Services stop after ContextClosedEvent, and their actions keep re-arming until then: do not
+		// shut down early on that event, only when destroyed, after the services have stopped.
+		scheduler.setAcceptTasksAfterContextClose(true);
+		return scheduler;
 	}
 
 	@Bean
