@@ -95,6 +95,8 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private volatile boolean stopRequested;
 
+	private volatile Throwable abandoned;
+
 	private boolean pollSetChanged = true;
 
 	private Thread thread;
@@ -139,6 +141,16 @@ public final class MicroServiceRunner implements ServiceContext {
 	public void requestStop() {
 		this.stopRequested = true;
 		this.wakeup.wake();
+	}
+
+	/**
+	 * Give up on this run because its controller gave up waiting for READY: a warm-up still in
+	 * progress ends in ABORTED with {@code reason} instead of reporting READY. Safe from any thread.
+	 * @param reason why the run was given up, e.g. the warm-up timeout
+	 */
+	public void abandon(Throwable reason) {
+		this.abandoned = reason;
+		requestStop();
 	}
 
 	/**
@@ -311,6 +323,10 @@ public final class MicroServiceRunner implements ServiceContext {
 			control.setSendTimeOut(5000);
 			control.connect(controlAddress);
 			warmUpService();
+			Throwable reason = this.abandoned;
+			if (reason != null) {
+				throw reason;
+			}
 		}
 		catch (Throwable ex) {
 			fail("Warm-up", ex, control);

@@ -204,7 +204,7 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 			logger.info("Butler service '" + id() + "' is ready" + (endpoints().isEmpty() ? "" : ", bound to " + endpoints()));
 		}
 		catch (ComponentControlException ex) {
-			newRunner.requestStop();
+			newRunner.abandon(ex);
 			if (!isOptional()) {
 				throw ex;
 			}
