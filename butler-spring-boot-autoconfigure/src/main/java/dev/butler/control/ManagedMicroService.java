@@ -285,6 +285,10 @@ public final class ManagedMicroService implements ButlerComponent, SmartLifecycl
 
 	@Override
 	public ConfigurationReply configure(Map<String, Object> options) {
+		if (this.options.controlAddress() != null) {
+			return new ConfigurationReply(false, "Butler service '" + id()
+					+ "' is controlled by the external controller at " + this.options.controlAddress());
+		}
 		ControlConnection control = this.connection;
 		if (control == null || !isRunning()) {
 			return new ConfigurationReply(false, "Butler service '" + id() + "' is not running");
