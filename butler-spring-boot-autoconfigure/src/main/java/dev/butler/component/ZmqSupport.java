@@ -26,7 +26,7 @@ public final class ZmqSupport {
 	 * @param socket the socket
 	 * @param address the address to bind
 	 * @throws ZMQException if the socket cannot bind, e.g. the address is still in use after
-	 * {@link #BIND_PATIENCE}
+	 * {@link #BIND_PATIENCE}; its message is the reason, e.g. "Address already in use"
 	 */
 	public static void bind(ZMQ.Socket socket, String address) {
 		long deadline = System.nanoTime() + BIND_PATIENCE.toNanos();
@@ -37,16 +37,28 @@ public final class ZmqSupport {
 			}
 			catch (ZMQException ex) {
 				if (ex.getErrorCode() != ZMQ.Error.EADDRINUSE.getCode() || System.nanoTime() - deadline >= 0) {
-					throw ex;
+					throw explained(ex);
 				}
 				try {
 					Thread.sleep(10);
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
-					throw ex;
+					throw explained(ex);
 				}
 			}
+		}
+	}
+
+	/**
+	 * JeroMQ's message is only "Errno 48": put the reason in the message, where callers look.
+	 */
+	private static ZMQException explained(ZMQException ex) {
+		try {
+			return new ZMQException(ZMQ.Error.findByCode(ex.getErrorCode()).getMessage(), ex.getErrorCode(), ex);
+		}
+		catch (IllegalArgumentException unknownCode) {
+			return ex;
 		}
 	}
 
