@@ -53,6 +53,12 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private static final long IDLE_POLL_MILLIS = 1000;
 
+	/**
+	 * ZMTP handshake limit of the control connection, instead of ZeroMQ's 30 s: a fresh JeroMQ tcp
+	 * connection sometimes never starts its handshake, and only this timer makes it reconnect.
+	 */
+	private static final int CONTROL_HANDSHAKE_MILLIS = 2000;
+
 	private final ServiceDefinition definition;
 
 	private final Object config;
@@ -321,6 +327,7 @@ public final class MicroServiceRunner implements ServiceContext {
 			control.setRcvHWM(5);
 			control.setLinger(1000);
 			control.setSendTimeOut(5000);
+			control.setHandshakeIvl(CONTROL_HANDSHAKE_MILLIS);
 			control.connect(controlAddress);
 			warmUpService();
 			Throwable reason = this.abandoned;
