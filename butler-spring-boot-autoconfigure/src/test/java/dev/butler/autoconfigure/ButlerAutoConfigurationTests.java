@@ -41,6 +41,8 @@ class ButlerAutoConfigurationTests {
 				assertThat(address).startsWith("tcp://127.0.0.1:").doesNotEndWith("*");
 				try (ZContext zmq = new ZContext(); ZMQ.Socket client = zmq.createSocket(SocketType.DEALER)) {
 					client.setReceiveTimeOut(5000);
+					// a fresh JeroMQ tcp connection now and then misses its handshake: retry after 1 s, not 30
+					client.setHandshakeIvl(1000);
 					client.connect(address);
 					client.send("hello");
 					assertThat(client.recvStr()).isEqualTo(">hello");
