@@ -50,6 +50,12 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private static final long IDLE_POLL_MILLIS = 1000;
 
+	/**
+	 * ZMTP handshake limit of the control connection, instead of ZeroMQ's 30 s: a fresh JeroMQ tcp
+	 * connection sometimes never starts its handshake, and only this timer makes it reconnect.
+	 */
+	private static final int CONTROL_HANDSHAKE_MILLIS = 2000;
+
 	private final ServiceDefinition definition;
 
 	private final Object config;
@@ -89,6 +95,8 @@ public final class MicroServiceRunner implements ServiceContext {
 	private volatile Instant startedAt;
 
 	private volatile boolean stopRequested;
+
+	private volatile Throwable abandoned;
 
 	private boolean pollSetChanged = true;
 
@@ -134,6 +142,16 @@ public final class MicroServiceRunner implements ServiceContext {
 	public void requestStop() {
 		this.stopRequested = true;
 		this.wakeup.wake();
+	}
+
+	/**
+	 * Give up on this run because its controller gave up waiting for READY: a warm-up still in
+	 * progress ends in ABORTED with {@code reason} instead of reporting READY. Safe from any thread.
+	 * @param reason why the run was given up, e.g. the warm-up timeout
+	 */
+	public void abandon(Throwable reason) {
+		this.abandoned = reason;
+		requestStop();
 	}
 
 	/**
@@ -305,8 +323,13 @@ public final class MicroServiceRunner implements ServiceContext {
 			control.setRcvHWM(5);
 			control.setLinger(1000);
 			control.setSendTimeOut(5000);
+			control.setHandshakeIvl(CONTROL_HANDSHAKE_MILLIS);
 			control.connect(controlAddress);
 			warmUpService();
+			Throwable reason = this.abandoned;
+			if (reason != null) {
+				throw reason;
+			}
 		}
 		catch (Throwable ex) {
 			fail("Warm-up", ex, control);

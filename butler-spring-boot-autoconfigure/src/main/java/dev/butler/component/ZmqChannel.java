@@ -45,7 +45,7 @@ final class ZmqChannel implements Channel {
 
 	@Override
 	public String bind(String address) {
-		this.socket.bind(address);
+		ZmqSupport.bind(this.socket, address);
 		String bound = this.socket.getLastEndpoint();
 		return (bound != null) ? bound : address;
 	}

@@ -1,7 +1,10 @@
 package dev.butler.component;
 
+import java.time.Duration;
+
 import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 /**
@@ -9,7 +12,54 @@ import org.zeromq.ZMsg;
  */
 public final class ZmqSupport {
 
+	/** How long {@link #bind} keeps trying an address that is in use. */
+	static final Duration BIND_PATIENCE = Duration.ofSeconds(1);
+
 	private ZmqSupport() {
+	}
+
+	/**
+	 * Bind a socket, retrying for a short while if the address is in use. JeroMQ closes sockets
+	 * asynchronously, so a socket closed just before may hold its tcp port for a few more
+	 * milliseconds: without retrying, restarting a service or a foreign component on a fixed port
+	 * fails at random with "Address already in use".
+	 * @param socket the socket
+	 * @param address the address to bind
+	 * @throws ZMQException if the socket cannot bind, e.g. the address is still in use after
+	 * {@link #BIND_PATIENCE}; its message is the reason, e.g. "Address already in use"
+	 */
+	public static void bind(ZMQ.Socket socket, String address) {
+		long deadline = System.nanoTime() + BIND_PATIENCE.toNanos();
+		while (true) {
+			try {
+				socket.bind(address);
+				return;
+			}
+			catch (ZMQException ex) {
+				if (ex.getErrorCode() != ZMQ.Error.EADDRINUSE.getCode() || System.nanoTime() - deadline >= 0) {
+					throw explained(ex);
+				}
+				try {
+					Thread.sleep(10);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw explained(ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * JeroMQ's message is only "Errno 48": put the reason in the message, where callers look.
+	 */
+	private static ZMQException explained(ZMQException ex) {
+		try {
+			return new ZMQException(ZMQ.Error.findByCode(ex.getErrorCode()).getMessage(), ex.getErrorCode(), ex);
+		}
+		catch (IllegalArgumentException unknownCode) {
+			return ex;
+		}
 	}
 
 	/**

@@ -17,6 +17,7 @@ import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 import dev.butler.component.LoopWakeup;
+import dev.butler.component.ZmqSupport;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
@@ -68,7 +69,7 @@ public final class ButlerController implements AutoCloseable {
 				socket.setSndHWM(5);
 				socket.setRcvHWM(5);
 				socket.setLinger(0);
-				socket.bind(address);
+				ZmqSupport.bind(socket, address);
 			}
 			catch (ZMQException ex) {
 				socket.close();

@@ -206,8 +206,17 @@ public final class ForeignComponent implements ButlerComponent {
 			}
 			else {
 				this.outcome = Outcome.ERROR;
-				this.details = List.of((answer instanceof IccpMessage.Error error) ? error.message()
-						: "No FINISHED within " + timeout.toMillis() + " ms of STOP");
+				String reason;
+				if (answer instanceof IccpMessage.Error error) {
+					reason = error.message();
+				}
+				else if (failure != null && !(failure instanceof TimeoutException)) {
+					reason = failure.getMessage();
+				}
+				else {
+					reason = "No FINISHED within " + timeout.toMillis() + " ms of STOP";
+				}
+				this.details = List.of(reason);
 				this.state = State.ABORTED;
 			}
 			current.close();

@@ -187,7 +187,7 @@ public final class ManagedMicroService implements ButlerComponent {
 			logger.info("Butler service '" + id() + "' is ready" + (endpoints().isEmpty() ? "" : ", bound to " + endpoints()));
 		}
 		catch (ComponentControlException ex) {
-			newRunner.requestStop();
+			newRunner.abandon(ex);
 			if (!isOptional()) {
 				throw ex;
 			}
@@ -255,6 +255,10 @@ public final class ManagedMicroService implements ButlerComponent {
 
 	@Override
 	public ConfigurationReply configure(Map<String, Object> options) {
+		if (this.options.controlAddress() != null) {
+			return new ConfigurationReply(false, "Butler service '" + id()
+					+ "' is controlled by the external controller at " + this.options.controlAddress());
+		}
 		ControlConnection control = this.connection;
 		if (control == null || !isRunning()) {
 			return new ConfigurationReply(false, "Butler service '" + id() + "' is not running");
