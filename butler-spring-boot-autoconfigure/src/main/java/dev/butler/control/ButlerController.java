@@ -6,6 +6,8 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -29,6 +31,8 @@ import dev.butler.protocol.iccp.IccpProtocolException;
 public final class ButlerController implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ButlerController.class);
+
+	private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
 	private final ZContext zmq;
 
@@ -104,7 +108,11 @@ public final class ButlerController implements AutoCloseable {
 			}
 		});
 		try {
-			return result.get();
+			return result.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		}
+		catch (TimeoutException ex) {
+			throw new ComponentControlException(
+					"The Butler controller did not answer within " + COMMAND_TIMEOUT_SECONDS + " s", ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
