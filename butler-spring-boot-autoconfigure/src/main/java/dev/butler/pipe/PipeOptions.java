@@ -1,0 +1,44 @@
+package dev.butler.pipe;
+
+import java.time.Duration;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Options of one data pipe endpoint, with Saturnin's names: {@code pipe}, {@code pipe_address},
+ * {@code pipe_mode}, {@code pipe_format}, {@code batch_size}, {@code ready_schedule_interval} and
+ * {@code stop_on_close}. Spring's relaxed binding accepts both {@code pipe-address} and
+ * {@code pipe_address}.
+ *
+ * @param pipe Name of the pipe
+ * @param pipeAddress ZeroMQ address the pipe binds or connects to
+ * @param pipeMode Whether to bind (be the pipe's server) or connect (be its client)
+ * @param pipeFormat MIME type of the data, e.g. {@code text/plain;charset=utf-8}; required when
+ * connecting, sent in OPEN
+ * @param batchSize Number of DATA messages this side takes or gives in one batch
+ * @param readyScheduleInterval Time before a server asks again after its peer answered READY(0)
+ * @param stopOnClose Whether the service stops when the pipe closes
+ */
+public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @NotNull PipeMode pipeMode,
+		String pipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int batchSize,
+		@DefaultValue("1000ms") Duration readyScheduleInterval, @DefaultValue("true") boolean stopOnClose) {
+
+	/**
+	 * Check the rules that span options.
+	 * @throws IllegalArgumentException naming the option at fault
+	 */
+	public void validate() {
+		if (this.pipeMode == PipeMode.CONNECT && (this.pipeFormat == null || this.pipeFormat.isBlank())) {
+			throw new IllegalArgumentException("'pipe_format' is required for CONNECT pipe mode");
+		}
+		if (this.readyScheduleInterval.isNegative() || this.readyScheduleInterval.isZero()) {
+			throw new IllegalArgumentException("'ready_schedule_interval' must be positive");
+		}
+	}
+
+}
