@@ -7,6 +7,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZFrame;
+import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
 import dev.butler.protocol.fbdp.FbdpCodec;
@@ -93,9 +94,14 @@ public final class DataPipe {
 		boolean server = options.pipeMode() == PipeMode.BIND;
 		this.channel = context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
 		this.channel.socket().setLinger(LINGER_MILLIS);
-		int batchRoom = options.batchSize() / 2 + 5;
-		this.channel.socket().setRcvHWM((role == PipeRole.CONSUMER) ? batchRoom : 5);
-		this.channel.socket().setSndHWM((role == PipeRole.PRODUCER) ? batchRoom : 5);
+		// Room for a whole batch: flow control is FBDP's, the high-water mark only backs it up.
+		int batchRoom = options.batchSize() + 10;
+		this.channel.socket().setRcvHWM((role == PipeRole.CONSUMER) ? batchRoom : 10);
+		this.channel.socket().setSndHWM((role == PipeRole.PRODUCER) ? batchRoom : 10);
+		if (server) {
+			// Without it a full ROUTER drops messages silently; with it the send fails and is retried.
+			this.channel.socket().setRouterMandatory(true);
+		}
 		if (server) {
 			context.addEndpoint(name, options.pipeAddress());
 		}
@@ -374,7 +380,9 @@ public final class DataPipe {
 					return;
 				}
 				if (!sendData(payload)) {
-					this.pendingPayload = payload;
+					if (hasSession()) {
+						this.pendingPayload = payload;
+					}
 					return;
 				}
 				this.transmit--;
@@ -400,7 +408,7 @@ public final class DataPipe {
 		}
 		message.add(FbdpCodec.header(FbdpMessageType.DATA, 0, 0));
 		message.add(payload);
-		if (!this.channel.send(message)) {
+		if (!trySend(message, FbdpMessageType.DATA)) {
 			return false;
 		}
 		this.statistics.dataMessages++;
@@ -444,7 +452,12 @@ public final class DataPipe {
 		if (isServer() && !isFromClient(sender)) {
 			ZMsg message = FbdpCodec.toZMsg(FbdpMessage.close(code, reason));
 			message.push(new ZFrame(sender));
-			this.channel.send(message);
+			try {
+				this.channel.send(message);
+			}
+			catch (ZMQException ex) {
+				logger.debug("Data pipe '" + this.name + "' could not answer a peer that is gone", ex);
+			}
 			return;
 		}
 		close(code, reason);
@@ -455,8 +468,25 @@ public final class DataPipe {
 		if (isServer()) {
 			message.push(new ZFrame(this.client));
 		}
-		if (!this.channel.send(message)) {
+		if (!trySend(message, fbdp.type())) {
 			logger.warn("Data pipe '" + this.name + "' could not send " + fbdp.type() + ": the peer is not taking messages");
+		}
+	}
+
+	/**
+	 * Send without blocking; {@code false} if the socket is full. A peer that is gone (a bound pipe
+	 * cannot route to its client any more) ends the session.
+	 */
+	private boolean trySend(ZMsg message, FbdpMessageType type) {
+		try {
+			return this.channel.send(message);
+		}
+		catch (ZMQException ex) {
+			if (hasSession()) {
+				end(FbdpErrorCode.ERROR, List.of("Peer of data pipe '" + this.options.pipe() + "' is gone: could not send "
+						+ type + " (" + ex.getMessage() + ")"));
+			}
+			return false;
 		}
 	}
 

@@ -83,6 +83,25 @@ class DataPipeTests {
 		});
 	}
 
+	@ParameterizedTest
+	@ValueSource(strings = { "tcp", "inproc" })
+	void boundProducerWithLargeBatchesShouldLoseNothing(String transport) {
+		String address = transport.equals("tcp") ? "tcp://127.0.0.1:" + freePort()
+				: "inproc://butler-pipe-" + System.nanoTime();
+		Producer.options = new PipeOptions("numbers", address, PipeMode.BIND, FORMAT, 500, Duration.ofMillis(100),
+				true);
+		Consumer.options = new PipeOptions("numbers", address, PipeMode.CONNECT, FORMAT, 500, Duration.ofMillis(100),
+				true);
+		Producer.count = 5000;
+		this.contextRunner.withUserConfiguration(Producer.class, Consumer.class).run((context) -> {
+			Consumer consumer = context.getBean(Consumer.class);
+			await().atMost(Duration.ofSeconds(20)).until(() -> consumer.closeCode != null);
+			assertThat(consumer.closeCode).isEqualTo(FbdpErrorCode.OK);
+			assertThat(consumer.received).hasSize(5000);
+			assertThat(consumer.received.get(4999)).isEqualTo("4999");
+		});
+	}
+
 	@Test
 	void serverNotReadyShouldAnswerReadyZeroAndOfferAgainLater() {
 		String address = "tcp://127.0.0.1:" + freePort();
