@@ -41,12 +41,12 @@ import dev.butler.service.ServiceContext;
 /**
  * Bulk transfer over a Firebird Butler Data Pipe, against a raw JeroMQ PUSH/PULL baseline.
  * <ul>
- * <li>{@code framework}: a producer service binds the pipe, a consumer service connects to it; both
+ * <li>{@code framework}: one service binds the pipe, the other connects to it ({@code server} param); both
  * run as {@link ManagedMicroService}s in this JVM (see {@link ButlerFixture}). One invocation starts
  * both services and returns when the consumer accepted all {@code N} DATA messages, the producer
  * closed the pipe with CLOSE(OK) and both services FINISHED, so service start-up and shut-down are
  * part of the time (a few milliseconds against hundreds for the transfer).</li>
- * <li>{@code raw}: a PUSH socket bound by a sender thread's peer, a PULL socket connected and read
+ * <li>{@code raw}: a bound PUSH socket written by a sender thread, a PULL socket connected and read
  * by the benchmark thread; one invocation creates both sockets and the sender thread and returns
  * when {@code N} messages of the same payload arrived.</li>
  * </ul>
@@ -66,7 +66,7 @@ public class DataPipeBenchmark {
 
 	private static final Duration READY_INTERVAL = Duration.ofMillis(100);
 
-	private static final long TRANSFER_TIMEOUT_SECONDS = 60;
+	private static final long TRANSFER_TIMEOUT_SECONDS = 20;
 
 	private static final AtomicInteger counter = new AtomicInteger();
 
@@ -75,19 +75,25 @@ public class DataPipeBenchmark {
 		int id = counter.incrementAndGet();
 		String address = payload.newAddress(id);
 		int batch = framework.batchSize;
+		boolean producerBinds = "producer".equals(framework.server);
+		PipeMode producerMode = producerBinds ? PipeMode.BIND : PipeMode.CONNECT;
+		PipeMode consumerMode = producerBinds ? PipeMode.CONNECT : PipeMode.BIND;
 		Producer producerService = new Producer(
-				new PipeOptions("bench", address, PipeMode.BIND, FORMAT, batch, READY_INTERVAL, true), payload.bytes,
+				new PipeOptions("bench", address, producerMode, FORMAT, batch, READY_INTERVAL, true), payload.bytes,
 				payload.count);
 		Consumer consumerService = new Consumer(
-				new PipeOptions("bench", address, PipeMode.CONNECT, FORMAT, batch, READY_INTERVAL, true));
+				new PipeOptions("bench", address, consumerMode, FORMAT, batch, READY_INTERVAL, true));
 		ManagedMicroService producer = framework.fixture.newService("bench-producer-" + id, producerService);
 		ManagedMicroService consumer = framework.fixture.newService("bench-consumer-" + id, consumerService);
+		ManagedMicroService server = producerBinds ? producer : consumer;
+		ManagedMicroService client = producerBinds ? consumer : producer;
 		try {
-			producer.start();
-			consumer.start();
+			server.start();
+			client.start();
 			if (!consumerService.closed.await(TRANSFER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("Pipe not closed within " + TRANSFER_TIMEOUT_SECONDS + " s, consumer got "
-						+ consumerService.received + " of " + payload.count);
+						+ consumerService.count + " of " + payload.count + ", producer " + producer.state() + " "
+						+ producer.details() + ", consumer " + consumer.state() + " " + consumer.details());
 			}
 			awaitFinished(producer);
 			awaitFinished(consumer);
@@ -219,6 +225,15 @@ public class DataPipeBenchmark {
 		@Param({ "50", "500" })
 		public int batchSize;
 
+		/**
+		 * Which service binds the pipe (ROUTER) while the other connects (DEALER). The default is
+		 * {@code consumer}: with {@code producer} the bound producer's ROUTER socket silently drops
+		 * DATA once the high-water mark (batch size / 2 + 5) is reached, so the transfer fails with
+		 * PROTOCOL_VIOLATION or stalls. Run {@code -p server=producer} to check a fix.
+		 */
+		@Param({ "consumer" })
+		public String server;
+
 		ButlerFixture fixture;
 
 		@Setup(Level.Trial)
@@ -307,7 +322,8 @@ public class DataPipeBenchmark {
 
 		volatile FbdpErrorCode closeCode;
 
-		private int count;
+		/** Read by the benchmark thread only to report a stalled transfer. */
+		int count;
 
 		private long length;
 
