@@ -56,10 +56,20 @@ final class ButlerFixture implements AutoCloseable {
 	 * @return the managed service
 	 */
 	ManagedMicroService newService(String id) {
-		ServiceDefinition definition = new ServiceDefinition(id, AGENT, new NoopService(), Void.class);
+		return newService(id, new NoopService());
+	}
+
+	/**
+	 * Create a managed service (not started) running the given service, with no configuration.
+	 * @param id the service id
+	 * @param service the service
+	 * @return the managed service
+	 */
+	ManagedMicroService newService(String id, MicroService<Object> service) {
+		ServiceDefinition definition = new ServiceDefinition(id, AGENT, service, Void.class);
 		ComponentOptions options = new ComponentOptions(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10),
 				null);
-		return new ManagedMicroService(definition, options, (service) -> null, this.controller, new ServiceRuntime(
+		return new ManagedMicroService(definition, options, (unused) -> null, this.controller, new ServiceRuntime(
 				this.zmq, this.scheduler, ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
 				}));
 	}
