@@ -1,12 +1,15 @@
 package dev.butler.pipe;
 
+import java.util.ArrayDeque;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZFrame;
+import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
@@ -39,6 +42,8 @@ public final class DataPipe {
 	/** How long the socket keeps unsent messages, e.g. the final CLOSE, when it is closed. */
 	private static final int LINGER_MILLIS = 5000;
 
+	private static final int FLUSH_TIMEOUT_MILLIS = 1000;
+
 	private final ServiceContext context;
 
 	private final String name;
@@ -67,6 +72,11 @@ public final class DataPipe {
 	private boolean awaitReady;
 
 	private byte[] pendingPayload;
+
+	/** Control messages waiting for room in the socket; they go out before more DATA. */
+	private final Deque<ZMsg> outbox = new ArrayDeque<>();
+
+	private final Channel.OutputHandler writable = (ready) -> writable();
 
 	private ScheduledAction readyResend;
 
@@ -354,8 +364,56 @@ public final class DataPipe {
 		this.state = PipeState.TRANSMITTING;
 		this.statistics.batches++;
 		if (this.role == PipeRole.PRODUCER) {
-			this.channel.onOutputReady((ready) -> produce());
+			writable();
 		}
+	}
+
+	/**
+	 * The socket can take messages: queued control messages first, then DATA of the open batch.
+	 */
+	private void writable() {
+		while (!this.outbox.isEmpty()) {
+			if (!trySend(this.outbox.peek(), "a queued message")) {
+				updateOutputInterest();
+				return;
+			}
+			this.outbox.poll();
+		}
+		if (this.role == PipeRole.PRODUCER && this.transmit > 0) {
+			produce();
+		}
+		updateOutputInterest();
+	}
+
+	/**
+	 * Hand queued messages, e.g. the final CLOSE, to the socket before the service stops: its linger
+	 * then delivers them. Waits at most {@link #FLUSH_TIMEOUT_MILLIS} per message.
+	 */
+	private void flushOutbox() {
+		ZMQ.Socket socket = this.channel.socket();
+		socket.setSendTimeOut(FLUSH_TIMEOUT_MILLIS);
+		try {
+			ZMsg message;
+			while ((message = this.outbox.poll()) != null) {
+				if (!message.send(socket)) {
+					logger.warn("Data pipe '" + this.name + "' dropped " + (this.outbox.size() + 1)
+							+ " queued messages: the peer took none within " + FLUSH_TIMEOUT_MILLIS + " ms");
+					this.outbox.clear();
+				}
+			}
+		}
+		catch (ZMQException ex) {
+			this.outbox.clear();
+		}
+		finally {
+			socket.setSendTimeOut(-1);
+		}
+		updateOutputInterest();
+	}
+
+	private void updateOutputInterest() {
+		boolean wanted = !this.outbox.isEmpty() || (this.role == PipeRole.PRODUCER && this.transmit > 0);
+		this.channel.onOutputReady(wanted ? this.writable : null);
 	}
 
 	private void batchDone() {
@@ -368,13 +426,12 @@ public final class DataPipe {
 		}
 	}
 
-	private void produce() throws Exception {
+	private void produce() {
 		try {
 			while (this.transmit > 0) {
 				byte[] payload = (this.pendingPayload != null) ? this.pendingPayload : this.handler.produce(this);
 				this.pendingPayload = null;
 				if (payload == null) {
-					this.channel.onOutputReady(null);
 					send(FbdpMessage.close(FbdpErrorCode.OK));
 					end(FbdpErrorCode.OK, List.of());
 					return;
@@ -387,15 +444,12 @@ public final class DataPipe {
 				}
 				this.transmit--;
 			}
-			this.channel.onOutputReady(null);
 			batchDone();
 		}
 		catch (PipeException ex) {
-			this.channel.onOutputReady(null);
 			close(ex.getCode(), ex.getMessage());
 		}
 		catch (Exception ex) {
-			this.channel.onOutputReady(null);
 			logger.warn("Data pipe '" + this.name + "' of service '" + this.context.serviceId() + "' failed", ex);
 			close(FbdpErrorCode.INTERNAL_ERROR, ex.getClass().getSimpleName() + ": " + ex.getMessage());
 		}
@@ -468,8 +522,9 @@ public final class DataPipe {
 		if (isServer()) {
 			message.push(new ZFrame(this.client));
 		}
-		if (!trySend(message, fbdp.type())) {
-			logger.warn("Data pipe '" + this.name + "' could not send " + fbdp.type() + ": the peer is not taking messages");
+		if (!this.outbox.isEmpty() || !trySend(message, fbdp.type())) {
+			this.outbox.add(message);
+			updateOutputInterest();
 		}
 	}
 
@@ -477,14 +532,14 @@ public final class DataPipe {
 	 * Send without blocking; {@code false} if the socket is full. A peer that is gone (a bound pipe
 	 * cannot route to its client any more) ends the session.
 	 */
-	private boolean trySend(ZMsg message, FbdpMessageType type) {
+	private boolean trySend(ZMsg message, Object what) {
 		try {
 			return this.channel.send(message);
 		}
 		catch (ZMQException ex) {
 			if (hasSession()) {
 				end(FbdpErrorCode.ERROR, List.of("Peer of data pipe '" + this.options.pipe() + "' is gone: could not send "
-						+ type + " (" + ex.getMessage() + ")"));
+						+ what + " (" + ex.getMessage() + ")"));
 			}
 			return false;
 		}
@@ -492,7 +547,6 @@ public final class DataPipe {
 
 	private void end(FbdpErrorCode code, List<String> details) {
 		cancelReadyResend();
-		this.channel.onOutputReady(null);
 		this.closeCode = code;
 		this.closeDetails = List.copyOf(details);
 		this.transmit = -1;
@@ -500,8 +554,10 @@ public final class DataPipe {
 		this.pendingPayload = null;
 		this.state = PipeState.CLOSED;
 		this.client = null;
+		updateOutputInterest();
 		this.handler.closed(this);
 		if (this.options.stopOnClose()) {
+			flushOutbox();
 			if (code == FbdpErrorCode.OK) {
 				this.context.stop();
 			}
