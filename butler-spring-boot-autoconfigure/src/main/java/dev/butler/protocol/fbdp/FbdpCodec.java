@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import org.zeromq.ZFrame;
 import org.zeromq.ZMsg;
 
+import dev.butler.protocol.ZmqFrames;
 import dev.butler.protocol.proto.ErrorDescription;
 import dev.butler.protocol.proto.FBDPOpenDataframe;
 
@@ -79,9 +79,7 @@ public final class FbdpCodec {
 	 * @return a new multipart message
 	 */
 	public static ZMsg toZMsg(FbdpMessage message) {
-		ZMsg zmsg = new ZMsg();
-		encode(message).forEach(zmsg::add);
-		return zmsg;
+		return ZmqFrames.toZMsg(encode(message));
 	}
 
 	/**
@@ -91,13 +89,7 @@ public final class FbdpCodec {
 	 * @throws FbdpProtocolException if the frames are not a valid FBDP message
 	 */
 	public static FbdpMessage decode(ZMsg zmsg) {
-		Objects.requireNonNull(zmsg, "'zmsg' must not be null");
-		List<byte[]> frames = new ArrayList<>(zmsg.size());
-		for (ZFrame frame : zmsg) {
-			byte[] data = frame.getData();
-			frames.add((data != null) ? data : new byte[0]);
-		}
-		return decode(frames);
+		return decode(ZmqFrames.of(zmsg));
 	}
 
 	/**

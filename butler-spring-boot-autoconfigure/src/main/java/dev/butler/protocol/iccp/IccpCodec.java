@@ -18,12 +18,12 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import org.zeromq.ZFrame;
 import org.zeromq.ZMsg;
 
 import dev.butler.base.Outcome;
 import dev.butler.base.PeerDescriptor;
 import dev.butler.base.Uuids;
+import dev.butler.protocol.ZmqFrames;
 import dev.butler.protocol.proto.ConfigProto;
 import dev.butler.protocol.proto.PeerIdentification;
 
@@ -85,9 +85,7 @@ public final class IccpCodec {
 	 * @return a new multipart message
 	 */
 	public static ZMsg toZMsg(IccpMessage message) {
-		ZMsg zmsg = new ZMsg();
-		encode(message).forEach(zmsg::add);
-		return zmsg;
+		return ZmqFrames.toZMsg(encode(message));
 	}
 
 	/**
@@ -97,13 +95,7 @@ public final class IccpCodec {
 	 * @throws IccpProtocolException if the frames are not a valid ICCP message
 	 */
 	public static IccpMessage decode(ZMsg zmsg) {
-		Objects.requireNonNull(zmsg, "'zmsg' must not be null");
-		List<byte[]> frames = new ArrayList<>(zmsg.size());
-		for (ZFrame frame : zmsg) {
-			byte[] data = frame.getData();
-			frames.add((data != null) ? data : new byte[0]);
-		}
-		return decode(frames);
+		return decode(ZmqFrames.of(zmsg));
 	}
 
 	/**
