@@ -44,6 +44,12 @@ public final class DataPipe {
 
 	private static final int FLUSH_TIMEOUT_MILLIS = 1000;
 
+	/**
+	 * The header of every DATA this side sends: no flags, no type data. Sent as a copy, because over
+	 * inproc JeroMQ hands the very array to the receiving thread.
+	 */
+	private static final byte[] DATA_HEADER = FbdpCodec.header(FbdpMessageType.DATA, 0, 0);
+
 	private final ServiceContext context;
 
 	private final String name;
@@ -261,13 +267,22 @@ public final class DataPipe {
 				closedByPeer(close);
 			}
 		}
-		catch (PipeException ex) {
-			close(ex.getCode(), ex.getMessage());
-		}
 		catch (Exception ex) {
-			logger.warn("Data pipe '" + this.name + "' of service '" + this.context.serviceId() + "' failed", ex);
-			close(FbdpErrorCode.INTERNAL_ERROR, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			failed(ex);
 		}
+	}
+
+	/**
+	 * Close the pipe after a handler failed: with the code of a {@link PipeException}, otherwise with
+	 * INTERNAL_ERROR.
+	 */
+	private void failed(Exception ex) {
+		if (ex instanceof PipeException pipeException) {
+			close(pipeException.getCode(), pipeException.getMessage());
+			return;
+		}
+		logger.warn("Data pipe '" + this.name + "' of service '" + this.context.serviceId() + "' failed", ex);
+		close(FbdpErrorCode.INTERNAL_ERROR, ex.getClass().getSimpleName() + ": " + ex.getMessage());
 	}
 
 	private boolean isFromClient(byte[] sender) {
@@ -446,12 +461,8 @@ public final class DataPipe {
 			}
 			batchDone();
 		}
-		catch (PipeException ex) {
-			close(ex.getCode(), ex.getMessage());
-		}
 		catch (Exception ex) {
-			logger.warn("Data pipe '" + this.name + "' of service '" + this.context.serviceId() + "' failed", ex);
-			close(FbdpErrorCode.INTERNAL_ERROR, ex.getClass().getSimpleName() + ": " + ex.getMessage());
+			failed(ex);
 		}
 	}
 
@@ -460,7 +471,7 @@ public final class DataPipe {
 		if (isServer()) {
 			message.add(this.client);
 		}
-		message.add(FbdpCodec.header(FbdpMessageType.DATA, 0, 0));
+		message.add(DATA_HEADER.clone());
 		message.add(payload);
 		if (!trySend(message, FbdpMessageType.DATA)) {
 			return false;
