@@ -69,9 +69,9 @@ final class ButlerFixture implements AutoCloseable {
 		ServiceDefinition definition = new ServiceDefinition(id, AGENT, service, Void.class);
 		ComponentOptions options = new ComponentOptions(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10),
 				null);
-		return new ManagedMicroService(definition, options, (unused) -> null, this.controller, new ServiceRuntime(
-				this.zmq, this.scheduler, ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
-				}));
+		return new ManagedMicroService(definition, options, this.controller, new ServiceRuntime(this.zmq, this.scheduler,
+				ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
+				}, (service, type) -> null));
 	}
 
 	/**

@@ -292,11 +292,6 @@ public class DataPipeBenchmark {
 		}
 
 		@Override
-		public void acquireResources() {
-			this.pipe.open();
-		}
-
-		@Override
 		public byte[] produce(DataPipe pipe) {
 			if (this.sent >= this.count) {
 				return null;
@@ -336,11 +331,6 @@ public class DataPipeBenchmark {
 		@Override
 		public void initialize(Object config, ServiceContext context) {
 			this.pipe = new DataPipe(context, "input", PipeRole.CONSUMER, this.options, this);
-		}
-
-		@Override
-		public void acquireResources() {
-			this.pipe.open();
 		}
 
 		@Override

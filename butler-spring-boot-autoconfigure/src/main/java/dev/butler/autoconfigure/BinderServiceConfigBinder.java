@@ -16,8 +16,8 @@ import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 import org.springframework.validation.Validator;
 
+import dev.butler.component.ServiceConfigBinder;
 import dev.butler.component.ServiceDefinition;
-import dev.butler.control.ServiceConfigBinder;
 import dev.butler.service.ServiceConfigurationException;
 
 /**
@@ -37,8 +37,8 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 	}
 
 	@Override
-	public Object bind(ServiceDefinition definition) {
-		if (definition.configType() == Void.class) {
+	public Object bind(ServiceDefinition definition, Class<?> type) {
+		if (type == Void.class) {
 			return null;
 		}
 		BindHandler handler = new IgnoreTopLevelConverterNotFoundBindHandler();
@@ -47,7 +47,7 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 		}
 		try {
 			return Binder.get(this.environment)
-				.bindOrCreate(definition.configPrefix(), Bindable.of(definition.configType()), handler);
+				.bindOrCreate(definition.configPrefix(), Bindable.of(type), handler);
 		}
 		catch (BindException ex) {
 			throw translate(definition, ex);

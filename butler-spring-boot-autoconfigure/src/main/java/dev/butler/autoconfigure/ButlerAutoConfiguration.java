@@ -24,10 +24,10 @@ import org.springframework.validation.Validator;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 import dev.butler.component.ChannelSocketCustomizer;
+import dev.butler.component.ServiceConfigBinder;
 import dev.butler.component.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ButlerComponents;
-import dev.butler.control.ServiceConfigBinder;
 import dev.butler.service.ButlerService;
 
 /**
@@ -79,11 +79,12 @@ public final class ButlerAutoConfiguration {
 	ServiceRuntime butlerServiceRuntime(ZContext zmq,
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<Clock> clock,
-			ObjectProvider<ChannelSocketCustomizer> socketCustomizers) {
+			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder) {
 		List<ChannelSocketCustomizer> customizers = socketCustomizers.orderedStream().toList();
 		return new ServiceRuntime(zmq, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
 				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
-					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)));
+					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)),
+				configBinder);
 	}
 
 	@Bean

@@ -29,7 +29,6 @@ import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ForeignComponent;
 import dev.butler.control.ManagedMicroService;
-import dev.butler.control.ServiceConfigBinder;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 
@@ -125,7 +124,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		return new ManagedMicroService(definition,
 				new ComponentOptions(options.optional(), options.autoStartup(), options.warmUpTimeout(),
 						options.stopTimeout(), controlAddress),
-				beanFactory.getBean(ServiceConfigBinder.class), beanFactory.getBean(ButlerController.class),
+				beanFactory.getBean(ButlerController.class),
 				beanFactory.getBean(ServiceRuntime.class));
 	}
 

@@ -34,6 +34,7 @@ import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MessageHandler;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
+import dev.butler.service.ServiceResource;
 
 /**
  * Runs one {@link ServiceDefinition service} once, as Saturnin's {@code MicroService} does: on a
@@ -73,6 +74,10 @@ public final class MicroServiceRunner implements ServiceContext {
 	private final Map<String, ZmqChannel> channels = new LinkedHashMap<>();
 
 	private final Map<String, List<String>> endpointsToBind = new LinkedHashMap<>();
+
+	private final List<ServiceResource> resources = new CopyOnWriteArrayList<>();
+
+	private final List<ServiceResource> openResources = new ArrayList<>();
 
 	private final Queue<ActionTask> dueActions = new ConcurrentLinkedQueue<>();
 
@@ -210,6 +215,14 @@ public final class MicroServiceRunner implements ServiceContext {
 		return List.copyOf(this.actions);
 	}
 
+	/**
+	 * Return the resources the service registered.
+	 * @return the resources, in registration order
+	 */
+	public List<ServiceResource> resources() {
+		return List.copyOf(this.resources);
+	}
+
 	@Override
 	public String serviceId() {
 		return this.definition.id();
@@ -228,6 +241,16 @@ public final class MicroServiceRunner implements ServiceContext {
 	@Override
 	public String propertyName(String option) {
 		return this.definition.configPrefix() + "." + option;
+	}
+
+	@Override
+	public <T> T bindOptions(Class<T> type) {
+		return type.cast(this.runtime.configBinder().bind(this.definition, type));
+	}
+
+	@Override
+	public void addResource(ServiceResource resource) {
+		this.resources.add(resource);
 	}
 
 	@Override
@@ -344,6 +367,7 @@ public final class MicroServiceRunner implements ServiceContext {
 			this.state = State.STOPPED;
 			this.activitiesStarted = false;
 			this.definition.service().stopActivities();
+			closeResources("Service '" + serviceId() + "' stopped");
 			this.resourcesAcquired = false;
 			this.definition.service().releaseResources();
 			if (this.outcome == Outcome.UNKNOWN) {
@@ -364,6 +388,10 @@ public final class MicroServiceRunner implements ServiceContext {
 		bindEndpoints();
 		this.definition.service().acquireResources();
 		this.resourcesAcquired = true;
+		for (ServiceResource resource : this.resources) {
+			resource.open();
+			this.openResources.add(resource);
+		}
 		this.definition.service().startActivities();
 		this.activitiesStarted = true;
 		this.state = State.READY;
@@ -501,7 +529,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		if (control != null) {
 			send(control, new IccpMessage.Error(ErrorDetails.message(ex)));
 		}
-		cleanUpAfterFailure();
+		cleanUpAfterFailure(ex);
 		shutdown(control);
 		this.termination.complete(null);
 	}
@@ -510,7 +538,7 @@ public final class MicroServiceRunner implements ServiceContext {
 	 * Stop what was started and release what was acquired, so that a failure leaks nothing. Failures
 	 * here are logged: the service has already failed.
 	 */
-	private void cleanUpAfterFailure() {
+	private void cleanUpAfterFailure(Throwable failure) {
 		if (this.activitiesStarted) {
 			this.activitiesStarted = false;
 			try {
@@ -520,6 +548,7 @@ public final class MicroServiceRunner implements ServiceContext {
 				logger.warn("Butler service '" + serviceId() + "' failed to stop its activities after a failure", ex);
 			}
 		}
+		closeResources("Service '" + serviceId() + "' failed: " + ErrorDetails.message(failure));
 		if (this.resourcesAcquired) {
 			this.resourcesAcquired = false;
 			try {
@@ -527,6 +556,21 @@ public final class MicroServiceRunner implements ServiceContext {
 			}
 			catch (Throwable ex) {
 				logger.warn("Butler service '" + serviceId() + "' failed to release its resources after a failure", ex);
+			}
+		}
+	}
+
+	/**
+	 * Close the open resources, last opened first. Failures are logged: closing is best effort.
+	 */
+	private void closeResources(String reason) {
+		while (!this.openResources.isEmpty()) {
+			ServiceResource resource = this.openResources.remove(this.openResources.size() - 1);
+			try {
+				resource.close(reason);
+			}
+			catch (Throwable ex) {
+				logger.warn("Butler service '" + serviceId() + "' failed to close " + resource, ex);
 			}
 		}
 	}

@@ -10,16 +10,18 @@ import org.springframework.scheduling.TaskScheduler;
 
 /**
  * What every service run shares: the ZeroMQ context, the scheduler that times scheduled actions,
- * the registry that observes them, the clock and the customizer applied to every channel socket.
+ * the registry that observes them, the clock, the customizer applied to every channel socket and
+ * the binder of service options.
  *
  * @param zmq the ZeroMQ context
  * @param scheduler the scheduler timing scheduled actions
  * @param observations the registry observing scheduled actions
  * @param clock the clock
  * @param socketCustomizer applied to the socket of every channel a service creates
+ * @param configBinder binds service options
  */
 public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
-		ChannelSocketCustomizer socketCustomizer) {
+		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder) {
 
 	public ServiceRuntime {
 		Objects.requireNonNull(zmq, "'zmq' must not be null");
@@ -27,6 +29,7 @@ public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationR
 		Objects.requireNonNull(observations, "'observations' must not be null");
 		Objects.requireNonNull(clock, "'clock' must not be null");
 		Objects.requireNonNull(socketCustomizer, "'socketCustomizer' must not be null");
+		Objects.requireNonNull(configBinder, "'configBinder' must not be null");
 	}
 
 }

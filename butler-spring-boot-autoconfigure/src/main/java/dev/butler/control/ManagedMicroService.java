@@ -46,8 +46,6 @@ public final class ManagedMicroService implements ButlerComponent {
 
 	private final ComponentOptions options;
 
-	private final ServiceConfigBinder configBinder;
-
 	private final ButlerController controller;
 
 	private final ServiceRuntime runtime;
@@ -62,15 +60,13 @@ public final class ManagedMicroService implements ButlerComponent {
 	 * Create a managed service.
 	 * @param definition the service
 	 * @param options how to run it
-	 * @param configBinder binds its configuration before each start
 	 * @param controller the in-process controller
 	 * @param runtime what all services share
 	 */
-	public ManagedMicroService(ServiceDefinition definition, ComponentOptions options, ServiceConfigBinder configBinder,
-			ButlerController controller, ServiceRuntime runtime) {
+	public ManagedMicroService(ServiceDefinition definition, ComponentOptions options, ButlerController controller,
+			ServiceRuntime runtime) {
 		this.definition = definition;
 		this.options = options;
-		this.configBinder = configBinder;
 		this.controller = controller;
 		this.runtime = runtime;
 	}
@@ -164,7 +160,7 @@ public final class ManagedMicroService implements ButlerComponent {
 		if (isRunning()) {
 			return;
 		}
-		Object config = this.configBinder.bind(this.definition);
+		Object config = this.runtime.configBinder().bind(this.definition, this.definition.configType());
 		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, config, this.runtime, this.statistics);
 		closeConnection();
 		this.runner = newRunner;

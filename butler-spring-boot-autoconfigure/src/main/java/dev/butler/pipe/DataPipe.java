@@ -1,9 +1,11 @@
 package dev.butler.pipe;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.UUID;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,6 +25,7 @@ import dev.butler.protocol.proto.ErrorDescription;
 import dev.butler.service.Channel;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
+import dev.butler.service.ServiceResource;
 
 /**
  * One endpoint of a Firebird Butler Data Pipe (FBDP), run on a service's loop: a producer or a
@@ -34,8 +37,13 @@ import dev.butler.service.ServiceContext;
  * producer ends the stream with CLOSE(OK). Bad input is answered with CLOSE and an ErrorDescription,
  * never with an exception in the service. A bound pipe uses a ROUTER socket, so a second client's
  * OPEN is refused to that client alone while the first client's session goes on.
+ * <p>
+ * The pipe is a {@link ServiceResource}: the runtime opens it after the service acquired its
+ * resources and, when the service stops, closes an open session with CLOSE(ERROR). A peer that
+ * vanishes ends the session: its connection drops at once when its process dies, and ZeroMQ
+ * heartbeats drop it within {@code peer_timeout} when it falls silent.
  */
-public final class DataPipe {
+public final class DataPipe implements ServiceResource {
 
 	private static final Log logger = LogFactory.getLog(DataPipe.class);
 
@@ -90,10 +98,23 @@ public final class DataPipe {
 
 	private List<String> closeDetails = List.of();
 
+	/** A producer whose handler had no data yet, until {@link #resume()}. */
+	private boolean paused;
+
+	/** Whether the session's peer has spoken since OPEN, i.e. its connection is established. */
+	private boolean peerHeard;
+
+	/** ZMTP connections of a bound pipe, counted from its socket monitor. */
+	private int connections;
+
+	/** Set while the runtime closes the pipe, when stop_on_close must not end the service again. */
+	private boolean closingWithService;
+
 	/**
-	 * Create a pipe endpoint and its channel. Call from
+	 * Create a pipe endpoint, its channel, and register it as a resource of the service. Call from
 	 * {@link dev.butler.service.MicroService#initialize initialize}; a bound pipe's address is bound
-	 * with the service's other endpoints.
+	 * with the service's other endpoints, and the pipe is opened after
+	 * {@link dev.butler.service.MicroService#acquireResources acquireResources}.
 	 * @param context the service context
 	 * @param name the channel name, unique in the service
 	 * @param role producer or consumer
@@ -114,13 +135,26 @@ public final class DataPipe {
 		int batchRoom = options.batchSize() + 10;
 		this.channel.socket().setRcvHWM((role == PipeRole.CONSUMER) ? batchRoom : 10);
 		this.channel.socket().setSndHWM((role == PipeRole.PRODUCER) ? batchRoom : 10);
+		int peerTimeout = (int) options.peerTimeout().toMillis();
+		this.channel.socket().setHeartbeatIvl(Math.max(peerTimeout / 3, 50));
+		this.channel.socket().setHeartbeatTimeout(peerTimeout);
+		this.channel.socket().setHeartbeatTtl(peerTimeout);
+		watchConnections();
 		if (server) {
 			// Without it a full ROUTER drops messages silently; with it the send fails and is retried.
 			this.channel.socket().setRouterMandatory(true);
-		}
-		if (server) {
 			context.addEndpoint(name, options.pipeAddress());
 		}
+		context.addResource(this);
+	}
+
+	private void watchConnections() {
+		String monitorAddress = "inproc://butler-pipe-monitor/" + UUID.randomUUID();
+		this.channel.socket()
+			.monitor(monitorAddress, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL);
+		Channel monitor = this.context.createChannel(this.name + "#monitor", SocketType.PAIR,
+				(channel, event) -> connectionEvent(event));
+		monitor.connect(monitorAddress);
 	}
 
 	/**
@@ -128,6 +162,7 @@ public final class DataPipe {
 	 * {@link dev.butler.service.MicroService#acquireResources acquireResources}, after endpoints are
 	 * bound.
 	 */
+	@Override
 	public void open() {
 		if (isServer()) {
 			this.state = PipeState.WAITING;
@@ -148,6 +183,36 @@ public final class DataPipe {
 		if (hasSession()) {
 			send((reason != null) ? FbdpMessage.close(code, reason) : FbdpMessage.close(code));
 			end(code, (reason != null) ? List.of(reason) : List.of());
+		}
+	}
+
+	/**
+	 * Close an open session with CLOSE(ERROR) because the service stops; called by the runtime.
+	 * @param reason why the service stops
+	 */
+	@Override
+	public void close(String reason) {
+		this.closingWithService = true;
+		try {
+			close(FbdpErrorCode.ERROR, reason);
+			flushOutbox();
+		}
+		finally {
+			this.closingWithService = false;
+		}
+	}
+
+	/**
+	 * Resume a producer whose handler returned {@link PipeHandler#NO_DATA_YET}: the batch goes on.
+	 * Does nothing when the pipe is not paused.
+	 */
+	public void resume() {
+		if (this.paused) {
+			this.paused = false;
+			updateOutputInterest();
+			if (this.transmit > 0) {
+				writable();
+			}
 		}
 	}
 
@@ -238,6 +303,9 @@ public final class DataPipe {
 			logger.debug("Data pipe '" + this.name + "' dropped " + fbdp.type() + " received without a session");
 			return;
 		}
+		if (!isServer() || isFromClient(sender)) {
+			this.peerHeard = true;
+		}
 		if (isServer() && !isFromClient(sender)) {
 			if (fbdp instanceof FbdpMessage.Open && hasSession()) {
 				refuse(sender, FbdpErrorCode.PROTOCOL_VIOLATION,
@@ -307,6 +375,7 @@ public final class DataPipe {
 			return;
 		}
 		this.client = sender;
+		this.peerHeard = true;
 		this.dataFormat = open.dataFormat();
 		this.state = PipeState.OPEN;
 		this.closeCode = null;
@@ -427,7 +496,7 @@ public final class DataPipe {
 	}
 
 	private void updateOutputInterest() {
-		boolean wanted = !this.outbox.isEmpty() || (this.role == PipeRole.PRODUCER && this.transmit > 0);
+		boolean wanted = !this.outbox.isEmpty() || (this.role == PipeRole.PRODUCER && this.transmit > 0 && !this.paused);
 		this.channel.onOutputReady(wanted ? this.writable : null);
 	}
 
@@ -446,6 +515,10 @@ public final class DataPipe {
 			while (this.transmit > 0) {
 				byte[] payload = (this.pendingPayload != null) ? this.pendingPayload : this.handler.produce(this);
 				this.pendingPayload = null;
+				if (payload == PipeHandler.NO_DATA_YET) {
+					this.paused = true;
+					return;
+				}
 				if (payload == null) {
 					send(FbdpMessage.close(FbdpErrorCode.OK));
 					end(FbdpErrorCode.OK, List.of());
@@ -549,11 +622,47 @@ public final class DataPipe {
 		}
 		catch (ZMQException ex) {
 			if (hasSession()) {
-				end(FbdpErrorCode.ERROR, List.of("Peer of data pipe '" + this.options.pipe() + "' is gone: could not send "
-						+ what + " (" + ex.getMessage() + ")"));
+				String reason = "Peer of data pipe '" + this.options.pipe() + "' is gone: could not send " + what + " ("
+					+ ex.getMessage() + ")";
+			logger.warn(reason);
+			end(FbdpErrorCode.ERROR, List.of(reason));
 			}
 			return false;
 		}
+	}
+
+	/**
+	 * A connection of the pipe's socket came or went. A client's session ends when its one
+	 * connection drops after the server answered; a server's when its last connection drops, or when
+	 * the client cannot be reached any more, which a NOOP finds out.
+	 */
+	private void connectionEvent(ZMsg event) {
+		ZFrame frame = event.getFirst();
+		if (frame == null || frame.size() < 4) {
+			return;
+		}
+		int type = ByteBuffer.wrap(frame.getData()).getInt();
+		if (type == ZMQ.EVENT_ACCEPTED) {
+			this.connections++;
+			return;
+		}
+		if (type != ZMQ.EVENT_DISCONNECTED) {
+			return;
+		}
+		this.connections = Math.max(this.connections - 1, 0);
+		if (!hasSession() || !this.peerHeard) {
+			return;
+		}
+		String reason = "Peer of data pipe '" + this.options.pipe() + "' vanished: its connection dropped (closed, or "
+				+ "silent for " + this.options.peerTimeout().toMillis() + " ms)";
+		if (isServer() && this.connections > 0) {
+			ZMsg probe = FbdpCodec.toZMsg(FbdpMessage.noop());
+			probe.push(new ZFrame(this.client));
+			trySend(probe, "a NOOP probe after a connection dropped");
+			return;
+		}
+		logger.warn(reason);
+		end(FbdpErrorCode.ERROR, List.of(reason));
 	}
 
 	private void end(FbdpErrorCode code, List<String> details) {
@@ -563,10 +672,15 @@ public final class DataPipe {
 		this.transmit = -1;
 		this.awaitReady = false;
 		this.pendingPayload = null;
+		this.paused = false;
+		this.peerHeard = false;
 		this.state = PipeState.CLOSED;
 		this.client = null;
 		updateOutputInterest();
 		this.handler.closed(this);
+		if (this.closingWithService) {
+			return;
+		}
 		if (this.options.stopOnClose()) {
 			flushOutbox();
 			if (code == FbdpErrorCode.OK) {

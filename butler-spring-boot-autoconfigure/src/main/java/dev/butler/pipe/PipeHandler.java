@@ -6,6 +6,13 @@ package dev.butler.pipe;
 public interface PipeHandler {
 
 	/**
+	 * What {@link #produce} returns when it has no data at the moment but the data has not ended:
+	 * the batch pauses until {@link DataPipe#resume()} is called. Compared by identity, so an empty
+	 * payload of one's own is still sent as DATA.
+	 */
+	byte[] NO_DATA_YET = new byte[0];
+
+	/**
 	 * A client opened the pipe (server side only). Throw {@link PipeException} with
 	 * {@code DATA_FORMAT_NOT_SUPPORTED} to refuse its data format.
 	 * @param pipe the pipe
@@ -28,7 +35,8 @@ public interface PipeHandler {
 	/**
 	 * Produce the next DATA payload (producers).
 	 * @param pipe the pipe
-	 * @return the payload, or {@code null} at the end of the data, which closes the pipe with OK
+	 * @return the payload; {@code null} at the end of the data, which closes the pipe with OK; or
+	 * {@link #NO_DATA_YET} to pause until {@link DataPipe#resume()}
 	 * @throws Exception to close the pipe with an error
 	 */
 	default byte[] produce(DataPipe pipe) throws Exception {

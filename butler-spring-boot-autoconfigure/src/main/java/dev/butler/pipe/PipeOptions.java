@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
+import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
@@ -23,10 +24,38 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param batchSize Number of DATA messages this side takes or gives in one batch
  * @param readyScheduleInterval Time before a server asks again after its peer answered READY(0)
  * @param stopOnClose Whether the service stops when the pipe closes
+ * @param peerTimeout Time a silent peer may go unheard before the pipe ends; ZeroMQ heartbeats keep
+ * a live but idle peer heard. Not a Saturnin option
  */
 public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @NotNull PipeMode pipeMode,
 		String pipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int batchSize,
-		@DefaultValue("1000ms") Duration readyScheduleInterval, @DefaultValue("true") boolean stopOnClose) {
+		@DefaultValue("1000ms") Duration readyScheduleInterval, @DefaultValue("true") boolean stopOnClose,
+		@DefaultValue("10s") Duration peerTimeout) {
+
+	/**
+	 * Default {@link #peerTimeout()}.
+	 */
+	public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(10);
+
+	@ConstructorBinding
+	public PipeOptions {
+	}
+
+	/**
+	 * Create options with the default {@link #peerTimeout()}.
+	 * @param pipe name of the pipe
+	 * @param pipeAddress address the pipe binds or connects to
+	 * @param pipeMode bind or connect
+	 * @param pipeFormat MIME type of the data
+	 * @param batchSize DATA messages per batch
+	 * @param readyScheduleInterval time before a server asks again after READY(0)
+	 * @param stopOnClose whether the service stops when the pipe closes
+	 */
+	public PipeOptions(String pipe, String pipeAddress, PipeMode pipeMode, String pipeFormat, int batchSize,
+			Duration readyScheduleInterval, boolean stopOnClose) {
+		this(pipe, pipeAddress, pipeMode, pipeFormat, batchSize, readyScheduleInterval, stopOnClose,
+				DEFAULT_PEER_TIMEOUT);
+	}
 
 	/**
 	 * Check the rules that span options.
@@ -38,6 +67,9 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 		}
 		if (this.readyScheduleInterval.isNegative() || this.readyScheduleInterval.isZero()) {
 			throw new IllegalArgumentException("'ready_schedule_interval' must be positive");
+		}
+		if (this.peerTimeout.toMillis() < 100 || this.peerTimeout.toMillis() > 6_553_500) {
+			throw new IllegalArgumentException("'peer_timeout' must be between 100 ms and 6553 s, got " + this.peerTimeout);
 		}
 	}
 

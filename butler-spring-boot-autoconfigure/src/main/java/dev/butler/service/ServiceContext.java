@@ -42,6 +42,24 @@ public interface ServiceContext {
 	String propertyName(String option);
 
 	/**
+	 * Bind and validate options of another type from this service's configuration prefix, e.g.
+	 * {@link dev.butler.pipe.PipeOptions} beside the service's own configuration. Relaxed names,
+	 * conversions and {@code @DefaultValue} work as for the service's configuration.
+	 * @param <T> the options type
+	 * @param type the options type, usually a record
+	 * @return the bound options
+	 * @throws ServiceConfigurationException naming the property and value at fault
+	 */
+	<T> T bindOptions(Class<T> type);
+
+	/**
+	 * Register a resource the runtime opens and closes with the service, see
+	 * {@link ServiceResource}. Call from {@link MicroService#initialize}.
+	 * @param resource the resource
+	 */
+	void addResource(ServiceResource resource);
+
+	/**
 	 * Create a channel whose input the run loop delivers to {@code handler}.
 	 * @param name channel name, unique within the service
 	 * @param type socket type

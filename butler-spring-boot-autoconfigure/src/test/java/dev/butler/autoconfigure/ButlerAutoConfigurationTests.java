@@ -24,7 +24,7 @@ import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ManagedMicroService;
-import dev.butler.control.ServiceConfigBinder;
+import dev.butler.component.ServiceConfigBinder;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceConfigurationException;
@@ -100,7 +100,7 @@ class ButlerAutoConfigurationTests {
 
 	@Test
 	void runWithUserConfigBinderShouldUseIt() {
-		ServiceConfigBinder binder = (definition) -> new EchoService.Config("tcp://127.0.0.1:*", Duration.ofSeconds(1),
+		ServiceConfigBinder binder = (definition, type) -> new EchoService.Config("tcp://127.0.0.1:*", Duration.ofSeconds(1),
 				"user:");
 		this.contextRunner.withUserConfiguration(EchoService.class)
 			.withBean(ServiceConfigBinder.class, () -> binder)

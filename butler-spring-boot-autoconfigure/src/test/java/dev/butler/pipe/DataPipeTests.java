@@ -241,11 +241,6 @@ class DataPipeTests {
 		DataPipe pipe;
 
 		@Override
-		public void acquireResources() {
-			this.pipe.open();
-		}
-
-		@Override
 		public byte[] produce(DataPipe pipe) {
 			return (this.next < count) ? String.valueOf(this.next++).getBytes(StandardCharsets.UTF_8) : null;
 		}
@@ -272,11 +267,6 @@ class DataPipeTests {
 		@Override
 		public void initialize(Void config, ServiceContext context) {
 			this.pipe = new DataPipe(context, "input", PipeRole.CONSUMER, options, this);
-		}
-
-		@Override
-		public void acquireResources() {
-			this.pipe.open();
 		}
 
 		@Override
