@@ -62,11 +62,18 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 	 * @throws IllegalArgumentException naming the option at fault
 	 */
 	public void validate() {
+		validate("");
+	}
+
+	/**
+	 * Check the rules that span options, naming options with a prefix, e.g. {@code input_}.
+	 */
+	void validate(String prefix) {
 		if (this.pipeMode == PipeMode.CONNECT && (this.pipeFormat == null || this.pipeFormat.isBlank())) {
-			throw new IllegalArgumentException("'pipe_format' is required for CONNECT pipe mode");
+			throw new IllegalArgumentException("'" + prefix + "pipe_format' is required for CONNECT pipe mode");
 		}
 		if (this.readyScheduleInterval.isNegative() || this.readyScheduleInterval.isZero()) {
-			throw new IllegalArgumentException("'ready_schedule_interval' must be positive");
+			throw new IllegalArgumentException("'" + prefix + "ready_schedule_interval' must be positive");
 		}
 		if (this.peerTimeout.toMillis() < 100 || this.peerTimeout.toMillis() > 6_553_500) {
 			throw new IllegalArgumentException("'peer_timeout' must be between 100 ms and 6553 s, got " + this.peerTimeout);

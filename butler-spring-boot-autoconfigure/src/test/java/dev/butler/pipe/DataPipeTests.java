@@ -32,6 +32,10 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
+import static dev.butler.pipe.PipeTestSupport.client;
+import static dev.butler.pipe.PipeTestSupport.freePort;
+import static dev.butler.pipe.PipeTestSupport.receive;
+import static dev.butler.pipe.PipeTestSupport.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -192,34 +196,6 @@ class DataPipeTests {
 			FbdpMessage.Close close = (FbdpMessage.Close) receive(client);
 			assertThat(close.code()).isEqualTo(code);
 			assertThat(close.errors()).hasSize(1);
-		}
-	}
-
-	private static ZMQ.Socket client(ZContext zmq, String address) {
-		ZMQ.Socket client = zmq.createSocket(SocketType.DEALER);
-		client.setHandshakeIvl(500);
-		client.setReceiveTimeOut(5000);
-		client.setLinger(0);
-		client.connect(address);
-		return client;
-	}
-
-	private static void send(ZMQ.Socket socket, FbdpMessage message) {
-		FbdpCodec.toZMsg(message).send(socket);
-	}
-
-	private static FbdpMessage receive(ZMQ.Socket socket) {
-		ZMsg message = ZMsg.recvMsg(socket);
-		assertThat(message).as("answer").isNotNull();
-		return FbdpCodec.decode(message);
-	}
-
-	private static int freePort() {
-		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
-			return socket.getLocalPort();
-		}
-		catch (java.io.IOException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 
