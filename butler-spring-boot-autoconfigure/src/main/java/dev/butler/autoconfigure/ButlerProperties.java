@@ -77,12 +77,15 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param stopTimeout How long to wait for the service to report FINISHED after STOP
 	 * @param controlAddress Address of an external ICCP controller to connect to instead of the
 	 * in-process one
+	 * @param agent Name or uid of a standard service to run under this id, e.g.
+	 * {@code saturnin.text.reader}; for services that are not beans of the application
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") Duration warmUpTimeout, @DefaultValue("10s") Duration stopTimeout,
-			String controlAddress) {
+			String controlAddress, String agent) {
 
-		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null);
+		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
+				null);
 
 	}
 

@@ -31,6 +31,7 @@ import dev.butler.control.ForeignComponent;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
+import dev.butler.standard.StandardServices;
 
 /**
  * Registers a {@link ManagedMicroService} lifecycle bean for every {@link ButlerService @ButlerService}
@@ -45,6 +46,8 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 
 	static final String COMPONENT_BEAN_PREFIX = "butlerComponent.";
 
+	static final String STANDARD_SERVICE_BEAN_PREFIX = "butlerStandardService.";
+
 	private Environment environment;
 
 	@Override
@@ -58,6 +61,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			return;
 		}
 		Map<String, String> services = findServices(beanFactory);
+		registerStandardServices(registry, services);
 		String externalControl = this.environment.getProperty("butler.control.address");
 		if (StringUtils.hasText(externalControl) && services.size() != 1) {
 			throw new IllegalStateException("butler.control.address='" + externalControl
@@ -77,6 +81,32 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 				RootBeanDefinition definition = new RootBeanDefinition(ForeignComponent.class);
 				definition.setInstanceSupplier(() -> createComponent(beanFactory, id, component));
 				registry.registerBeanDefinition(COMPONENT_BEAN_PREFIX + id, definition);
+			});
+	}
+
+	/**
+	 * Register a bean for each {@code butler.services.<id>.agent} naming a standard service, and add
+	 * it to {@code services}.
+	 */
+	private void registerStandardServices(BeanDefinitionRegistry registry, Map<String, String> services) {
+		Binder.get(this.environment)
+			.bind("butler.services", Bindable.mapOf(String.class, ButlerProperties.Service.class))
+			.orElse(Map.of())
+			.forEach((id, options) -> {
+				if (!StringUtils.hasText(options.agent())) {
+					return;
+				}
+				if (services.containsKey(id)) {
+					throw new IllegalStateException("Property 'butler.services." + id + ".agent' asks for standard service '"
+							+ options.agent() + "', but bean '" + services.get(id) + "' is already Butler service '" + id
+							+ "'");
+				}
+				Class<?> type = StandardServices.find(options.agent())
+					.orElseThrow(() -> new IllegalStateException("Property 'butler.services." + id + ".agent' names '"
+							+ options.agent() + "', which is no standard service; known: " + StandardServices.names()));
+				String beanName = STANDARD_SERVICE_BEAN_PREFIX + id;
+				registry.registerBeanDefinition(beanName, new RootBeanDefinition(type));
+				services.put(id, beanName);
 			});
 	}
 

@@ -132,6 +132,10 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 		return this.outputPipe;
 	}
 
+	private boolean hasRoom() {
+		return this.output.size() <= this.options.outputBatchSize();
+	}
+
 	private void inputClosed(DataPipe pipe) {
 		this.inputEnded = true;
 		FbdpErrorCode code = pipe.closeCode();
@@ -142,12 +146,12 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 			catch (Exception ex) {
 				closeOutput(FbdpErrorCode.ERROR, ex.getClass().getSimpleName() + ": " + ex.getMessage());
 			}
-			this.outputPipe.resume();
 		}
 		else if (this.options.propagateInputError()) {
 			this.output.clear();
 			closeOutput(code, describe(pipe));
 		}
+		this.outputPipe.resume();
 		stopWhenBothClosed();
 	}
 
@@ -199,7 +203,7 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 
 		@Override
 		public boolean isReady(DataPipe pipe) {
-			return DataFilterService.this.output.size() <= DataFilterService.this.options.outputBatchSize();
+			return hasRoom();
 		}
 
 		@Override
@@ -225,6 +229,9 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 		public byte[] produce(DataPipe pipe) {
 			byte[] next = DataFilterService.this.output.poll();
 			if (next != null) {
+				if (hasRoom()) {
+					DataFilterService.this.inputPipe.resume();
+				}
 				return next;
 			}
 			return DataFilterService.this.inputEnded ? null : NO_DATA_YET;

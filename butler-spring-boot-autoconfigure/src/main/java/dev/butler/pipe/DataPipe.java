@@ -94,6 +94,11 @@ public final class DataPipe implements ServiceResource {
 
 	private ScheduledAction readyResend;
 
+	/** The batch a client's server offered while the client was not ready, -1 for none. */
+	private int heldOffer = -1;
+
+	private ScheduledAction heldOfferTimeout;
+
 	private FbdpErrorCode closeCode;
 
 	private List<String> closeDetails = List.of();
@@ -203,8 +208,11 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
-	 * Resume a producer whose handler returned {@link PipeHandler#NO_DATA_YET}: the batch goes on.
-	 * Does nothing when the pipe is not paused.
+	 * Tell the pipe that this side may be ready again, instead of waiting for
+	 * {@code ready_schedule_interval}: a producer paused by {@link PipeHandler#NO_DATA_YET} goes on
+	 * with its batch, a client that held back its answer to READY answers it if
+	 * {@link PipeHandler#isReady} now says so, and a server that is not offering a batch offers one.
+	 * Does nothing when there is nothing to resume; cheap enough to call after every change.
 	 */
 	public void resume() {
 		if (this.paused) {
@@ -213,6 +221,15 @@ public final class DataPipe implements ServiceResource {
 			if (this.transmit > 0) {
 				writable();
 			}
+		}
+		else if (this.heldOffer > 0 && this.handler.isReady(this)) {
+			int offer = this.heldOffer;
+			releaseHeldOffer();
+			grant(offer);
+		}
+		else if (isServer() && hasSession() && this.transmit < 0 && !this.awaitReady && this.readyResend != null) {
+			cancelReadyResend();
+			offerBatch();
 		}
 	}
 
@@ -435,11 +452,47 @@ public final class DataPipe implements ServiceResource {
 				throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION,
 						"READY received during a batch, " + this.transmit + " DATA messages still due");
 			}
-			int granted = this.handler.isReady(this) ? Math.min(batchSize, this.options.batchSize()) : 0;
-			send(FbdpMessage.ready(granted));
-			if (granted > 0) {
-				startBatch(granted);
+			if (batchSize > 0 && !this.handler.isReady(this)) {
+				holdOffer(batchSize);
+				return;
 			}
+			grant(batchSize);
+		}
+	}
+
+	/**
+	 * Client: answer the server's READY with the batch this side takes, 0 for none.
+	 */
+	private void grant(int offered) {
+		int granted = Math.min(offered, this.options.batchSize());
+		send(FbdpMessage.ready(granted));
+		if (granted > 0) {
+			startBatch(granted);
+		}
+	}
+
+	/**
+	 * Client not ready: keep the server's offer for up to {@code ready_schedule_interval}, so that
+	 * {@link #resume()} can take it at once, then answer READY(0).
+	 */
+	private void holdOffer(int offered) {
+		this.heldOffer = offered;
+		this.heldOfferTimeout = this.context.schedule("pipe " + this.name + " held offer", () -> {
+			this.heldOfferTimeout = null;
+			if (this.heldOffer > 0) {
+				this.heldOffer = -1;
+				if (hasSession()) {
+					send(FbdpMessage.ready(0));
+				}
+			}
+		}, this.options.readyScheduleInterval());
+	}
+
+	private void releaseHeldOffer() {
+		this.heldOffer = -1;
+		if (this.heldOfferTimeout != null) {
+			this.heldOfferTimeout.cancel();
+			this.heldOfferTimeout = null;
 		}
 	}
 
@@ -667,6 +720,7 @@ public final class DataPipe implements ServiceResource {
 
 	private void end(FbdpErrorCode code, List<String> details) {
 		cancelReadyResend();
+		releaseHeldOffer();
 		this.closeCode = code;
 		this.closeDetails = List.copyOf(details);
 		this.transmit = -1;

@@ -69,6 +69,15 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 	 * Check the rules that span options, naming options with a prefix, e.g. {@code input_}.
 	 */
 	void validate(String prefix) {
+		if (this.pipe == null || this.pipe.isBlank()) {
+			throw new IllegalArgumentException("'" + prefix + "pipe' is required: the name of the data pipe");
+		}
+		if (this.pipeAddress == null || this.pipeAddress.isBlank()) {
+			throw new IllegalArgumentException("'" + prefix + "pipe_address' is required: the address to bind or connect");
+		}
+		if (this.pipeMode == null) {
+			throw new IllegalArgumentException("'" + prefix + "pipe_mode' is required: bind or connect");
+		}
 		if (this.pipeMode == PipeMode.CONNECT && (this.pipeFormat == null || this.pipeFormat.isBlank())) {
 			throw new IllegalArgumentException("'" + prefix + "pipe_format' is required for CONNECT pipe mode");
 		}

@@ -152,6 +152,22 @@ class ButlerAutoConfigurationTests {
 	}
 
 	@Test
+	void runWithUnknownStandardServiceAgentShouldFailNamingProperty() {
+		this.contextRunner.withPropertyValues("butler.services.reader.agent=saturnin.text.nothing")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("'butler.services.reader.agent'")
+				.hasMessageContaining("'saturnin.text.nothing', which is no standard service"));
+	}
+
+	@Test
+	void runWithStandardServiceAgentOnAServiceBeanIdShouldFail() {
+		this.contextRunner.withUserConfiguration(EchoService.class)
+			.withPropertyValues("butler.services.echo.agent=saturnin.text.reader")
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("is already Butler service 'echo'"));
+	}
+
+	@Test
 	void runWithGlobalControlAddressAndTwoServicesShouldFail() {
 		this.contextRunner.withUserConfiguration(EchoService.class, SecondService.class)
 			.withPropertyValues("butler.control.address=tcp://127.0.0.1:5999")

@@ -1,0 +1,61 @@
+package dev.butler.standard;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import org.springframework.core.annotation.MergedAnnotation;
+import org.springframework.core.annotation.MergedAnnotations;
+
+import dev.butler.base.Uuids;
+import dev.butler.service.ButlerService;
+import dev.butler.service.MicroService;
+
+/**
+ * The standard services, compatible with Saturnin's {@code saturnin-core} services of the same agent
+ * uid: run one under any id with {@code butler.services.<id>.agent=<name or uid>}.
+ */
+public final class StandardServices {
+
+	/** Vendor uid of the Saturnin standard services: {@code uuid5(NAMESPACE_OID, "1.3.6.1.4.1.53446.1.2.0")}. */
+	public static final UUID SATURNIN_VENDOR = Uuids.fromOid("1.3.6.1.4.1.53446.1.2.0");
+
+	private static final List<Class<? extends MicroService<?>>> SERVICES = List.of();
+
+	private StandardServices() {
+	}
+
+	/**
+	 * Return the standard service classes.
+	 * @return the service classes, each annotated with {@link ButlerService}
+	 */
+	public static List<Class<? extends MicroService<?>>> all() {
+		return SERVICES;
+	}
+
+	/**
+	 * Find a standard service by its agent name (e.g. {@code saturnin.text.reader}) or uid.
+	 * @param agent the agent name or uid
+	 * @return the service class, or empty if none has that name or uid
+	 */
+	public static Optional<Class<? extends MicroService<?>>> find(String agent) {
+		for (Class<? extends MicroService<?>> service : SERVICES) {
+			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(service).get(ButlerService.class);
+			if (agent.equals(annotation.getString("name")) || agent.equalsIgnoreCase(annotation.getString("uid"))) {
+				return Optional.of(service);
+			}
+		}
+		return Optional.empty();
+	}
+
+	/**
+	 * Return the names of the standard services, for error messages.
+	 * @return the agent names
+	 */
+	public static List<String> names() {
+		return SERVICES.stream()
+			.map((service) -> MergedAnnotations.from(service).get(ButlerService.class).getString("name"))
+			.toList();
+	}
+
+}
