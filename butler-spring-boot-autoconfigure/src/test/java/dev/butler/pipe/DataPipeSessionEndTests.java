@@ -1,0 +1,266 @@
+package dev.butler.pipe;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.assertj.core.api.InstanceOfAssertFactories;
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZFrame;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMsg;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.base.Outcome;
+import dev.butler.base.State;
+import dev.butler.control.ButlerComponent;
+import dev.butler.control.ButlerComponents;
+import dev.butler.protocol.fbdp.FbdpCodec;
+import dev.butler.protocol.fbdp.FbdpErrorCode;
+import dev.butler.protocol.fbdp.FbdpMessage;
+import dev.butler.protocol.fbdp.PipeSocket;
+import dev.butler.service.ButlerService;
+
+import static dev.butler.pipe.PipeTestSupport.client;
+import static dev.butler.pipe.PipeTestSupport.freeTcpAddress;
+import static dev.butler.pipe.PipeTestSupport.receive;
+import static dev.butler.pipe.PipeTestSupport.send;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Tests of how a data pipe session ends when its service stops or its peer vanishes.
+ */
+class DataPipeSessionEndTests {
+
+	private static final String FORMAT = "text/plain;charset=utf-8";
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(ButlerAutoConfiguration.class))
+		.withUserConfiguration(Sink.class);
+
+	@Test
+	void stoppingTheServiceShouldSendCloseErrorToThePeerAndEndWithOutcomeOk() {
+		String address = freeTcpAddress();
+		this.contextRunner.withPropertyValues(sink(address, "bind")).run((context) -> {
+			try (ZContext zmq = new ZContext(); ZMQ.Socket peer = client(zmq, address)) {
+				send(peer, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+				assertThat(receive(peer)).isEqualTo(FbdpMessage.ready(10));
+				send(peer, FbdpMessage.ready(2));
+				send(peer, FbdpMessage.data("one".getBytes(StandardCharsets.UTF_8)));
+				ButlerComponent sink = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+				await().atMost(Duration.ofSeconds(5)).until(() -> context.getBean(Sink.class).received.size() == 1);
+				sink.stop();
+				FbdpMessage.Close close = (FbdpMessage.Close) receive(peer);
+				assertThat(close.code()).isEqualTo(FbdpErrorCode.ERROR);
+				assertThat(close.errors()).singleElement()
+					.extracting((error) -> error.getDescription())
+					.isEqualTo("Service 'sink' stopped");
+				assertThat(sink.state()).isEqualTo(State.FINISHED);
+				assertThat(sink.outcome()).isEqualTo(Outcome.OK);
+			}
+		});
+	}
+
+	@Test
+	void clientThatDisconnectsMidStreamShouldEndTheSessionOfTheBoundPipe() {
+		String address = freeTcpAddress();
+		this.contextRunner.withPropertyValues(sink(address, "bind")).run((context) -> {
+			try (ZContext zmq = new ZContext()) {
+				ZMQ.Socket peer = client(zmq, address);
+				send(peer, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+				assertThat(receive(peer)).isEqualTo(FbdpMessage.ready(10));
+				send(peer, FbdpMessage.ready(10));
+				send(peer, FbdpMessage.data("one".getBytes(StandardCharsets.UTF_8)));
+				Sink sink = context.getBean(Sink.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> sink.received.size() == 1);
+				peer.close();
+				assertVanished(context.getBean(ButlerComponents.class).find("sink").orElseThrow(), sink);
+			}
+		});
+	}
+
+	@Test
+	void serverThatDisconnectsMidStreamShouldEndTheSessionOfTheConnectedPipe() {
+		String address = freeTcpAddress();
+		try (ZContext zmq = new ZContext()) {
+			ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
+			server.setLinger(0);
+			server.setReceiveTimeOut(5000);
+			server.bind(address);
+			this.contextRunner.withPropertyValues(sink(address, "connect")).run((context) -> {
+				ZMsg open = ZMsg.recvMsg(server);
+				assertThat(open).isNotNull();
+				ZFrame client = open.pop();
+				assertThat(FbdpCodec.decode(open)).isEqualTo(FbdpMessage.open("lines", PipeSocket.OUTPUT, FORMAT));
+				reply(server, client, FbdpMessage.ready(5));
+				ZMsg ready = ZMsg.recvMsg(server);
+				ready.pop();
+				assertThat(FbdpCodec.decode(ready)).isEqualTo(FbdpMessage.ready(5));
+				reply(server, client, FbdpMessage.data("one".getBytes(StandardCharsets.UTF_8)));
+				Sink sink = context.getBean(Sink.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> sink.received.size() == 1);
+				server.close();
+				assertVanished(context.getBean(ButlerComponents.class).find("sink").orElseThrow(), sink);
+			});
+		}
+	}
+
+	@Test
+	void peerThatFallsSilentShouldEndTheSessionWithinThePeerTimeout() throws IOException {
+		String address = freeTcpAddress();
+		try (FreezableRelay relay = new FreezableRelay(address); ZContext zmq = new ZContext()) {
+			this.contextRunner.withPropertyValues(sink(address, "bind"))
+				.withPropertyValues("butler.services.sink.peer-timeout=600ms")
+				.run((context) -> {
+					ZMQ.Socket peer = client(zmq, relay.address());
+					send(peer, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+					assertThat(receive(peer)).isEqualTo(FbdpMessage.ready(10));
+					send(peer, FbdpMessage.ready(10));
+					send(peer, FbdpMessage.data("one".getBytes(StandardCharsets.UTF_8)));
+					Sink sink = context.getBean(Sink.class);
+					await().atMost(Duration.ofSeconds(5)).until(() -> sink.received.size() == 1);
+					Thread.sleep(1500);
+					assertThat(sink.closeCode).as("closed while heartbeats flow").isNull();
+					relay.freeze();
+					long frozen = System.nanoTime();
+					assertVanished(context.getBean(ButlerComponents.class).find("sink").orElseThrow(), sink);
+					assertThat(Duration.ofNanos(System.nanoTime() - frozen)).isLessThan(Duration.ofSeconds(4));
+				});
+		}
+	}
+
+	private static void assertVanished(ButlerComponent component, Sink sink) {
+		await().atMost(Duration.ofSeconds(5)).until(() -> component.state() == State.FINISHED);
+		assertThat(sink.closeCode).isEqualTo(FbdpErrorCode.ERROR);
+		assertThat(sink.closeDetails).singleElement(InstanceOfAssertFactories.STRING)
+			.contains("Peer of data pipe 'lines' vanished");
+		assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+		assertThat(component.details()).singleElement(InstanceOfAssertFactories.STRING)
+			.contains("'lines' closed with ERROR", "vanished");
+	}
+
+	private static void reply(ZMQ.Socket server, ZFrame client, FbdpMessage message) {
+		ZMsg reply = FbdpCodec.toZMsg(message);
+		reply.push(client.duplicate());
+		reply.send(server);
+	}
+
+	private static String[] sink(String address, String mode) {
+		return new String[] { "butler.services.sink.pipe=lines", "butler.services.sink.pipe-address=" + address,
+				"butler.services.sink.pipe-mode=" + mode, "butler.services.sink.pipe-format=" + FORMAT,
+				"butler.services.sink.batch-size=10" };
+	}
+
+	@ButlerService("sink")
+	static class Sink extends DataConsumerService<Void> {
+
+		final List<String> received = new CopyOnWriteArrayList<>();
+
+		volatile FbdpErrorCode closeCode;
+
+		volatile List<String> closeDetails;
+
+		@Override
+		protected void acceptData(byte[] data) {
+			this.received.add(new String(data, StandardCharsets.UTF_8));
+		}
+
+		@Override
+		protected void pipeClosed(DataPipe pipe) {
+			this.closeDetails = pipe.closeDetails();
+			this.closeCode = pipe.closeCode();
+		}
+
+	}
+
+	/**
+	 * A tcp relay to a target address that can stop forwarding without closing anything, like a
+	 * peer whose host froze or whose network went away.
+	 */
+	static final class FreezableRelay implements AutoCloseable {
+
+		private final ServerSocket listener;
+
+		private final int targetPort;
+
+		private final List<Socket> sockets = new CopyOnWriteArrayList<>();
+
+		private volatile boolean frozen;
+
+		FreezableRelay(String target) throws IOException {
+			this.targetPort = Integer.parseInt(target.substring(target.lastIndexOf(':') + 1));
+			this.listener = new ServerSocket(0, 10, InetAddress.getLoopbackAddress());
+			Thread acceptor = new Thread(this::accept, "relay-acceptor");
+			acceptor.setDaemon(true);
+			acceptor.start();
+		}
+
+		String address() {
+			return "tcp://127.0.0.1:" + this.listener.getLocalPort();
+		}
+
+		void freeze() {
+			this.frozen = true;
+		}
+
+		private void accept() {
+			try {
+				while (true) {
+					Socket inbound = this.listener.accept();
+					Socket outbound = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
+					this.sockets.add(inbound);
+					this.sockets.add(outbound);
+					pump(inbound.getInputStream(), outbound.getOutputStream());
+					pump(outbound.getInputStream(), inbound.getOutputStream());
+				}
+			}
+			catch (IOException ex) {
+				// closed
+			}
+		}
+
+		private void pump(InputStream in, OutputStream out) {
+			Thread pump = new Thread(() -> {
+				byte[] buffer = new byte[8192];
+				try {
+					int read;
+					while ((read = in.read(buffer)) >= 0) {
+						while (this.frozen) {
+							Thread.sleep(50);
+						}
+						out.write(buffer, 0, read);
+						out.flush();
+					}
+				}
+				catch (IOException | InterruptedException ex) {
+					// closed
+				}
+			}, "relay-pump");
+			pump.setDaemon(true);
+			pump.start();
+		}
+
+		@Override
+		public void close() throws IOException {
+			this.listener.close();
+			for (Socket socket : this.sockets) {
+				socket.close();
+			}
+		}
+
+	}
+
+}
