@@ -10,6 +10,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
@@ -98,6 +99,13 @@ public final class ButlerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ButlerComponents butlerComponents(ObjectProvider<dev.butler.control.ButlerComponent> components) {
 		return new ButlerComponents(components);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("butler.shutdown-when-finished")
+	ShutdownWhenFinished butlerShutdownWhenFinished(ButlerComponents components,
+			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler) {
+		return new ShutdownWhenFinished(components, scheduler);
 	}
 
 	@Configuration(proxyBeanMethods = false)

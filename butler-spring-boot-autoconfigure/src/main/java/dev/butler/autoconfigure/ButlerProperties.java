@@ -16,11 +16,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param scheduler The scheduler that times scheduled actions of services
  * @param services Per-service runtime options, by service id
  * @param components Foreign components to drive over ICCP, by component id
+ * @param shutdownWhenFinished Whether the application exits once every service that starts with it
+ * has finished, with exit code 0 if all ended with outcome OK and 1 otherwise, like
+ * {@code saturnin-service}; for running standard services as pipeline stages from the command line
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
 		@DefaultValue Zmq zmq, @DefaultValue Scheduler scheduler, Map<String, Service> services,
-		Map<String, Component> components) {
+		Map<String, Component> components, @DefaultValue("false") boolean shutdownWhenFinished) {
 
 	public ButlerProperties {
 		services = (services != null) ? Map.copyOf(services) : Map.of();

@@ -152,6 +152,13 @@ class ButlerAutoConfigurationTests {
 	}
 
 	@Test
+	void runShouldShutDownWhenFinishedOnlyWhenAskedTo() {
+		this.contextRunner.run((context) -> assertThat(context).doesNotHaveBean(ShutdownWhenFinished.class));
+		this.contextRunner.withPropertyValues("butler.shutdown-when-finished=true")
+			.run((context) -> assertThat(context).hasSingleBean(ShutdownWhenFinished.class));
+	}
+
+	@Test
 	void runWithUnknownStandardServiceAgentShouldFailNamingProperty() {
 		this.contextRunner.withPropertyValues("butler.services.reader.agent=saturnin.text.nothing")
 			.run((context) -> assertThat(context).getFailure()
