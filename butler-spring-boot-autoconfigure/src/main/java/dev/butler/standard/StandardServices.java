@@ -11,6 +11,7 @@ import dev.butler.base.Uuids;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.standard.binary.BinaryReaderService;
+import dev.butler.standard.binary.BinaryWriterService;
 
 /**
  * The standard services, compatible with Saturnin's {@code saturnin-core} services of the same agent
@@ -22,7 +23,8 @@ public final class StandardServices {
 	public static final UUID SATURNIN_VENDOR = Uuids.fromOid("1.3.6.1.4.1.53446.1.2.0");
 
 	private static final List<Class<? extends MicroService<?>>> SERVICES = List.of(
-			BinaryReaderService.class);
+			BinaryReaderService.class,
+			BinaryWriterService.class);
 
 	private StandardServices() {
 	}

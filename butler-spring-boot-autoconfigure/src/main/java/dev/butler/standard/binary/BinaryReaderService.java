@@ -30,7 +30,7 @@ import dev.butler.service.ServiceContext;
  * <p>
  * With a positive {@code block_size} every block has that many bytes, the last one fewer. With
  * {@code block_size=-1} the file holds each block after its length, a 4-byte unsigned big-endian
- * integer, as the binary writer writes it with {@code file_type=block}; a file that ends
+ * integer, as {@link BinaryWriterService} writes it with {@code file_type=block}; a file that ends
  * inside a length or a block closes the pipe with INVALID_DATA.
  * <p>
  * The file is opened when the service starts, so a missing file fails start-up, and closed when it
