@@ -10,6 +10,8 @@ import org.springframework.core.annotation.MergedAnnotations;
 import dev.butler.base.Uuids;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
+import dev.butler.standard.binary.BinaryReaderService;
+import dev.butler.standard.binary.BinaryWriterService;
 
 /**
  * The standard services, compatible with Saturnin's {@code saturnin-core} services of the same agent
@@ -20,7 +22,9 @@ public final class StandardServices {
 	/** Vendor uid of the Saturnin standard services: {@code uuid5(NAMESPACE_OID, "1.3.6.1.4.1.53446.1.2.0")}. */
 	public static final UUID SATURNIN_VENDOR = Uuids.fromOid("1.3.6.1.4.1.53446.1.2.0");
 
-	private static final List<Class<? extends MicroService<?>>> SERVICES = List.of();
+	private static final List<Class<? extends MicroService<?>>> SERVICES = List.of(
+			BinaryReaderService.class,
+			BinaryWriterService.class);
 
 	private StandardServices() {
 	}

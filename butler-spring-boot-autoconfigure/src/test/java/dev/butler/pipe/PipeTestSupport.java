@@ -16,16 +16,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Raw ZeroMQ peers and ports for data pipe tests.
  */
-final class PipeTestSupport {
+public final class PipeTestSupport {
 
 	private PipeTestSupport() {
 	}
 
-	static String freeTcpAddress() {
+	public static String freeTcpAddress() {
 		return "tcp://127.0.0.1:" + freePort();
 	}
 
-	static int freePort() {
+	public static int freePort() {
 		try (ServerSocket socket = new ServerSocket(0)) {
 			return socket.getLocalPort();
 		}
@@ -38,7 +38,7 @@ final class PipeTestSupport {
 	 * A DEALER connected to {@code address}, with a short handshake interval (JeroMQ sometimes
 	 * stalls a fresh handshake) and a 5 s receive timeout.
 	 */
-	static ZMQ.Socket client(ZContext zmq, String address) {
+	public static ZMQ.Socket client(ZContext zmq, String address) {
 		ZMQ.Socket client = zmq.createSocket(SocketType.DEALER);
 		client.setHandshakeIvl(500);
 		client.setReceiveTimeOut(5000);
@@ -47,11 +47,11 @@ final class PipeTestSupport {
 		return client;
 	}
 
-	static void send(ZMQ.Socket socket, FbdpMessage message) {
+	public static void send(ZMQ.Socket socket, FbdpMessage message) {
 		FbdpCodec.toZMsg(message).send(socket);
 	}
 
-	static FbdpMessage receive(ZMQ.Socket socket) {
+	public static FbdpMessage receive(ZMQ.Socket socket) {
 		ZMsg message = ZMsg.recvMsg(socket);
 		assertThat(message).as("answer").isNotNull();
 		return FbdpCodec.decode(message);
