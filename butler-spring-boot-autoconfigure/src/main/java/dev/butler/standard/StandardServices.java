@@ -7,7 +7,6 @@ import java.util.UUID;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 
-import dev.butler.base.Uuids;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.standard.binary.BinaryReaderService;
@@ -19,8 +18,14 @@ import dev.butler.standard.binary.BinaryWriterService;
  */
 public final class StandardServices {
 
-	/** Vendor uid of the Saturnin standard services: {@code uuid5(NAMESPACE_OID, "1.3.6.1.4.1.53446.1.2.0")}. */
-	public static final UUID SATURNIN_VENDOR = Uuids.fromOid("1.3.6.1.4.1.53446.1.2.0");
+	/**
+	 * Vendor uid of the Saturnin standard services, for annotations: Saturnin's {@code VENDOR_UID},
+	 * {@code uuid5(NAMESPACE_OID, "1.3.6.1.4.1.53446.1.3.0")} (firebird.butler.vendor.firebird).
+	 */
+	public static final String SATURNIN_VENDOR_UID = "a86ff2d2-73eb-593f-8b14-f2f7af0233d1";
+
+	/** Vendor uid of the Saturnin standard services. */
+	public static final UUID SATURNIN_VENDOR = UUID.fromString(SATURNIN_VENDOR_UID);
 
 	private static final List<Class<? extends MicroService<?>>> SERVICES = List.of(
 			BinaryReaderService.class,

@@ -20,6 +20,7 @@ import dev.butler.pipe.DataProducerService;
 import dev.butler.pipe.PipeException;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
+import dev.butler.standard.StandardServices;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
 
@@ -40,7 +41,7 @@ import dev.butler.service.ServiceContext;
  * DATA_FORMAT_NOT_SUPPORTED.
  */
 @ButlerService(uid = "3db461de-f32e-5514-910d-7d021a2436a5", name = BinaryReaderService.AGENT_NAME,
-		version = "0.1.1", vendor = "c26a6600-d579-5ec7-a9d6-5b0a8b214d3f", classification = "binary/reader",
+		version = "0.1.1", vendor = StandardServices.SATURNIN_VENDOR_UID, classification = "binary/reader",
 		description = "Binary data reader microservice")
 public class BinaryReaderService extends DataProducerService<BinaryReaderService.Config> {
 

@@ -30,6 +30,7 @@ import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeException;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
+import dev.butler.standard.StandardServices;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
 
@@ -52,7 +53,7 @@ import dev.butler.service.ServiceContext;
  * set, whatever their parameters; other clients are refused with DATA_FORMAT_NOT_SUPPORTED.
  */
 @ButlerService(uid = "7808ca4f-45fa-507f-acbc-cb6acfe6dba3", name = BinaryWriterService.AGENT_NAME,
-		version = "0.1.1", vendor = "c26a6600-d579-5ec7-a9d6-5b0a8b214d3f", classification = "binary/writer",
+		version = "0.1.1", vendor = StandardServices.SATURNIN_VENDOR_UID, classification = "binary/writer",
 		description = "Binary data writer microservice")
 public class BinaryWriterService extends DataConsumerService<BinaryWriterService.Config> {
 
