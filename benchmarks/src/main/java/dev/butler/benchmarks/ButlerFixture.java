@@ -71,7 +71,7 @@ final class ButlerFixture implements AutoCloseable {
 				null);
 		return new ManagedMicroService(definition, options, this.controller, new ServiceRuntime(this.zmq, this.scheduler,
 				ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
-				}, (service, type) -> null));
+				}, (unused, type) -> null));
 	}
 
 	/**

@@ -65,6 +65,22 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
+	public void receiveWaiting() {
+		if (this.handler == null) {
+			throw new IllegalStateException("Channel '" + this.name + "' has no handler");
+		}
+		try {
+			receive(Integer.MAX_VALUE);
+		}
+		catch (RuntimeException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	@Override
 	public void onOutputReady(OutputHandler handler) {
 		if (this.outputHandler != handler) {
 			this.outputHandler = handler;

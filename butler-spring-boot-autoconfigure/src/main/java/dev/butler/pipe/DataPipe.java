@@ -1,6 +1,7 @@
 package dev.butler.pipe;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
@@ -52,6 +53,10 @@ public final class DataPipe implements ServiceResource {
 
 	private static final int FLUSH_TIMEOUT_MILLIS = 1000;
 
+	private static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
+
+	private static final int PROBES = 10;
+
 	/**
 	 * The header of every DATA this side sends: no flags, no type data. Sent as a copy, because over
 	 * inproc JeroMQ hands the very array to the receiving thread.
@@ -69,6 +74,9 @@ public final class DataPipe implements ServiceResource {
 	private final PipeHandler handler;
 
 	private final Channel channel;
+
+	/** Receives the events of the pipe socket's monitor. */
+	private Channel monitor;
 
 	private final PipeStatistics statistics = new PipeStatistics();
 
@@ -111,6 +119,9 @@ public final class DataPipe implements ServiceResource {
 
 	/** ZMTP connections of a bound pipe, counted from its socket monitor. */
 	private int connections;
+
+	/** NOOPs a server sends to find out whether its client is still there after a connection dropped. */
+	private ScheduledAction probe;
 
 	/** Set while the runtime closes the pipe, when stop_on_close must not end the service again. */
 	private boolean closingWithService;
@@ -156,10 +167,10 @@ public final class DataPipe implements ServiceResource {
 	private void watchConnections() {
 		String monitorAddress = "inproc://butler-pipe-monitor/" + UUID.randomUUID();
 		this.channel.socket()
-			.monitor(monitorAddress, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED | ZMQ.EVENT_HANDSHAKE_PROTOCOL);
-		Channel monitor = this.context.createChannel(this.name + "#monitor", SocketType.PAIR,
-				(channel, event) -> connectionEvent(event));
-		monitor.connect(monitorAddress);
+			.monitor(monitorAddress, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
+		this.monitor = this.context.createChannel(this.name + "#monitor", SocketType.PAIR,
+				(channel, event) -> connectionEvents(event));
+		this.monitor.connect(monitorAddress);
 	}
 
 	/**
@@ -685,41 +696,85 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
-	 * A connection of the pipe's socket came or went. A client's session ends when its one
-	 * connection drops after the server answered; a server's when its last connection drops, or when
-	 * the client cannot be reached any more, which a NOOP finds out.
+	 * Connections of the pipe's socket came or went: the event that woke the loop and any others
+	 * waiting. When one dropped, what the peer sent before, e.g. its last DATA and CLOSE, is served
+	 * first. Then a client's session ends, as it has only the one connection, and so does a
+	 * server's without connections left; a server that still has some, e.g. of a refused second
+	 * client, probes its client with NOOPs, which fail once the client cannot be routed to.
 	 */
-	private void connectionEvent(ZMsg event) {
-		ZFrame frame = event.getFirst();
-		if (frame == null || frame.size() < 4) {
+	private void connectionEvents(ZMsg first) {
+		boolean dropped = countConnection(first);
+		ZMsg next;
+		while ((next = ZMsg.recvMsg(this.monitor.socket(), ZMQ.DONTWAIT)) != null) {
+			dropped |= countConnection(next);
+		}
+		if (!dropped) {
 			return;
 		}
-		int type = ByteBuffer.wrap(frame.getData()).getInt();
-		if (type == ZMQ.EVENT_ACCEPTED) {
-			this.connections++;
-			return;
-		}
-		if (type != ZMQ.EVENT_DISCONNECTED) {
-			return;
-		}
-		this.connections = Math.max(this.connections - 1, 0);
+		this.channel.receiveWaiting();
 		if (!hasSession() || !this.peerHeard) {
 			return;
 		}
+		if (isServer() && this.connections > 0) {
+			probeClient(this.client);
+		}
+		else {
+			vanished();
+		}
+	}
+
+	/**
+	 * Count a monitor event; {@code true} if a connection dropped.
+	 */
+	private boolean countConnection(ZMsg event) {
+		ZFrame frame = event.getFirst();
+		int type = (frame != null && frame.size() >= 4) ? ByteBuffer.wrap(frame.getData()).getInt() : 0;
+		if (type == ZMQ.EVENT_ACCEPTED) {
+			this.connections++;
+		}
+		else if (type == ZMQ.EVENT_DISCONNECTED) {
+			this.connections = Math.max(this.connections - 1, 0);
+			return true;
+		}
+		return false;
+	}
+
+	private void probeClient(byte[] probed) {
+		cancelProbe();
+		int[] probes = { 0 };
+		this.probe = this.context.scheduleWithFixedDelay("pipe " + this.name + " probe", () -> {
+			if (!hasSession() || !Arrays.equals(this.client, probed) || ++probes[0] > PROBES) {
+				cancelProbe();
+				return;
+			}
+			ZMsg noop = FbdpCodec.toZMsg(FbdpMessage.noop());
+			noop.push(new ZFrame(probed));
+			try {
+				this.channel.send(noop);
+			}
+			catch (ZMQException ex) {
+				vanished();
+			}
+		}, PROBE_INTERVAL);
+	}
+
+	private void cancelProbe() {
+		if (this.probe != null) {
+			this.probe.cancel();
+			this.probe = null;
+		}
+	}
+
+	private void vanished() {
 		String reason = "Peer of data pipe '" + this.options.pipe() + "' vanished: its connection dropped (closed, or "
 				+ "silent for " + this.options.peerTimeout().toMillis() + " ms)";
-		if (isServer() && this.connections > 0) {
-			ZMsg probe = FbdpCodec.toZMsg(FbdpMessage.noop());
-			probe.push(new ZFrame(this.client));
-			trySend(probe, "a NOOP probe after a connection dropped");
-			return;
-		}
 		logger.warn(reason);
 		end(FbdpErrorCode.ERROR, List.of(reason));
 	}
 
 	private void end(FbdpErrorCode code, List<String> details) {
 		cancelReadyResend();
+		cancelProbe();
 		releaseHeldOffer();
 		this.closeCode = code;
 		this.closeDetails = List.copyOf(details);

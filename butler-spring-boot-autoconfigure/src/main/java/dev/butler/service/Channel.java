@@ -42,6 +42,13 @@ public interface Channel {
 	boolean send(ZMsg message);
 
 	/**
+	 * Deliver the messages waiting on the socket to the channel's handler now, instead of on the run
+	 * loop's next turn, e.g. before acting on a socket monitor event that may have overtaken them.
+	 * @throws IllegalStateException if the channel has no handler
+	 */
+	void receiveWaiting();
+
+	/**
 	 * Ask the run loop to call {@code handler} whenever the socket can take output; {@code null}
 	 * stops it. Use it for flow control instead of blocking sends.
 	 * @param handler the handler, or {@code null}

@@ -63,6 +63,7 @@ class DataPipeServicesTests {
 	@Test
 	void inputClosedWithErrorShouldCloseOutputWithTheSameCode() {
 		this.contextRunner.withPropertyValues(pipeline(freeTcpAddress(), freeTcpAddress(), 1000))
+			.withPropertyValues(COLLECTOR_BINDS)
 			.withPropertyValues("butler.services.numbers.fail-at=50")
 			.run((context) -> {
 				ButlerComponents components = context.getBean(ButlerComponents.class);
@@ -83,6 +84,7 @@ class DataPipeServicesTests {
 	@Test
 	void inputErrorNotPropagatedShouldDeliverWhatCameBeforeAndCloseOutputNormally() {
 		this.contextRunner.withPropertyValues(pipeline(freeTcpAddress(), freeTcpAddress(), 1000))
+			.withPropertyValues(COLLECTOR_BINDS)
 			.withPropertyValues("butler.services.numbers.fail-at=50",
 					"butler.services.doubler.propagate_input_error=false")
 			.run((context) -> {
@@ -149,11 +151,19 @@ class DataPipeServicesTests {
 
 	private static final List<String> IDS = List.of("numbers", "doubler", "collector");
 
+	/**
+	 * The collector binds, so that it hears of an early end of the doubler however late it starts:
+	 * a client that connects after its server has gone waits for it.
+	 */
+	private static final String[] COLLECTOR_BINDS = { "butler.services.doubler.output-pipe-mode=connect",
+			"butler.services.doubler.output-pipe-format=text/plain;charset=utf-8",
+			"butler.services.collector.pipe-mode=bind" };
+
 	private static void awaitFinished(ButlerComponents components) {
 		await().atMost(Duration.ofSeconds(20))
 			.alias("all services finished")
 			.conditionEvaluationListener((condition) -> {
-				if (condition.getRemainingTimeInMS() <= 0) {
+				if (condition.getRemainingTimeInMS() <= 500) {
 					IDS.forEach((id) -> System.err.println(id + ": " + components.find(id).orElseThrow().state()));
 				}
 			})
