@@ -229,7 +229,14 @@ public final class ManagedMicroService implements ButlerComponent {
 		CompletableFuture<?> finished;
 		ControlConnection control = this.connection;
 		if (control != null) {
-			finished = control.request(IccpMessage.STOP, timeout).thenCompose((answer) -> current.termination());
+			// Wait for the run to end rather than for the answer: a service that is finishing on its own,
+			// e.g. after its data pipe closed, answers no STOP, and a STOP that cannot be sent stops it directly.
+			control.request(IccpMessage.STOP, timeout).whenComplete((answer, failure) -> {
+				if (failure != null) {
+					current.requestStop();
+				}
+			});
+			finished = current.termination();
 		}
 		else {
 			current.requestStop();

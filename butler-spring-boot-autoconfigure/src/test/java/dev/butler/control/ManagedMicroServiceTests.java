@@ -191,6 +191,29 @@ class ManagedMicroServiceTests {
 	}
 
 	@Test
+	void stopJustAfterServiceFinishedOnItsOwnShouldReturnAtOnce() {
+		this.contextRunner.withUserConfiguration(SelfStoppingService.class)
+			.withPropertyValues("butler.services.self-stopping.auto-startup=false",
+					"butler.services.self-stopping.stop-timeout=2s")
+			.run((context) -> {
+				SelfStoppingService selfStopping = context.getBean(SelfStoppingService.class);
+				ManagedMicroService service = service(context, "self-stopping");
+				// The race is narrow: stop() sees the run not ended yet, but its FINISHED has gone out.
+				for (int i = 0; i < 10; i++) {
+					selfStopping.released = new CountDownLatch(1);
+					service.start();
+					assertThat(selfStopping.released.await(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+					long started = System.nanoTime();
+					service.stop();
+					assertThat(Duration.ofNanos(System.nanoTime() - started)).as("stop, run " + i)
+						.isLessThan(Duration.ofSeconds(1));
+					assertThat(service.state()).isEqualTo(State.FINISHED);
+					assertThat(service.outcome()).isEqualTo(Outcome.OK);
+				}
+			});
+	}
+
+	@Test
 	void closeOfContextWhileActionsRunShouldFinishServiceWithOutcomeOk() {
 		ManagedMicroService[] service = new ManagedMicroService[1];
 		this.contextRunner.withUserConfiguration(BusyService.class).run((context) -> {
@@ -411,6 +434,23 @@ class ManagedMicroServiceTests {
 		public void stopActivities() throws InterruptedException {
 			this.stopping.countDown();
 			this.release.await(5, TimeUnit.SECONDS);
+		}
+
+	}
+
+	@ButlerService("self-stopping")
+	static class SelfStoppingService implements MicroService<Void> {
+
+		volatile CountDownLatch released = new CountDownLatch(1);
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			context.schedule("stop", context::stop, Duration.ofMillis(20));
+		}
+
+		@Override
+		public void releaseResources() {
+			this.released.countDown();
 		}
 
 	}

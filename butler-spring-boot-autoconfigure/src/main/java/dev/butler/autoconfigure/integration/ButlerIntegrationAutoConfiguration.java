@@ -1,0 +1,39 @@
+package dev.butler.autoconfigure.integration;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.integration.endpoint.MessageProducerSupport;
+
+import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.autoconfigure.ButlerProperties;
+import dev.butler.component.ServiceRuntime;
+import dev.butler.control.ButlerController;
+import dev.butler.control.ComponentOptions;
+import dev.butler.integration.FbdpAdapterServices;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
+ * Spring Integration channel adapters of data pipes: provides the {@link FbdpAdapterServices} that
+ * run their pipes, each on a Butler service whose runtime options
+ * ({@code butler.services.<id>.stop-timeout}, …) apply as for any other service.
+ */
+@AutoConfiguration(after = ButlerAutoConfiguration.class)
+@ConditionalOnClass({ MessageProducerSupport.class, FbdpAdapterServices.class })
+@ConditionalOnBean({ ServiceRuntime.class, ButlerController.class, ButlerProperties.class })
+public final class ButlerIntegrationAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	FbdpAdapterServices fbdpAdapterServices(ServiceRuntime runtime, ButlerController controller,
+			ButlerProperties properties) {
+		return new FbdpAdapterServices(runtime, controller, (id) -> {
+			ButlerProperties.Service service = properties.service(id);
+			return new ComponentOptions(service.optional(), true, service.warmUpTimeout(), service.stopTimeout(),
+					service.controlAddress());
+		});
+	}
+
+}

@@ -1,0 +1,102 @@
+package dev.butler.integration;
+
+import java.util.Objects;
+import java.util.UUID;
+import java.util.function.Function;
+
+import org.zeromq.ZContext;
+
+import dev.butler.base.AgentDescriptor;
+import dev.butler.base.Uuids;
+import dev.butler.component.ServiceDefinition;
+import dev.butler.component.ServiceRuntime;
+import dev.butler.control.ButlerController;
+import dev.butler.control.ComponentOptions;
+import dev.butler.control.ManagedMicroService;
+import dev.butler.service.MicroService;
+
+/**
+ * Makes the Butler services that run the data pipes of FBDP channel adapters: each adapter runs
+ * its pipe on a service loop of its own, driven over ICCP by the application's controller like any
+ * other service, and started and stopped with the adapter. The adapters find this bean in their
+ * application context; it is auto-configured with the Butler runtime.
+ */
+public class FbdpAdapterServices {
+
+	/** Vendor uid of the adapter services: {@code uuid5(NAMESPACE_OID, "dev.butler")}. */
+	private static final UUID VENDOR = Uuids.nameBased(Uuids.NAMESPACE_OID, "dev.butler");
+
+	private static final String VERSION = versionOf(FbdpAdapterServices.class);
+
+	private final ServiceRuntime runtime;
+
+	private final ButlerController controller;
+
+	private final Function<String, ComponentOptions> componentOptions;
+
+	/**
+	 * Create the factory.
+	 * @param runtime what all services share
+	 * @param controller the in-process ICCP controller
+	 * @param componentOptions how to run the service with a given id, e.g. its stop timeout
+	 */
+	public FbdpAdapterServices(ServiceRuntime runtime, ButlerController controller,
+			Function<String, ComponentOptions> componentOptions) {
+		this.runtime = Objects.requireNonNull(runtime, "'runtime' must not be null");
+		this.controller = Objects.requireNonNull(controller, "'controller' must not be null");
+		this.componentOptions = Objects.requireNonNull(componentOptions, "'componentOptions' must not be null");
+	}
+
+	/**
+	 * Return how the service with the given id runs.
+	 * @param id the service id
+	 * @return the options
+	 */
+	public ComponentOptions componentOptions(String id) {
+		return this.componentOptions.apply(id);
+	}
+
+	/**
+	 * Return the ZeroMQ context of the services.
+	 * @return the ZeroMQ context
+	 */
+	public ZContext zmq() {
+		return this.runtime.zmq();
+	}
+
+	@SuppressWarnings("unchecked")
+	ManagedMicroService create(String id, Kind kind, MicroService<Void> service) {
+		String name = "dev.butler.integration." + kind.agentName;
+		AgentDescriptor agent = new AgentDescriptor(Uuids.fromOid(name), name, VERSION, VENDOR,
+				"integration/" + kind.agentName, kind.description);
+		ServiceDefinition definition = new ServiceDefinition(id, agent, (MicroService<Object>) (MicroService<?>) service,
+				Void.class);
+		return new ManagedMicroService(definition, componentOptions(id), this.controller, this.runtime);
+	}
+
+	private static String versionOf(Class<?> type) {
+		String version = type.getPackage().getImplementationVersion();
+		return (version != null) ? version : "0.0.0";
+	}
+
+	/**
+	 * The kinds of adapter service.
+	 */
+	enum Kind {
+
+		INBOUND("fbdp-inbound-channel-adapter", "Feeds the data of a pipe into a Spring Integration flow"),
+
+		OUTBOUND("fbdp-outbound-channel-adapter", "Feeds the messages of a Spring Integration flow into a pipe");
+
+		private final String agentName;
+
+		private final String description;
+
+		Kind(String agentName, String description) {
+			this.agentName = agentName;
+			this.description = description;
+		}
+
+	}
+
+}
