@@ -124,6 +124,9 @@ final class ZmqChannel implements Channel {
 	}
 
 	void close() {
+		// A monitor must stop before its reader closes: JeroMQ's I/O thread would block on the event of
+		// a dropped connection once the reader is gone, stalling every socket of the context.
+		this.socket.monitor(null, 0);
 		this.socket.close();
 	}
 

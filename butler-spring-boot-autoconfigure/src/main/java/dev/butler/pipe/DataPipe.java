@@ -215,9 +215,6 @@ public final class DataPipe implements ServiceResource {
 		}
 		finally {
 			this.closingWithService = false;
-			// Before the runtime closes the sockets: JeroMQ's I/O thread would block on the event of a
-			// dropped connection once the monitor's reader is gone, stalling every pipe of the context.
-			this.channel.socket().monitor(null, 0);
 		}
 	}
 
