@@ -137,9 +137,10 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 	}
 
 	private void inputClosed(DataPipe pipe) {
-		this.inputEnded = true;
 		FbdpErrorCode code = pipe.closeCode();
 		if (code == FbdpErrorCode.OK) {
+			// Still "not ended" while finishInput() emits: each emit may send at once, and the
+			// output must not close on an empty queue before the last result is queued.
 			try {
 				finishInput();
 			}
@@ -147,7 +148,8 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 				closeOutput(FbdpErrorCode.ERROR, ex.getClass().getSimpleName() + ": " + ex.getMessage());
 			}
 		}
-		else if (this.options.propagateInputError()) {
+		this.inputEnded = true;
+		if (code != FbdpErrorCode.OK && this.options.propagateInputError()) {
 			this.output.clear();
 			closeOutput(code, describe(pipe));
 		}

@@ -47,9 +47,10 @@ class DataPipeServicesTests {
 				ButlerComponents components = context.getBean(ButlerComponents.class);
 				awaitFinished(components);
 				Collector collector = context.getBean(Collector.class);
-				assertThat(collector.received).hasSize(2001);
+				assertThat(collector.received).hasSize(2003);
 				assertThat(collector.received.subList(0, 4)).containsExactly("0", "0", "1", "1");
-				assertThat(collector.received.subList(1996, 2001)).containsExactly("998", "998", "999", "999", "end");
+				assertThat(collector.received.subList(1996, 2003)).containsExactly("998", "998", "999", "999", "end",
+						"of", "input");
 				assertThat(collector.closeCode).isEqualTo(FbdpErrorCode.OK);
 				assertThat(collector.pipe().options().batchSize()).isEqualTo(13);
 				assertThat(collector.pipe().options().readyScheduleInterval()).isEqualTo(Duration.ofMillis(100));
@@ -57,6 +58,18 @@ class DataPipeServicesTests {
 				for (String id : IDS) {
 					assertThat(components.find(id).orElseThrow().outcome()).as(id).isEqualTo(Outcome.OK);
 				}
+			});
+	}
+
+	@Test
+	void resultsEmittedAtTheEndOfInputShouldAllBeDeliveredWhileTheOutputWaitsForData() {
+		this.contextRunner.withPropertyValues(pipeline(freeTcpAddress(), freeTcpAddress(), 10))
+			.withPropertyValues("butler.services.numbers.end-delay=300ms")
+			.run((context) -> {
+				awaitFinished(context.getBean(ButlerComponents.class));
+				Collector collector = context.getBean(Collector.class);
+				assertThat(collector.received).hasSize(23).endsWith("9", "9", "end", "of", "input");
+				assertThat(collector.closeCode).isEqualTo(FbdpErrorCode.OK);
 			});
 	}
 
@@ -173,16 +186,23 @@ class DataPipeServicesTests {
 	@ButlerService("numbers")
 	static class Numbers extends DataProducerService<Numbers.Config> {
 
-		record Config(@DefaultValue("10") int count, @DefaultValue("-1") int failAt) {
+		record Config(@DefaultValue("10") int count, @DefaultValue("-1") int failAt,
+				@DefaultValue("0ms") Duration endDelay) {
 		}
 
 		private Config config;
+
+		private ServiceContext context;
+
+		private boolean endDelayed;
 
 		volatile int next;
 
 		@Override
 		protected void prepare(Config config, ServiceContext context) {
 			this.config = config;
+			this.context = context;
+			this.endDelayed = false;
 			this.next = 0;
 		}
 
@@ -191,7 +211,15 @@ class DataPipeServicesTests {
 			if (this.next == this.config.failAt()) {
 				throw new PipeException(FbdpErrorCode.INVALID_DATA, "number " + this.next + " is bad");
 			}
-			return (this.next < this.config.count()) ? bytes(String.valueOf(this.next++)) : null;
+			if (this.next < this.config.count()) {
+				return bytes(String.valueOf(this.next++));
+			}
+			if (!this.config.endDelay().isZero() && !this.endDelayed) {
+				this.endDelayed = true;
+				this.context.schedule("end", () -> pipe().resume(), this.config.endDelay());
+				return PipeHandler.NO_DATA_YET;
+			}
+			return null;
 		}
 
 	}
@@ -208,6 +236,8 @@ class DataPipeServicesTests {
 		@Override
 		protected void finishInput() {
 			emit(bytes("end"));
+			emit(bytes("of"));
+			emit(bytes("input"));
 		}
 
 	}
