@@ -93,6 +93,16 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 	}
 
 	/**
+	 * Whether the service can take input now, besides room in the output queue, e.g. not before it
+	 * knows the output format; {@code false} answers READY(0) on the input pipe. Call
+	 * {@code inputPipe().resume()} when it becomes ready.
+	 * @return {@code true} if ready
+	 */
+	protected boolean isInputReady() {
+		return true;
+	}
+
+	/**
 	 * Process the payload of a DATA message from the input pipe, calling {@link #emit(byte[])} for
 	 * each result, any number of times.
 	 * @param data the payload
@@ -205,7 +215,7 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 
 		@Override
 		public boolean isReady(DataPipe pipe) {
-			return hasRoom();
+			return hasRoom() && isInputReady();
 		}
 
 		@Override

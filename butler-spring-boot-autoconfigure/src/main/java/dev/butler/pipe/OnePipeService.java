@@ -28,7 +28,7 @@ public abstract class OnePipeService<C> implements MicroService<C> {
 
 	@Override
 	public final void initialize(C config, ServiceContext context) throws Exception {
-		PipeOptions options = context.bindOptions(PipeOptions.class);
+		PipeOptions options = bindPipeOptions(context);
 		prepare(config, context);
 		this.pipe = new DataPipe(context, PIPE_CHANNEL, this.role, options, new PipeHandler() {
 
@@ -58,6 +58,16 @@ public abstract class OnePipeService<C> implements MicroService<C> {
 			}
 
 		});
+	}
+
+	/**
+	 * Bind the pipe options from the service's prefix. Override to change a default, e.g. the
+	 * {@code batch_size} of 5 that Saturnin's text services use.
+	 * @param context the service context
+	 * @return the pipe options
+	 */
+	protected PipeOptions bindPipeOptions(ServiceContext context) {
+		return context.bindOptions(PipeOptions.class);
 	}
 
 	/**
