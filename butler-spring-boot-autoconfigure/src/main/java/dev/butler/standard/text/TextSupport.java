@@ -1,0 +1,112 @@
+package dev.butler.standard.text;
+
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.util.Locale;
+
+import dev.butler.pipe.PipeException;
+import dev.butler.pipe.PipeOptions;
+import dev.butler.protocol.fbdp.FbdpErrorCode;
+import dev.butler.service.ServiceConfigurationException;
+import dev.butler.service.ServiceContext;
+
+/**
+ * What the text services share: their pipe option defaults, format checks and special file names.
+ */
+final class TextSupport {
+
+	/** Default {@code batch_size} of the text reader and writer, as in Saturnin (for 64K messages). */
+	static final int DEFAULT_BATCH_SIZE = 5;
+
+	private TextSupport() {
+	}
+
+	/**
+	 * Bind the pipe options with the text services' default {@code batch_size} of 5.
+	 * @param context the service context
+	 * @return the pipe options
+	 */
+	static PipeOptions bindPipeOptions(ServiceContext context) {
+		PipeOptions options = context.bindOptions(PipeOptions.class);
+		if (context.bindOptions(BatchSize.class).batchSize() != null) {
+			return options;
+		}
+		return new PipeOptions(options.pipe(), options.pipeAddress(), options.pipeMode(), options.pipeFormat(),
+				DEFAULT_BATCH_SIZE, options.readyScheduleInterval(), options.stopOnClose(), options.peerTimeout());
+	}
+
+	/**
+	 * Parse a format given in the configuration.
+	 * @param context the service context
+	 * @param option the option, e.g. {@code file-format}
+	 * @param format its value
+	 * @return the format
+	 * @throws ServiceConfigurationException naming the property if it is not a text format
+	 */
+	static TextFormat configuredFormat(ServiceContext context, String option, String format) {
+		try {
+			return TextFormat.parse(format);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ServiceConfigurationException(context.propertyName(option), format, ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Parse the data format a pipe client named in OPEN.
+	 * @param dataFormat the data format
+	 * @return the format
+	 * @throws PipeException with {@code DATA_FORMAT_NOT_SUPPORTED} if it is not a text format
+	 */
+	static TextFormat clientFormat(String dataFormat) {
+		try {
+			return TextFormat.parse(dataFormat);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new PipeException(FbdpErrorCode.DATA_FORMAT_NOT_SUPPORTED,
+					"Data format '" + dataFormat + "' is not supported: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Encode text for a DATA message.
+	 * @param encoder the encoder of the pipe's format
+	 * @param text the text
+	 * @return the bytes
+	 * @throws PipeException with {@code INVALID_DATA} if the charset cannot encode the text
+	 */
+	static byte[] encode(CharsetEncoder encoder, CharSequence text) {
+		try {
+			ByteBuffer encoded = encoder.encode(CharBuffer.wrap(text));
+			byte[] bytes = new byte[encoded.remaining()];
+			encoded.get(bytes);
+			return bytes;
+		}
+		catch (CharacterCodingException ex) {
+			throw new PipeException(FbdpErrorCode.INVALID_DATA,
+					"The text cannot be encoded in " + encoder.charset().name() + ": " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Whether a file name is one of the standard streams {@code stdin}, {@code stdout} or
+	 * {@code stderr} (in any case), as in Saturnin.
+	 * @param filename the file name
+	 * @param stream the stream name, e.g. {@code stdout}
+	 * @return {@code true} if it names that stream
+	 */
+	static boolean isStandardStream(String filename, String stream) {
+		return filename.toLowerCase(Locale.ROOT).equals(stream);
+	}
+
+	/**
+	 * Just {@code batch_size}, to tell whether it was set.
+	 *
+	 * @param batchSize the batch size, {@code null} if not set
+	 */
+	record BatchSize(Integer batchSize) {
+	}
+
+}
