@@ -11,6 +11,9 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.standard.binary.BinaryReaderService;
 import dev.butler.standard.binary.BinaryWriterService;
+import dev.butler.standard.text.TextLineFilterService;
+import dev.butler.standard.text.TextReaderService;
+import dev.butler.standard.text.TextWriterService;
 
 /**
  * The standard services, compatible with Saturnin's {@code saturnin-core} services of the same agent
@@ -29,7 +32,10 @@ public final class StandardServices {
 
 	private static final List<Class<? extends MicroService<?>>> SERVICES = List.of(
 			BinaryReaderService.class,
-			BinaryWriterService.class);
+			BinaryWriterService.class,
+			TextReaderService.class,
+			TextWriterService.class,
+			TextLineFilterService.class);
 
 	private StandardServices() {
 	}
