@@ -11,7 +11,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * too), beside the pipe options ({@code pipe}, {@code pipe_address}, …, {@code batch_size}, which
  * defaults to 5 here).
  *
- * @param filename File to read, or {@code stdin}
+ * @param filename File to read, {@code classpath:} and a class path resource, or {@code stdin}
  * @param fileFormat Format of the file: {@code text/plain} with the {@code charset} to read it in
  * ({@code ascii} if not given) and optionally {@code errors} ({@code strict}, {@code ignore} or
  * {@code replace}) for bytes that are not valid in that charset

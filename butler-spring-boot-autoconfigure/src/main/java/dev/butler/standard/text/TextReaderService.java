@@ -9,8 +9,14 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+
+import org.springframework.context.ResourceLoaderAware;
+import org.springframework.core.io.DefaultResourceLoader;
+import org.springframework.core.io.Resource;
+import org.springframework.core.io.ResourceLoader;
 
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.DataProducerService;
@@ -36,12 +42,14 @@ import dev.butler.standard.StandardServices;
  * <p>
  * The file is opened when the service starts, so a missing file fails the start-up, and again for
  * each new client of a bound pipe (each client reads it from the start); it is closed when the pipe
- * closes.
+ * closes. A {@code filename} that starts with {@code classpath:} names a resource on the class path.
  */
 @ButlerService(uid = "936d2670-93d8-5c45-84a7-b8dbc799ad97", name = "saturnin.text.reader", version = "0.2.1",
 		vendor = StandardServices.SATURNIN_VENDOR_UID, classification = "text/reader",
 		description = "Text reader microservice")
-public class TextReaderService extends DataProducerService<TextReaderConfig> {
+public class TextReaderService extends DataProducerService<TextReaderConfig> implements ResourceLoaderAware {
+
+	private ResourceLoader resourceLoader = new DefaultResourceLoader(TextReaderService.class.getClassLoader());
 
 	private ServiceContext context;
 
@@ -58,6 +66,11 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> {
 	private char[] buffer;
 
 	@Override
+	public void setResourceLoader(ResourceLoader resourceLoader) {
+		this.resourceLoader = resourceLoader;
+	}
+
+	@Override
 	protected PipeOptions bindPipeOptions(ServiceContext context) {
 		this.pipeOptions = TextSupport.bindPipeOptions(context);
 		return this.pipeOptions;
@@ -67,6 +80,11 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> {
 	protected void prepare(TextReaderConfig config, ServiceContext context) {
 		this.context = context;
 		this.config = config;
+		if (TextSupport.isStandardStream(config.filename(), "stdout")
+				|| TextSupport.isStandardStream(config.filename(), "stderr")) {
+			throw new ServiceConfigurationException(context.propertyName("filename"), config.filename(),
+					"a text reader reads a file, a class path resource or 'stdin'");
+		}
 		this.fileFormat = TextSupport.configuredFormat(context, "file-format", config.fileFormat());
 		this.pipeEncoder = null;
 		if (this.pipeOptions.pipeFormat() != null) {
@@ -88,7 +106,7 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> {
 			throw new ServiceConfigurationException(this.context.propertyName("filename"), this.config.filename(),
 					"no such file", ex);
 		}
-		catch (IOException ex) {
+		catch (IOException | InvalidPathException ex) {
 			throw new ServiceConfigurationException(this.context.propertyName("filename"), this.config.filename(),
 					"the file cannot be read (" + ex + ")", ex);
 		}
@@ -190,6 +208,13 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> {
 		InputStream input;
 		if (TextSupport.isStandardStream(filename, "stdin")) {
 			input = new UnclosedInputStream(System.in);
+		}
+		else if (filename.startsWith(ResourceLoader.CLASSPATH_URL_PREFIX)) {
+			Resource resource = this.resourceLoader.getResource(filename);
+			if (!resource.exists()) {
+				throw new NoSuchFileException(filename);
+			}
+			input = resource.getInputStream();
 		}
 		else {
 			Path path = Path.of(filename);

@@ -11,7 +11,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
-import java.nio.file.NoSuchFileException;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -40,10 +40,12 @@ import dev.butler.standard.StandardServices;
  * the pipe with {@code INVALID_DATA}. A character split between two DATA messages is decoded whole.
  * <p>
  * The file is opened according to {@code file_mode} when the service starts, so an existing file in
- * {@code create} mode, or a missing directory, fails the start-up. It is flushed to the disk and
- * closed when the pipe closes, and opened again, in the same mode, for each new client of a bound
- * pipe. If the data ends inside a character, or the file cannot be flushed, the service ends with
- * outcome ERROR.
+ * {@code create} mode fails the start-up; missing directories are created. It is closed when the
+ * service stops, so a bound writer that outlives its pipe ({@code stop_on_close=false}) adds what its
+ * next client sends to the same file, as the binary writer does. (Saturnin opens the file again for
+ * each client.) The file is flushed and forced to the storage device when the pipe closes and when
+ * the service stops. If the data ends inside a character, or the file cannot be flushed, the service
+ * ends with outcome ERROR.
  */
 @ButlerService(uid = "4e606fdf-3fa9-5d18-a714-9448a8085aab", name = "saturnin.text.writer", version = "0.2.1",
 		vendor = StandardServices.SATURNIN_VENDOR_UID, classification = "text/writer",
@@ -101,11 +103,7 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 			throw new ServiceConfigurationException(this.context.propertyName("filename"), this.config.filename(),
 					"the file exists, and file_mode is CREATE", ex);
 		}
-		catch (NoSuchFileException ex) {
-			throw new ServiceConfigurationException(this.context.propertyName("filename"), this.config.filename(),
-					"no such directory", ex);
-		}
-		catch (IOException ex) {
+		catch (IOException | InvalidPathException ex) {
 			throw new ServiceConfigurationException(this.context.propertyName("filename"), this.config.filename(),
 					"the file cannot be opened for writing (" + ex + ")", ex);
 		}
@@ -113,7 +111,7 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 
 	@Override
 	public void releaseResources() throws IOException {
-		List<String> problems = closeFile(false);
+		List<String> problems = closeFile();
 		if (!problems.isEmpty()) {
 			throw new IOException(String.join("; ", problems));
 		}
@@ -122,15 +120,6 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 	@Override
 	protected void acceptClient(String dataFormat) {
 		this.decoder = new TextDecoder(TextSupport.clientFormat(dataFormat));
-		if (this.file == null) {
-			try {
-				openFile();
-			}
-			catch (IOException ex) {
-				throw new PipeException(FbdpErrorCode.ERROR, "Failed to open output file '" + this.config.filename()
-						+ "': " + ex);
-			}
-		}
 	}
 
 	@Override
@@ -154,7 +143,7 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 
 	@Override
 	protected void pipeClosed(DataPipe pipe) {
-		List<String> problems = closeFile(pipe.closeCode() == FbdpErrorCode.OK);
+		List<String> problems = sync(pipe.closeCode() == FbdpErrorCode.OK);
 		if (!problems.isEmpty()) {
 			this.context.stop(problems);
 		}
@@ -166,14 +155,14 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 	}
 
 	private void openFile() throws IOException {
-		closeFile(false);
 		OutputStream output;
 		if (isStandardOutput()) {
 			output = new UnclosedOutputStream(
 					TextSupport.isStandardStream(this.config.filename(), "stdout") ? System.out : System.err);
 		}
 		else {
-			Path path = Path.of(this.config.filename());
+			Path path = Path.of(this.config.filename()).toAbsolutePath();
+			Files.createDirectories(path.getParent());
 			this.channel = switch (this.config.fileMode()) {
 				case WRITE -> FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
 						StandardOpenOption.TRUNCATE_EXISTING);
@@ -206,35 +195,48 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 	}
 
 	/**
-	 * Flush the file to the disk and close it.
+	 * Write what the decoder holds back if the data ended normally, then flush the file and force it
+	 * to the storage device.
 	 * @param complete whether the data ended normally, so an unfinished character is an error
 	 * @return what went wrong, empty if nothing did
 	 */
-	private List<String> closeFile(boolean complete) {
-		Writer file = this.file;
-		FileChannel channel = this.channel;
-		this.file = null;
-		this.channel = null;
-		if (file == null) {
+	private List<String> sync(boolean complete) {
+		if (this.file == null) {
 			return List.of();
 		}
 		List<String> problems = new ArrayList<>();
 		try {
 			if (complete && this.decoder != null) {
-				file.append(this.decoder.finish());
+				this.file.append(this.decoder.finish());
 			}
 		}
 		catch (PipeException | IOException ex) {
 			problems.add("Output file '" + this.config.filename() + "' is incomplete: " + ex.getMessage());
 		}
 		try {
-			file.flush();
-			if (channel != null) {
-				channel.force(true);
+			this.file.flush();
+			if (this.channel != null) {
+				this.channel.force(true);
 			}
 		}
 		catch (IOException ex) {
 			problems.add("Failed to write output file '" + this.config.filename() + "': " + ex);
+		}
+		return problems;
+	}
+
+	/**
+	 * Flush the file to the storage device and close it.
+	 * @return what went wrong, empty if nothing did
+	 */
+	private List<String> closeFile() {
+		List<String> problems = new ArrayList<>(sync(false));
+		Writer file = this.file;
+		FileChannel channel = this.channel;
+		this.file = null;
+		this.channel = null;
+		if (file == null) {
+			return problems;
 		}
 		try {
 			file.close();

@@ -157,6 +157,55 @@ class TextServicesTests {
 	}
 
 	@Test
+	void readerShouldReadClassPathResourcesAndWriterShouldCreateMissingDirectories() throws IOException {
+		Path output = this.directory.resolve("new/directories/output.txt");
+		Pipeline pipeline = new Pipeline().reader(Path.of("classpath:text-reader/greeting.txt")).writer(output);
+		this.contextRunner.withPropertyValues(pipeline.properties()).run((context) -> {
+			awaitFinished(context.getBean(ButlerComponents.class), pipeline.ids);
+			assertThat(Files.readString(output, StandardCharsets.UTF_8)).isEqualTo("Ahoj, světe!\nSecond line\n");
+		});
+	}
+
+	@Test
+	void missingClassPathResourceShouldFailStartupNamingTheProperty() {
+		Pipeline pipeline = new Pipeline().reader(Path.of("classpath:text-reader/missing.txt"));
+		this.contextRunner.withPropertyValues(pipeline.properties())
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("Invalid value 'classpath:text-reader/missing.txt' for property "
+						+ "'butler.services.reader.filename': no such file"));
+	}
+
+	@Test
+	void boundWriterShouldAddWhatEachClientSendsToTheSameFileAndRefuseOtherFormats() throws IOException {
+		Path output = write("output.txt", "old\n", StandardCharsets.UTF_8);
+		Pipeline pipeline = new Pipeline().writer(output, "pipe-mode=bind", "stop-on-close=false");
+		String address = pipeline.readerAddress;
+		this.contextRunner.withPropertyValues(pipeline.properties()).run((context) -> {
+			try (ZContext zmq = new ZContext()) {
+				for (String text : List.of("první\n", "druhý\n")) {
+					try (ZMQ.Socket client = PipeTestSupport.client(zmq, address)) {
+						PipeTestSupport.send(client, FbdpMessage.open("text", PipeSocket.INPUT, UTF_8));
+						assertThat(PipeTestSupport.receive(client)).isEqualTo(FbdpMessage.ready(5));
+						PipeTestSupport.send(client, FbdpMessage.ready(1));
+						PipeTestSupport.send(client, FbdpMessage.data(text.getBytes(StandardCharsets.UTF_8)));
+						assertThat(PipeTestSupport.receive(client)).isEqualTo(FbdpMessage.ready(5));
+						PipeTestSupport.send(client, FbdpMessage.close(FbdpErrorCode.OK));
+					}
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(Files.readString(output, StandardCharsets.UTF_8))
+						.isEqualTo("první\ndruhý\n"));
+				try (ZMQ.Socket client = PipeTestSupport.client(zmq, address)) {
+					String proto = "application/x.fb.proto;type=firebird.butler.TraceEvent";
+					PipeTestSupport.send(client, FbdpMessage.open("text", PipeSocket.INPUT, proto));
+					FbdpMessage.Close close = (FbdpMessage.Close) PipeTestSupport.receive(client);
+					assertThat(close.code()).isEqualTo(FbdpErrorCode.DATA_FORMAT_NOT_SUPPORTED);
+				}
+			}
+		});
+	}
+
+	@Test
 	void writerInCreateModeShouldFailStartupIfTheFileExists() throws IOException {
 		Path input = write("input.txt", "new\n", StandardCharsets.UTF_8);
 		Path output = write("output.txt", "old\n", StandardCharsets.UTF_8);
