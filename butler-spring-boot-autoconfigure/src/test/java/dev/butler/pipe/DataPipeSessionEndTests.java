@@ -223,8 +223,8 @@ class DataPipeSessionEndTests {
 					Socket outbound = new Socket(InetAddress.getLoopbackAddress(), this.targetPort);
 					this.sockets.add(inbound);
 					this.sockets.add(outbound);
-					pump(inbound.getInputStream(), outbound.getOutputStream());
-					pump(outbound.getInputStream(), inbound.getOutputStream());
+					pump(inbound, outbound);
+					pump(outbound, inbound);
 				}
 			}
 			catch (IOException ex) {
@@ -232,10 +232,16 @@ class DataPipeSessionEndTests {
 			}
 		}
 
-		private void pump(InputStream in, OutputStream out) {
+		/**
+		 * Copy from one socket to the other until either closes, then close both, as a peer's end of
+		 * a connection would.
+		 */
+		private void pump(Socket from, Socket to) {
 			Thread pump = new Thread(() -> {
 				byte[] buffer = new byte[8192];
-				try {
+				try (from; to) {
+					InputStream in = from.getInputStream();
+					OutputStream out = to.getOutputStream();
 					int read;
 					while ((read = in.read(buffer)) >= 0) {
 						while (this.frozen) {
