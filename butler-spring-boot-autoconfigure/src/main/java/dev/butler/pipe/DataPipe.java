@@ -55,7 +55,11 @@ public final class DataPipe implements ServiceResource {
 
 	private static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
 
-	private static final int PROBES = 10;
+	/**
+	 * Probes of a client after a connection dropped: for as long as the socket may keep a dropped
+	 * connection's pipe to deliver what it holds, and a second more.
+	 */
+	private static final int PROBES = (int) ((LINGER_MILLIS + 1000) / PROBE_INTERVAL.toMillis());
 
 	/**
 	 * The header of every DATA this side sends: no flags, no type data. Sent as a copy, because over
