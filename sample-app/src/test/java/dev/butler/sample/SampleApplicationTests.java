@@ -4,6 +4,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 
+import dev.butler.base.Outcome;
 import dev.butler.base.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponent.ConfigurationReply;
@@ -43,6 +47,13 @@ class SampleApplicationTests {
 
 	private static final String READINGS_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
 
+	private static final String LOG_LINES_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
+
+	private static final String PROBLEMS_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
+
+	private static final Path PROBLEMS_FILE = Path.of(System.getProperty("java.io.tmpdir"),
+			"butler-sample-test-" + ProcessHandle.current().pid(), "problems.log");
+
 	private final ZContext zmq = new ZContext();
 
 	@Autowired
@@ -52,9 +63,14 @@ class SampleApplicationTests {
 	private int port;
 
 	@DynamicPropertySource
-	static void readingsAddress(DynamicPropertyRegistry registry) {
+	static void addresses(DynamicPropertyRegistry registry) {
 		registry.add("butler.services.sensor.address", () -> READINGS_ADDRESS);
 		registry.add("butler.services.aggregator.source", () -> READINGS_ADDRESS);
+		registry.add("butler.services.log-reader.pipe-address", () -> LOG_LINES_ADDRESS);
+		registry.add("butler.services.log-filter.input-pipe-address", () -> LOG_LINES_ADDRESS);
+		registry.add("butler.services.log-filter.output-pipe-address", () -> PROBLEMS_ADDRESS);
+		registry.add("butler.services.log-writer.pipe-address", () -> PROBLEMS_ADDRESS);
+		registry.add("butler.services.log-writer.filename", () -> PROBLEMS_FILE.toString());
 	}
 
 	@AfterEach
@@ -144,6 +160,18 @@ class SampleApplicationTests {
 		aggregator.restart();
 		DocumentContext stats = awaitStats((json) -> json.read("$.count", Integer.class) >= 4);
 		assertThat(stats.read("$.window", Integer.class)).isEqualTo(60);
+	}
+
+	@Test
+	void logPipelineWritesTheProblemLinesAndFinishesEveryStage() throws Exception {
+		List<String> stages = List.of("log-reader", "log-filter", "log-writer");
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> stages.stream().allMatch((id) -> component(id).state() == State.FINISHED));
+		stages.forEach((id) -> assertThat(component(id).outcome()).as(id).isEqualTo(Outcome.OK));
+		assertThat(component("log-filter").agent().name()).isEqualTo("saturnin.text.linefilter");
+		List<String> problems = Files.readAllLines(PROBLEMS_FILE, StandardCharsets.UTF_8);
+		assertThat(problems).hasSize(554).allMatch((line) -> line.contains(" WARN ") || line.contains(" ERROR "));
+		assertThat(problems).anyMatch((line) -> line.contains("«quantity»"));
 	}
 
 	@Test
