@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 
@@ -43,6 +44,9 @@ import dev.butler.service.ServiceResource;
  * resources and, when the service stops, closes an open session with CLOSE(ERROR). A peer that
  * vanishes ends the session: its connection drops at once when its process dies, and ZeroMQ
  * heartbeats drop it within {@code peer_timeout} when it falls silent.
+ * <p>
+ * The pipe runs on its service's loop thread; {@link #describe()} and the accessors of its state
+ * may be called from any thread.
  */
 public final class DataPipe implements ServiceResource {
 
@@ -84,12 +88,15 @@ public final class DataPipe implements ServiceResource {
 
 	private final PipeStatistics statistics = new PipeStatistics();
 
-	private PipeState state = PipeState.CREATED;
+	private volatile PipeState state = PipeState.CREATED;
 
 	/** Routing id of the client on a bound pipe, {@code null} without a session. */
 	private byte[] client;
 
-	private String dataFormat;
+	/** {@link #client} in hex, for readers on other threads. */
+	private volatile String clientId;
+
+	private volatile String dataFormat;
 
 	/** DATA messages left in the current batch; -1 when no batch is agreed. */
 	private int transmit = -1;
@@ -111,9 +118,9 @@ public final class DataPipe implements ServiceResource {
 
 	private ScheduledAction heldOfferTimeout;
 
-	private FbdpErrorCode closeCode;
+	private volatile FbdpErrorCode closeCode;
 
-	private List<String> closeDetails = List.of();
+	private volatile List<String> closeDetails = List.of();
 
 	/** A producer whose handler had no data yet, until {@link #resume()}. */
 	private boolean paused;
@@ -313,6 +320,20 @@ public final class DataPipe implements ServiceResource {
 		return this.statistics;
 	}
 
+	/**
+	 * Describe this endpoint: options, state, peer and counters. Safe from any thread; it reads
+	 * without locking, so a pipe that changes state meanwhile may be seen half-way.
+	 * @return what the endpoint is and has done
+	 */
+	public PipeSnapshot describe() {
+		// The state first: what goes with a state is written before it.
+		PipeState currentState = this.state;
+		String peer = isServer() ? this.clientId : this.options.pipeAddress();
+		return new PipeSnapshot(this.name, this.options.pipe(), this.role, this.options.pipeMode(),
+				this.options.pipeAddress(), peer, this.dataFormat, this.options.batchSize(), currentState,
+				this.closeCode, this.closeDetails, PipeCounts.of(this.statistics));
+	}
+
 	private boolean isServer() {
 		return this.options.pipeMode() == PipeMode.BIND;
 	}
@@ -407,11 +428,12 @@ public final class DataPipe implements ServiceResource {
 			return;
 		}
 		this.client = sender;
+		this.clientId = HexFormat.of().formatHex(sender);
 		this.peerHeard = true;
-		this.dataFormat = open.dataFormat();
-		this.state = PipeState.OPEN;
 		this.closeCode = null;
 		this.closeDetails = List.of();
+		this.dataFormat = open.dataFormat();
+		this.state = PipeState.OPEN;
 		this.handler.opened(this, open.dataFormat());
 		if (hasSession()) {
 			offerBatch();
@@ -787,6 +809,7 @@ public final class DataPipe implements ServiceResource {
 		this.pendingPayload = null;
 		this.paused = false;
 		this.peerHeard = false;
+		this.clientId = null;
 		this.state = PipeState.CLOSED;
 		this.client = null;
 		updateOutputInterest();

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
@@ -173,6 +174,76 @@ class DataPipeTests {
 				assertThat(beyond.code()).isEqualTo(FbdpErrorCode.PROTOCOL_VIOLATION);
 				assertThat(context.getBean(Consumer.class).received).containsExactly("a", "b");
 			}
+		});
+	}
+
+	@Test
+	void describeShouldShowTheClientTheSessionAndTheCountersFromAnotherThread() {
+		String address = "tcp://127.0.0.1:" + freePort();
+		Consumer.options = new PipeOptions("numbers", address, PipeMode.BIND, FORMAT, 5, Duration.ofMillis(100),
+				false);
+		this.contextRunner.withUserConfiguration(Consumer.class).run((context) -> {
+			DataPipe pipe = context.getBean(Consumer.class).pipe;
+			PipeSnapshot waiting = pipe.describe();
+			assertThat(waiting.state()).isEqualTo(PipeState.WAITING);
+			assertThat(waiting.peer()).isNull();
+			assertThat(waiting.dataFormat()).isNull();
+			try (ZContext zmq = new ZContext(); ZMQ.Socket client = zmq.createSocket(SocketType.DEALER)) {
+				client.setIdentity("client-1".getBytes(StandardCharsets.US_ASCII));
+				client.setHandshakeIvl(500);
+				client.setReceiveTimeOut(5000);
+				client.setLinger(0);
+				client.connect(address);
+				send(client, FbdpMessage.open("numbers", PipeSocket.INPUT, FORMAT));
+				assertThat(receive(client)).isEqualTo(FbdpMessage.ready(5));
+				send(client, FbdpMessage.ready(2));
+				send(client, FbdpMessage.data("ab".getBytes(StandardCharsets.UTF_8)));
+				send(client, FbdpMessage.data("cde".getBytes(StandardCharsets.UTF_8)));
+				assertThat(receive(client)).isEqualTo(FbdpMessage.ready(5));
+				PipeSnapshot open = pipe.describe();
+				assertThat(open.name()).isEqualTo("input");
+				assertThat(open.pipe()).isEqualTo("numbers");
+				assertThat(open.role()).isEqualTo(PipeRole.CONSUMER);
+				assertThat(open.mode()).isEqualTo(PipeMode.BIND);
+				assertThat(open.address()).isEqualTo(address);
+				assertThat(open.peer()).isEqualTo("636c69656e742d31");
+				assertThat(open.dataFormat()).isEqualTo(FORMAT);
+				assertThat(open.batchSize()).isEqualTo(5);
+				assertThat(open.state()).isEqualTo(PipeState.OPEN);
+				assertThat(open.closeCode()).isNull();
+				assertThat(open.counts()).isEqualTo(new PipeCounts(2, 5, 1, 0));
+				send(client, FbdpMessage.close(FbdpErrorCode.INVALID_DATA, "Bad input"));
+				await().atMost(Duration.ofSeconds(5)).until(() -> pipe.describe().state() == PipeState.WAITING);
+				PipeSnapshot closed = pipe.describe();
+				assertThat(closed.state()).isEqualTo(PipeState.WAITING);
+				assertThat(closed.closeCode()).isEqualTo(FbdpErrorCode.INVALID_DATA);
+				assertThat(closed.closeDetails()).containsExactly("Bad input");
+				assertThat(closed.peer()).isNull();
+				assertRefused(zmq, address, FbdpMessage.open("nope", PipeSocket.INPUT, FORMAT),
+						FbdpErrorCode.PIPE_ENDPOINT_UNAVAILABLE, "Unknown data pipe 'nope'");
+				assertThat(pipe.describe().counts()).isEqualTo(new PipeCounts(2, 5, 1, 1));
+			}
+		});
+	}
+
+	@Test
+	void describeShouldShowTheAddressAsThePeerOfAConnectedPipe() {
+		String address = "tcp://127.0.0.1:" + freePort();
+		Producer.options = new PipeOptions("numbers", address, PipeMode.CONNECT, FORMAT, 5, Duration.ofMillis(100),
+				false);
+		Consumer.options = new PipeOptions("numbers", address, PipeMode.BIND, FORMAT, 2, Duration.ofMillis(100),
+				false);
+		Producer.count = 3;
+		this.contextRunner.withUserConfiguration(Producer.class, Consumer.class).run((context) -> {
+			DataPipe pipe = context.getBean(Producer.class).pipe;
+			await().atMost(Duration.ofSeconds(10)).until(() -> pipe.describe().state() == PipeState.CLOSED);
+			PipeSnapshot snapshot = pipe.describe();
+			assertThat(snapshot.peer()).isEqualTo(address);
+			assertThat(snapshot.mode()).isEqualTo(PipeMode.CONNECT);
+			assertThat(snapshot.role()).isEqualTo(PipeRole.PRODUCER);
+			assertThat(snapshot.dataFormat()).isEqualTo(FORMAT);
+			assertThat(snapshot.closeCode()).isEqualTo(FbdpErrorCode.OK);
+			assertThat(snapshot.counts()).isEqualTo(new PipeCounts(3, 3, 2, 0));
 		});
 	}
 

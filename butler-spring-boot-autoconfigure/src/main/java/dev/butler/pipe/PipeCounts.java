@@ -1,0 +1,38 @@
+package dev.butler.pipe;
+
+/**
+ * Counters of a data pipe endpoint at one moment, or summed over several runs of its service.
+ *
+ * @param dataMessages DATA messages sent or received
+ * @param bytes payload bytes sent or received
+ * @param batches batches agreed
+ * @param refused messages refused with CLOSE: malformed, out of band, or for an unknown pipe
+ */
+public record PipeCounts(long dataMessages, long bytes, long batches, long refused) {
+
+	/**
+	 * Nothing counted.
+	 */
+	public static final PipeCounts NONE = new PipeCounts(0, 0, 0, 0);
+
+	/**
+	 * Return the current values of live counters.
+	 * @param statistics the counters of a pipe endpoint
+	 * @return their values
+	 */
+	public static PipeCounts of(PipeStatistics statistics) {
+		return new PipeCounts(statistics.dataMessages(), statistics.bytes(), statistics.batches(),
+				statistics.refused());
+	}
+
+	/**
+	 * Return the sum of these counts and others.
+	 * @param other the counts to add
+	 * @return the sum
+	 */
+	public PipeCounts plus(PipeCounts other) {
+		return new PipeCounts(this.dataMessages + other.dataMessages, this.bytes + other.bytes,
+				this.batches + other.batches, this.refused + other.refused);
+	}
+
+}
