@@ -12,6 +12,7 @@ import dev.butler.base.Outcome;
 import dev.butler.base.PeerDescriptor;
 import dev.butler.base.State;
 import dev.butler.component.ServiceStatistics;
+import dev.butler.pipe.PipeSnapshot;
 import dev.butler.service.ScheduledAction;
 
 /**
@@ -99,6 +100,15 @@ public interface ButlerComponent extends SmartLifecycle {
 	 * @return the statistics
 	 */
 	ServiceStatistics statistics();
+
+	/**
+	 * Describe the data pipes of the current run, in the order the service created them (local
+	 * services only; empty for foreign components).
+	 * @return the pipes, empty before the first start
+	 */
+	default List<PipeSnapshot> pipes() {
+		return List.of();
+	}
 
 	/**
 	 * Start the component and wait until it is READY.

@@ -22,6 +22,8 @@ import dev.butler.component.MicroServiceRunner;
 import dev.butler.component.ServiceDefinition;
 import dev.butler.component.ServiceRuntime;
 import dev.butler.component.ServiceStatistics;
+import dev.butler.pipe.DataPipe;
+import dev.butler.pipe.PipeSnapshot;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
 import dev.butler.service.ScheduledAction;
@@ -145,6 +147,20 @@ public final class ManagedMicroService implements ButlerComponent {
 	@Override
 	public ServiceStatistics statistics() {
 		return this.statistics;
+	}
+
+	@Override
+	public List<PipeSnapshot> pipes() {
+		MicroServiceRunner current = this.runner;
+		return (current != null) ? pipesOf(current).stream().map(DataPipe::describe).toList() : List.of();
+	}
+
+	private static List<DataPipe> pipesOf(MicroServiceRunner runner) {
+		return runner.resources()
+			.stream()
+			.filter(DataPipe.class::isInstance)
+			.map(DataPipe.class::cast)
+			.toList();
 	}
 
 	/**

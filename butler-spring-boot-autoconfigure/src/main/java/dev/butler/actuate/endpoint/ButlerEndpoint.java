@@ -24,6 +24,11 @@ import dev.butler.component.ServiceStatistics;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ComponentControlException;
+import dev.butler.pipe.PipeMode;
+import dev.butler.pipe.PipeRole;
+import dev.butler.pipe.PipeSnapshot;
+import dev.butler.pipe.PipeState;
+import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ScheduledAction;
 
 /**
@@ -138,7 +143,8 @@ public class ButlerEndpoint {
 				live ? Duration.between(startedAt, this.clock.instant()) : null,
 				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
 				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
-						channels));
+						channels),
+				component.pipes().stream().map(PipeDescriptor::of).toList());
 	}
 
 	/**
@@ -186,11 +192,13 @@ public class ButlerEndpoint {
 	 * @param uptime how long it has been running
 	 * @param scheduledActions actions scheduled on its loop
 	 * @param messages message counters
+	 * @param pipes data pipes of the current run
 	 */
 	public record ComponentDescriptor(String id, ButlerComponent.Kind kind, @Nullable AgentInfo agent,
 			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
 			Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
-			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages) {
+			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages,
+			List<PipeDescriptor> pipes) {
 
 	}
 
@@ -267,6 +275,40 @@ public class ButlerEndpoint {
 	 * @param sent messages sent
 	 */
 	public record ChannelDescriptor(long received, long sent) {
+
+	}
+
+	/**
+	 * A data pipe endpoint of the current run.
+	 *
+	 * @param name channel name of the endpoint
+	 * @param pipe name of the pipe
+	 * @param role producer or consumer
+	 * @param mode bind or connect
+	 * @param address address the endpoint binds or connects to
+	 * @param peer the address a connected endpoint connects to, or the routing id (hex) of a bound
+	 * endpoint's client while it has one
+	 * @param dataFormat data format of the session
+	 * @param batchSize the {@code batch_size} option
+	 * @param state state of the endpoint
+	 * @param closeCode how the last session closed
+	 * @param closeDetails descriptions that came with the close
+	 * @param messages DATA messages sent or received in this run
+	 * @param bytes payload bytes sent or received in this run
+	 * @param batches batches agreed in this run
+	 * @param refused messages refused with CLOSE in this run
+	 */
+	public record PipeDescriptor(String name, String pipe, PipeRole role, PipeMode mode, String address,
+			@Nullable String peer, @Nullable String dataFormat, int batchSize, PipeState state,
+			@Nullable FbdpErrorCode closeCode, List<String> closeDetails, long messages, long bytes, long batches,
+			long refused) {
+
+		static PipeDescriptor of(PipeSnapshot pipe) {
+			return new PipeDescriptor(pipe.name(), pipe.pipe(), pipe.role(), pipe.mode(), pipe.address(), pipe.peer(),
+					pipe.dataFormat(), pipe.batchSize(), pipe.state(), pipe.closeCode(), pipe.closeDetails(),
+					pipe.counts().dataMessages(), pipe.counts().bytes(), pipe.counts().batches(),
+					pipe.counts().refused());
+		}
 
 	}
 

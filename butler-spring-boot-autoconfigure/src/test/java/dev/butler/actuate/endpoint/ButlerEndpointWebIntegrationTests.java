@@ -4,6 +4,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import org.junit.jupiter.api.AfterAll;
@@ -22,7 +23,12 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
 
+import dev.butler.pipe.DataConsumerService;
+import dev.butler.pipe.DataProducerService;
+import dev.butler.pipe.PipeTestSupport;
 import dev.butler.service.ButlerService;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
@@ -41,12 +47,31 @@ class ButlerEndpointWebIntegrationTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
+	private static final String PIPE_ADDRESS = PipeTestSupport.freeTcpAddress();
+
+	private static final String PIPE_FORMAT = "text/plain;charset=utf-8";
+
 	private static ZContext zmq;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
 	@LocalServerPort
 	private int port;
+
+	@DynamicPropertySource
+	static void pipeProperties(DynamicPropertyRegistry registry) {
+		registry.add("butler.services.numbers.pipe", () -> "numbers");
+		registry.add("butler.services.numbers.pipe-address", () -> PIPE_ADDRESS);
+		registry.add("butler.services.numbers.pipe-mode", () -> "bind");
+		registry.add("butler.services.numbers.batch-size", () -> "20");
+		registry.add("butler.services.numbers.stop-on-close", () -> "false");
+		registry.add("butler.services.sink.pipe", () -> "numbers");
+		registry.add("butler.services.sink.pipe-address", () -> PIPE_ADDRESS);
+		registry.add("butler.services.sink.pipe-mode", () -> "connect");
+		registry.add("butler.services.sink.pipe-format", () -> PIPE_FORMAT);
+		registry.add("butler.services.sink.batch-size", () -> "7");
+		registry.add("butler.services.sink.stop-on-close", () -> "false");
+	}
 
 	@BeforeAll
 	static void createContext() {
@@ -72,6 +97,43 @@ class ButlerEndpointWebIntegrationTests {
 		assertThat(echo.get("startedAt").isNull()).isFalse();
 		assertThat(echo.get("uptime").isNull()).isFalse();
 		assertThat(body.get("components").has("fragile")).isTrue();
+	}
+
+	@Test
+	void readShouldDescribeThePipesOfEveryService() throws Exception {
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> pipe(get("/actuator/butler/sink", 200)).get("state").asString().equals("CLOSED")
+					&& pipe(get("/actuator/butler/numbers", 200)).get("state").asString().equals("WAITING"));
+		JsonNode components = get("/actuator/butler", 200).get("components");
+		JsonNode producer = pipe(components.get("numbers"));
+		assertThat(components.get("numbers").get("pipes").size()).isOne();
+		assertThat(producer.get("name").asString()).isEqualTo("pipe");
+		assertThat(producer.get("pipe").asString()).isEqualTo("numbers");
+		assertThat(producer.get("role").asString()).isEqualTo("PRODUCER");
+		assertThat(producer.get("mode").asString()).isEqualTo("BIND");
+		assertThat(producer.get("address").asString()).isEqualTo(PIPE_ADDRESS);
+		assertThat(producer.get("peer").isNull()).isTrue();
+		assertThat(producer.get("dataFormat").asString()).isEqualTo(PIPE_FORMAT);
+		assertThat(producer.get("batchSize").asInt()).isEqualTo(20);
+		assertThat(producer.get("closeCode").asString()).isEqualTo("OK");
+		assertThat(producer.get("closeDetails").size()).isZero();
+		assertThat(producer.get("messages").asLong()).isEqualTo(NumbersService.COUNT);
+		assertThat(producer.get("bytes").asLong()).isEqualTo(NumbersService.BYTES);
+		assertThat(producer.get("batches").asLong()).isEqualTo(15);
+		assertThat(producer.get("refused").asLong()).isZero();
+		JsonNode consumer = pipe(get("/actuator/butler/sink", 200));
+		assertThat(consumer.get("role").asString()).isEqualTo("CONSUMER");
+		assertThat(consumer.get("mode").asString()).isEqualTo("CONNECT");
+		assertThat(consumer.get("peer").asString()).isEqualTo(PIPE_ADDRESS);
+		assertThat(consumer.get("dataFormat").asString()).isEqualTo(PIPE_FORMAT);
+		assertThat(consumer.get("batchSize").asInt()).isEqualTo(7);
+		assertThat(consumer.get("state").asString()).isEqualTo("CLOSED");
+		assertThat(consumer.get("closeCode").asString()).isEqualTo("OK");
+		assertThat(consumer.get("messages").asLong()).isEqualTo(NumbersService.COUNT);
+		assertThat(consumer.get("bytes").asLong()).isEqualTo(NumbersService.BYTES);
+		assertThat(consumer.get("batches").asLong()).isEqualTo(15);
+		assertThat(components.get("ticker").get("pipes").isArray()).isTrue();
+		assertThat(components.get("ticker").get("pipes").size()).isZero();
 	}
 
 	@Test
@@ -178,9 +240,13 @@ class ButlerEndpointWebIntegrationTests {
 		return URI.create("http://localhost:" + this.port + path);
 	}
 
+	private static JsonNode pipe(JsonNode component) {
+		return component.get("pipes").get(0);
+	}
+
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import({ TickerService.class, FragileService.class })
+	@Import({ TickerService.class, FragileService.class, NumbersService.class, SinkService.class })
 	static class TestApplication {
 
 	}
@@ -220,6 +286,44 @@ class ButlerEndpointWebIntegrationTests {
 				throw new IllegalStateException("Told to fail: " + message.popString());
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
+		}
+
+	}
+
+	/**
+	 * Binds a data pipe and produces {@link #COUNT} numbers into it, then ends the stream with
+	 * CLOSE(OK).
+	 */
+	@ButlerService(id = "numbers")
+	static class NumbersService extends DataProducerService<Void> {
+
+		static final int COUNT = 100;
+
+		/** "0" to "9" take a byte each, "10" to "99" two. */
+		static final long BYTES = 10 + 90 * 2;
+
+		private int next;
+
+		@Override
+		protected void prepare(Void config, ServiceContext context) {
+			this.next = 0;
+		}
+
+		@Override
+		protected byte[] produceData() {
+			return (this.next < COUNT) ? String.valueOf(this.next++).getBytes(StandardCharsets.UTF_8) : null;
+		}
+
+	}
+
+	/**
+	 * Connects to the numbers pipe and takes what comes.
+	 */
+	@ButlerService(id = "sink")
+	static class SinkService extends DataConsumerService<Void> {
+
+		@Override
+		protected void acceptData(byte[] data) {
 		}
 
 	}
