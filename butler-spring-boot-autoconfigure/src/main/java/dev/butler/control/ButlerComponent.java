@@ -12,6 +12,7 @@ import dev.butler.base.Outcome;
 import dev.butler.base.PeerDescriptor;
 import dev.butler.base.State;
 import dev.butler.component.ServiceStatistics;
+import dev.butler.pipe.PipeCounts;
 import dev.butler.pipe.PipeSnapshot;
 import dev.butler.service.ScheduledAction;
 
@@ -108,6 +109,15 @@ public interface ButlerComponent extends SmartLifecycle {
 	 */
 	default List<PipeSnapshot> pipes() {
 		return List.of();
+	}
+
+	/**
+	 * Return the counters of the data pipes summed over all runs, the current one included, by pipe
+	 * channel name: unlike {@link #pipes()}, they only grow, as {@link #statistics()} does.
+	 * @return the totals by pipe name
+	 */
+	default Map<String, PipeCounts> pipeTotals() {
+		return Map.of();
 	}
 
 	/**

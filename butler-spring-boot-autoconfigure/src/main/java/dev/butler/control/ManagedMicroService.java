@@ -2,6 +2,8 @@ package dev.butler.control;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -14,6 +16,9 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationEventPublisherAware;
+
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Outcome;
 import dev.butler.base.PeerDescriptor;
@@ -23,6 +28,7 @@ import dev.butler.component.ServiceDefinition;
 import dev.butler.component.ServiceRuntime;
 import dev.butler.component.ServiceStatistics;
 import dev.butler.pipe.DataPipe;
+import dev.butler.pipe.PipeCounts;
 import dev.butler.pipe.PipeSnapshot;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
@@ -32,8 +38,9 @@ import dev.butler.service.ScheduledAction;
  * Runs a local Butler service as a {@link SmartLifecycle}: {@code start()} is warm-up ending in
  * READY, {@code stop()} is ICCP STOP ending in FINISHED. Unless the service has an external
  * controller, it is driven by the in-process {@link ButlerController} over an {@code inproc} PAIR.
+ * Each successful start publishes a {@link ButlerServiceReadyEvent}.
  */
-public final class ManagedMicroService implements ButlerComponent {
+public final class ManagedMicroService implements ButlerComponent, ApplicationEventPublisherAware {
 
 	/**
 	 * Lifecycle phase of Butler services: after the task scheduler starts ({@code MAX_VALUE / 2}) and
@@ -56,7 +63,12 @@ public final class ManagedMicroService implements ButlerComponent {
 
 	private volatile MicroServiceRunner runner;
 
+	/** Pipe counters of the runs before the current one; see {@link #pipeTotals()}. */
+	private volatile PipeHistory pipeHistory = new PipeHistory(Map.of(), null);
+
 	private volatile ControlConnection connection;
+
+	private ApplicationEventPublisher eventPublisher;
 
 	/**
 	 * Create a managed service.
@@ -155,12 +167,32 @@ public final class ManagedMicroService implements ButlerComponent {
 		return (current != null) ? pipesOf(current).stream().map(DataPipe::describe).toList() : List.of();
 	}
 
+	@Override
+	public Map<String, PipeCounts> pipeTotals() {
+		// The runner before the history: a new runner is published after the history that holds its
+		// predecessor, and a runner that is already in the history is not counted twice.
+		MicroServiceRunner current = this.runner;
+		PipeHistory history = this.pipeHistory;
+		Map<String, PipeCounts> totals = new LinkedHashMap<>(history.totals());
+		if (current != null && current != history.lastRun()) {
+			for (DataPipe pipe : pipesOf(current)) {
+				totals.merge(pipe.name(), PipeCounts.of(pipe.statistics()), PipeCounts::plus);
+			}
+		}
+		return Collections.unmodifiableMap(totals);
+	}
+
 	private static List<DataPipe> pipesOf(MicroServiceRunner runner) {
 		return runner.resources()
 			.stream()
 			.filter(DataPipe.class::isInstance)
 			.map(DataPipe.class::cast)
 			.toList();
+	}
+
+	@Override
+	public void setApplicationEventPublisher(ApplicationEventPublisher eventPublisher) {
+		this.eventPublisher = eventPublisher;
 	}
 
 	/**
@@ -179,6 +211,10 @@ public final class ManagedMicroService implements ButlerComponent {
 		Object config = this.runtime.configBinder().bind(this.definition, this.definition.configType());
 		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, config, this.runtime, this.statistics);
 		closeConnection();
+		MicroServiceRunner previous = this.runner;
+		if (previous != null) {
+			this.pipeHistory = new PipeHistory(pipeTotals(), previous);
+		}
 		this.runner = newRunner;
 		try {
 			if (this.options.controlAddress() != null) {
@@ -197,6 +233,9 @@ public final class ManagedMicroService implements ButlerComponent {
 					})));
 			}
 			logger.info("Butler service '" + id() + "' is ready" + (endpoints().isEmpty() ? "" : ", bound to " + endpoints()));
+			if (this.eventPublisher != null) {
+				this.eventPublisher.publishEvent(new ButlerServiceReadyEvent(this));
+			}
 		}
 		catch (ComponentControlException ex) {
 			newRunner.abandon(ex);
@@ -308,6 +347,16 @@ public final class ManagedMicroService implements ButlerComponent {
 		if (current != null) {
 			current.close();
 		}
+	}
+
+	/**
+	 * Pipe counters summed over the runs before the current one.
+	 *
+	 * @param totals the counters by pipe channel name
+	 * @param lastRun the last run they include, {@code null} for none
+	 */
+	private record PipeHistory(Map<String, PipeCounts> totals, MicroServiceRunner lastRun) {
+
 	}
 
 	/**

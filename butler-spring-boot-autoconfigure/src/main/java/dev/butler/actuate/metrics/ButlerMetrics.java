@@ -1,23 +1,42 @@
 package dev.butler.actuate.metrics;
 
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.ToLongFunction;
+
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.context.ApplicationListener;
 
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
+import dev.butler.control.ButlerServiceReadyEvent;
+import dev.butler.pipe.PipeCounts;
+import dev.butler.pipe.PipeSnapshot;
 
 /**
  * {@link MeterBinder} for Butler components: {@code butler.service.state} (the
  * {@code firebird.butler.StateEnum} code), {@code butler.messages.received},
  * {@code butler.messages.sent} and {@code butler.service.errors}, tagged with the component id and
  * kind. Scheduled actions are timed as {@code butler.action} through the Observation API.
+ * <p>
+ * Data pipes are counted as {@code butler.pipe.messages}, {@code butler.pipe.bytes},
+ * {@code butler.pipe.batches} and {@code butler.pipe.refused}, tagged with the service id, the pipe's
+ * channel name and its role, over all runs of the service (see {@link ButlerComponent#pipeTotals()}).
+ * A service creates its pipes when it starts, so their meters are bound on each
+ * {@link ButlerServiceReadyEvent}, and when the binder is bound.
  */
-public class ButlerMetrics implements MeterBinder {
+public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerServiceReadyEvent> {
 
 	private final ButlerComponents components;
+
+	private final List<MeterRegistry> registries = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Create a binder for the given components.
@@ -29,6 +48,7 @@ public class ButlerMetrics implements MeterBinder {
 
 	@Override
 	public void bindTo(MeterRegistry registry) {
+		this.registries.add(registry);
 		for (ButlerComponent component : this.components) {
 			Tags tags = Tags.of("service", component.id(), "kind", component.kind().name().toLowerCase());
 			Gauge.builder("butler.service.state", component, (c) -> c.state().code())
@@ -48,7 +68,51 @@ public class ButlerMetrics implements MeterBinder {
 				.tags(tags)
 				.description("Failed warm-ups, aborted runs and malformed control messages")
 				.register(registry);
+			bindPipes(registry, component);
 		}
+	}
+
+	@Override
+	public void onApplicationEvent(ButlerServiceReadyEvent event) {
+		for (MeterRegistry registry : this.registries) {
+			bindPipes(registry, event.getService());
+		}
+	}
+
+	/**
+	 * Bind the meters of the component's current pipes, unless an earlier run bound them already.
+	 */
+	private void bindPipes(MeterRegistry registry, ButlerComponent component) {
+		for (PipeSnapshot pipe : component.pipes()) {
+			Tags tags = Tags.of("service", component.id(), "pipe", pipe.name(), "role",
+					pipe.role().name().toLowerCase(Locale.ROOT));
+			if (registry.find("butler.pipe.messages").tags(tags).functionCounter() != null) {
+				continue;
+			}
+			pipeCounter("butler.pipe.messages", component, pipe.name(), PipeCounts::dataMessages)
+				.tags(tags)
+				.description("DATA messages the pipe sent or received, over all runs of the service")
+				.register(registry);
+			pipeCounter("butler.pipe.bytes", component, pipe.name(), PipeCounts::bytes)
+				.tags(tags)
+				.baseUnit(BaseUnits.BYTES)
+				.description("Payload bytes the pipe sent or received, over all runs of the service")
+				.register(registry);
+			pipeCounter("butler.pipe.batches", component, pipe.name(), PipeCounts::batches)
+				.tags(tags)
+				.description("Batches the pipe agreed with its peer, over all runs of the service")
+				.register(registry);
+			pipeCounter("butler.pipe.refused", component, pipe.name(), PipeCounts::refused)
+				.tags(tags)
+				.description("Messages the pipe refused with CLOSE, over all runs of the service")
+				.register(registry);
+		}
+	}
+
+	private static FunctionCounter.Builder<ButlerComponent> pipeCounter(String name, ButlerComponent component,
+			String pipe, ToLongFunction<PipeCounts> count) {
+		return FunctionCounter.builder(name, component,
+				(c) -> count.applyAsLong(c.pipeTotals().getOrDefault(pipe, PipeCounts.NONE)));
 	}
 
 }

@@ -203,6 +203,20 @@ class ButlerEndpointWebIntegrationTests {
 	}
 
 	@Test
+	void prometheusShouldShowPipeMeters() throws Exception {
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			String metrics = getText("/actuator/prometheus");
+			assertThat(metrics)
+				.contains("butler_pipe_messages_total{pipe=\"pipe\",role=\"consumer\",service=\"sink\"} "
+						+ NumbersService.COUNT + ".0")
+				.contains("butler_pipe_bytes_total{pipe=\"pipe\",role=\"producer\",service=\"numbers\"} "
+						+ NumbersService.BYTES + ".0")
+				.contains("butler_pipe_batches_total{pipe=\"pipe\",role=\"producer\",service=\"numbers\"} 15.0")
+				.contains("butler_pipe_refused_total{pipe=\"pipe\",role=\"consumer\",service=\"sink\"} 0.0");
+		});
+	}
+
+	@Test
 	void prometheusShouldShowButlerMeters() throws Exception {
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			String metrics = getText("/actuator/prometheus");
