@@ -6,6 +6,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 import org.zeromq.ZMQ;
 
@@ -20,6 +21,8 @@ import org.zeromq.ZMQ;
  */
 final class LoopPoller implements AutoCloseable {
 
+	private static final long SIGNAL_BACK_OFF_NANOS = 20_000;
+
 	private final Selector selector;
 
 	private final ZMQ.Socket control;
@@ -33,6 +36,9 @@ final class LoopPoller implements AutoCloseable {
 	private final List<ZmqChannel> polled = new ArrayList<>();
 
 	private boolean controlReady;
+
+	/** Consecutive polls woken by a signal that JeroMQ did not count yet. */
+	private int unheededSignals;
 
 	/**
 	 * Create a poller.
@@ -72,8 +78,29 @@ final class LoopPoller implements AutoCloseable {
 		if (this.selector.selectedKeys().remove(this.wakeupKey)) {
 			this.wakeup.drain();
 		}
+		boolean signalled = !this.selector.selectedKeys().isEmpty();
 		this.selector.selectedKeys().clear();
-		scan();
+		if (scan() || !signalled) {
+			this.unheededSignals = 0;
+		}
+		else {
+			backOff();
+		}
+	}
+
+	/**
+	 * Let a socket's I/O thread finish signalling. JeroMQ writes the signal to the socket's
+	 * signalling channel before it counts it, and {@link ZMQ.Socket#getEvents()} consumes only
+	 * counted signals: a loop woken in between finds the channel readable and nothing to do until
+	 * the signalling thread runs again, which on a busy machine may take a scheduling quantum.
+	 */
+	private void backOff() {
+		if (this.unheededSignals++ == 0) {
+			Thread.yield();
+		}
+		else {
+			LockSupport.parkNanos(SIGNAL_BACK_OFF_NANOS);
+		}
 	}
 
 	/**
