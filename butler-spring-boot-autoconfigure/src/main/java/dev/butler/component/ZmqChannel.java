@@ -70,6 +70,15 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
+	public boolean send(byte[]... frames) {
+		if (!ZmqSupport.sendNow(this.socket, frames)) {
+			return false;
+		}
+		this.counters.recordSent();
+		return true;
+	}
+
+	@Override
 	public void onOutputReady(OutputHandler handler) {
 		this.outputHandler = handler;
 	}
