@@ -50,6 +50,8 @@ public final class DataPipe {
 	 */
 	private static final byte[] DATA_HEADER = FbdpCodec.header(FbdpMessageType.DATA, 0, 0);
 
+	private static final byte[] EMPTY = new byte[0];
+
 	private final ServiceContext context;
 
 	private final String name;
@@ -226,6 +228,15 @@ public final class DataPipe {
 
 	private void received(Channel channel, ZMsg message) {
 		byte[] sender = isServer() ? message.pop().getData() : null;
+		if (isPlainData(message) && (isServer() ? isFromClient(sender) : hasSession())) {
+			try {
+				acceptData((message.size() == 2) ? message.getLast().getData() : null);
+			}
+			catch (Exception ex) {
+				failed(ex);
+			}
+			return;
+		}
 		FbdpMessage fbdp;
 		try {
 			fbdp = FbdpCodec.decode(message);
@@ -260,8 +271,8 @@ public final class DataPipe {
 			else if (fbdp instanceof FbdpMessage.Ready ready) {
 				acceptReady(ready.batchSize());
 			}
-			else if (fbdp instanceof FbdpMessage.Data data) {
-				acceptData(data);
+			else if (fbdp instanceof FbdpMessage.Data data && !data.hasAckReply()) {
+				acceptData(data.payload());
 			}
 			else if (fbdp instanceof FbdpMessage.Close close) {
 				closedByPeer(close);
@@ -270,6 +281,18 @@ public final class DataPipe {
 		catch (Exception ex) {
 			failed(ex);
 		}
+	}
+
+	/**
+	 * Return whether a message is a DATA without flags: the bulk of a session, served without
+	 * decoding it into a message record.
+	 */
+	private static boolean isPlainData(ZMsg message) {
+		if (message.isEmpty() || message.size() > 2) {
+			return false;
+		}
+		byte[] header = message.getFirst().getData();
+		return FbdpCodec.isData(header) && FbdpCodec.flags(header) == 0;
 	}
 
 	/**
@@ -467,13 +490,14 @@ public final class DataPipe {
 	}
 
 	private boolean sendData(byte[] payload) {
-		ZMsg message = new ZMsg();
-		if (isServer()) {
-			message.add(this.client);
+		byte[] header = DATA_HEADER.clone();
+		try {
+			if (!(isServer() ? this.channel.send(this.client, header, payload) : this.channel.send(header, payload))) {
+				return false;
+			}
 		}
-		message.add(DATA_HEADER.clone());
-		message.add(payload);
-		if (!trySend(message, FbdpMessageType.DATA)) {
+		catch (ZMQException ex) {
+			peerGone(FbdpMessageType.DATA, ex);
 			return false;
 		}
 		this.statistics.dataMessages++;
@@ -481,10 +505,7 @@ public final class DataPipe {
 		return true;
 	}
 
-	private void acceptData(FbdpMessage.Data data) throws Exception {
-		if (data.hasAckReply()) {
-			return;
-		}
+	private void acceptData(byte[] payload) throws Exception {
 		if (this.role != PipeRole.CONSUMER) {
 			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION,
 					"DATA message sent to the " + this.role.serverSocket() + " socket of pipe '" + this.options.pipe()
@@ -493,10 +514,10 @@ public final class DataPipe {
 		if (this.transmit <= 0) {
 			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION, "Out of band DATA message: no batch is open");
 		}
-		byte[] payload = (data.payload() != null) ? data.payload() : new byte[0];
+		byte[] data = (payload != null) ? payload : EMPTY;
 		this.statistics.dataMessages++;
-		this.statistics.bytes += payload.length;
-		this.handler.accept(this, payload);
+		this.statistics.bytes += data.length;
+		this.handler.accept(this, data);
 		if (hasSession() && --this.transmit == 0) {
 			batchDone();
 		}
@@ -548,11 +569,15 @@ public final class DataPipe {
 			return this.channel.send(message);
 		}
 		catch (ZMQException ex) {
-			if (hasSession()) {
-				end(FbdpErrorCode.ERROR, List.of("Peer of data pipe '" + this.options.pipe() + "' is gone: could not send "
-						+ what + " (" + ex.getMessage() + ")"));
-			}
+			peerGone(what, ex);
 			return false;
+		}
+	}
+
+	private void peerGone(Object what, ZMQException ex) {
+		if (hasSession()) {
+			end(FbdpErrorCode.ERROR, List.of("Peer of data pipe '" + this.options.pipe() + "' is gone: could not send "
+					+ what + " (" + ex.getMessage() + ")"));
 		}
 	}
 
