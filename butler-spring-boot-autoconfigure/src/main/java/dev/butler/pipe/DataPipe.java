@@ -112,8 +112,10 @@ public final class DataPipe {
 		boolean server = options.pipeMode() == PipeMode.BIND;
 		this.channel = context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
 		this.channel.socket().setLinger(LINGER_MILLIS);
-		// Room for a whole batch: flow control is FBDP's, the high-water mark only backs it up.
-		int batchRoom = options.batchSize() + 10;
+		// Flow control is FBDP's, the high-water mark only backs it up. JeroMQ tells a writer what was read
+		// every half high-water mark: room for two batches keeps a producer from finding its socket full
+		// mid-batch and halves those wake-ups of the other thread.
+		int batchRoom = 2 * options.batchSize() + 10;
 		this.channel.socket().setRcvHWM((role == PipeRole.CONSUMER) ? batchRoom : 10);
 		this.channel.socket().setSndHWM((role == PipeRole.PRODUCER) ? batchRoom : 10);
 		if (server) {
