@@ -502,8 +502,7 @@ public final class DataPipe {
 			peerGone(FbdpMessageType.DATA, ex);
 			return false;
 		}
-		this.statistics.dataMessages++;
-		this.statistics.bytes += payload.length;
+		this.statistics.recordData(payload.length);
 		return true;
 	}
 
@@ -517,8 +516,7 @@ public final class DataPipe {
 			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION, "Out of band DATA message: no batch is open");
 		}
 		byte[] data = (payload != null) ? payload : EMPTY;
-		this.statistics.dataMessages++;
-		this.statistics.bytes += data.length;
+		this.statistics.recordData(data.length);
 		this.handler.accept(this, data);
 		if (hasSession() && --this.transmit == 0) {
 			batchDone();
