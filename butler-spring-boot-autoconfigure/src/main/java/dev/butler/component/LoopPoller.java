@@ -6,6 +6,7 @@ import java.nio.channels.Selector;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.locks.LockSupport;
 
 import org.zeromq.ZMQ;
@@ -75,24 +76,40 @@ final class LoopPoller implements AutoCloseable {
 			return;
 		}
 		this.selector.select(timeoutMillis);
-		if (this.selector.selectedKeys().remove(this.wakeupKey)) {
-			this.wakeup.drain();
-		}
-		boolean signalled = !this.selector.selectedKeys().isEmpty();
-		this.selector.selectedKeys().clear();
+		boolean signalled = takeSelected();
 		if (scan() || !signalled) {
 			this.unheededSignals = 0;
+			return;
+		}
+		this.selector.selectNow();
+		if (takeSelected()) {
+			backOff();
 		}
 		else {
-			backOff();
+			this.unheededSignals = 0;
 		}
 	}
 
 	/**
-	 * Let a socket's I/O thread finish signalling. JeroMQ writes the signal to the socket's
-	 * signalling channel before it counts it, and {@link ZMQ.Socket#getEvents()} consumes only
-	 * counted signals: a loop woken in between finds the channel readable and nothing to do until
-	 * the signalling thread runs again, which on a busy machine may take a scheduling quantum.
+	 * Clear the selected keys, draining the wake-up pipe if it is among them.
+	 * @return whether a socket's signalling channel was selected
+	 */
+	private boolean takeSelected() {
+		Set<SelectionKey> selected = this.selector.selectedKeys();
+		if (selected.remove(this.wakeupKey)) {
+			this.wakeup.drain();
+		}
+		boolean signalled = !selected.isEmpty();
+		selected.clear();
+		return signalled;
+	}
+
+	/**
+	 * Let a socket's I/O thread finish signalling: its signalling channel is still readable although
+	 * the socket has nothing for the loop. JeroMQ writes a signal before it counts it, and
+	 * {@link ZMQ.Socket#getEvents()} consumes only counted signals: a loop woken in between would
+	 * spin until the signalling thread runs again, which on a busy machine may take a scheduling
+	 * quantum.
 	 */
 	private void backOff() {
 		if (this.unheededSignals++ == 0) {
