@@ -103,8 +103,6 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private volatile Throwable abandoned;
 
-	private boolean pollSetChanged = true;
-
 	private boolean resourcesAcquired;
 
 	private boolean activitiesStarted;
@@ -262,10 +260,8 @@ public final class MicroServiceRunner implements ServiceContext {
 		ZMQ.Socket socket = this.zmq.createSocket(type);
 		socket.setLinger(0);
 		this.runtime.socketCustomizer().customize(serviceId(), name, type, socket);
-		ZmqChannel channel = new ZmqChannel(name, socket, handler, this.statistics.channel(name),
-				this::pollSetChanged);
+		ZmqChannel channel = new ZmqChannel(name, socket, handler, this.statistics.channel(name));
 		this.channels.put(name, channel);
-		this.pollSetChanged = true;
 		return channel;
 	}
 
@@ -331,10 +327,6 @@ public final class MicroServiceRunner implements ServiceContext {
 	@Override
 	public ZContext zmqContext() {
 		return this.zmq;
-	}
-
-	private void pollSetChanged() {
-		this.pollSetChanged = true;
 	}
 
 	private void run(String controlAddress) {
@@ -417,53 +409,27 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private void serve(ZMQ.Socket control) throws Exception {
-		ZMQ.Poller poller = null;
-		List<ZmqChannel> polled = new ArrayList<>();
-		try {
+		try (LoopPoller poller = new LoopPoller(control, this.wakeup, this.channels.values())) {
 			while (!this.stopRequested) {
-				if (this.pollSetChanged) {
-					if (poller != null) {
-						poller.close();
-					}
-					poller = this.zmq.createPoller(this.channels.size() + 2);
-					poller.register(control, ZMQ.Poller.POLLIN);
-					poller.register(this.wakeup.selectable(), ZMQ.Poller.POLLIN);
-					polled.clear();
-					for (ZmqChannel channel : this.channels.values()) {
-						int events = channel.pollEvents();
-						if (events != 0) {
-							poller.register(channel.socket(), events);
-							polled.add(channel);
-						}
-					}
-					this.pollSetChanged = false;
-				}
 				poller.poll(this.dueActions.isEmpty() ? IDLE_POLL_MILLIS : 0);
-				if (poller.pollin(0)) {
+				if (poller.controlReady()) {
 					handleControl(control);
 					if (this.stopRequested) {
 						break;
 					}
 				}
-				if (poller.pollin(1)) {
-					this.wakeup.drain();
-				}
+				List<ZmqChannel> polled = poller.channels();
 				for (int i = 0; i < polled.size(); i++) {
-					if (poller.pollout(i + 2)) {
+					if (polled.get(i).isReady(ZMQ.Poller.POLLOUT)) {
 						polled.get(i).outputReady();
 					}
 				}
 				for (int i = 0; i < polled.size(); i++) {
-					if (poller.pollin(i + 2)) {
+					if (polled.get(i).isReady(ZMQ.Poller.POLLIN)) {
 						polled.get(i).receive(RECEIVE_BATCH);
 					}
 				}
 				runDueActions();
-			}
-		}
-		finally {
-			if (poller != null) {
-				poller.close();
 			}
 		}
 	}

@@ -1,5 +1,9 @@
 package dev.butler.component;
 
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -20,17 +24,18 @@ final class ZmqChannel implements Channel {
 
 	private final ChannelCounters counters;
 
-	private final Runnable pollSetChanged;
-
 	private OutputHandler outputHandler;
 
-	ZmqChannel(String name, ZMQ.Socket socket, MessageHandler handler, ChannelCounters counters,
-			Runnable pollSetChanged) {
+	/** The socket's signalling channel in the loop's selector, {@code null} until first polled. */
+	private SelectionKey key;
+
+	private int readyEvents;
+
+	ZmqChannel(String name, ZMQ.Socket socket, MessageHandler handler, ChannelCounters counters) {
 		this.name = name;
 		this.socket = socket;
 		this.handler = handler;
 		this.counters = counters;
-		this.pollSetChanged = pollSetChanged;
 	}
 
 	@Override
@@ -81,11 +86,17 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
-	public void onOutputReady(OutputHandler handler) {
-		if (this.outputHandler != handler) {
-			this.outputHandler = handler;
-			this.pollSetChanged.run();
+	public boolean send(byte[]... frames) {
+		if (!ZmqSupport.sendNow(this.socket, frames)) {
+			return false;
 		}
+		this.counters.recordSent();
+		return true;
+	}
+
+	@Override
+	public void onOutputReady(OutputHandler handler) {
+		this.outputHandler = handler;
 	}
 
 	@Override
@@ -100,6 +111,37 @@ final class ZmqChannel implements Channel {
 
 	int pollEvents() {
 		return ((this.handler != null) ? ZMQ.Poller.POLLIN : 0) | ((this.outputHandler != null) ? ZMQ.Poller.POLLOUT : 0);
+	}
+
+	/**
+	 * Find which of the events the loop waits for are ready. While it waits for any, the socket's
+	 * signalling channel is registered with the loop's selector, so that the socket's I/O thread can
+	 * wake the loop.
+	 * @param selector the loop's selector
+	 * @return whether an event is ready
+	 */
+	boolean poll(Selector selector) throws ClosedChannelException {
+		int wanted = pollEvents();
+		int interest = (wanted != 0) ? SelectionKey.OP_READ : 0;
+		if (this.key == null) {
+			if (interest != 0) {
+				this.key = this.socket.getFD().register(selector, interest);
+			}
+		}
+		else if (this.key.interestOps() != interest) {
+			this.key.interestOps(interest);
+		}
+		this.readyEvents = (wanted != 0) ? LoopPoller.readyEvents(this.socket.getEvents(), wanted) : 0;
+		return this.readyEvents != 0;
+	}
+
+	/**
+	 * Return whether the last {@link #poll} found {@code event} ready.
+	 * @param event {@link ZMQ.Poller#POLLIN} or {@link ZMQ.Poller#POLLOUT}
+	 * @return whether the event is ready
+	 */
+	boolean isReady(int event) {
+		return (this.readyEvents & event) != 0;
 	}
 
 	void outputReady() throws Exception {

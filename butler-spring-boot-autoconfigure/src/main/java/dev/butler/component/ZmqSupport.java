@@ -86,4 +86,24 @@ public final class ZmqSupport {
 		return true;
 	}
 
+	/**
+	 * Send a multipart message of the given frames only if the socket can take it now.
+	 * @param socket the socket
+	 * @param frames the frames, in order
+	 * @return {@code true} if sent
+	 */
+	public static boolean sendNow(ZMQ.Socket socket, byte[]... frames) {
+		int last = frames.length - 1;
+		for (int i = 0; i <= last; i++) {
+			int flags = ZMQ.DONTWAIT | ((i < last) ? ZMQ.SNDMORE : 0);
+			if (!socket.send(frames[i], flags)) {
+				if (i == 0) {
+					return false;
+				}
+				throw new IllegalStateException("Socket refused frame " + (i + 1) + " of a multipart message");
+			}
+		}
+		return true;
+	}
+
 }

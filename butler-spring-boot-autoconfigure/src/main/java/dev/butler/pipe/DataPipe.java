@@ -71,6 +71,8 @@ public final class DataPipe implements ServiceResource {
 	 */
 	private static final byte[] DATA_HEADER = FbdpCodec.header(FbdpMessageType.DATA, 0, 0);
 
+	private static final byte[] EMPTY = new byte[0];
+
 	private final ServiceContext context;
 
 	private final String name;
@@ -158,8 +160,10 @@ public final class DataPipe implements ServiceResource {
 		boolean server = options.pipeMode() == PipeMode.BIND;
 		this.channel = context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
 		this.channel.socket().setLinger(LINGER_MILLIS);
-		// Room for a whole batch: flow control is FBDP's, the high-water mark only backs it up.
-		int batchRoom = options.batchSize() + 10;
+		// Flow control is FBDP's, the high-water mark only backs it up. JeroMQ tells a writer what was read
+		// every half high-water mark: room for two batches keeps a producer from finding its socket full
+		// mid-batch and halves those wake-ups of the other thread.
+		int batchRoom = 2 * options.batchSize() + 10;
 		this.channel.socket().setRcvHWM((role == PipeRole.CONSUMER) ? batchRoom : 10);
 		this.channel.socket().setSndHWM((role == PipeRole.PRODUCER) ? batchRoom : 10);
 		int peerTimeout = (int) options.peerTimeout().toMillis();
@@ -344,6 +348,15 @@ public final class DataPipe implements ServiceResource {
 
 	private void received(Channel channel, ZMsg message) {
 		byte[] sender = isServer() ? message.pop().getData() : null;
+		if (isPlainData(message) && (isServer() ? isFromClient(sender) : hasSession())) {
+			try {
+				acceptData((message.size() == 2) ? message.getLast().getData() : null);
+			}
+			catch (Exception ex) {
+				failed(ex);
+			}
+			return;
+		}
 		FbdpMessage fbdp;
 		try {
 			fbdp = FbdpCodec.decode(message);
@@ -381,8 +394,8 @@ public final class DataPipe implements ServiceResource {
 			else if (fbdp instanceof FbdpMessage.Ready ready) {
 				acceptReady(ready.batchSize());
 			}
-			else if (fbdp instanceof FbdpMessage.Data data) {
-				acceptData(data);
+			else if (fbdp instanceof FbdpMessage.Data data && !data.hasAckReply()) {
+				acceptData(data.payload());
 			}
 			else if (fbdp instanceof FbdpMessage.Close close) {
 				closedByPeer(close);
@@ -391,6 +404,18 @@ public final class DataPipe implements ServiceResource {
 		catch (Exception ex) {
 			failed(ex);
 		}
+	}
+
+	/**
+	 * Return whether a message is a DATA without flags: the bulk of a session, served without
+	 * decoding it into a message record.
+	 */
+	private static boolean isPlainData(ZMsg message) {
+		if (message.isEmpty() || message.size() > 2) {
+			return false;
+		}
+		byte[] header = message.getFirst().getData();
+		return FbdpCodec.isData(header) && FbdpCodec.flags(header) == 0;
 	}
 
 	/**
@@ -630,24 +655,21 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	private boolean sendData(byte[] payload) {
-		ZMsg message = new ZMsg();
-		if (isServer()) {
-			message.add(this.client);
+		byte[] header = DATA_HEADER.clone();
+		try {
+			if (!(isServer() ? this.channel.send(this.client, header, payload) : this.channel.send(header, payload))) {
+				return false;
+			}
 		}
-		message.add(DATA_HEADER.clone());
-		message.add(payload);
-		if (!trySend(message, FbdpMessageType.DATA)) {
+		catch (ZMQException ex) {
+			peerGone(FbdpMessageType.DATA, ex);
 			return false;
 		}
-		this.statistics.dataMessages++;
-		this.statistics.bytes += payload.length;
+		this.statistics.recordData(payload.length);
 		return true;
 	}
 
-	private void acceptData(FbdpMessage.Data data) throws Exception {
-		if (data.hasAckReply()) {
-			return;
-		}
+	private void acceptData(byte[] payload) throws Exception {
 		if (this.role != PipeRole.CONSUMER) {
 			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION,
 					"DATA message sent to the " + this.role.serverSocket() + " socket of pipe '" + this.options.pipe()
@@ -656,10 +678,9 @@ public final class DataPipe implements ServiceResource {
 		if (this.transmit <= 0) {
 			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION, "Out of band DATA message: no batch is open");
 		}
-		byte[] payload = (data.payload() != null) ? data.payload() : new byte[0];
-		this.statistics.dataMessages++;
-		this.statistics.bytes += payload.length;
-		this.handler.accept(this, payload);
+		byte[] data = (payload != null) ? payload : EMPTY;
+		this.statistics.recordData(data.length);
+		this.handler.accept(this, data);
 		if (hasSession() && --this.transmit == 0) {
 			batchDone();
 		}
@@ -711,12 +732,7 @@ public final class DataPipe implements ServiceResource {
 			return this.channel.send(message);
 		}
 		catch (ZMQException ex) {
-			if (hasSession()) {
-				String reason = "Peer of data pipe '" + this.options.pipe() + "' is gone: could not send " + what + " ("
-					+ ex.getMessage() + ")";
-			logger.warn(reason);
-			end(FbdpErrorCode.ERROR, List.of(reason));
-			}
+			peerGone(what, ex);
 			return false;
 		}
 	}
@@ -796,6 +812,15 @@ public final class DataPipe implements ServiceResource {
 				+ "silent for " + this.options.peerTimeout().toMillis() + " ms)";
 		logger.warn(reason);
 		end(FbdpErrorCode.ERROR, List.of(reason));
+	}
+
+	private void peerGone(Object what, ZMQException ex) {
+		if (hasSession()) {
+			String reason = "Peer of data pipe '" + this.options.pipe() + "' is gone: could not send " + what + " ("
+					+ ex.getMessage() + ")";
+			logger.warn(reason);
+			end(FbdpErrorCode.ERROR, List.of(reason));
+		}
 	}
 
 	private void end(FbdpErrorCode code, List<String> details) {

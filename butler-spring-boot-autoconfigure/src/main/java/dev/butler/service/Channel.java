@@ -49,6 +49,14 @@ public interface Channel {
 	void receiveWaiting();
 
 	/**
+	 * Send a multipart message of the given frames without blocking, without building a
+	 * {@link ZMsg}: for hot paths.
+	 * @param frames the frames, in order
+	 * @return {@code true} if sent, {@code false} if the socket cannot take it now
+	 */
+	boolean send(byte[]... frames);
+
+	/**
 	 * Ask the run loop to call {@code handler} whenever the socket can take output; {@code null}
 	 * stops it. Use it for flow control instead of blocking sends.
 	 * @param handler the handler, or {@code null}
