@@ -7,13 +7,9 @@ import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
-import java.nio.file.OpenOption;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 
 import jakarta.validation.constraints.NotBlank;
@@ -30,6 +26,7 @@ import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeException;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
+import dev.butler.standard.FileOpenMode;
 import dev.butler.standard.StandardServices;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
@@ -92,7 +89,7 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 			throw new ServiceConfigurationException(context.propertyName("filename"), filename,
 					"a binary writer writes a file, 'stdout' or 'stderr'");
 		}
-		if (isStandardStream() && config.fileMode() != FileMode.WRITE) {
+		if (isStandardStream() && config.fileMode() != FileOpenMode.WRITE) {
 			throw new ServiceConfigurationException(context.propertyName("file-mode"), config.fileMode(),
 					"'" + filename + "' supports only file mode WRITE");
 		}
@@ -110,14 +107,10 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 		this.output = new BufferedOutputStream(Channels.newOutputStream(this.file), BUFFER_SIZE);
 	}
 
-	private FileChannel open(String filename, FileMode mode) {
+	private FileChannel open(String filename, FileOpenMode mode) {
 		String property = this.context.propertyName("filename");
 		try {
-			Path path = Path.of(filename);
-			if (mode == FileMode.RENAME) {
-				renameExisting(path);
-			}
-			return FileChannel.open(path, mode.openOptions());
+			return mode.open(Path.of(filename));
 		}
 		catch (FileAlreadyExistsException ex) {
 			throw new ServiceConfigurationException(property, filename,
@@ -129,25 +122,6 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 		catch (IOException | InvalidPathException ex) {
 			throw new ServiceConfigurationException(property, filename, "cannot be written (" + ex + ")", ex);
 		}
-	}
-
-	/**
-	 * Rename an existing file to {@code <name>.<n>}, n being the lowest number from 1 not taken, as
-	 * Saturnin does.
-	 */
-	private void renameExisting(Path path) throws IOException {
-		if (!Files.isRegularFile(path)) {
-			return;
-		}
-		Path target;
-		int number = 1;
-		do {
-			target = path.resolveSibling(path.getFileName() + "." + number++);
-		}
-		while (Files.exists(target, LinkOption.NOFOLLOW_LINKS));
-		Files.move(path, target);
-		logger.info("Binary writer '" + this.context.serviceId() + "' renamed the existing '" + path + "' to '"
-				+ target + "'");
 	}
 
 	@Override
@@ -233,38 +207,8 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 	 * @param fileMode What to do with an existing file
 	 * @param fileType Whether to write the payloads one after the other or each after its length
 	 */
-	public record Config(@NotBlank String filename, @DefaultValue("WRITE") @NotNull FileMode fileMode,
+	public record Config(@NotBlank String filename, @DefaultValue("WRITE") @NotNull FileOpenMode fileMode,
 			@NotNull FileType fileType) {
-	}
-
-	/**
-	 * What the writer does with an existing file, Saturnin's {@code FileOpenMode} without
-	 * {@code READ}.
-	 */
-	public enum FileMode {
-
-		/** Create the file; refuse to start if it exists. */
-		CREATE(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
-
-		/** Create the file, or truncate it if it exists. */
-		WRITE(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE),
-
-		/** Create the file, or add to its end if it exists. */
-		APPEND(StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-
-		/** Rename an existing file to {@code <filename>.<n>}, then create the file. */
-		RENAME(StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE);
-
-		private final OpenOption[] openOptions;
-
-		FileMode(OpenOption... openOptions) {
-			this.openOptions = openOptions;
-		}
-
-		OpenOption[] openOptions() {
-			return this.openOptions.clone();
-		}
-
 	}
 
 	/**

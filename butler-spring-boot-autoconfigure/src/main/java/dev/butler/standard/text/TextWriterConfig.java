@@ -5,6 +5,8 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.butler.standard.FileOpenMode;
+
 /**
  * Configuration of the {@link TextWriterService text writer}, with Saturnin's option names
  * ({@code filename}, {@code file_format}, {@code file_mode}; relaxed, so {@code file-mode} works

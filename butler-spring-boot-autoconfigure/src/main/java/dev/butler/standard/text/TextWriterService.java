@@ -10,10 +10,8 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -26,6 +24,7 @@ import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
+import dev.butler.standard.FileOpenMode;
 import dev.butler.standard.StandardServices;
 
 /**
@@ -163,35 +162,10 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 		else {
 			Path path = Path.of(this.config.filename()).toAbsolutePath();
 			Files.createDirectories(path.getParent());
-			this.channel = switch (this.config.fileMode()) {
-				case WRITE -> FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-						StandardOpenOption.TRUNCATE_EXISTING);
-				case CREATE -> FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-				case APPEND -> FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE,
-						StandardOpenOption.APPEND);
-				case RENAME -> {
-					renameAside(path);
-					yield FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW);
-				}
-			};
+			this.channel = this.config.fileMode().open(path);
 			output = Channels.newOutputStream(this.channel);
 		}
 		this.file = new OutputStreamWriter(output, this.fileFormat.newEncoder());
-	}
-
-	/**
-	 * Move an existing file to the first free {@code <filename>.<n>}, as Saturnin does.
-	 */
-	private static void renameAside(Path path) throws IOException {
-		if (!Files.isRegularFile(path)) {
-			return;
-		}
-		int n = 1;
-		Path aside = path.resolveSibling(path.getFileName() + "." + n);
-		while (Files.exists(aside, LinkOption.NOFOLLOW_LINKS)) {
-			aside = path.resolveSibling(path.getFileName() + "." + (++n));
-		}
-		Files.move(path, aside);
 	}
 
 	/**
