@@ -6,6 +6,11 @@ import java.util.function.Function;
 
 import org.zeromq.ZContext;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.util.Assert;
+
 import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Uuids;
 import dev.butler.component.ServiceDefinition;
@@ -13,6 +18,7 @@ import dev.butler.component.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.pipe.DataPipe;
 import dev.butler.service.MicroService;
 
 /**
@@ -97,6 +103,42 @@ public class FbdpAdapterServices {
 			this.description = description;
 		}
 
+	}
+
+	/**
+	 * Find the factory in an adapter's bean factory.
+	 * @param beanFactory the adapter's bean factory, {@code null} outside a context
+	 * @param adapter the adapter, for the message when there is none, e.g.
+	 * {@code FBDP inbound channel adapter 'x'}
+	 * @return the factory
+	 * @throws IllegalStateException if there is none
+	 */
+	static FbdpAdapterServices find(BeanFactory beanFactory, String adapter) {
+		FbdpAdapterServices services = (beanFactory != null)
+				? beanFactory.getBeanProvider(FbdpAdapterServices.class).getIfAvailable() : null;
+		Assert.state(services != null, () -> adapter
+				+ " needs an FbdpAdapterServices bean, which is auto-configured with the Butler runtime");
+		return services;
+	}
+
+	/**
+	 * Publish that an adapter's pipe closed; a failing listener is logged, not thrown.
+	 * @param publisher the publisher, {@code null} outside a context
+	 * @param source the adapter
+	 * @param pipe the closed pipe
+	 * @param logger the adapter's logger
+	 */
+	static void publishClosed(ApplicationEventPublisher publisher, Object source, DataPipe pipe, LogAccessor logger) {
+		if (publisher == null) {
+			return;
+		}
+		try {
+			publisher.publishEvent(new FbdpPipeClosedEvent(source, pipe.options().pipe(), pipe.role(), pipe.closeCode(),
+					pipe.closeDetails()));
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "A listener failed on the close of data pipe '" + pipe.options().pipe() + "'");
+		}
 	}
 
 }

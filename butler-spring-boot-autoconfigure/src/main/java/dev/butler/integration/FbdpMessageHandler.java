@@ -12,7 +12,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.MessageTimeoutException;
 import org.springframework.integration.handler.AbstractMessageHandler;
@@ -163,11 +162,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	@Override
 	protected void onInit() {
 		super.onInit();
-		BeanFactory beanFactory = getBeanFactory();
-		this.services = (beanFactory != null) ? beanFactory.getBeanProvider(FbdpAdapterServices.class).getIfAvailable()
-				: null;
-		Assert.state(this.services != null, () -> "FBDP outbound channel adapter '" + getComponentName()
-				+ "' needs an FbdpAdapterServices bean, which is auto-configured with the Butler runtime");
+		this.services = FbdpAdapterServices.find(getBeanFactory(), "FBDP outbound channel adapter '" + getComponentName() + "'");
 		this.eventPublisher = getApplicationContext();
 	}
 
@@ -265,15 +260,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	}
 
 	private void publish(DataPipe pipe) {
-		if (this.eventPublisher != null) {
-			try {
-				this.eventPublisher.publishEvent(new FbdpPipeClosedEvent(this, pipe.options().pipe(), PipeRole.PRODUCER,
-						pipe.closeCode(), pipe.closeDetails()));
-			}
-			catch (RuntimeException ex) {
-				this.logger.warn(ex, () -> "A listener failed on the close of data pipe '" + pipe.options().pipe() + "'");
-			}
-		}
+		FbdpAdapterServices.publishClosed(this.eventPublisher, this, pipe, this.logger);
 	}
 
 	/**

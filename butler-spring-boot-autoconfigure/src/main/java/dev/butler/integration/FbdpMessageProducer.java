@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.endpoint.MessageProducerSupport;
@@ -160,11 +159,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	@Override
 	protected void onInit() {
 		super.onInit();
-		BeanFactory beanFactory = getBeanFactory();
-		this.services = (beanFactory != null) ? beanFactory.getBeanProvider(FbdpAdapterServices.class).getIfAvailable()
-				: null;
-		Assert.state(this.services != null, () -> "FBDP inbound channel adapter '" + getComponentName()
-				+ "' needs an FbdpAdapterServices bean, which is auto-configured with the Butler runtime");
+		this.services = FbdpAdapterServices.find(getBeanFactory(), "FBDP inbound channel adapter '" + getComponentName() + "'");
 		this.eventPublisher = getApplicationContext();
 		this.messageBuilders = getMessageBuilderFactory();
 	}
@@ -210,15 +205,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	}
 
 	private void publish(DataPipe pipe) {
-		if (this.eventPublisher != null) {
-			try {
-				this.eventPublisher.publishEvent(new FbdpPipeClosedEvent(this, pipe.options().pipe(), PipeRole.CONSUMER,
-						pipe.closeCode(), pipe.closeDetails()));
-			}
-			catch (RuntimeException ex) {
-				this.logger.warn(ex, () -> "A listener failed on the close of data pipe '" + pipe.options().pipe() + "'");
-			}
-		}
+		FbdpAdapterServices.publishClosed(this.eventPublisher, this, pipe, this.logger);
 	}
 
 	/**
