@@ -1,5 +1,6 @@
 package dev.butler.benchmarks;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -71,7 +72,7 @@ final class ButlerFixture implements AutoCloseable {
 				null);
 		return new ManagedMicroService(definition, options, this.controller, new ServiceRuntime(this.zmq, this.scheduler,
 				ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
-				}, (unused, type) -> null));
+				}, (unused, type) -> null, Path.of("spool")));
 	}
 
 	/**

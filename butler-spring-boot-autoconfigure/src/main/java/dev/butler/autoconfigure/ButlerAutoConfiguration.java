@@ -80,12 +80,13 @@ public final class ButlerAutoConfiguration {
 	ServiceRuntime butlerServiceRuntime(ZContext zmq,
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<Clock> clock,
-			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder) {
+			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder,
+			ButlerProperties properties) {
 		List<ChannelSocketCustomizer> customizers = socketCustomizers.orderedStream().toList();
 		return new ServiceRuntime(zmq, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
 				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
 					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)),
-				configBinder);
+				configBinder, properties.spoolDir());
 	}
 
 	@Bean

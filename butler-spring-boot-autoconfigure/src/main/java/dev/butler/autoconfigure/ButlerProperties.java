@@ -1,5 +1,6 @@
 package dev.butler.autoconfigure;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 
@@ -19,11 +20,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param shutdownWhenFinished Whether the application exits once every service that starts with it
  * has finished, with exit code 0 if all ended with outcome OK and 1 otherwise, like
  * {@code saturnin-service}; for running standard services as pipeline stages from the command line
+ * @param spoolDir Directory under which relative directory-queue names ({@code queue-in-dir},
+ * {@code queue-out-dir}) resolve, like Mentat's spool; relative to the working directory unless
+ * absolute
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
 		@DefaultValue Zmq zmq, @DefaultValue Scheduler scheduler, Map<String, Service> services,
-		Map<String, Component> components, @DefaultValue("false") boolean shutdownWhenFinished) {
+		Map<String, Component> components, @DefaultValue("false") boolean shutdownWhenFinished,
+		@DefaultValue("spool") Path spoolDir) {
 
 	public ButlerProperties {
 		services = (services != null) ? Map.copyOf(services) : Map.of();

@@ -1,5 +1,6 @@
 package dev.butler.component;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,6 +13,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 
 import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
@@ -82,6 +84,13 @@ public final class MicroServiceRunner implements ServiceContext {
 	private final Queue<ActionTask> dueActions = new ConcurrentLinkedQueue<>();
 
 	private final List<ActionTask> actions = new CopyOnWriteArrayList<>();
+
+	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
+
+	private final Executor loopExecutor = (task) -> {
+		this.tasks.add(task);
+		this.wakeup.wake();
+	};
 
 	private final LoopWakeup wakeup = new LoopWakeup();
 
@@ -325,6 +334,16 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	@Override
+	public Executor loopExecutor() {
+		return this.loopExecutor;
+	}
+
+	@Override
+	public Path spoolDirectory() {
+		return this.runtime.spoolDirectory();
+	}
+
+	@Override
 	public ZContext zmqContext() {
 		return this.zmq;
 	}
@@ -411,7 +430,7 @@ public final class MicroServiceRunner implements ServiceContext {
 	private void serve(ZMQ.Socket control) throws Exception {
 		try (LoopPoller poller = new LoopPoller(control, this.wakeup, this.channels.values())) {
 			while (!this.stopRequested) {
-				poller.poll(this.dueActions.isEmpty() ? IDLE_POLL_MILLIS : 0);
+				poller.poll((this.dueActions.isEmpty() && this.tasks.isEmpty()) ? IDLE_POLL_MILLIS : 0);
 				if (poller.controlReady()) {
 					handleControl(control);
 					if (this.stopRequested) {
@@ -467,6 +486,9 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private void runDueActions() {
+		for (int i = this.tasks.size(); i > 0 && !this.stopRequested; i--) {
+			this.tasks.poll().run();
+		}
 		ActionTask task;
 		while ((task = this.dueActions.poll()) != null && !this.stopRequested) {
 			if (task.isCancelled()) {

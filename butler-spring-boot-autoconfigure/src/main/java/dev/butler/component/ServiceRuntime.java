@@ -1,5 +1,6 @@
 package dev.butler.component;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 
@@ -19,9 +20,10 @@ import org.springframework.scheduling.TaskScheduler;
  * @param clock the clock
  * @param socketCustomizer applied to the socket of every channel a service creates
  * @param configBinder binds service options
+ * @param spoolDirectory the absolute directory relative queue names resolve under
  */
 public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
-		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder) {
+		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory) {
 
 	public ServiceRuntime {
 		Objects.requireNonNull(zmq, "'zmq' must not be null");
@@ -30,6 +32,8 @@ public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationR
 		Objects.requireNonNull(clock, "'clock' must not be null");
 		Objects.requireNonNull(socketCustomizer, "'socketCustomizer' must not be null");
 		Objects.requireNonNull(configBinder, "'configBinder' must not be null");
+		Objects.requireNonNull(spoolDirectory, "'spoolDirectory' must not be null");
+		spoolDirectory = spoolDirectory.toAbsolutePath().normalize();
 	}
 
 }

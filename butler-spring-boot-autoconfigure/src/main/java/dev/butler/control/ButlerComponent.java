@@ -14,6 +14,8 @@ import dev.butler.base.State;
 import dev.butler.component.ServiceStatistics;
 import dev.butler.pipe.PipeCounts;
 import dev.butler.pipe.PipeSnapshot;
+import dev.butler.queue.QueueCounts;
+import dev.butler.queue.QueueSnapshot;
 import dev.butler.service.ScheduledAction;
 
 /**
@@ -117,6 +119,24 @@ public interface ButlerComponent extends SmartLifecycle {
 	 * @return the totals by pipe name
 	 */
 	default Map<String, PipeCounts> pipeTotals() {
+		return Map.of();
+	}
+
+	/**
+	 * Describe the directory queues the current run uses (local services only; empty for foreign
+	 * components). Their counters cover all runs of the service.
+	 * @return the queues, empty before the first start
+	 */
+	default List<QueueSnapshot> queues() {
+		return List.of();
+	}
+
+	/**
+	 * Return the counters of the directory queues of the current run by queue name, without listing
+	 * the queues; they cover all runs of the service.
+	 * @return the counters by queue name
+	 */
+	default Map<String, QueueCounts> queueCounts() {
 		return Map.of();
 	}
 

@@ -30,6 +30,9 @@ import dev.butler.component.ServiceStatistics;
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeCounts;
 import dev.butler.pipe.PipeSnapshot;
+import dev.butler.queue.QueueCounts;
+import dev.butler.queue.QueueEndpoint;
+import dev.butler.queue.QueueSnapshot;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
 import dev.butler.service.ScheduledAction;
@@ -180,6 +183,29 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			}
 		}
 		return Collections.unmodifiableMap(totals);
+	}
+
+	@Override
+	public List<QueueSnapshot> queues() {
+		return queuesOf(this.runner).stream().map(QueueEndpoint::describe).toList();
+	}
+
+	@Override
+	public Map<String, QueueCounts> queueCounts() {
+		Map<String, QueueCounts> counts = new LinkedHashMap<>();
+		queuesOf(this.runner).forEach((queue) -> counts.put(queue.queueName(), queue.counts()));
+		return Collections.unmodifiableMap(counts);
+	}
+
+	private static List<QueueEndpoint> queuesOf(MicroServiceRunner runner) {
+		if (runner == null) {
+			return List.of();
+		}
+		return runner.resources()
+			.stream()
+			.filter(QueueEndpoint.class::isInstance)
+			.map(QueueEndpoint.class::cast)
+			.toList();
 	}
 
 	private static List<DataPipe> pipesOf(MicroServiceRunner runner) {

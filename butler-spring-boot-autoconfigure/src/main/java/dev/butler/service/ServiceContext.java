@@ -1,8 +1,10 @@
 package dev.butler.service;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
@@ -117,6 +119,21 @@ public interface ServiceContext {
 	 * @return the scheduled action
 	 */
 	ScheduledAction scheduleWithFixedDelay(String name, Runnable action, Duration delay);
+
+	/**
+	 * Return an executor that runs tasks on the service's loop thread, in the order given, between
+	 * message deliveries. Unlike the rest of the context it may be used from any thread, e.g. to hand
+	 * the loop work found by a file watcher. Tasks still queued when the service stops do not run.
+	 * @return the loop's executor
+	 */
+	Executor loopExecutor();
+
+	/**
+	 * Return the directory under which relative queue and spool names resolve
+	 * ({@code butler.spool-dir}).
+	 * @return the absolute spool directory
+	 */
+	Path spoolDirectory();
 
 	/**
 	 * End the service on its own, with outcome OK, as if the controller had sent STOP.

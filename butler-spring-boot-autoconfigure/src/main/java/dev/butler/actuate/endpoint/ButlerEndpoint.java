@@ -28,6 +28,8 @@ import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeRole;
 import dev.butler.pipe.PipeSnapshot;
 import dev.butler.pipe.PipeState;
+import dev.butler.queue.QueueCounts;
+import dev.butler.queue.QueueSnapshot;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ScheduledAction;
 
@@ -144,7 +146,8 @@ public class ButlerEndpoint {
 				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
 				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
 						channels),
-				component.pipes().stream().map(PipeDescriptor::of).toList());
+				component.pipes().stream().map(PipeDescriptor::of).toList(),
+				component.queues().stream().map(QueueDescriptor::of).toList());
 	}
 
 	/**
@@ -193,12 +196,13 @@ public class ButlerEndpoint {
 	 * @param scheduledActions actions scheduled on its loop
 	 * @param messages message counters
 	 * @param pipes data pipes of the current run
+	 * @param queues directory queues of the current run
 	 */
 	public record ComponentDescriptor(String id, ButlerComponent.Kind kind, @Nullable AgentInfo agent,
 			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
 			Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
 			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages,
-			List<PipeDescriptor> pipes) {
+			List<PipeDescriptor> pipes, List<QueueDescriptor> queues) {
 
 	}
 
@@ -308,6 +312,42 @@ public class ButlerEndpoint {
 					pipe.dataFormat(), pipe.batchSize(), pipe.state(), pipe.closeCode(), pipe.closeDetails(),
 					pipe.counts().dataMessages(), pipe.counts().bytes(), pipe.counts().batches(),
 					pipe.counts().refused());
+		}
+
+	}
+
+	/**
+	 * A directory queue the current run uses.
+	 *
+	 * @param name what the service calls the queue
+	 * @param directory the queue directory
+	 * @param next the queue messages are handed on to
+	 * @param consumer the service's subdirectory of {@code pending/}
+	 * @param state what the service is doing with the queue
+	 * @param watching whether arrivals are watched rather than polled
+	 * @param backlog messages waiting in {@code incoming/}, -1 if they cannot be counted
+	 * @param enqueued messages written into the queue, over all runs
+	 * @param processed messages processed, retries included, over all runs
+	 * @param committed messages done with and deleted, over all runs
+	 * @param handedOn messages handed on to the next queue, over all runs
+	 * @param banished messages moved to {@code errors/}, over all runs
+	 * @param skipped messages another consumer claimed first, over all runs
+	 * @param released messages put back into {@code incoming/} on stop or failure, over all runs
+	 * @param recovered messages of ended processes put back into {@code incoming/}, over all runs
+	 * @param failures failed queue operations, over all runs
+	 * @param lastError the last failed operation
+	 */
+	public record QueueDescriptor(String name, String directory, @Nullable String next, @Nullable String consumer,
+			QueueSnapshot.State state, boolean watching, long backlog, long enqueued, long processed, long committed,
+			long handedOn, long banished, long skipped, long released, long recovered, long failures,
+			@Nullable String lastError) {
+
+		static QueueDescriptor of(QueueSnapshot queue) {
+			QueueCounts counts = queue.counts();
+			return new QueueDescriptor(queue.name(), queue.directory(), queue.next(), queue.consumer(), queue.state(),
+					queue.watching(), queue.backlog(), counts.enqueued(), counts.processed(), counts.committed(),
+					counts.handedOn(), counts.banished(), counts.skipped(), counts.released(), counts.recovered(),
+					counts.failures(), queue.lastError());
 		}
 
 	}

@@ -2,6 +2,7 @@ package dev.butler.actuate.metrics;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.ToLongFunction;
 
@@ -19,6 +20,8 @@ import dev.butler.control.ButlerComponents;
 import dev.butler.control.ButlerServiceReadyEvent;
 import dev.butler.pipe.PipeCounts;
 import dev.butler.pipe.PipeSnapshot;
+import dev.butler.queue.QueueCounts;
+import dev.butler.queue.QueueSnapshot;
 
 /**
  * {@link MeterBinder} for Butler components: {@code butler.service.state} (the
@@ -31,8 +34,21 @@ import dev.butler.pipe.PipeSnapshot;
  * channel name and its role, over all runs of the service (see {@link ButlerComponent#pipeTotals()}).
  * A service creates its pipes when it starts, so their meters are bound on each
  * {@link ButlerServiceReadyEvent}, and when the binder is bound.
+ * <p>
+ * Directory queues are counted as {@code butler.queue.messages} by {@code outcome} (enqueued,
+ * claimed, skipped, processed, committed, handed-on, banished, released, recovered) and
+ * {@code butler.queue.failures}, with {@code butler.queue.backlog} for the messages waiting, tagged
+ * with the service id and the queue name.
  */
 public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerServiceReadyEvent> {
+
+	private static final QueueCounts QUEUE_NONE = new QueueCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+	private static final Map<String, ToLongFunction<QueueCounts>> QUEUE_OUTCOMES = Map.of("enqueued",
+			QueueCounts::enqueued, "claimed", QueueCounts::claimed, "skipped", QueueCounts::skipped, "processed",
+			QueueCounts::processed, "committed", QueueCounts::committed, "handed-on", QueueCounts::handedOn,
+			"banished", QueueCounts::banished, "released", QueueCounts::released, "recovered",
+			QueueCounts::recovered);
 
 	private final ButlerComponents components;
 
@@ -69,6 +85,7 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 				.description("Failed warm-ups, aborted runs and malformed control messages")
 				.register(registry);
 			bindPipes(registry, component);
+			bindQueues(registry, component);
 		}
 	}
 
@@ -76,6 +93,7 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 	public void onApplicationEvent(ButlerServiceReadyEvent event) {
 		for (MeterRegistry registry : this.registries) {
 			bindPipes(registry, event.getService());
+			bindQueues(registry, event.getService());
 		}
 	}
 
@@ -107,6 +125,43 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 				.description("Messages the pipe refused with CLOSE, over all runs of the service")
 				.register(registry);
 		}
+	}
+
+	/**
+	 * Bind the meters of the component's current directory queues, unless an earlier run bound them.
+	 */
+	private void bindQueues(MeterRegistry registry, ButlerComponent component) {
+		for (String queue : component.queueCounts().keySet()) {
+			Tags tags = Tags.of("service", component.id(), "queue", queue);
+			if (registry.find("butler.queue.failures").tags(tags).functionCounter() != null) {
+				continue;
+			}
+			QUEUE_OUTCOMES.forEach((outcome, count) -> FunctionCounter
+				.builder("butler.queue.messages", component,
+						(c) -> count.applyAsLong(c.queueCounts().getOrDefault(queue, QUEUE_NONE)))
+				.tags(tags.and("outcome", outcome))
+				.description("Messages of the directory queue by what happened to them, over all runs of the service")
+				.register(registry));
+			FunctionCounter
+				.builder("butler.queue.failures", component,
+						(c) -> c.queueCounts().getOrDefault(queue, QUEUE_NONE).failures())
+				.tags(tags)
+				.description("Failed operations on the directory queue, e.g. for a full disk")
+				.register(registry);
+			Gauge.builder("butler.queue.backlog", component, (c) -> backlog(c, queue))
+				.tags(tags)
+				.description("Messages waiting in the queue's incoming directory")
+				.register(registry);
+		}
+	}
+
+	private static double backlog(ButlerComponent component, String queue) {
+		return component.queues()
+			.stream()
+			.filter((snapshot) -> snapshot.name().equals(queue) && snapshot.backlog() >= 0)
+			.mapToDouble(QueueSnapshot::backlog)
+			.findFirst()
+			.orElse(Double.NaN);
 	}
 
 	private static FunctionCounter.Builder<ButlerComponent> pipeCounter(String name, ButlerComponent component,

@@ -1,0 +1,307 @@
+package dev.butler.piper;
+
+import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.OutputLimit;
+import dev.butler.queue.QueueCounts;
+import dev.butler.queue.QueueEndpoint;
+import dev.butler.queue.QueueException;
+import dev.butler.queue.QueueMessage;
+import dev.butler.queue.QueueReader;
+import dev.butler.queue.QueueSnapshot;
+import dev.butler.queue.QueueStatistics;
+import dev.butler.queue.QueueWatcher;
+import dev.butler.service.ScheduledAction;
+import dev.butler.service.ServiceContext;
+import dev.butler.service.ServiceResource;
+
+/**
+ * Runs a {@link PiperService}'s input queue on the service's loop: claims messages as they arrive,
+ * has them processed and disposes of them, pausing while the next queue is full.
+ */
+final class QueueProcessor implements ServiceResource, QueueEndpoint {
+
+	/** Messages processed before the loop serves its other work. */
+	private static final int BUDGET = 64;
+
+	private static final Log logger = LogFactory.getLog(QueueProcessor.class);
+
+	private final String name;
+
+	private final ServiceContext context;
+
+	private final PiperOptions options;
+
+	private final Handler handler;
+
+	private final QueueStatistics statistics;
+
+	private final AtomicBoolean drainRequested = new AtomicBoolean();
+
+	private final Path queueIn;
+
+	private final Path queueOut;
+
+	private volatile DirectoryQueue next;
+
+	private volatile QueueReader reader;
+
+	private volatile QueueWatcher watcher;
+
+	private volatile QueueSnapshot.State state = QueueSnapshot.State.CLOSED;
+
+	private volatile String lastError;
+
+	private OutputLimit outputLimit;
+
+	private ScheduledAction poll;
+
+	private ScheduledAction resumption;
+
+	QueueProcessor(String name, ServiceContext context, PiperOptions options, Handler handler,
+			QueueStatistics statistics) {
+		this.name = name;
+		this.context = context;
+		this.options = options;
+		this.handler = handler;
+		this.statistics = statistics;
+		this.queueIn = options.queueIn(context);
+		this.queueOut = options.queueOut(context);
+	}
+
+	@Override
+	public void open() throws Exception {
+		DirectoryQueue in = DirectoryQueue.open(this.queueIn, this.options.permissions(this.context));
+		if (this.queueOut != null) {
+			DirectoryQueue out = DirectoryQueue.open(this.queueOut, this.options.permissions(this.context));
+			if (!in.isOnSameFileSystem(out)) {
+				throw new QueueException("Queue '" + out + "' (" + this.context.propertyName("queue-out-dir")
+						+ ") is on another filesystem than '" + in + "' (" + this.context.propertyName("queue-in-dir")
+						+ "): messages are handed on by atomic rename, so both must be on one filesystem", null);
+			}
+			this.next = out;
+			this.outputLimit = new OutputLimit(out, this.options.queueOutLimit());
+		}
+		this.reader = QueueReader.open(in, this.statistics);
+		this.watcher = QueueWatcher.watch(in.incoming(), this.context.serviceId(), this::requestDrain);
+		this.poll = this.context.scheduleWithFixedDelay(this.name + "-poll", this::drain, this.options.queueInWait());
+		this.state = QueueSnapshot.State.ACTIVE;
+		requestDrain();
+	}
+
+	@Override
+	public void close(String reason) {
+		this.state = QueueSnapshot.State.CLOSED;
+		if (this.watcher != null) {
+			this.watcher.close();
+		}
+		cancel(this.poll);
+		cancel(this.resumption);
+		if (this.reader != null) {
+			this.reader.close();
+		}
+	}
+
+	private static void cancel(ScheduledAction action) {
+		if (action != null) {
+			action.cancel();
+		}
+	}
+
+	/**
+	 * Have the loop drain the queue soon; safe from any thread, coalesces repeated requests.
+	 */
+	private void requestDrain() {
+		if (this.drainRequested.compareAndSet(false, true)) {
+			this.context.loopExecutor().execute(() -> {
+				this.drainRequested.set(false);
+				drain();
+			});
+		}
+	}
+
+	private void drain() {
+		if (this.state != QueueSnapshot.State.ACTIVE) {
+			return;
+		}
+		try {
+			for (int i = 0; i < BUDGET; i++) {
+				if (this.outputLimit != null && !this.outputLimit.hasRoom()) {
+					pause(QueueSnapshot.State.PAUSED, null);
+					return;
+				}
+				QueueMessage message = this.reader.next();
+				if (message == null) {
+					return;
+				}
+				process(message, 1);
+				if (this.state != QueueSnapshot.State.ACTIVE) {
+					return;
+				}
+			}
+			requestDrain();
+		}
+		catch (QueueException ex) {
+			this.statistics.failed();
+			pause(QueueSnapshot.State.STALLED, ex);
+		}
+	}
+
+	private void process(QueueMessage message, int attempt) throws QueueException {
+		Disposition disposition;
+		this.statistics.processed();
+		try {
+			disposition = this.handler.process(message);
+			if (disposition == null) {
+				throw new IllegalStateException("process(..) returned null instead of a Disposition");
+			}
+		}
+		catch (Exception ex) {
+			if (attempt < this.options.maxAttempts()) {
+				logger.warn("Service '" + this.context.serviceId() + "' failed to process message '" + message.name()
+						+ "' (attempt " + attempt + " of " + this.options.maxAttempts() + "); retrying in "
+						+ this.options.retryWait(), ex);
+				this.context.schedule(this.name + "-retry", () -> retry(message, attempt + 1),
+						this.options.retryWait());
+			}
+			else {
+				logger.warn("Service '" + this.context.serviceId() + "' banishes message '" + message.name()
+						+ "' after " + attempt + " attempt(s): " + ex);
+				dispose(message, () -> this.reader.banish(message, "Processing failed: " + ex, ex, attempt));
+			}
+			return;
+		}
+		switch (disposition.kind()) {
+			case COMMIT -> dispose(message, () -> commit(message, disposition.content()));
+			case CANCEL -> dispose(message, () -> this.reader.commit(message));
+			case BANISH -> dispose(message,
+					() -> this.reader.banish(message, disposition.reason(), null, attempt));
+		}
+	}
+
+	private void retry(QueueMessage message, int attempt) {
+		if (this.state == QueueSnapshot.State.CLOSED) {
+			return;
+		}
+		try {
+			process(message, attempt);
+		}
+		catch (QueueException ex) {
+			this.statistics.failed();
+			pause(QueueSnapshot.State.STALLED, ex);
+		}
+	}
+
+	private void commit(QueueMessage message, byte[] content) throws QueueException {
+		if (this.next == null) {
+			if (content != null) {
+				this.reader.banish(message, "The service passed on new content but has no "
+						+ this.context.propertyName("queue-out-dir"), null, 1);
+				return;
+			}
+			this.reader.commit(message);
+			return;
+		}
+		if (content != null) {
+			this.reader.handOn(message, this.next, content);
+		}
+		else {
+			this.reader.handOn(message, this.next);
+		}
+		this.outputLimit.added(1);
+	}
+
+	/**
+	 * Dispose of a processed message; if that fails, e.g. for a full disk, put it back for a later
+	 * attempt and stall.
+	 */
+	private void dispose(QueueMessage message, Disposal disposal) throws QueueException {
+		try {
+			disposal.run();
+		}
+		catch (QueueException ex) {
+			logger.error("Service '" + this.context.serviceId() + "' cannot dispose of message '" + message.name()
+					+ "': " + ex.getMessage());
+			try {
+				this.reader.release(message);
+			}
+			catch (QueueException notReleased) {
+				logger.error(notReleased.getMessage() + "; it will be recovered when the service starts again");
+			}
+			throw ex;
+		}
+	}
+
+	private void pause(QueueSnapshot.State reason, QueueException failure) {
+		this.state = reason;
+		if (failure != null) {
+			this.lastError = failure.getMessage();
+			logger.error("Service '" + this.context.serviceId() + "' pauses its queue for "
+					+ this.options.queueOutWait() + ": " + failure.getMessage());
+		}
+		else {
+			logger.info("Service '" + this.context.serviceId() + "' pauses: queue '" + this.next + "' holds "
+					+ this.outputLimit.limit() + " messages or more; checking again every "
+					+ this.options.queueOutWait());
+		}
+		this.resumption = this.context.schedule(this.name + "-resume", this::resume, this.options.queueOutWait());
+	}
+
+	private void resume() {
+		if (this.state == QueueSnapshot.State.PAUSED || this.state == QueueSnapshot.State.STALLED) {
+			this.state = QueueSnapshot.State.ACTIVE;
+			drain();
+		}
+	}
+
+	@Override
+	public String queueName() {
+		return this.name;
+	}
+
+	@Override
+	public QueueCounts counts() {
+		return this.statistics.counts();
+	}
+
+	@Override
+	public QueueSnapshot describe() {
+		QueueReader current = this.reader;
+		long backlog = -1;
+		if (current != null) {
+			try {
+				backlog = current.queue().countIncoming();
+			}
+			catch (QueueException ex) {
+				// shown as -1
+			}
+		}
+		return new QueueSnapshot(this.name, this.queueIn.toString(),
+				(this.queueOut != null) ? this.queueOut.toString() : null,
+				(current != null) ? current.consumer() : null, this.state,
+				this.watcher != null && this.watcher.isWatching(), backlog, this.statistics.counts(), this.lastError);
+	}
+
+	/**
+	 * Processes a message: {@link PiperService#process}.
+	 */
+	@FunctionalInterface
+	interface Handler {
+
+		Disposition process(QueueMessage message) throws Exception;
+
+	}
+
+	@FunctionalInterface
+	private interface Disposal {
+
+		void run() throws QueueException;
+
+	}
+
+}

@@ -1,0 +1,386 @@
+package dev.butler.queue;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A queue of messages kept as files in a directory, by Mentat's filer protocol: {@code incoming/}
+ * holds complete messages, {@code pending/} the messages being processed, {@code tmp/} files being
+ * written, and {@code errors/} the messages that could not be processed. A message becomes visible in
+ * {@code incoming/} only when it is complete and durable: it is written to {@code tmp/}, synced,
+ * renamed into {@code incoming/}, and the directory is synced.
+ * <p>
+ * Several processes may share a queue as long as it stays on one filesystem, where renames are
+ * atomic. Consumers take messages with a {@link QueueReader}. Instances are thread-safe.
+ */
+public final class DirectoryQueue {
+
+	/** Subdirectory of complete messages waiting to be processed. */
+	public static final String INCOMING = "incoming";
+
+	/** Subdirectory of messages being processed, one subdirectory per consumer. */
+	public static final String PENDING = "pending";
+
+	/** Subdirectory of files being written. */
+	public static final String TMP = "tmp";
+
+	/** Subdirectory of messages that could not be processed, each with a {@code .meta} file. */
+	public static final String ERRORS = "errors";
+
+	private static final AtomicLong SEQUENCE = new AtomicLong();
+
+	private static final String HOST = hostName();
+
+	private final Path directory;
+
+	private final Path incoming;
+
+	private final Path pending;
+
+	private final Path tmp;
+
+	private final Path errors;
+
+	private final Object fileStore;
+
+	private DirectoryQueue(Path directory) throws IOException {
+		this.directory = directory;
+		this.incoming = directory.resolve(INCOMING);
+		this.pending = directory.resolve(PENDING);
+		this.tmp = directory.resolve(TMP);
+		this.errors = directory.resolve(ERRORS);
+		this.fileStore = fileStoreOf(directory);
+		for (Path sub : List.of(this.incoming, this.pending, this.tmp, this.errors)) {
+			if (!Objects.equals(fileStoreOf(sub), this.fileStore)) {
+				throw new QueueException("Queue subdirectory '" + sub + "' is on another filesystem than '" + directory
+						+ "': messages could not move between them atomically", null);
+			}
+		}
+	}
+
+	/**
+	 * Open a queue directory, creating it and its subdirectories if needed.
+	 * @param directory the queue directory
+	 * @param permissions permissions of directories created, or {@code null} to use the process's
+	 * umask
+	 * @return the queue
+	 * @throws QueueException if the directories cannot be created or are not writable
+	 */
+	public static DirectoryQueue open(Path directory, Set<PosixFilePermission> permissions) throws QueueException {
+		Path root = directory.toAbsolutePath().normalize();
+		try {
+			createDirectory(root, permissions);
+			for (String sub : List.of(INCOMING, PENDING, TMP, ERRORS)) {
+				createDirectory(root.resolve(sub), permissions);
+			}
+			return new DirectoryQueue(root);
+		}
+		catch (QueueException ex) {
+			throw ex;
+		}
+		catch (IOException ex) {
+			throw QueueException.of("open queue directory", root, ex);
+		}
+	}
+
+	/**
+	 * Open a queue directory with the process's default permissions.
+	 * @param directory the queue directory
+	 * @return the queue
+	 * @throws QueueException if the directories cannot be created or are not writable
+	 */
+	public static DirectoryQueue open(Path directory) throws QueueException {
+		return open(directory, null);
+	}
+
+	/**
+	 * Parse permissions given as octal digits ({@code 770}) or as {@code rwxrwx---}.
+	 * @param permissions the permissions
+	 * @return the parsed permissions
+	 * @throws IllegalArgumentException if the text is neither form
+	 */
+	public static Set<PosixFilePermission> parsePermissions(String permissions) {
+		String text = permissions.trim();
+		if (text.matches("0?[0-7]{3}")) {
+			int mode = Integer.parseInt(text, 8);
+			StringBuilder symbolic = new StringBuilder();
+			for (int shift = 6; shift >= 0; shift -= 3) {
+				int bits = (mode >> shift) & 7;
+				symbolic.append(((bits & 4) != 0) ? 'r' : '-')
+					.append(((bits & 2) != 0) ? 'w' : '-')
+					.append(((bits & 1) != 0) ? 'x' : '-');
+			}
+			text = symbolic.toString();
+		}
+		return PosixFilePermissions.fromString(text);
+	}
+
+	private static void createDirectory(Path path, Set<PosixFilePermission> permissions) throws IOException {
+		if (!Files.isDirectory(path)) {
+			try {
+				Files.createDirectories(path);
+			}
+			catch (FileAlreadyExistsException ex) {
+				if (!Files.isDirectory(path)) {
+					throw new QueueException("Cannot open queue directory '" + path + "': a file of that name exists", ex);
+				}
+			}
+			if (permissions != null && Files.getFileAttributeView(path, PosixFileAttributeView.class) != null) {
+				Files.setPosixFilePermissions(path, permissions);
+			}
+		}
+		if (!Files.isWritable(path)) {
+			throw new QueueException("Cannot open queue directory '" + path + "': it is not writable", null);
+		}
+	}
+
+	private static Object fileStoreOf(Path path) throws IOException {
+		try {
+			return Files.getAttribute(path, "unix:dev");
+		}
+		catch (UnsupportedOperationException | IllegalArgumentException ex) {
+			return Files.getFileStore(path);
+		}
+	}
+
+	/**
+	 * Whether messages can move between this queue and another one by an atomic rename: both must be
+	 * on one filesystem.
+	 * @param other the other queue
+	 * @return {@code true} if they share a filesystem
+	 */
+	public boolean isOnSameFileSystem(DirectoryQueue other) {
+		return this.fileStore.equals(other.fileStore);
+	}
+
+	/**
+	 * Append a message durably: it is in {@code incoming/} and synced when this returns.
+	 * @param content the message
+	 * @return the message name
+	 * @throws QueueException if it cannot be written; nothing is then left in {@code incoming/}
+	 */
+	public String enqueue(byte[] content) throws QueueException {
+		return enqueueAll(List.of(content)).get(0);
+	}
+
+	/**
+	 * Append messages durably as a group: all files are written and synced, then renamed into
+	 * {@code incoming/}, and the directory is synced once. Much faster per message than
+	 * {@link #enqueue(byte[])} for many messages; on failure none of the messages not yet renamed is
+	 * visible.
+	 * @param contents the messages
+	 * @return the message names, in order
+	 * @throws QueueException if they cannot be written
+	 */
+	public List<String> enqueueAll(List<byte[]> contents) throws QueueException {
+		List<String> names = new ArrayList<>(contents.size());
+		List<Path> written = new ArrayList<>(contents.size());
+		try {
+			for (byte[] content : contents) {
+				String name = newMessageName();
+				written.add(writeDurably(this.tmp.resolve(name), content));
+				names.add(name);
+			}
+			for (int i = 0; i < names.size(); i++) {
+				moveAtomically(written.get(i), this.incoming.resolve(names.get(i)));
+			}
+			syncDirectory(this.incoming);
+			return names;
+		}
+		catch (IOException ex) {
+			for (Path file : written) {
+				deleteQuietly(file);
+			}
+			throw QueueException.of("enqueue into", this.incoming, ex);
+		}
+	}
+
+	/**
+	 * Put a message durably into {@code incoming/} under a given name, e.g. when a stage hands on a
+	 * changed message under its original name.
+	 * @param name the message name
+	 * @param content the message
+	 * @param writer who writes it, to make the temporary file's name unique
+	 * @throws QueueException if it cannot be written; nothing is then left in {@code incoming/}
+	 */
+	void put(String name, byte[] content, String writer) throws QueueException {
+		Path file = this.tmp.resolve(name + "." + writer);
+		try {
+			writeDurably(file, content);
+			moveAtomically(file, this.incoming.resolve(name));
+			syncDirectory(this.incoming);
+		}
+		catch (IOException ex) {
+			deleteQuietly(file);
+			throw QueueException.of("enqueue into", this.incoming, ex);
+		}
+	}
+
+	static Path writeDurably(Path file, byte[] content) throws IOException {
+		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+			ByteBuffer buffer = ByteBuffer.wrap(content);
+			while (buffer.hasRemaining()) {
+				channel.write(buffer);
+			}
+			channel.force(true);
+		}
+		catch (IOException ex) {
+			deleteQuietly(file);
+			throw ex;
+		}
+		return file;
+	}
+
+	static void moveAtomically(Path source, Path target) throws IOException {
+		Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
+	}
+
+	/**
+	 * Sync a directory, so that renames into it survive a crash of the machine.
+	 * @param directory the directory
+	 * @throws IOException if it cannot be synced
+	 */
+	static void syncDirectory(Path directory) throws IOException {
+		try (FileChannel channel = FileChannel.open(directory, StandardOpenOption.READ)) {
+			channel.force(true);
+		}
+	}
+
+	static void deleteQuietly(Path file) {
+		try {
+			Files.deleteIfExists(file);
+		}
+		catch (IOException ex) {
+			// best effort: a leftover in tmp/ is never seen as a message
+		}
+	}
+
+	/**
+	 * Return a new message name, unique across hosts and processes: time, host, process id and a
+	 * counter, e.g. {@code 1763900000000.host1.4242.000000017}. Names sort by creation time.
+	 * @return the name
+	 */
+	static String newMessageName() {
+		return "%013d.%s.%d.%09d".formatted(System.currentTimeMillis(), HOST, ProcessHandle.current().pid(),
+				SEQUENCE.incrementAndGet());
+	}
+
+	static String host() {
+		return HOST;
+	}
+
+	private static String hostName() {
+		String name;
+		try {
+			name = InetAddress.getLocalHost().getHostName();
+		}
+		catch (IOException ex) {
+			name = "localhost";
+		}
+		String safe = name.replaceAll("[^A-Za-z0-9.-]", "-");
+		return safe.isEmpty() ? "localhost" : safe;
+	}
+
+	/**
+	 * Count the messages waiting in {@code incoming/}. Lists the directory.
+	 * @return the number of messages
+	 * @throws QueueException if the directory cannot be listed
+	 */
+	public long countIncoming() throws QueueException {
+		return countFiles(this.incoming);
+	}
+
+	/**
+	 * Count the messages in {@code errors/}, not counting their {@code .meta} files.
+	 * @return the number of banished messages
+	 * @throws QueueException if the directory cannot be listed
+	 */
+	public long countErrors() throws QueueException {
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(this.errors,
+				(path) -> !path.getFileName().toString().endsWith(QueueReader.META_SUFFIX))) {
+			long count = 0;
+			for (Path ignored : entries) {
+				count++;
+			}
+			return count;
+		}
+		catch (IOException ex) {
+			throw QueueException.of("list", this.errors, ex);
+		}
+	}
+
+	static long countFiles(Path directory) throws QueueException {
+		try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
+			long count = 0;
+			for (Path ignored : entries) {
+				count++;
+			}
+			return count;
+		}
+		catch (IOException ex) {
+			throw QueueException.of("list", directory, ex);
+		}
+	}
+
+	/**
+	 * Return the queue directory.
+	 * @return the absolute directory
+	 */
+	public Path directory() {
+		return this.directory;
+	}
+
+	/**
+	 * Return the {@code incoming/} subdirectory.
+	 * @return the directory of complete messages
+	 */
+	public Path incoming() {
+		return this.incoming;
+	}
+
+	/**
+	 * Return the {@code pending/} subdirectory.
+	 * @return the directory of messages being processed
+	 */
+	public Path pending() {
+		return this.pending;
+	}
+
+	/**
+	 * Return the {@code tmp/} subdirectory.
+	 * @return the directory of files being written
+	 */
+	public Path tmp() {
+		return this.tmp;
+	}
+
+	/**
+	 * Return the {@code errors/} subdirectory.
+	 * @return the directory of banished messages
+	 */
+	public Path errors() {
+		return this.errors;
+	}
+
+	@Override
+	public String toString() {
+		return this.directory.toString();
+	}
+
+}

@@ -1,0 +1,38 @@
+package dev.butler.queue;
+
+/**
+ * A directory queue as one service uses it, at one moment, for {@code /actuator/butler}.
+ *
+ * @param name what the service calls it, e.g. {@code queue-in}
+ * @param directory the queue directory
+ * @param next the queue messages are handed on to, {@code null} if none
+ * @param consumer the service's subdirectory of {@code pending/}, {@code null} if it does not consume
+ * @param state what the service is doing with it
+ * @param watching whether arrivals are watched rather than polled
+ * @param backlog messages waiting in {@code incoming/}, or -1 if they cannot be counted
+ * @param counts the counters, over all runs of the service
+ * @param lastError the last failed operation, {@code null} if none
+ */
+public record QueueSnapshot(String name, String directory, String next, String consumer, State state,
+		boolean watching, long backlog, QueueCounts counts, String lastError) {
+
+	/**
+	 * What a service is doing with a queue.
+	 */
+	public enum State {
+
+		/** Not opened yet, or closed. */
+		CLOSED,
+
+		/** Taking or writing messages. */
+		ACTIVE,
+
+		/** Waiting because the next queue holds its limit of messages. */
+		PAUSED,
+
+		/** Waiting after a failed operation, e.g. a full disk, before trying again. */
+		STALLED
+
+	}
+
+}
