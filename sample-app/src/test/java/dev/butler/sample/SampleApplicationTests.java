@@ -33,6 +33,7 @@ import dev.butler.base.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponent.ConfigurationReply;
 import dev.butler.control.ButlerComponents;
+import dev.butler.queue.DirectoryQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,6 +55,9 @@ class SampleApplicationTests {
 	private static final Path PROBLEMS_FILE = Path.of(System.getProperty("java.io.tmpdir"),
 			"butler-sample-test-" + ProcessHandle.current().pid(), "problems.log");
 
+	private static final Path SPOOL = Path.of(System.getProperty("java.io.tmpdir"),
+			"butler-sample-test-" + ProcessHandle.current().pid(), "spool");
+
 	private final ZContext zmq = new ZContext();
 
 	@Autowired
@@ -71,6 +75,7 @@ class SampleApplicationTests {
 		registry.add("butler.services.log-filter.output-pipe-address", () -> PROBLEMS_ADDRESS);
 		registry.add("butler.services.log-writer.pipe-address", () -> PROBLEMS_ADDRESS);
 		registry.add("butler.services.log-writer.filename", () -> PROBLEMS_FILE.toString());
+		registry.add("butler.spool-dir", SPOOL::toString);
 	}
 
 	@AfterEach
@@ -172,6 +177,38 @@ class SampleApplicationTests {
 		List<String> problems = Files.readAllLines(PROBLEMS_FILE, StandardCharsets.UTF_8);
 		assertThat(problems).hasSize(554).allMatch((line) -> line.contains(" WARN ") || line.contains(" ERROR "));
 		assertThat(problems).anyMatch((line) -> line.contains("«quantity»"));
+	}
+
+	@Test
+	void alertTriageTurnsProblemLinesDroppedIntoItsQueueIntoTickets() throws Exception {
+		DirectoryQueue alerts = DirectoryQueue.open(SPOOL.resolve("alerts"));
+		DirectoryQueue tickets = DirectoryQueue.open(SPOOL.resolve("tickets"));
+		String error = alerts.enqueue(bytes("2026-11-01T08:00:05.120 ERROR [billing] payment gateway timed out"));
+		alerts.enqueue(bytes("2026-11-01T08:00:05.300 INFO  [billing] batch committed"));
+		String garbage = alerts.enqueue(bytes("not a log line"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> tickets.countIncoming() == 1 && alerts.countErrors() == 1
+				&& alerts.countIncoming() == 0);
+		DocumentContext ticket = JsonPath.parse(Files.readString(tickets.incoming().resolve(error)));
+		assertThat(ticket.read("$.component", String.class)).isEqualTo("billing");
+		assertThat(ticket.read("$.priority", String.class)).isEqualTo("high");
+		assertThat(ticket.read("$.text", String.class)).isEqualTo("payment gateway timed out");
+		assertThat(alerts.errors().resolve(garbage + ".meta")).content().contains("Not a log line");
+		DocumentContext butler = JsonPath.parse(get("/actuator/butler").body());
+		String queue = "$.components.alert-triage.queues[0]";
+		assertThat(butler.read(queue + ".directory", String.class)).isEqualTo(alerts.directory().toString());
+		assertThat(butler.read(queue + ".state", String.class)).isEqualTo("ACTIVE");
+		assertThat(butler.read(queue + ".processed", Long.class)).isGreaterThanOrEqualTo(3);
+		assertThat(butler.read(queue + ".handedOn", Long.class)).isGreaterThanOrEqualTo(1);
+		assertThat(butler.read(queue + ".banished", Long.class)).isGreaterThanOrEqualTo(1);
+		assertThat(butler.read(queue + ".committed", Long.class)).isGreaterThanOrEqualTo(1);
+		assertThat(butler.read(queue + ".backlog", Long.class)).isZero();
+		assertThat(get("/actuator/prometheus").body()).containsPattern(
+				"butler_queue_messages_total\\{outcome=\"handed-on\",queue=\"queue-in\",service=\"alert-triage\"} [1-9]")
+			.contains("butler_queue_backlog{queue=\"queue-in\",service=\"alert-triage\"} 0.0");
+	}
+
+	private static byte[] bytes(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	@Test
