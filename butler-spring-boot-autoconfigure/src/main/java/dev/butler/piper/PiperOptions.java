@@ -1,6 +1,7 @@
 package dev.butler.piper;
 
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
@@ -41,9 +42,9 @@ public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit
 	 * @throws ServiceConfigurationException naming the option at fault
 	 */
 	public void validate(ServiceContext context) {
-		positive(context, "queue-in-wait", this.queueInWait);
-		positive(context, "queue-out-wait", this.queueOutWait);
-		positive(context, "retry-wait", this.retryWait);
+		requirePositive(context, "queue-in-wait", this.queueInWait);
+		requirePositive(context, "queue-out-wait", this.queueOutWait);
+		requirePositive(context, "retry-wait", this.retryWait);
 		if (this.queueOutLimit < 1) {
 			throw new ServiceConfigurationException(context.propertyName("queue-out-limit"), this.queueOutLimit,
 					"must be at least 1");
@@ -59,7 +60,14 @@ public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit
 		}
 	}
 
-	private static void positive(ServiceContext context, String option, Duration value) {
+	/**
+	 * Check that a duration option, e.g. {@code queue-in-wait}, is positive.
+	 * @param context the service context, for the property name
+	 * @param option the option name
+	 * @param value the option value
+	 * @throws ServiceConfigurationException if it is zero or negative
+	 */
+	public static void requirePositive(ServiceContext context, String option, Duration value) {
 		if (value.isNegative() || value.isZero()) {
 			throw new ServiceConfigurationException(context.propertyName(option), value, "must be positive");
 		}
@@ -88,15 +96,26 @@ public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit
 	 * @param context the service context
 	 * @return the permissions, {@code null} for the umask
 	 */
-	public Set<java.nio.file.attribute.PosixFilePermission> permissions(ServiceContext context) {
-		if (this.queueInPerms == null) {
+	public Set<PosixFilePermission> permissions(ServiceContext context) {
+		return permissions(context, this.queueInPerms);
+	}
+
+	/**
+	 * Parse a {@code queue-in-perms} option: the permissions of queue directories created.
+	 * @param context the service context, for the property name
+	 * @param queueInPerms the option value, as {@code 770} or {@code rwxrwx---}
+	 * @return the permissions, {@code null} for the umask if the option is not set
+	 * @throws ServiceConfigurationException if the value is neither form
+	 */
+	public static Set<PosixFilePermission> permissions(ServiceContext context, String queueInPerms) {
+		if (queueInPerms == null) {
 			return null;
 		}
 		try {
-			return DirectoryQueue.parsePermissions(this.queueInPerms);
+			return DirectoryQueue.parsePermissions(queueInPerms);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ServiceConfigurationException(context.propertyName("queue-in-perms"), this.queueInPerms,
+			throw new ServiceConfigurationException(context.propertyName("queue-in-perms"), queueInPerms,
 					"expected octal digits such as 770 or a form such as rwxrwx---");
 		}
 	}

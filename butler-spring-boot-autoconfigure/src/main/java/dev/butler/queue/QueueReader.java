@@ -330,7 +330,8 @@ public final class QueueReader implements AutoCloseable {
 	}
 
 	/**
-	 * Put a claimed message back into {@code incoming/} for any consumer to take again.
+	 * Put a claimed message back into {@code incoming/} for any consumer to take again. The next
+	 * {@link #next()} lists {@code incoming/} again, so that the message keeps its place in name order.
 	 * @param message a claimed message
 	 * @throws QueueException if it cannot be moved; it then stays claimed until recovered
 	 */
@@ -339,6 +340,8 @@ public final class QueueReader implements AutoCloseable {
 			DirectoryQueue.moveAtomically(message.path(), this.queue.incoming().resolve(message.name()));
 			DirectoryQueue.syncDirectory(this.queue.incoming());
 			this.statistics.released.incrementAndGet();
+			this.names = List.of();
+			this.cursor = 0;
 		}
 		catch (IOException ex) {
 			this.statistics.failures.incrementAndGet();

@@ -7,17 +7,21 @@ import java.util.UUID;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 
+import dev.butler.base.Uuids;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.standard.binary.BinaryReaderService;
 import dev.butler.standard.binary.BinaryWriterService;
+import dev.butler.standard.queue.QueueReaderService;
+import dev.butler.standard.queue.QueueWriterService;
 import dev.butler.standard.text.TextLineFilterService;
 import dev.butler.standard.text.TextReaderService;
 import dev.butler.standard.text.TextWriterService;
 
 /**
- * The standard services, compatible with Saturnin's {@code saturnin-core} services of the same agent
- * uid: run one under any id with {@code butler.services.<id>.agent=<name or uid>}.
+ * The standard services: those compatible with Saturnin's {@code saturnin-core} services of the same
+ * agent uid, and this project's own, e.g. the bridges between data pipes and directory queues. Run
+ * one under any id with {@code butler.services.<id>.agent=<name or uid>}.
  */
 public final class StandardServices {
 
@@ -30,12 +34,21 @@ public final class StandardServices {
 	/** Vendor uid of the Saturnin standard services. */
 	public static final UUID SATURNIN_VENDOR = UUID.fromString(SATURNIN_VENDOR_UID);
 
+	/**
+	 * OID arc of this project's own standard agents: the {@code 2.25} OID (ITU-T X.667) of the
+	 * project's vendor uid, {@code uuid5(NAMESPACE_OID, "dev.butler")}, which services get when their
+	 * {@code @ButlerService} names no vendor. An agent's uid is {@code uuid5(NAMESPACE_OID, oid)}.
+	 */
+	public static final String BUTLER_OID = "2.25.339354196819942039350559520685174373007";
+
 	private static final List<Class<? extends MicroService<?>>> SERVICES = List.of(
 			BinaryReaderService.class,
 			BinaryWriterService.class,
 			TextReaderService.class,
 			TextWriterService.class,
-			TextLineFilterService.class);
+			TextLineFilterService.class,
+			QueueWriterService.class,
+			QueueReaderService.class);
 
 	private StandardServices() {
 	}
@@ -56,11 +69,16 @@ public final class StandardServices {
 	public static Optional<Class<? extends MicroService<?>>> find(String agent) {
 		for (Class<? extends MicroService<?>> service : SERVICES) {
 			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(service).get(ButlerService.class);
-			if (agent.equals(annotation.getString("name")) || agent.equalsIgnoreCase(annotation.getString("uid"))) {
+			if (agent.equals(annotation.getString("name")) || agent.equalsIgnoreCase(uid(annotation))) {
 				return Optional.of(service);
 			}
 		}
 		return Optional.empty();
+	}
+
+	private static String uid(MergedAnnotation<ButlerService> annotation) {
+		String uid = annotation.getString("uid");
+		return uid.isEmpty() ? Uuids.fromOid(annotation.getString("oid")).toString() : uid;
 	}
 
 	/**
