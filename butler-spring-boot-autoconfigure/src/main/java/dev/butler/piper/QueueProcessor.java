@@ -147,7 +147,6 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 			requestDrain();
 		}
 		catch (QueueException ex) {
-			this.statistics.failed();
 			pause(QueueSnapshot.State.STALLED, ex);
 		}
 	}
@@ -192,7 +191,6 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 			process(message, attempt);
 		}
 		catch (QueueException ex) {
-			this.statistics.failed();
 			pause(QueueSnapshot.State.STALLED, ex);
 		}
 	}

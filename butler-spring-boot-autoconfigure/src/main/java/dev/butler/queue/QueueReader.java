@@ -215,6 +215,7 @@ public final class QueueReader implements AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
+			this.statistics.failures.incrementAndGet();
 			throw QueueException.of("list", this.queue.incoming(), ex);
 		}
 		Collections.sort(found);
