@@ -81,7 +81,13 @@ public final class QueueReader implements AutoCloseable {
 			throw QueueException.of("create consumer directory", claimed, ex);
 		}
 		QueueReader reader = new QueueReader(queue, owner, claimed, statistics);
-		reader.recover();
+		try {
+			reader.recover();
+		}
+		catch (QueueException ex) {
+			reader.close();
+			throw ex;
+		}
 		return reader;
 	}
 
