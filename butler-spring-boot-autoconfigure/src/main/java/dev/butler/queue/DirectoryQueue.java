@@ -1,6 +1,7 @@
 package dev.butler.queue;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,7 +18,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A queue of messages kept as files in a directory, by Mentat's filer protocol: {@code incoming/}
@@ -189,26 +196,157 @@ public final class DirectoryQueue {
 	 * @throws QueueException if they cannot be written
 	 */
 	public List<String> enqueueAll(List<byte[]> contents) throws QueueException {
-		List<String> names = new ArrayList<>(contents.size());
-		List<Path> written = new ArrayList<>(contents.size());
+		int count = contents.size();
+		List<String> names = new ArrayList<>(count);
+		List<Path> files = new ArrayList<>(count);
+		for (int i = 0; i < count; i++) {
+			String name = newMessageName();
+			names.add(name);
+			files.add(this.tmp.resolve(name));
+		}
 		try {
-			for (byte[] content : contents) {
-				String name = newMessageName();
-				written.add(writeDurably(this.tmp.resolve(name), content));
-				names.add(name);
-			}
-			for (int i = 0; i < names.size(); i++) {
-				moveAtomically(written.get(i), this.incoming.resolve(names.get(i)));
+			// All files are synced before the first rename: no message is visible before it is durable.
+			writeAllDurably(files, contents);
+			for (int i = 0; i < count; i++) {
+				moveAtomically(files.get(i), this.incoming.resolve(names.get(i)));
 			}
 			syncDirectory(this.incoming);
 			return names;
 		}
 		catch (IOException ex) {
-			for (Path file : written) {
+			for (Path file : files) {
 				deleteQuietly(file);
 			}
 			throw QueueException.of("enqueue into", this.incoming, ex);
 		}
+	}
+
+	/**
+	 * How many files of a group are written and synced at once, the calling thread included. A sync
+	 * waits mostly for the disk; concurrent syncs of one filesystem share its journal commits (ext4's
+	 * jbd2 commits the files of all waiting syncs together), so a group costs a few commits rather than
+	 * one per file.
+	 */
+	private static final int GROUP_SYNC_THREADS = 8;
+
+	/**
+	 * Write and sync each file, a group on up to {@link #GROUP_SYNC_THREADS} threads, and return when
+	 * every one is durable or, if any failed, when none is being written any more.
+	 * @param files the files to create
+	 * @param contents their contents
+	 * @throws IOException the first failure; files that failed are deleted, the others are left
+	 */
+	private static void writeAllDurably(List<Path> files, List<byte[]> contents) throws IOException {
+		if (files.size() == 1) {
+			writeDurably(files.get(0), contents.get(0));
+			return;
+		}
+		GroupWrite group = new GroupWrite(files, contents);
+		int helpers = Math.min(files.size(), GROUP_SYNC_THREADS) - 1;
+		for (int i = 0; i < helpers; i++) {
+			GroupSyncThreads.EXECUTOR.execute(group);
+		}
+		group.run();
+		group.await();
+	}
+
+	/**
+	 * The files of one group, taken one at a time by the calling thread and the helpers. The calling
+	 * thread works too, so a group completes even when all helpers are busy with other groups; a
+	 * helper that starts after the group is done finds nothing left.
+	 */
+	private static final class GroupWrite implements Runnable {
+
+		private final List<Path> files;
+
+		private final List<byte[]> contents;
+
+		private final AtomicInteger next = new AtomicInteger();
+
+		private final CountDownLatch done;
+
+		private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+		GroupWrite(List<Path> files, List<byte[]> contents) {
+			this.files = files;
+			this.contents = contents;
+			this.done = new CountDownLatch(files.size());
+		}
+
+		@Override
+		public void run() {
+			int index;
+			while ((index = this.next.getAndIncrement()) < this.files.size()) {
+				try {
+					if (this.failure.get() == null) {
+						writeDurably(this.files.get(index), this.contents.get(index));
+					}
+				}
+				catch (Throwable ex) {
+					this.failure.compareAndSet(null, ex);
+				}
+				finally {
+					this.done.countDown();
+				}
+			}
+		}
+
+		/**
+		 * Wait until every file is written or skipped, even when interrupted: the caller cleans up
+		 * afterwards, and no helper may create a file after that. An interrupt fails the group, as it
+		 * does a write of the calling thread.
+		 */
+		void await() throws IOException {
+			boolean interrupted = false;
+			while (true) {
+				try {
+					this.done.await();
+					break;
+				}
+				catch (InterruptedException ex) {
+					interrupted = true;
+				}
+			}
+			Throwable ex = this.failure.get();
+			if (interrupted) {
+				Thread.currentThread().interrupt();
+				if (ex == null) {
+					throw new InterruptedIOException("Interrupted while syncing messages");
+				}
+			}
+			if (ex instanceof IOException io) {
+				throw io;
+			}
+			if (ex instanceof RuntimeException runtime) {
+				throw runtime;
+			}
+			if (ex instanceof Error error) {
+				throw error;
+			}
+		}
+
+	}
+
+	/**
+	 * The helper threads of group writes, shared by all queues of the process: daemons, created when
+	 * first needed and ended after a few idle seconds.
+	 */
+	private static final class GroupSyncThreads {
+
+		static final ThreadPoolExecutor EXECUTOR = create();
+
+		private static ThreadPoolExecutor create() {
+			AtomicInteger count = new AtomicInteger();
+			ThreadPoolExecutor executor = new ThreadPoolExecutor(GROUP_SYNC_THREADS, GROUP_SYNC_THREADS, 5,
+					TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
+						Thread thread = new Thread(task, "butler-queue-sync-" + count.incrementAndGet());
+						thread.setDaemon(true);
+						return thread;
+					});
+			executor.allowCoreThreadTimeOut(true);
+			return executor;
+		}
+
 	}
 
 	/**
