@@ -1,7 +1,6 @@
 package dev.butler.piper;
 
 import java.nio.file.Path;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -41,8 +40,6 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 
 	private final QueueStatistics statistics;
 
-	private final AtomicBoolean drainRequested = new AtomicBoolean();
-
 	private final Path queueIn;
 
 	private final Path queueOut;
@@ -58,8 +55,6 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 	private volatile String lastError;
 
 	private OutputLimit outputLimit;
-
-	private ScheduledAction poll;
 
 	private ScheduledAction resumption;
 
@@ -88,10 +83,10 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 			this.outputLimit = new OutputLimit(out, this.options.queueOutLimit());
 		}
 		this.reader = QueueReader.open(in, this.statistics);
-		this.watcher = QueueWatcher.watch(in.incoming(), this.context.serviceId(), this::requestDrain);
-		this.poll = this.context.scheduleWithFixedDelay(this.name + "-poll", this::drain, this.options.queueInWait());
+		this.watcher = QueueWatcher.watch(in.incoming(), this.context, this.name, this.options.queueInWait(),
+				this::drain);
 		this.state = QueueSnapshot.State.ACTIVE;
-		requestDrain();
+		this.watcher.signal();
 	}
 
 	@Override
@@ -100,28 +95,11 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 		if (this.watcher != null) {
 			this.watcher.close();
 		}
-		cancel(this.poll);
-		cancel(this.resumption);
+		if (this.resumption != null) {
+			this.resumption.cancel();
+		}
 		if (this.reader != null) {
 			this.reader.close();
-		}
-	}
-
-	private static void cancel(ScheduledAction action) {
-		if (action != null) {
-			action.cancel();
-		}
-	}
-
-	/**
-	 * Have the loop drain the queue soon; safe from any thread, coalesces repeated requests.
-	 */
-	private void requestDrain() {
-		if (this.drainRequested.compareAndSet(false, true)) {
-			this.context.loopExecutor().execute(() -> {
-				this.drainRequested.set(false);
-				drain();
-			});
 		}
 	}
 
@@ -144,7 +122,7 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 					return;
 				}
 			}
-			requestDrain();
+			this.watcher.signal();
 		}
 		catch (QueueException ex) {
 			pause(QueueSnapshot.State.STALLED, ex);
@@ -270,15 +248,7 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 	@Override
 	public QueueSnapshot describe() {
 		QueueReader current = this.reader;
-		long backlog = -1;
-		if (current != null) {
-			try {
-				backlog = current.queue().countIncoming();
-			}
-			catch (QueueException ex) {
-				// shown as -1
-			}
-		}
+		long backlog = (current != null) ? current.queue().backlog() : -1;
 		return new QueueSnapshot(this.name, this.queueIn.toString(),
 				(this.queueOut != null) ? this.queueOut.toString() : null,
 				(current != null) ? current.consumer() : null, this.state,

@@ -445,6 +445,20 @@ public final class DirectoryQueue {
 	}
 
 	/**
+	 * Count the messages waiting in {@code incoming/} for a report, where a failure is no reason to
+	 * fail: {@code -1} if the directory cannot be listed.
+	 * @return the number of messages, or {@code -1}
+	 */
+	public long backlog() {
+		try {
+			return countIncoming();
+		}
+		catch (QueueException ex) {
+			return -1;
+		}
+	}
+
+	/**
 	 * Count the messages in {@code errors/}, not counting their {@code .meta} files.
 	 * @return the number of banished messages
 	 * @throws QueueException if the directory cannot be listed

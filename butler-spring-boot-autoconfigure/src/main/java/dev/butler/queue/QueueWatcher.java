@@ -6,33 +6,57 @@ import java.nio.file.Path;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.butler.service.ScheduledAction;
+import dev.butler.service.ServiceContext;
+
 /**
- * Tells when files arrive in a directory, with the JDK's {@link WatchService} on a daemon thread of
- * its own. Where the filesystem cannot be watched, {@link #isWatching()} is {@code false} and the
- * caller polls instead.
+ * Tells a service when files arrive in a directory, on the service's loop thread: at once where the
+ * JDK's {@link WatchService} can watch the directory (on a daemon thread of its own), and by polling
+ * at a fixed interval everywhere, as a fallback and a safety net.
  */
 public final class QueueWatcher implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(QueueWatcher.class);
 
-	private final WatchService watchService;
+	private final ServiceContext context;
 
-	private QueueWatcher(WatchService watchService) {
-		this.watchService = watchService;
+	private final Runnable onArrival;
+
+	private final AtomicBoolean signalled = new AtomicBoolean();
+
+	private WatchService watchService;
+
+	private ScheduledAction poll;
+
+	private QueueWatcher(ServiceContext context, Runnable onArrival) {
+		this.context = context;
+		this.onArrival = onArrival;
 	}
 
 	/**
-	 * Watch a directory for files created or moved into it.
+	 * Watch a directory for files created or moved into it. Call from the service's loop thread.
 	 * @param directory the directory, e.g. a queue's {@code incoming/}
-	 * @param name names the watching thread
-	 * @param onArrival called on the watching thread when files arrive; should only hand the news on
-	 * @return the watcher; not watching if the directory cannot be watched
+	 * @param context the service context
+	 * @param name names the polling action, e.g. {@code queue-in}
+	 * @param pollInterval how often to look without being told, e.g. {@code queue_in_wait}
+	 * @param onArrival called on the service's loop thread when files may have arrived
+	 * @return the watcher
 	 */
-	public static QueueWatcher watch(Path directory, String name, Runnable onArrival) {
+	public static QueueWatcher watch(Path directory, ServiceContext context, String name, Duration pollInterval,
+			Runnable onArrival) {
+		QueueWatcher watcher = new QueueWatcher(context, onArrival);
+		watcher.watchService = startWatching(directory, "butler-queue-watch-" + context.serviceId(), watcher::signal);
+		watcher.poll = context.scheduleWithFixedDelay(name + "-poll", onArrival, pollInterval);
+		return watcher;
+	}
+
+	private static WatchService startWatching(Path directory, String threadName, Runnable onEvent) {
 		WatchService watchService = null;
 		try {
 			watchService = directory.getFileSystem().newWatchService();
@@ -41,21 +65,21 @@ public final class QueueWatcher implements AutoCloseable {
 		catch (IOException | UnsupportedOperationException ex) {
 			logger.info("Cannot watch '" + directory + "' (" + ex.getMessage() + "); polling it instead");
 			closeQuietly(watchService);
-			return new QueueWatcher(null);
+			return null;
 		}
 		WatchService service = watchService;
-		Thread thread = new Thread(() -> run(service, onArrival), "butler-queue-watch-" + name);
+		Thread thread = new Thread(() -> run(service, onEvent), threadName);
 		thread.setDaemon(true);
 		thread.start();
-		return new QueueWatcher(service);
+		return service;
 	}
 
-	private static void run(WatchService watchService, Runnable onArrival) {
+	private static void run(WatchService watchService, Runnable onEvent) {
 		try {
 			while (true) {
 				WatchKey key = watchService.take();
 				key.pollEvents();
-				onArrival.run();
+				onEvent.run();
 				if (!key.reset()) {
 					logger.warn("Watched directory is gone; relying on polling");
 					return;
@@ -68,16 +92,35 @@ public final class QueueWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Whether the directory is watched; if not, the caller must poll.
-	 * @return {@code true} if arrivals are reported
+	 * Have the loop run the arrival callback soon, as if files had arrived, e.g. to go on with work
+	 * left over. Safe from any thread; repeated requests before the loop gets to it run it once.
+	 */
+	public void signal() {
+		if (this.signalled.compareAndSet(false, true)) {
+			this.context.loopExecutor().execute(() -> {
+				this.signalled.set(false);
+				this.onArrival.run();
+			});
+		}
+	}
+
+	/**
+	 * Whether the directory is watched; if not, arrivals are only found by polling.
+	 * @return {@code true} if arrivals are reported at once
 	 */
 	public boolean isWatching() {
 		return this.watchService != null;
 	}
 
+	/**
+	 * Stop watching and polling.
+	 */
 	@Override
 	public void close() {
 		closeQuietly(this.watchService);
+		if (this.poll != null) {
+			this.poll.cancel();
+		}
 	}
 
 	private static void closeQuietly(WatchService watchService) {

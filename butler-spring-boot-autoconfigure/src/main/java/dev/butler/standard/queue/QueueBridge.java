@@ -175,15 +175,7 @@ abstract class QueueBridge implements ServiceResource, QueueEndpoint {
 	public final QueueSnapshot describe() {
 		QueueSnapshot.State current = this.state;
 		DirectoryQueue opened = this.queue;
-		long backlog = -1;
-		if (opened != null) {
-			try {
-				backlog = opened.countIncoming();
-			}
-			catch (QueueException ex) {
-				// shown as -1
-			}
-		}
+		long backlog = (opened != null) ? opened.backlog() : -1;
 		return new QueueSnapshot(this.name, this.directory.toString(), null, consumer(), current, isWatching(),
 				backlog, this.statistics.counts(), this.lastError);
 	}

@@ -4,7 +4,6 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -21,7 +20,6 @@ import dev.butler.queue.QueueReader;
 import dev.butler.queue.QueueSnapshot;
 import dev.butler.queue.QueueStatistics;
 import dev.butler.queue.QueueWatcher;
-import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
 
 /**
@@ -37,16 +35,12 @@ final class QueueInput extends QueueBridge {
 
 	private final Supplier<DataPipe> pipe;
 
-	private final AtomicBoolean wakeRequested = new AtomicBoolean();
-
 	/** Messages sent in this session and not acknowledged yet, oldest first. */
 	private final Deque<Sent> unacknowledged = new ArrayDeque<>();
 
 	private volatile QueueReader reader;
 
 	private volatile QueueWatcher watcher;
-
-	private ScheduledAction poll;
 
 	/** Whether the pipe waits for messages, until {@link DataPipe#resume()}. */
 	private boolean waiting;
@@ -64,9 +58,8 @@ final class QueueInput extends QueueBridge {
 	@Override
 	protected void opened(DirectoryQueue queue) throws QueueException {
 		this.reader = QueueReader.open(queue, this.statistics);
-		this.watcher = QueueWatcher.watch(queue.incoming(), this.context.serviceId(), this::requestWake);
-		this.poll = this.context.scheduleWithFixedDelay(QueueReaderService.QUEUE_IN + "-poll", this::wake,
-				this.config.queueInWait());
+		this.watcher = QueueWatcher.watch(queue.incoming(), this.context, QueueReaderService.QUEUE_IN,
+				this.config.queueInWait(), this::wake);
 	}
 
 	/**
@@ -163,24 +156,9 @@ final class QueueInput extends QueueBridge {
 		if (this.watcher != null) {
 			this.watcher.close();
 		}
-		if (this.poll != null) {
-			this.poll.cancel();
-		}
 		pipeClosed();
 		if (this.reader != null) {
 			this.reader.close();
-		}
-	}
-
-	/**
-	 * Have the loop resume a waiting pipe; safe from any thread, coalesces repeated requests.
-	 */
-	private void requestWake() {
-		if (this.wakeRequested.compareAndSet(false, true)) {
-			this.context.loopExecutor().execute(() -> {
-				this.wakeRequested.set(false);
-				wake();
-			});
 		}
 	}
 
