@@ -53,6 +53,9 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private static final long IDLE_POLL_MILLIS = 1000;
 
+	/** How often resources are asked to go on settling while the loop serves their channels. */
+	private static final long SETTLE_POLL_MILLIS = 10;
+
 	/**
 	 * ZMTP handshake limit of the control connection, instead of ZeroMQ's 30 s: a fresh JeroMQ tcp
 	 * connection sometimes never starts its handshake, and only this timer makes it reconnect.
@@ -105,6 +108,9 @@ public final class MicroServiceRunner implements ServiceContext {
 	private volatile Outcome outcome = Outcome.UNKNOWN;
 
 	private volatile List<String> details = List.of();
+
+	/** Lines added to the details of whatever outcome the service ends with; loop thread only. */
+	private final List<String> outcomeDetails = new ArrayList<>();
 
 	private volatile Instant startedAt;
 
@@ -334,6 +340,11 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	@Override
+	public void addOutcomeDetail(String detail) {
+		this.outcomeDetails.add(detail);
+	}
+
+	@Override
 	public Executor loopExecutor() {
 		return this.loopExecutor;
 	}
@@ -374,16 +385,20 @@ public final class MicroServiceRunner implements ServiceContext {
 		this.warmUp.complete(null);
 		send(control, new IccpMessage.Ready(this.peer, this.endpoints));
 		try {
-			serve(control);
-			this.state = State.STOPPED;
-			this.activitiesStarted = false;
-			this.definition.service().stopActivities();
-			closeResources("Service '" + serviceId() + "' stopped");
+			try (LoopPoller poller = new LoopPoller(control, this.wakeup, this.channels.values())) {
+				serve(control, poller);
+				this.state = State.STOPPED;
+				this.activitiesStarted = false;
+				this.definition.service().stopActivities();
+				closeResources("Service '" + serviceId() + "' stopped");
+				settleResources(control, poller);
+			}
 			this.resourcesAcquired = false;
 			this.definition.service().releaseResources();
 			if (this.outcome == Outcome.UNKNOWN) {
 				this.outcome = Outcome.OK;
 			}
+			addOutcomeDetails();
 			send(control, new IccpMessage.Finished(this.outcome, this.details));
 			shutdown(control);
 			this.state = State.FINISHED;
@@ -427,29 +442,70 @@ public final class MicroServiceRunner implements ServiceContext {
 		this.endpoints = Collections.unmodifiableMap(bound);
 	}
 
-	private void serve(ZMQ.Socket control) throws Exception {
-		try (LoopPoller poller = new LoopPoller(control, this.wakeup, this.channels.values())) {
-			while (!this.stopRequested) {
-				poller.poll((this.dueActions.isEmpty() && this.tasks.isEmpty()) ? IDLE_POLL_MILLIS : 0);
-				if (poller.controlReady()) {
-					handleControl(control);
-					if (this.stopRequested) {
-						break;
-					}
+	private void serve(ZMQ.Socket control, LoopPoller poller) throws Exception {
+		while (!this.stopRequested) {
+			poller.poll((this.dueActions.isEmpty() && this.tasks.isEmpty()) ? IDLE_POLL_MILLIS : 0);
+			if (poller.controlReady()) {
+				handleControl(control);
+				if (this.stopRequested) {
+					break;
 				}
-				List<ZmqChannel> polled = poller.channels();
-				for (int i = 0; i < polled.size(); i++) {
-					if (polled.get(i).isReady(ZMQ.Poller.POLLOUT)) {
-						polled.get(i).outputReady();
-					}
-				}
-				for (int i = 0; i < polled.size(); i++) {
-					if (polled.get(i).isReady(ZMQ.Poller.POLLIN)) {
-						polled.get(i).receive(RECEIVE_BATCH);
-					}
-				}
-				runDueActions();
 			}
+			serveChannels(poller);
+			runDueActions();
+		}
+	}
+
+	private void serveChannels(LoopPoller poller) throws Exception {
+		List<ZmqChannel> polled = poller.channels();
+		for (int i = 0; i < polled.size(); i++) {
+			if (polled.get(i).isReady(ZMQ.Poller.POLLOUT)) {
+				polled.get(i).outputReady();
+			}
+		}
+		for (int i = 0; i < polled.size(); i++) {
+			if (polled.get(i).isReady(ZMQ.Poller.POLLIN)) {
+				polled.get(i).receive(RECEIVE_BATCH);
+			}
+		}
+	}
+
+	/**
+	 * Serve the channels of closed resources until each has settled, e.g. a pipe's peer took its
+	 * last messages and disconnected, or until the longest settle timeout has passed. Scheduled
+	 * actions no longer run; the controller's messages are taken and a second STOP is ignored.
+	 */
+	private void settleResources(ZMQ.Socket control, LoopPoller poller) throws Exception {
+		List<ServiceResource> unsettled = new ArrayList<>(this.resources);
+		unsettled.removeIf(ServiceResource::settle);
+		if (unsettled.isEmpty()) {
+			return;
+		}
+		long timeout = unsettled.stream().mapToLong((resource) -> resource.settleTimeout().toNanos()).max().orElse(0);
+		long deadline = System.nanoTime() + timeout;
+		while (!unsettled.isEmpty() && deadline - System.nanoTime() > 0) {
+			poller.poll(SETTLE_POLL_MILLIS);
+			if (poller.controlReady()) {
+				handleControl(control);
+			}
+			serveChannels(poller);
+			unsettled.removeIf(ServiceResource::settle);
+		}
+		for (ServiceResource resource : unsettled) {
+			try {
+				resource.abandon();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Butler service '" + serviceId() + "' failed to abandon closing " + resource, ex);
+			}
+		}
+	}
+
+	private void addOutcomeDetails() {
+		if (!this.outcomeDetails.isEmpty()) {
+			List<String> all = new ArrayList<>(this.details);
+			all.addAll(this.outcomeDetails);
+			this.details = List.copyOf(all);
 		}
 	}
 
@@ -518,6 +574,7 @@ public final class MicroServiceRunner implements ServiceContext {
 			send(control, new IccpMessage.Error(ErrorDetails.message(ex)));
 		}
 		cleanUpAfterFailure(ex);
+		addOutcomeDetails();
 		shutdown(control);
 		this.termination.complete(null);
 	}

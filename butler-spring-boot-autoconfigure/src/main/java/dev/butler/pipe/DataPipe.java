@@ -1,19 +1,20 @@
 package dev.butler.pipe;
 
-import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.UUID;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZFrame;
-import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
@@ -22,7 +23,6 @@ import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;
 import dev.butler.protocol.fbdp.FbdpMessageType;
 import dev.butler.protocol.fbdp.FbdpProtocolException;
-import dev.butler.protocol.fbdp.PipeSocket;
 import dev.butler.protocol.proto.ErrorDescription;
 import dev.butler.service.Channel;
 import dev.butler.service.ScheduledAction;
@@ -41,9 +41,14 @@ import dev.butler.service.ServiceResource;
  * OPEN is refused to that client alone while the first client's session goes on.
  * <p>
  * The pipe is a {@link ServiceResource}: the runtime opens it after the service acquired its
- * resources and, when the service stops, closes an open session with CLOSE(ERROR). A peer that
- * vanishes ends the session: its connection drops at once when its process dies, and ZeroMQ
- * heartbeats drop it within {@code peer_timeout} when it falls silent.
+ * resources and, when the service stops, closes an open session with CLOSE(ERROR). A peer whose
+ * connection drops ends its session: at once when its process dies, within {@code peer_timeout}
+ * (ZeroMQ heartbeats) when it falls silent. ZeroMQ tells the socket in line with the data, so what
+ * the peer sent before is served first. Messages for a peer go with that peer: when it is gone they
+ * are dropped and counted, and a peer that takes nothing never holds up another. A client whose
+ * server does not answer OPEN within {@code open_timeout} ends its session. After a final CLOSE the
+ * pipe waits up to {@code close_timeout} for the peer to disconnect before its socket closes, so that
+ * a peer that closes at once, as Saturnin does, still gets the last batch and the CLOSE.
  * <p>
  * The pipe runs on its service's loop thread; {@link #describe()} and the accessors of its state
  * may be called from any thread.
@@ -52,18 +57,22 @@ public final class DataPipe implements ServiceResource {
 
 	private static final Log logger = LogFactory.getLog(DataPipe.class);
 
-	/** How long the socket keeps unsent messages, e.g. the final CLOSE, when it is closed. */
-	private static final int LINGER_MILLIS = 5000;
-
-	private static final int FLUSH_TIMEOUT_MILLIS = 1000;
-
-	private static final Duration PROBE_INTERVAL = Duration.ofMillis(100);
-
 	/**
-	 * Probes of a client after a connection dropped: for as long as the socket may keep a dropped
-	 * connection's pipe to deliver what it holds, and a second more.
+	 * What ZeroMQ hands the socket in line with the data when a peer's connection drops: as the
+	 * disconnect message of a bound pipe's ROUTER, from the routing id of the peer, and as the hiccup
+	 * message of a connected pipe's DEALER. No FBDP message starts this way.
 	 */
-	private static final int PROBES = (int) ((LINGER_MILLIS + 1000) / PROBE_INTERVAL.toMillis());
+	private static final byte[] PEER_GONE = "\0butler:peer-gone".getBytes(StandardCharsets.US_ASCII);
+
+	/** Peers remembered as owed a disconnect after a final CLOSE; the oldest is forgotten first. */
+	private static final int CLOSING_PEERS_LIMIT = 1024;
+
+	/** Messages kept for peers whose session ended; the oldest is dropped first. */
+	private static final int FAREWELLS_LIMIT = 1024;
+
+	private static final long RETRY_MIN_MILLIS = 1;
+
+	private static final long RETRY_MAX_MILLIS = 64;
 
 	/**
 	 * The header of every DATA this side sends: no flags, no type data. Sent as a copy, because over
@@ -72,6 +81,9 @@ public final class DataPipe implements ServiceResource {
 	private static final byte[] DATA_HEADER = FbdpCodec.header(FbdpMessageType.DATA, 0, 0);
 
 	private static final byte[] EMPTY = new byte[0];
+
+	/** The peer key of a connected pipe's one peer, its server. */
+	private static final String SERVER = "";
 
 	private final ServiceContext context;
 
@@ -85,8 +97,8 @@ public final class DataPipe implements ServiceResource {
 
 	private final Channel channel;
 
-	/** Receives the events of the pipe socket's monitor. */
-	private Channel monitor;
+	/** Whether the pipe's address is inproc, where ZeroMQ tells nothing of peers that leave. */
+	private final boolean inproc;
 
 	private final PipeStatistics statistics = new PipeStatistics();
 
@@ -95,7 +107,7 @@ public final class DataPipe implements ServiceResource {
 	/** Routing id of the client on a bound pipe, {@code null} without a session. */
 	private byte[] client;
 
-	/** {@link #client} in hex, for readers on other threads. */
+	/** {@link #client} in hex, for readers on other threads and as the key of the peer. */
 	private volatile String clientId;
 
 	private volatile String dataFormat;
@@ -108,12 +120,32 @@ public final class DataPipe implements ServiceResource {
 
 	private byte[] pendingPayload;
 
-	/** Control messages waiting for room in the socket; they go out before more DATA. */
+	/** Messages of the session waiting for room in the socket; they go out before more DATA. */
 	private final Deque<ZMsg> outbox = new ArrayDeque<>();
+
+	/** Messages for peers whose session ended, e.g. the final CLOSE, until taken or the peer is gone. */
+	private final Deque<Farewell> farewells = new ArrayDeque<>();
+
+	/** Peers sent a final CLOSE whose disconnect the pipe waits for before its socket closes. */
+	private final Set<String> closingPeers = new LinkedHashSet<>();
 
 	private final Channel.OutputHandler writable = (ready) -> writable();
 
+	/** Whether the socket refused the last message for lack of room. */
+	private boolean blocked;
+
+	/** Messages handed to the socket for the session's peer, to tell a stalled peer from a slow one. */
+	private long sent;
+
+	private ScheduledAction retry;
+
+	private long retryMillis = RETRY_MIN_MILLIS;
+
+	private ScheduledAction stallCheck;
+
 	private ScheduledAction readyResend;
+
+	private ScheduledAction openTimeout;
 
 	/** The batch a client's server offered while the client was not ready, -1 for none. */
 	private int heldOffer = -1;
@@ -130,14 +162,17 @@ public final class DataPipe implements ServiceResource {
 	/** Whether the session's peer has spoken since OPEN, i.e. its connection is established. */
 	private boolean peerHeard;
 
-	/** ZMTP connections of a bound pipe, counted from its socket monitor. */
-	private int connections;
-
-	/** NOOPs a server sends to find out whether its client is still there after a connection dropped. */
-	private ScheduledAction probe;
+	/** Messages a client sent in its session before its server answered. */
+	private int sentUnheard;
 
 	/** Set while the runtime closes the pipe, when stop_on_close must not end the service again. */
 	private boolean closingWithService;
+
+	/** Set once the pipe's service stops: no new session is accepted. */
+	private boolean closing;
+
+	/** Set once closing was reported, after {@link #settle()} or {@link #abandon()}. */
+	private boolean closingReported;
 
 	/**
 	 * Create a pipe endpoint, its channel, and register it as a resource of the service. Call from
@@ -157,9 +192,11 @@ public final class DataPipe implements ServiceResource {
 		this.role = role;
 		this.options = options;
 		this.handler = handler;
+		this.inproc = options.pipeAddress().startsWith("inproc://");
 		boolean server = options.pipeMode() == PipeMode.BIND;
 		this.channel = context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
-		this.channel.socket().setLinger(LINGER_MILLIS);
+		// Only inproc relies on linger; elsewhere the pipe waits for its peer's disconnect before closing.
+		this.channel.socket().setLinger(this.inproc ? options.closeTimeout().toMillis() : 0);
 		// Flow control is FBDP's, the high-water mark only backs it up. JeroMQ tells a writer what was read
 		// every half high-water mark: room for two batches keeps a producer from finding its socket full
 		// mid-batch and halves those wake-ups of the other thread.
@@ -170,22 +207,16 @@ public final class DataPipe implements ServiceResource {
 		this.channel.socket().setHeartbeatIvl(Math.max(peerTimeout / 3, 50));
 		this.channel.socket().setHeartbeatTimeout(peerTimeout);
 		this.channel.socket().setHeartbeatTtl(peerTimeout);
-		watchConnections();
 		if (server) {
+			this.channel.socket().base().setSocketOpt(zmq.ZMQ.ZMQ_DISCONNECT_MSG, PEER_GONE);
 			// Without it a full ROUTER drops messages silently; with it the send fails and is retried.
 			this.channel.socket().setRouterMandatory(true);
 			context.addEndpoint(name, options.pipeAddress());
 		}
+		else {
+			this.channel.socket().base().setSocketOpt(zmq.ZMQ.ZMQ_HICCUP_MSG, PEER_GONE);
+		}
 		context.addResource(this);
-	}
-
-	private void watchConnections() {
-		String monitorAddress = "inproc://butler-pipe-monitor/" + UUID.randomUUID();
-		this.channel.socket()
-			.monitor(monitorAddress, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
-		this.monitor = this.context.createChannel(this.name + "#monitor", SocketType.PAIR,
-				(channel, event) -> connectionEvents(event));
-		this.monitor.connect(monitorAddress);
 	}
 
 	/**
@@ -202,6 +233,9 @@ public final class DataPipe implements ServiceResource {
 		this.channel.connect(this.options.pipeAddress());
 		this.dataFormat = this.options.pipeFormat();
 		this.state = PipeState.OPEN;
+		this.sentUnheard = 0;
+		this.openTimeout = this.context.schedule("pipe " + this.name + " open timeout", this::openTimedOut,
+				this.options.openTimeout());
 		send(FbdpMessage.open(this.options.pipe(), this.role.clientSocket(), this.dataFormat));
 	}
 
@@ -213,23 +247,95 @@ public final class DataPipe implements ServiceResource {
 	public void close(FbdpErrorCode code, String reason) {
 		if (hasSession()) {
 			send((reason != null) ? FbdpMessage.close(code, reason) : FbdpMessage.close(code));
-			end(code, (reason != null) ? List.of(reason) : List.of());
+			end(code, (reason != null) ? List.of(reason) : List.of(), true);
 		}
 	}
 
 	/**
-	 * Close an open session with CLOSE(ERROR) because the service stops; called by the runtime.
+	 * Close an open session with CLOSE(ERROR) because the service stops; called by the runtime. A
+	 * session still open means the stream was cut short, which the service's outcome tells.
 	 * @param reason why the service stops
 	 */
 	@Override
 	public void close(String reason) {
+		this.closing = true;
+		if (hasSession()) {
+			this.context.addOutcomeDetail("Data pipe '" + this.options.pipe() + "' was still open when the service "
+					+ "stopped: its " + ((this.role == PipeRole.PRODUCER) ? "output" : "input") + " ended early, after "
+					+ this.statistics.dataMessages() + " DATA messages");
+		}
 		this.closingWithService = true;
 		try {
 			close(FbdpErrorCode.ERROR, reason);
-			flushOutbox();
 		}
 		finally {
 			this.closingWithService = false;
+		}
+	}
+
+	/**
+	 * Hand what is left to the socket and say whether the peers sent a final CLOSE have
+	 * disconnected, i.e. took it.
+	 * @return whether closing is done
+	 */
+	@Override
+	public boolean settle() {
+		flushFarewells();
+		if (!this.farewells.isEmpty() || !this.closingPeers.isEmpty()) {
+			return false;
+		}
+		reportClosing();
+		return true;
+	}
+
+	@Override
+	public Duration settleTimeout() {
+		return this.options.closeTimeout();
+	}
+
+	@Override
+	public void abandon() {
+		if (!this.closingPeers.isEmpty()) {
+			logger.warn("Data pipe '" + this.options.pipe() + "' of service '" + this.context.serviceId()
+					+ "' closes although " + this.closingPeers.size() + " peer(s) sent a final CLOSE did not disconnect "
+					+ "within " + this.options.closeTimeout().toMillis() + " ms (close_timeout): "
+					+ String.join(", ", this.closingPeers));
+		}
+		drop(this.farewells.size());
+		this.farewells.clear();
+		this.closingPeers.clear();
+		reportClosing();
+	}
+
+	/**
+	 * Tell, once, what closing lost: messages that could not be delivered and peers that stalled.
+	 */
+	private void reportClosing() {
+		if (this.closingReported) {
+			return;
+		}
+		this.closingReported = true;
+		if (!isServer() && !this.peerHeard && this.sentUnheard > 0 && this.closeCode != null) {
+			logger.warn("Data pipe '" + this.options.pipe() + "' of service '" + this.context.serviceId()
+					+ "': its server at " + this.options.pipeAddress() + " never answered");
+			drop(this.sentUnheard);
+			this.sentUnheard = 0;
+		}
+		if (!this.inproc) {
+			this.channel.socket().setLinger(0);
+		}
+		long dropped = this.statistics.dropped();
+		if (dropped > 0) {
+			String detail = "Data pipe '" + this.options.pipe() + "' dropped " + dropped
+					+ " message(s) that no peer took";
+			logger.warn(detail + " (service '" + this.context.serviceId() + "')");
+			this.context.addOutcomeDetail(detail);
+		}
+		long stalls = this.statistics.stalls();
+		if (stalls > 0) {
+			this.context.addOutcomeDetail("Data pipe '" + this.options.pipe() + "' ended " + stalls
+					+ " session(s) because the peer took no message for " + this.options.peerTimeout().toMillis()
+					+ " ms");
 		}
 	}
 
@@ -346,6 +452,13 @@ public final class DataPipe implements ServiceResource {
 		return this.state == PipeState.OPEN || this.state == PipeState.TRANSMITTING;
 	}
 
+	/**
+	 * Return the key of the session's peer: the client's routing id in hex, or {@link #SERVER}.
+	 */
+	private String sessionPeer() {
+		return isServer() ? this.clientId : SERVER;
+	}
+
 	private void received(Channel channel, ZMsg message) {
 		byte[] sender = isServer() ? message.pop().getData() : null;
 		if (isPlainData(message) && (isServer() ? isFromClient(sender) : hasSession())) {
@@ -355,6 +468,10 @@ public final class DataPipe implements ServiceResource {
 			catch (Exception ex) {
 				failed(ex);
 			}
+			return;
+		}
+		if (message.size() == 1 && Arrays.equals(message.getFirst().getData(), PEER_GONE)) {
+			peerDisconnected(sender);
 			return;
 		}
 		FbdpMessage fbdp;
@@ -369,18 +486,27 @@ public final class DataPipe implements ServiceResource {
 			logger.debug("Data pipe '" + this.name + "' dropped " + fbdp.type() + " received without a session");
 			return;
 		}
-		if (!isServer() || isFromClient(sender)) {
-			this.peerHeard = true;
+		if (!isServer()) {
+			heard();
 		}
 		if (isServer() && !isFromClient(sender)) {
-			if (fbdp instanceof FbdpMessage.Open && hasSession()) {
-				refuse(sender, FbdpErrorCode.PROTOCOL_VIOLATION,
-						"Out of band OPEN message: pipe '" + this.options.pipe() + "' already has a client");
+			if (!(fbdp instanceof FbdpMessage.Open) && this.closingPeers.contains(HexFormat.of().formatHex(sender))) {
+				logger.debug("Data pipe '" + this.name + "' ignored " + fbdp.type() + " from a peer it sent CLOSE");
 				return;
 			}
 			if (!(fbdp instanceof FbdpMessage.Open)) {
 				refuse(sender, FbdpErrorCode.PROTOCOL_VIOLATION,
 						"Expected OPEN to start a session on pipe '" + this.options.pipe() + "', got " + fbdp.type());
+				return;
+			}
+			if (hasSession()) {
+				refuse(sender, FbdpErrorCode.PROTOCOL_VIOLATION,
+						"Out of band OPEN message: pipe '" + this.options.pipe() + "' already has a client");
+				return;
+			}
+			if (this.closing) {
+				refuse(sender, FbdpErrorCode.PIPE_ENDPOINT_UNAVAILABLE,
+						"Data pipe '" + this.options.pipe() + "' is closing: its service stops");
 				return;
 			}
 		}
@@ -419,6 +545,18 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
+	 * A client heard from its server: what it sent arrived, and the server is connected.
+	 */
+	private void heard() {
+		if (!this.peerHeard) {
+			this.peerHeard = true;
+			this.sentUnheard = 0;
+			cancel(this.openTimeout);
+			this.openTimeout = null;
+		}
+	}
+
+	/**
 	 * Close the pipe after a handler failed: with the code of a {@link PipeException}, otherwise with
 	 * INTERNAL_ERROR.
 	 */
@@ -454,6 +592,7 @@ public final class DataPipe implements ServiceResource {
 		}
 		this.client = sender;
 		this.clientId = HexFormat.of().formatHex(sender);
+		this.closingPeers.remove(this.clientId);
 		this.peerHeard = true;
 		this.closeCode = null;
 		this.closeDetails = List.of();
@@ -491,10 +630,8 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	private void cancelReadyResend() {
-		if (this.readyResend != null) {
-			this.readyResend.cancel();
-			this.readyResend = null;
-		}
+		cancel(this.readyResend);
+		this.readyResend = null;
 	}
 
 	private void acceptReady(int batchSize) throws Exception {
@@ -552,10 +689,8 @@ public final class DataPipe implements ServiceResource {
 
 	private void releaseHeldOffer() {
 		this.heldOffer = -1;
-		if (this.heldOfferTimeout != null) {
-			this.heldOfferTimeout.cancel();
-			this.heldOfferTimeout = null;
-		}
+		cancel(this.heldOfferTimeout);
+		this.heldOfferTimeout = null;
 	}
 
 	private void startBatch(int size) {
@@ -568,12 +703,19 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
-	 * The socket can take messages: queued control messages first, then DATA of the open batch.
+	 * The socket may take messages: what peers of ended sessions are owed, then the session's queued
+	 * control messages, then DATA of the open batch.
 	 */
 	private void writable() {
+		this.blocked = false;
+		flushFarewells();
 		while (!this.outbox.isEmpty()) {
-			if (!trySend(this.outbox.peek(), "a queued message")) {
-				updateOutputInterest();
+			Sent result = trySend(this.outbox.peek(), "a queued message");
+			if (result == Sent.FULL) {
+				blocked();
+				return;
+			}
+			if (result == Sent.GONE) {
 				return;
 			}
 			this.outbox.poll();
@@ -585,34 +727,78 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
-	 * Hand queued messages, e.g. the final CLOSE, to the socket before the service stops: its linger
-	 * then delivers them. Waits at most {@link #FLUSH_TIMEOUT_MILLIS} per message.
+	 * Send what peers of ended sessions are owed, as far as each takes it now: a full or gone peer
+	 * holds up no other. What a gone peer was owed, or what waited longer than
+	 * {@code close_timeout}, is dropped.
 	 */
-	private void flushOutbox() {
-		ZMQ.Socket socket = this.channel.socket();
-		socket.setSendTimeOut(FLUSH_TIMEOUT_MILLIS);
-		try {
-			ZMsg message;
-			while ((message = this.outbox.poll()) != null) {
-				if (!message.send(socket)) {
-					logger.warn("Data pipe '" + this.name + "' dropped " + (this.outbox.size() + 1)
-							+ " queued messages: the peer took none within " + FLUSH_TIMEOUT_MILLIS + " ms");
-					this.outbox.clear();
+	private void flushFarewells() {
+		if (this.farewells.isEmpty()) {
+			return;
+		}
+		long now = System.nanoTime();
+		Set<String> full = null;
+		for (Iterator<Farewell> iterator = this.farewells.iterator(); iterator.hasNext();) {
+			Farewell farewell = iterator.next();
+			if (full != null && full.contains(farewell.peer())) {
+				continue;
+			}
+			if (now - farewell.queuedAt() > this.options.closeTimeout().toNanos()) {
+				iterator.remove();
+				drop(1);
+				continue;
+			}
+			Sent result = sendTo(farewell.message());
+			if (result == Sent.FULL) {
+				full = (full != null) ? full : new LinkedHashSet<>();
+				full.add(farewell.peer());
+			}
+			else {
+				iterator.remove();
+				if (result == Sent.GONE) {
+					drop(1);
 				}
 			}
 		}
-		catch (ZMQException ex) {
-			this.outbox.clear();
-		}
-		finally {
-			socket.setSendTimeOut(-1);
+	}
+
+	/**
+	 * The socket had no room: wait for room, and check that the session's peer makes progress.
+	 */
+	private void blocked() {
+		this.blocked = true;
+		if (this.stallCheck == null && hasSession()) {
+			long sentBefore = this.sent;
+			String peer = sessionPeer();
+			this.stallCheck = this.context.schedule("pipe " + this.name + " stall check", () -> {
+				this.stallCheck = null;
+				if (this.blocked && this.sent == sentBefore && hasSession() && peer.equals(sessionPeer())) {
+					stalled();
+				}
+			}, this.options.peerTimeout());
 		}
 		updateOutputInterest();
 	}
 
+	/**
+	 * Wait for output: a DEALER tells when it has room; a ROUTER always says it has, so a bound pipe
+	 * whose peer had no room, or that owes peers of ended sessions, tries again after a short,
+	 * growing pause.
+	 */
 	private void updateOutputInterest() {
-		boolean wanted = !this.outbox.isEmpty() || (this.role == PipeRole.PRODUCER && this.transmit > 0 && !this.paused);
-		this.channel.onOutputReady(wanted ? this.writable : null);
+		boolean sessionWaits = !this.outbox.isEmpty()
+				|| (this.role == PipeRole.PRODUCER && this.transmit > 0 && !this.paused);
+		if (!isServer()) {
+			this.channel.onOutputReady((sessionWaits || !this.farewells.isEmpty()) ? this.writable : null);
+			return;
+		}
+		this.channel.onOutputReady((sessionWaits && !this.blocked) ? this.writable : null);
+		if (((sessionWaits && this.blocked) || !this.farewells.isEmpty()) && this.retry == null) {
+			this.retry = this.context.schedule("pipe " + this.name + " retry", () -> {
+				this.retry = null;
+				writable();
+			}, Duration.ofMillis(this.retryMillis));
+			this.retryMillis = Math.min(this.retryMillis * 2, RETRY_MAX_MILLIS);
+		}
 	}
 
 	private void batchDone() {
@@ -636,12 +822,17 @@ public final class DataPipe implements ServiceResource {
 				}
 				if (payload == null) {
 					send(FbdpMessage.close(FbdpErrorCode.OK));
-					end(FbdpErrorCode.OK, List.of());
+					end(FbdpErrorCode.OK, List.of(), true);
 					return;
 				}
-				if (!sendData(payload)) {
-					if (hasSession()) {
+				Sent result = sendData(payload);
+				if (result != Sent.SENT) {
+					if (result == Sent.FULL) {
 						this.pendingPayload = payload;
+						blocked();
+					}
+					else {
+						drop(1);
 					}
 					return;
 				}
@@ -654,19 +845,28 @@ public final class DataPipe implements ServiceResource {
 		}
 	}
 
-	private boolean sendData(byte[] payload) {
+	private Sent sendData(byte[] payload) {
 		byte[] header = DATA_HEADER.clone();
 		try {
 			if (!(isServer() ? this.channel.send(this.client, header, payload) : this.channel.send(header, payload))) {
-				return false;
+				return Sent.FULL;
 			}
 		}
 		catch (ZMQException ex) {
 			peerGone(FbdpMessageType.DATA, ex);
-			return false;
+			return Sent.GONE;
 		}
 		this.statistics.recordData(payload.length);
-		return true;
+		progressed();
+		return Sent.SENT;
+	}
+
+	private void progressed() {
+		this.sent++;
+		this.retryMillis = RETRY_MIN_MILLIS;
+		if (!isServer() && !this.peerHeard) {
+			this.sentUnheard++;
+		}
 	}
 
 	private void acceptData(byte[] payload) throws Exception {
@@ -688,7 +888,7 @@ public final class DataPipe implements ServiceResource {
 
 	private void closedByPeer(FbdpMessage.Close close) {
 		List<String> details = close.errors().stream().map(ErrorDescription::getDescription).toList();
-		end(close.code(), details);
+		end(close.code(), details, false);
 	}
 
 	/**
@@ -701,11 +901,12 @@ public final class DataPipe implements ServiceResource {
 		if (isServer() && !isFromClient(sender)) {
 			ZMsg message = FbdpCodec.toZMsg(FbdpMessage.close(code, reason));
 			message.push(new ZFrame(sender));
-			try {
-				this.channel.send(message);
+			Sent result = sendTo(message);
+			if (result == Sent.SENT) {
+				expectDisconnect(HexFormat.of().formatHex(sender));
 			}
-			catch (ZMQException ex) {
-				logger.debug("Data pipe '" + this.name + "' could not answer a peer that is gone", ex);
+			else if (result == Sent.FULL) {
+				drop(1);
 			}
 			return;
 		}
@@ -717,101 +918,91 @@ public final class DataPipe implements ServiceResource {
 		if (isServer()) {
 			message.push(new ZFrame(this.client));
 		}
-		if (!this.outbox.isEmpty() || !trySend(message, fbdp.type())) {
+		if (!this.outbox.isEmpty()) {
 			this.outbox.add(message);
-			updateOutputInterest();
+			return;
+		}
+		Sent result = trySend(message, fbdp.type());
+		if (result == Sent.FULL) {
+			this.outbox.add(message);
+			blocked();
 		}
 	}
 
 	/**
-	 * Send without blocking; {@code false} if the socket is full. A peer that is gone (a bound pipe
-	 * cannot route to its client any more) ends the session.
+	 * Send to the session's peer without blocking. A peer that is gone (a bound pipe cannot route to
+	 * its client any more) ends the session.
 	 */
-	private boolean trySend(ZMsg message, Object what) {
+	private Sent trySend(ZMsg message, Object what) {
 		try {
-			return this.channel.send(message);
+			if (!this.channel.send(message)) {
+				return Sent.FULL;
+			}
 		}
 		catch (ZMQException ex) {
 			peerGone(what, ex);
-			return false;
+			return Sent.GONE;
+		}
+		progressed();
+		return Sent.SENT;
+	}
+
+	/**
+	 * Send to a peer without a session, without blocking.
+	 */
+	private Sent sendTo(ZMsg message) {
+		try {
+			return this.channel.send(message) ? Sent.SENT : Sent.FULL;
+		}
+		catch (ZMQException ex) {
+			logger.debug("Data pipe '" + this.name + "' could not send to a peer that is gone", ex);
+			return Sent.GONE;
 		}
 	}
 
 	/**
-	 * Connections of the pipe's socket came or went: the event that woke the loop and any others
-	 * waiting. When one dropped, what the peer sent before, e.g. its last DATA and CLOSE, is served
-	 * first. Then a client's session ends, as it has only the one connection, and so does a
-	 * server's without connections left; a server that still has some, e.g. of a refused second
-	 * client, probes its client with NOOPs, which fail once the client cannot be routed to.
+	 * A peer's connection dropped, as ZeroMQ told in line with what the peer sent before. What was
+	 * kept for it is dropped; if it held the session, the session ends.
 	 */
-	private void connectionEvents(ZMsg first) {
-		boolean dropped = countConnection(first);
-		ZMsg next;
-		while ((next = ZMsg.recvMsg(this.monitor.socket(), ZMQ.DONTWAIT)) != null) {
-			dropped |= countConnection(next);
+	private void peerDisconnected(byte[] sender) {
+		String peer = isServer() ? HexFormat.of().formatHex(sender) : SERVER;
+		this.closingPeers.remove(peer);
+		if (!isServer()) {
+			// What was sent went out over the connection that dropped.
+			this.sentUnheard = 0;
 		}
-		if (!dropped) {
-			return;
-		}
-		this.channel.receiveWaiting();
-		if (!hasSession() || !this.peerHeard) {
-			return;
-		}
-		if (isServer() && this.connections > 0) {
-			probeClient(this.client);
-		}
-		else {
+		int owed = this.farewells.size();
+		this.farewells.removeIf((farewell) -> farewell.peer().equals(peer));
+		drop(owed - this.farewells.size());
+		if (hasSession() && (isServer() ? isFromClient(sender) : true)) {
 			vanished();
 		}
+		updateOutputInterest();
 	}
 
-	/**
-	 * Count a monitor event; {@code true} if a connection dropped.
-	 */
-	private boolean countConnection(ZMsg event) {
-		ZFrame frame = event.getFirst();
-		int type = (frame != null && frame.size() >= 4) ? ByteBuffer.wrap(frame.getData()).getInt() : 0;
-		if (type == ZMQ.EVENT_ACCEPTED) {
-			this.connections++;
+	private void openTimedOut() {
+		this.openTimeout = null;
+		if (hasSession() && !this.peerHeard) {
+			String reason = "Server of data pipe '" + this.options.pipe() + "' at " + this.options.pipeAddress()
+					+ " did not answer OPEN within " + this.options.openTimeout().toMillis() + " ms (open_timeout)";
+			logger.warn(reason);
+			end(FbdpErrorCode.ERROR, List.of(reason), false);
 		}
-		else if (type == ZMQ.EVENT_DISCONNECTED) {
-			this.connections = Math.max(this.connections - 1, 0);
-			return true;
-		}
-		return false;
 	}
 
-	private void probeClient(byte[] probed) {
-		cancelProbe();
-		int[] probes = { 0 };
-		this.probe = this.context.scheduleWithFixedDelay("pipe " + this.name + " probe", () -> {
-			if (!hasSession() || !Arrays.equals(this.client, probed) || ++probes[0] > PROBES) {
-				cancelProbe();
-				return;
-			}
-			ZMsg noop = FbdpCodec.toZMsg(FbdpMessage.noop());
-			noop.push(new ZFrame(probed));
-			try {
-				this.channel.send(noop);
-			}
-			catch (ZMQException ex) {
-				vanished();
-			}
-		}, PROBE_INTERVAL);
-	}
-
-	private void cancelProbe() {
-		if (this.probe != null) {
-			this.probe.cancel();
-			this.probe = null;
-		}
+	private void stalled() {
+		this.statistics.stalls++;
+		String reason = "Peer of data pipe '" + this.options.pipe() + "' took no message for "
+				+ this.options.peerTimeout().toMillis() + " ms: it stopped reading";
+		logger.warn(reason);
+		end(FbdpErrorCode.ERROR, List.of(reason), false);
 	}
 
 	private void vanished() {
 		String reason = "Peer of data pipe '" + this.options.pipe() + "' vanished: its connection dropped (closed, or "
 				+ "silent for " + this.options.peerTimeout().toMillis() + " ms)";
 		logger.warn(reason);
-		end(FbdpErrorCode.ERROR, List.of(reason));
+		end(FbdpErrorCode.ERROR, List.of(reason), false);
 	}
 
 	private void peerGone(Object what, ZMQException ex) {
@@ -819,21 +1010,69 @@ public final class DataPipe implements ServiceResource {
 			String reason = "Peer of data pipe '" + this.options.pipe() + "' is gone: could not send " + what + " ("
 					+ ex.getMessage() + ")";
 			logger.warn(reason);
-			end(FbdpErrorCode.ERROR, List.of(reason));
+			end(FbdpErrorCode.ERROR, List.of(reason), false);
 		}
 	}
 
-	private void end(FbdpErrorCode code, List<String> details) {
+	/**
+	 * Remember that a peer was sent a final CLOSE, to wait for its disconnect before the socket
+	 * closes. Over inproc ZeroMQ tells of no disconnect, and its linger delivers instead.
+	 */
+	private void expectDisconnect(String peer) {
+		if (this.inproc) {
+			return;
+		}
+		this.closingPeers.remove(peer);
+		this.closingPeers.add(peer);
+		if (this.closingPeers.size() > CLOSING_PEERS_LIMIT) {
+			Iterator<String> eldest = this.closingPeers.iterator();
+			eldest.next();
+			eldest.remove();
+		}
+	}
+
+	private void drop(int messages) {
+		this.statistics.dropped += messages;
+	}
+
+	/**
+	 * End the session. What this side still owes the peer after its own final CLOSE is kept for it;
+	 * otherwise, e.g. when the peer closed or is gone, it is dropped.
+	 */
+	private void end(FbdpErrorCode code, List<String> details, boolean closeSent) {
+		String peer = sessionPeer();
 		cancelReadyResend();
-		cancelProbe();
 		releaseHeldOffer();
+		cancel(this.stallCheck);
+		this.stallCheck = null;
+		cancel(this.openTimeout);
+		this.openTimeout = null;
+		if (closeSent) {
+			long now = System.nanoTime();
+			while (!this.outbox.isEmpty()) {
+				this.farewells.add(new Farewell(peer, this.outbox.poll(), now));
+			}
+			while (this.farewells.size() > FAREWELLS_LIMIT) {
+				this.farewells.poll();
+				drop(1);
+			}
+			if (this.peerHeard) {
+				expectDisconnect(peer);
+			}
+		}
+		else {
+			drop(this.outbox.size() + ((this.pendingPayload != null) ? 1 : 0));
+			this.outbox.clear();
+		}
 		this.closeCode = code;
 		this.closeDetails = List.copyOf(details);
 		this.transmit = -1;
 		this.awaitReady = false;
 		this.pendingPayload = null;
 		this.paused = false;
-		this.peerHeard = false;
+		if (isServer()) {
+			this.peerHeard = false;
+		}
 		this.clientId = null;
 		this.state = PipeState.CLOSED;
 		this.client = null;
@@ -843,7 +1082,7 @@ public final class DataPipe implements ServiceResource {
 			return;
 		}
 		if (this.options.stopOnClose()) {
-			flushOutbox();
+			this.closing = true;
 			if (code == FbdpErrorCode.OK) {
 				this.context.stop();
 			}
@@ -855,6 +1094,24 @@ public final class DataPipe implements ServiceResource {
 		else if (isServer()) {
 			this.state = PipeState.WAITING;
 		}
+	}
+
+	private static void cancel(ScheduledAction action) {
+		if (action != null) {
+			action.cancel();
+		}
+	}
+
+	private enum Sent {
+
+		SENT, FULL, GONE
+
+	}
+
+	/**
+	 * A message kept for a peer whose session ended.
+	 */
+	private record Farewell(String peer, ZMsg message, long queuedAt) {
 	}
 
 }

@@ -30,6 +30,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param propagateInputError Whether an input pipe closed with an error closes the output pipe with
  * the same error at once, instead of delivering what is left
  * @param peerTimeout Time a silent peer may go unheard before its pipe ends. Not a Saturnin option
+ * @param openTimeout Time a connecting pipe waits for its server's first answer to OPEN. Not a
+ * Saturnin option
+ * @param closeTimeout Time a pipe waits, after it sent a final CLOSE, for the peer to disconnect
+ * before closing its socket. Not a Saturnin option
  */
 public record FilterPipeOptions(@NotBlank String inputPipe, @NotBlank String inputPipeAddress,
 		@NotNull PipeMode inputPipeMode, String inputPipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int inputBatchSize,
@@ -37,7 +41,8 @@ public record FilterPipeOptions(@NotBlank String inputPipe, @NotBlank String inp
 		@NotBlank String outputPipeAddress, @NotNull PipeMode outputPipeMode, String outputPipeFormat,
 		@DefaultValue("50") @Min(1) @Max(65535) int outputBatchSize,
 		@DefaultValue("1000ms") Duration outputReadyScheduleInterval, @DefaultValue("true") boolean propagateInputError,
-		@DefaultValue("10s") Duration peerTimeout) {
+		@DefaultValue("10s") Duration peerTimeout, @DefaultValue("10s") Duration openTimeout,
+		@DefaultValue("5s") Duration closeTimeout) {
 
 	/**
 	 * Return the options of the input pipe. A filter stops on its own once both pipes closed, so
@@ -47,7 +52,8 @@ public record FilterPipeOptions(@NotBlank String inputPipe, @NotBlank String inp
 	 */
 	public PipeOptions input() {
 		PipeOptions input = new PipeOptions(this.inputPipe, this.inputPipeAddress, this.inputPipeMode,
-				this.inputPipeFormat, this.inputBatchSize, this.inputReadyScheduleInterval, false, this.peerTimeout);
+				this.inputPipeFormat, this.inputBatchSize, this.inputReadyScheduleInterval, false, this.peerTimeout,
+				this.openTimeout, this.closeTimeout);
 		input.validate("input_");
 		return input;
 	}
@@ -59,7 +65,8 @@ public record FilterPipeOptions(@NotBlank String inputPipe, @NotBlank String inp
 	 */
 	public PipeOptions output() {
 		PipeOptions output = new PipeOptions(this.outputPipe, this.outputPipeAddress, this.outputPipeMode,
-				this.outputPipeFormat, this.outputBatchSize, this.outputReadyScheduleInterval, false, this.peerTimeout);
+				this.outputPipeFormat, this.outputBatchSize, this.outputReadyScheduleInterval, false, this.peerTimeout,
+				this.openTimeout, this.closeTimeout);
 		output.validate("output_");
 		return output;
 	}

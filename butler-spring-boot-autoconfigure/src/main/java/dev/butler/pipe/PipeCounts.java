@@ -7,13 +7,16 @@ package dev.butler.pipe;
  * @param bytes payload bytes sent or received
  * @param batches batches agreed
  * @param refused messages refused with CLOSE: malformed, out of band, or for an unknown pipe
+ * @param dropped messages that could not be delivered: the peer was gone, never answered, or took
+ * nothing within {@code close_timeout}
+ * @param stalls sessions ended because the peer took no message for {@code peer_timeout}
  */
-public record PipeCounts(long dataMessages, long bytes, long batches, long refused) {
+public record PipeCounts(long dataMessages, long bytes, long batches, long refused, long dropped, long stalls) {
 
 	/**
 	 * Nothing counted.
 	 */
-	public static final PipeCounts NONE = new PipeCounts(0, 0, 0, 0);
+	public static final PipeCounts NONE = new PipeCounts(0, 0, 0, 0, 0, 0);
 
 	/**
 	 * Return the current values of live counters.
@@ -22,7 +25,7 @@ public record PipeCounts(long dataMessages, long bytes, long batches, long refus
 	 */
 	public static PipeCounts of(PipeStatistics statistics) {
 		return new PipeCounts(statistics.dataMessages(), statistics.bytes(), statistics.batches(),
-				statistics.refused());
+				statistics.refused(), statistics.dropped(), statistics.stalls());
 	}
 
 	/**
@@ -32,7 +35,8 @@ public record PipeCounts(long dataMessages, long bytes, long batches, long refus
 	 */
 	public PipeCounts plus(PipeCounts other) {
 		return new PipeCounts(this.dataMessages + other.dataMessages, this.bytes + other.bytes,
-				this.batches + other.batches, this.refused + other.refused);
+				this.batches + other.batches, this.refused + other.refused, this.dropped + other.dropped,
+				this.stalls + other.stalls);
 	}
 
 }

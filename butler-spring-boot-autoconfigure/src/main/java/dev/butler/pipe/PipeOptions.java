@@ -26,23 +26,58 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stopOnClose Whether the service stops when the pipe closes
  * @param peerTimeout Time a silent peer may go unheard before the pipe ends; ZeroMQ heartbeats keep
  * a live but idle peer heard. Not a Saturnin option
+ * @param openTimeout Time a connecting pipe waits for its server's first answer to OPEN before the
+ * session ends with ERROR. Saturnin allows 100 ms and so needs its server started first; the default
+ * lets stages start in any order. Not a Saturnin option
+ * @param closeTimeout Time the pipe waits, after it sent a final CLOSE, for the peer to disconnect
+ * before it closes its socket anyway, so that the last batch and the CLOSE reach a peer that closes
+ * its socket at once, as Saturnin does. Not a Saturnin option
  */
 public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @NotNull PipeMode pipeMode,
 		String pipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int batchSize,
 		@DefaultValue("1000ms") Duration readyScheduleInterval, @DefaultValue("true") boolean stopOnClose,
-		@DefaultValue("10s") Duration peerTimeout) {
+		@DefaultValue("10s") Duration peerTimeout, @DefaultValue("10s") Duration openTimeout,
+		@DefaultValue("5s") Duration closeTimeout) {
 
 	/**
 	 * Default {@link #peerTimeout()}.
 	 */
 	public static final Duration DEFAULT_PEER_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * Default {@link #openTimeout()}.
+	 */
+	public static final Duration DEFAULT_OPEN_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Default {@link #closeTimeout()}.
+	 */
+	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
 	@ConstructorBinding
 	public PipeOptions {
 	}
 
 	/**
-	 * Create options with the default {@link #peerTimeout()}.
+	 * Create options with the default {@link #openTimeout()} and {@link #closeTimeout()}.
+	 * @param pipe name of the pipe
+	 * @param pipeAddress address the pipe binds or connects to
+	 * @param pipeMode bind or connect
+	 * @param pipeFormat MIME type of the data
+	 * @param batchSize DATA messages per batch
+	 * @param readyScheduleInterval time before a server asks again after READY(0)
+	 * @param stopOnClose whether the service stops when the pipe closes
+	 * @param peerTimeout time a silent peer may go unheard
+	 */
+	public PipeOptions(String pipe, String pipeAddress, PipeMode pipeMode, String pipeFormat, int batchSize,
+			Duration readyScheduleInterval, boolean stopOnClose, Duration peerTimeout) {
+		this(pipe, pipeAddress, pipeMode, pipeFormat, batchSize, readyScheduleInterval, stopOnClose, peerTimeout,
+				DEFAULT_OPEN_TIMEOUT, DEFAULT_CLOSE_TIMEOUT);
+	}
+
+	/**
+	 * Create options with the default {@link #peerTimeout()}, {@link #openTimeout()} and
+	 * {@link #closeTimeout()}.
 	 * @param pipe name of the pipe
 	 * @param pipeAddress address the pipe binds or connects to
 	 * @param pipeMode bind or connect
@@ -85,7 +120,15 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 			throw new IllegalArgumentException("'" + prefix + "ready_schedule_interval' must be positive");
 		}
 		if (this.peerTimeout.toMillis() < 100 || this.peerTimeout.toMillis() > 6_553_500) {
-			throw new IllegalArgumentException("'peer_timeout' must be between 100 ms and 6553 s, got " + this.peerTimeout);
+			throw new IllegalArgumentException(
+					"'" + prefix + "peer_timeout' must be between 100 ms and 6553 s, got " + this.peerTimeout);
+		}
+		if (this.openTimeout.isNegative() || this.openTimeout.isZero()) {
+			throw new IllegalArgumentException("'" + prefix + "open_timeout' must be positive, got " + this.openTimeout);
+		}
+		if (this.closeTimeout.isNegative()) {
+			throw new IllegalArgumentException(
+					"'" + prefix + "close_timeout' must not be negative, got " + this.closeTimeout);
 		}
 	}
 

@@ -31,6 +31,10 @@ public final class PipeStatistics {
 
 	volatile long refused;
 
+	volatile long dropped;
+
+	volatile long stalls;
+
 	/**
 	 * Count a DATA message moved. Called per message by the only writer, the loop thread: a release
 	 * store publishes the counts to other threads without the full fence of a volatile write.
@@ -71,6 +75,23 @@ public final class PipeStatistics {
 	 */
 	public long refused() {
 		return this.refused;
+	}
+
+	/**
+	 * Return the messages this side could not deliver: kept for a peer that was gone or never
+	 * answered, or that took nothing within {@code close_timeout}.
+	 * @return the number of dropped messages
+	 */
+	public long dropped() {
+		return this.dropped;
+	}
+
+	/**
+	 * Return the sessions ended because the peer took no message for {@code peer_timeout}.
+	 * @return the number of stalled sessions
+	 */
+	public long stalls() {
+		return this.stalls;
 	}
 
 }

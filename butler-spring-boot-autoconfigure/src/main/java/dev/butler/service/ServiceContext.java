@@ -147,6 +147,13 @@ public interface ServiceContext {
 	void stop(List<String> details);
 
 	/**
+	 * Add a line to the details the service reports with its outcome in FINISHED, e.g. that it
+	 * stopped before the end of its input. Does not change the outcome.
+	 * @param detail the line
+	 */
+	void addOutcomeDetail(String detail);
+
+	/**
 	 * Return the ZeroMQ context the service's sockets belong to.
 	 * @return the ZeroMQ context
 	 */

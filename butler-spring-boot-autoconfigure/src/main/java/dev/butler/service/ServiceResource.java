@@ -1,5 +1,7 @@
 package dev.butler.service;
 
+import java.time.Duration;
+
 /**
  * A part of a service that the runtime opens and closes with it, registered with
  * {@link ServiceContext#addResource}: opened after {@link MicroService#acquireResources()} and before
@@ -20,5 +22,29 @@ public interface ServiceResource {
 	 * @param reason why the service stops
 	 */
 	void close(String reason);
+
+	/**
+	 * Go on with closing, e.g. hand a pipe's last messages to the socket, and say whether closing is
+	 * done. The runtime calls it, with the service's loop still serving its channels, after
+	 * {@link #close(String)} until it returns {@code true} or {@link #settleTimeout()} has passed.
+	 * @return whether nothing is left to wait for
+	 */
+	default boolean settle() {
+		return true;
+	}
+
+	/**
+	 * Return how long the runtime lets {@link #settle()} go on after {@link #close(String)}.
+	 * @return the time closing may take
+	 */
+	default Duration settleTimeout() {
+		return Duration.ZERO;
+	}
+
+	/**
+	 * Give up closing after {@link #settleTimeout()}: report what is lost. Should not throw.
+	 */
+	default void abandon() {
+	}
 
 }

@@ -142,6 +142,140 @@ class DataPipeSessionEndTests {
 		}
 	}
 
+	@Test
+	void connectingPipeWhoseServerNeverAppearsShouldEndWithinTheOpenTimeout() {
+		this.contextRunner.withPropertyValues(sink(freeTcpAddress(), "connect"))
+			.withPropertyValues("butler.services.sink.open-timeout=500ms")
+			.run((context) -> {
+				ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+				await().atMost(Duration.ofSeconds(5)).until(() -> component.state() == State.FINISHED);
+				assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+				assertThat(component.details()).first(InstanceOfAssertFactories.STRING)
+					.contains("did not answer OPEN within 500 ms (open_timeout)");
+				assertThat(component.pipes()).singleElement()
+					.satisfies((pipe) -> assertThat(pipe.counts().dropped()).isEqualTo(1));
+				assertThat(component.details()).contains("Data pipe 'lines' dropped 1 message(s) that no peer took");
+			});
+	}
+
+	@Test
+	void connectingPipeWhoseServerTakesOpenButNeverAnswersShouldEndWithinTheOpenTimeout() {
+		String address = freeTcpAddress();
+		try (ZContext zmq = new ZContext()) {
+			ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
+			server.setLinger(0);
+			server.setReceiveTimeOut(5000);
+			server.bind(address);
+			this.contextRunner.withPropertyValues(sink(address, "connect"))
+				.withPropertyValues("butler.services.sink.open-timeout=3s")
+				.run((context) -> {
+					assertThat(ZMsg.recvMsg(server)).as("OPEN").isNotNull();
+					ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+					await().atMost(Duration.ofSeconds(5)).until(() -> component.state() == State.FINISHED);
+					assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+					assertThat(component.details()).first(InstanceOfAssertFactories.STRING)
+						.contains("did not answer OPEN within 3000 ms");
+				});
+		}
+	}
+
+	@Test
+	void connectingPipeWhoseServerDiesBeforeAnsweringShouldEndTheSessionAtOnce() {
+		String address = freeTcpAddress();
+		try (ZContext zmq = new ZContext()) {
+			ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
+			server.setLinger(0);
+			server.setReceiveTimeOut(5000);
+			server.bind(address);
+			this.contextRunner.withPropertyValues(sink(address, "connect"))
+				.withPropertyValues("butler.services.sink.open-timeout=60s")
+				.run((context) -> {
+					assertThat(ZMsg.recvMsg(server)).as("OPEN").isNotNull();
+					server.close();
+					assertVanished(context.getBean(ButlerComponents.class).find("sink").orElseThrow(),
+							context.getBean(Sink.class));
+				});
+		}
+	}
+
+	@Test
+	void stoppingAServiceWhosePipeNeverConnectedShouldBeQuickAndReportWhatWasDropped() {
+		this.contextRunner.withPropertyValues(sink(freeTcpAddress(), "connect")).run((context) -> {
+			ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+			long started = System.nanoTime();
+			component.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+			assertThat(component.outcome()).isEqualTo(Outcome.OK);
+			assertThat(component.pipes()).singleElement()
+				.satisfies((pipe) -> assertThat(pipe.counts().dropped()).as("OPEN and CLOSE").isEqualTo(2));
+			assertThat(component.details()).containsExactly(
+					"Data pipe 'lines' was still open when the service stopped: its input ended early, after 0 DATA "
+							+ "messages",
+					"Data pipe 'lines' dropped 2 message(s) that no peer took");
+		});
+	}
+
+	@Test
+	void stoppingMidStreamShouldSayInTheOutcomeHowFarTheInputGot() {
+		String address = freeTcpAddress();
+		this.contextRunner.withPropertyValues(sink(address, "bind")).run((context) -> {
+			try (ZContext zmq = new ZContext(); ZMQ.Socket peer = client(zmq, address)) {
+				send(peer, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+				assertThat(receive(peer)).isEqualTo(FbdpMessage.ready(10));
+				send(peer, FbdpMessage.ready(3));
+				for (String line : List.of("one", "two", "three")) {
+					send(peer, FbdpMessage.data(line.getBytes(StandardCharsets.UTF_8)));
+				}
+				Sink sink = context.getBean(Sink.class);
+				await().atMost(Duration.ofSeconds(5)).until(() -> sink.received.size() == 3);
+				ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+				new Thread(component::stop).start();
+				assertThat(receive(peer)).isEqualTo(FbdpMessage.ready(10));
+				assertThat(receive(peer)).isInstanceOf(FbdpMessage.Close.class);
+				peer.close();
+				await().atMost(Duration.ofSeconds(3)).until(() -> component.state() == State.FINISHED);
+				assertThat(component.outcome()).isEqualTo(Outcome.OK);
+				assertThat(component.details()).containsExactly("Data pipe 'lines' was still open when the service "
+						+ "stopped: its input ended early, after 3 DATA messages");
+			}
+		});
+	}
+
+	@Test
+	void clientsThatVanishRightAfterOpenShouldNeitherBlockTheNextClientNorPileUpMessages() {
+		String address = freeTcpAddress();
+		this.contextRunner.withPropertyValues(sink(address, "bind"))
+			.withPropertyValues("butler.services.sink.stop-on-close=false")
+			.run((context) -> {
+				try (ZContext zmq = new ZContext()) {
+					for (int i = 0; i < 30; i++) {
+						ZMQ.Socket vanishing = client(zmq, address);
+						vanishing.setLinger(0);
+						send(vanishing, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+						vanishing.close();
+					}
+					try (ZMQ.Socket next = client(zmq, address)) {
+						next.setReceiveTimeOut(100);
+						long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+						FbdpMessage answer = null;
+						while (System.nanoTime() < deadline) {
+							send(next, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+							ZMsg reply = ZMsg.recvMsg(next);
+							answer = (reply != null) ? FbdpCodec.decode(reply) : null;
+							if (answer instanceof FbdpMessage.Ready) {
+								break;
+							}
+							Thread.sleep(100);
+						}
+						assertThat(answer).as("a later client is served").isEqualTo(FbdpMessage.ready(10));
+					}
+					ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+					assertThat(component.state()).isEqualTo(State.RUNNING);
+				}
+			});
+	}
+
 	private static void assertVanished(ButlerComponent component, Sink sink) {
 		await().atMost(Duration.ofSeconds(5)).until(() -> component.state() == State.FINISHED);
 		assertThat(sink.closeCode).isEqualTo(FbdpErrorCode.ERROR);

@@ -211,7 +211,7 @@ class DataPipeTests {
 				assertThat(open.batchSize()).isEqualTo(5);
 				assertThat(open.state()).isEqualTo(PipeState.OPEN);
 				assertThat(open.closeCode()).isNull();
-				assertThat(open.counts()).isEqualTo(new PipeCounts(2, 5, 1, 0));
+				assertThat(open.counts()).isEqualTo(new PipeCounts(2, 5, 1, 0, 0, 0));
 				send(client, FbdpMessage.close(FbdpErrorCode.INVALID_DATA, "Bad input"));
 				await().atMost(Duration.ofSeconds(5)).until(() -> pipe.describe().state() == PipeState.WAITING);
 				PipeSnapshot closed = pipe.describe();
@@ -221,7 +221,7 @@ class DataPipeTests {
 				assertThat(closed.peer()).isNull();
 				assertRefused(zmq, address, FbdpMessage.open("nope", PipeSocket.INPUT, FORMAT),
 						FbdpErrorCode.PIPE_ENDPOINT_UNAVAILABLE, "Unknown data pipe 'nope'");
-				assertThat(pipe.describe().counts()).isEqualTo(new PipeCounts(2, 5, 1, 1));
+				assertThat(pipe.describe().counts()).isEqualTo(new PipeCounts(2, 5, 1, 1, 0, 0));
 			}
 		});
 	}
@@ -243,7 +243,7 @@ class DataPipeTests {
 			assertThat(snapshot.role()).isEqualTo(PipeRole.PRODUCER);
 			assertThat(snapshot.dataFormat()).isEqualTo(FORMAT);
 			assertThat(snapshot.closeCode()).isEqualTo(FbdpErrorCode.OK);
-			assertThat(snapshot.counts()).isEqualTo(new PipeCounts(3, 3, 2, 0));
+			assertThat(snapshot.counts()).isEqualTo(new PipeCounts(3, 3, 2, 0, 0, 0));
 		});
 	}
 

@@ -301,17 +301,20 @@ public class ButlerEndpoint {
 	 * @param bytes payload bytes sent or received in this run
 	 * @param batches batches agreed in this run
 	 * @param refused messages refused with CLOSE in this run
+	 * @param dropped messages that could not be delivered in this run
+	 * @param stalls sessions ended in this run because the peer took no message for
+	 * {@code peer_timeout}
 	 */
 	public record PipeDescriptor(String name, String pipe, PipeRole role, PipeMode mode, String address,
 			@Nullable String peer, @Nullable String dataFormat, int batchSize, PipeState state,
 			@Nullable FbdpErrorCode closeCode, List<String> closeDetails, long messages, long bytes, long batches,
-			long refused) {
+			long refused, long dropped, long stalls) {
 
 		static PipeDescriptor of(PipeSnapshot pipe) {
 			return new PipeDescriptor(pipe.name(), pipe.pipe(), pipe.role(), pipe.mode(), pipe.address(), pipe.peer(),
 					pipe.dataFormat(), pipe.batchSize(), pipe.state(), pipe.closeCode(), pipe.closeDetails(),
 					pipe.counts().dataMessages(), pipe.counts().bytes(), pipe.counts().batches(),
-					pipe.counts().refused());
+					pipe.counts().refused(), pipe.counts().dropped(), pipe.counts().stalls());
 		}
 
 	}

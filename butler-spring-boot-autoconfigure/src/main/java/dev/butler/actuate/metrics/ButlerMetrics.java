@@ -30,7 +30,8 @@ import dev.butler.queue.QueueSnapshot;
  * kind. Scheduled actions are timed as {@code butler.action} through the Observation API.
  * <p>
  * Data pipes are counted as {@code butler.pipe.messages}, {@code butler.pipe.bytes},
- * {@code butler.pipe.batches} and {@code butler.pipe.refused}, tagged with the service id, the pipe's
+ * {@code butler.pipe.batches}, {@code butler.pipe.refused}, {@code butler.pipe.dropped} and
+ * {@code butler.pipe.stalls}, tagged with the service id, the pipe's
  * channel name and its role, over all runs of the service (see {@link ButlerComponent#pipeTotals()}).
  * A service creates its pipes when it starts, so their meters are bound on each
  * {@link ButlerServiceReadyEvent}, and when the binder is bound.
@@ -123,6 +124,16 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 			pipeCounter("butler.pipe.refused", component, pipe.name(), PipeCounts::refused)
 				.tags(tags)
 				.description("Messages the pipe refused with CLOSE, over all runs of the service")
+				.register(registry);
+			pipeCounter("butler.pipe.dropped", component, pipe.name(), PipeCounts::dropped)
+				.tags(tags)
+				.description("Messages the pipe could not deliver: the peer was gone, never answered, or took "
+						+ "nothing within close_timeout, over all runs of the service")
+				.register(registry);
+			pipeCounter("butler.pipe.stalls", component, pipe.name(), PipeCounts::stalls)
+				.tags(tags)
+				.description("Sessions the pipe ended because the peer took no message for peer_timeout, over all "
+						+ "runs of the service")
 				.register(registry);
 		}
 	}

@@ -34,7 +34,8 @@ final class TextSupport {
 			return options;
 		}
 		return new PipeOptions(options.pipe(), options.pipeAddress(), options.pipeMode(), options.pipeFormat(),
-				DEFAULT_BATCH_SIZE, options.readyScheduleInterval(), options.stopOnClose(), options.peerTimeout());
+				DEFAULT_BATCH_SIZE, options.readyScheduleInterval(), options.stopOnClose(), options.peerTimeout(),
+				options.openTimeout(), options.closeTimeout());
 	}
 
 	/**

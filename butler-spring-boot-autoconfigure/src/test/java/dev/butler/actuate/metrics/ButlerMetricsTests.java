@@ -90,9 +90,9 @@ class ButlerMetricsTests {
 				.isEqualTo(2 * COUNT);
 			assertThat(registry.get("butler.pipe.bytes").tags("service", "consumer").functionCounter().count())
 				.isEqualTo(2 * BYTES);
-			assertThat(consumer.pipeTotals()).containsEntry("input", new PipeCounts(2 * COUNT, 2 * BYTES, 10, 0));
+			assertThat(consumer.pipeTotals()).containsEntry("input", new PipeCounts(2 * COUNT, 2 * BYTES, 10, 0, 0, 0));
 			assertThat(consumer.pipes()).singleElement()
-				.satisfies((pipe) -> assertThat(pipe.counts()).isEqualTo(new PipeCounts(COUNT, BYTES, 5, 0)));
+				.satisfies((pipe) -> assertThat(pipe.counts()).isEqualTo(new PipeCounts(COUNT, BYTES, 5, 0, 0, 0)));
 			assertThat(registry.get("butler.pipe.messages").tags("service", "producer").functionCounter().count())
 				.isEqualTo(2 * COUNT);
 		});
