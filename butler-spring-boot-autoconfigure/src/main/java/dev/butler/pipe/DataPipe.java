@@ -70,6 +70,15 @@ public final class DataPipe implements ServiceResource {
 	/** Messages kept for peers whose session ended; the oldest is dropped first. */
 	private static final int FAREWELLS_LIMIT = 1024;
 
+	/**
+	 * Messages of a session that may wait for room in the socket. FBDP keeps a handful in flight;
+	 * more means the peer asks for acknowledgements faster than it reads them.
+	 */
+	private static final int OUTBOX_LIMIT = 10_000;
+
+	/** Refusals logged at WARN one by one; after them, every thousandth. */
+	private static final int REFUSALS_LOGGED = 10;
+
 	private static final long RETRY_MIN_MILLIS = 1;
 
 	private static final long RETRY_MAX_MILLIS = 64;
@@ -133,9 +142,6 @@ public final class DataPipe implements ServiceResource {
 
 	/** Whether the socket refused the last message for lack of room. */
 	private boolean blocked;
-
-	/** Messages handed to the socket for the session's peer, to tell a stalled peer from a slow one. */
-	private long sent;
 
 	private ScheduledAction retry;
 
@@ -767,16 +773,24 @@ public final class DataPipe implements ServiceResource {
 	private void blocked() {
 		this.blocked = true;
 		if (this.stallCheck == null && hasSession()) {
-			long sentBefore = this.sent;
+			Object waiting = waitingMessage();
 			String peer = sessionPeer();
 			this.stallCheck = this.context.schedule("pipe " + this.name + " stall check", () -> {
 				this.stallCheck = null;
-				if (this.blocked && this.sent == sentBefore && hasSession() && peer.equals(sessionPeer())) {
-					stalled();
+				if (this.blocked && hasSession() && peer.equals(sessionPeer()) && waitingMessage() == waiting) {
+					stalled("took no message for " + this.options.peerTimeout().toMillis() + " ms");
 				}
 			}, this.options.peerTimeout());
 		}
 		updateOutputInterest();
+	}
+
+	/**
+	 * Return the message the session waits to send: the head of its outbox, else the DATA a
+	 * producer could not send.
+	 */
+	private Object waitingMessage() {
+		return this.outbox.isEmpty() ? this.pendingPayload : this.outbox.peek();
 	}
 
 	/**
@@ -862,7 +876,6 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	private void progressed() {
-		this.sent++;
 		this.retryMillis = RETRY_MIN_MILLIS;
 		if (!isServer() && !this.peerHeard) {
 			this.sentUnheard++;
@@ -895,9 +908,15 @@ public final class DataPipe implements ServiceResource {
 	 * Answer a message that cannot be served with CLOSE, to its sender only.
 	 */
 	private void refuse(byte[] sender, FbdpErrorCode code, String reason) {
-		logger.warn("Data pipe '" + this.name + "' of service '" + this.context.serviceId() + "' refused a message: "
-				+ reason);
-		this.statistics.refused++;
+		long refused = ++this.statistics.refused;
+		if (refused <= REFUSALS_LOGGED || refused % 1000 == 0) {
+			logger.warn("Data pipe '" + this.options.pipe() + "' of service '" + this.context.serviceId()
+					+ "' refused a message" + ((refused > REFUSALS_LOGGED) ? " (" + refused + " so far)" : "") + ": "
+					+ reason);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Data pipe '" + this.options.pipe() + "' refused a message: " + reason);
+		}
 		if (isServer() && !isFromClient(sender)) {
 			ZMsg message = FbdpCodec.toZMsg(FbdpMessage.close(code, reason));
 			message.push(new ZFrame(sender));
@@ -920,6 +939,9 @@ public final class DataPipe implements ServiceResource {
 		}
 		if (!this.outbox.isEmpty()) {
 			this.outbox.add(message);
+			if (this.outbox.size() > OUTBOX_LIMIT) {
+				stalled("has " + OUTBOX_LIMIT + " messages waiting for it");
+			}
 			return;
 		}
 		Sent result = trySend(message, fbdp.type());
@@ -990,12 +1012,17 @@ public final class DataPipe implements ServiceResource {
 		}
 	}
 
-	private void stalled() {
+	/**
+	 * The session's peer took nothing for {@code peer_timeout}: end the session, and ignore what the
+	 * peer still sends rather than answer each message with a CLOSE it would not take either.
+	 */
+	private void stalled(String why) {
 		this.statistics.stalls++;
-		String reason = "Peer of data pipe '" + this.options.pipe() + "' took no message for "
-				+ this.options.peerTimeout().toMillis() + " ms: it stopped reading";
+		String peer = sessionPeer();
+		String reason = "Peer of data pipe '" + this.options.pipe() + "' stopped reading: it " + why;
 		logger.warn(reason);
 		end(FbdpErrorCode.ERROR, List.of(reason), false);
+		expectDisconnect(peer);
 	}
 
 	private void vanished() {

@@ -29,7 +29,9 @@ import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.protocol.fbdp.FbdpCodec;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
+import dev.butler.protocol.fbdp.FbdpFlags;
 import dev.butler.protocol.fbdp.FbdpMessage;
+import dev.butler.protocol.fbdp.FbdpMessageType;
 import dev.butler.protocol.fbdp.PipeSocket;
 import dev.butler.service.ButlerService;
 
@@ -272,6 +274,46 @@ class DataPipeSessionEndTests {
 					}
 					ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
 					assertThat(component.state()).isEqualTo(State.RUNNING);
+				}
+			});
+	}
+
+	@Test
+	void peerThatStopsReadingShouldEndItsSessionAsStalledAndNotHoldUpTheNextClient() {
+		String address = freeTcpAddress();
+		this.contextRunner.withPropertyValues(sink(address, "bind"))
+			.withPropertyValues("butler.services.sink.stop-on-close=false", "butler.services.sink.peer-timeout=500ms")
+			.run((context) -> {
+				try (ZContext zmq = new ZContext()) {
+					ZMQ.Socket deaf = zmq.createSocket(SocketType.DEALER);
+					deaf.setLinger(0);
+					deaf.setRcvHWM(1);
+					deaf.setReceiveBufferSize(4096);
+					deaf.setSendTimeOut(2000);
+					deaf.connect(address);
+					send(deaf, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+					deaf.setReceiveTimeOut(5000);
+					assertThat(FbdpCodec.decode(ZMsg.recvMsg(deaf))).isEqualTo(FbdpMessage.ready(10));
+					byte[] noopAskingForAck = FbdpCodec.header(FbdpMessageType.NOOP, FbdpFlags.ACK_REQ, 0);
+					ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+					long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+					while (component.pipes().get(0).counts().stalls() == 0 && System.nanoTime() < deadline) {
+						for (int i = 0; i < 10_000; i++) {
+							deaf.send(noopAskingForAck, ZMQ.DONTWAIT);
+						}
+						Thread.sleep(20);
+					}
+					assertThat(component.pipes()).singleElement().satisfies((pipe) -> {
+						assertThat(pipe.counts().stalls()).isEqualTo(1);
+						assertThat(pipe.counts().dropped()).isPositive();
+						assertThat(pipe.closeDetails()).singleElement(InstanceOfAssertFactories.STRING)
+							.contains("stopped reading");
+					});
+					try (ZMQ.Socket next = client(zmq, address)) {
+						send(next, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+						assertThat(receive(next)).isEqualTo(FbdpMessage.ready(10));
+					}
+					deaf.close();
 				}
 			});
 	}
