@@ -70,22 +70,6 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
-	public void receiveWaiting() {
-		if (this.handler == null) {
-			throw new IllegalStateException("Channel '" + this.name + "' has no handler");
-		}
-		try {
-			receive(Integer.MAX_VALUE);
-		}
-		catch (RuntimeException ex) {
-			throw ex;
-		}
-		catch (Exception ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	@Override
 	public boolean send(byte[]... frames) {
 		if (!ZmqSupport.sendNow(this.socket, frames)) {
 			return false;

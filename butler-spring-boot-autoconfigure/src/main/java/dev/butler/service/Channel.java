@@ -42,13 +42,6 @@ public interface Channel {
 	boolean send(ZMsg message);
 
 	/**
-	 * Deliver the messages waiting on the socket to the channel's handler now, instead of on the run
-	 * loop's next turn, e.g. before acting on a socket monitor event that may have overtaken them.
-	 * @throws IllegalStateException if the channel has no handler
-	 */
-	void receiveWaiting();
-
-	/**
 	 * Send a multipart message of the given frames without blocking, without building a
 	 * {@link ZMsg}: for hot paths.
 	 * @param frames the frames, in order

@@ -39,6 +39,7 @@ import static dev.butler.pipe.PipeTestSupport.client;
 import static dev.butler.pipe.PipeTestSupport.freeTcpAddress;
 import static dev.butler.pipe.PipeTestSupport.receive;
 import static dev.butler.pipe.PipeTestSupport.send;
+import static dev.butler.pipe.PipeTestSupport.server;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -98,10 +99,7 @@ class DataPipeSessionEndTests {
 	void serverThatDisconnectsMidStreamShouldEndTheSessionOfTheConnectedPipe() {
 		String address = freeTcpAddress();
 		try (ZContext zmq = new ZContext()) {
-			ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
-			server.setLinger(0);
-			server.setReceiveTimeOut(5000);
-			server.bind(address);
+			ZMQ.Socket server = server(zmq, address);
 			this.contextRunner.withPropertyValues(sink(address, "connect")).run((context) -> {
 				ZMsg open = ZMsg.recvMsg(server);
 				assertThat(open).isNotNull();
@@ -164,10 +162,7 @@ class DataPipeSessionEndTests {
 	void connectingPipeWhoseServerTakesOpenButNeverAnswersShouldEndWithinTheOpenTimeout() {
 		String address = freeTcpAddress();
 		try (ZContext zmq = new ZContext()) {
-			ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
-			server.setLinger(0);
-			server.setReceiveTimeOut(5000);
-			server.bind(address);
+			ZMQ.Socket server = server(zmq, address);
 			this.contextRunner.withPropertyValues(sink(address, "connect"))
 				.withPropertyValues("butler.services.sink.open-timeout=3s")
 				.run((context) -> {
@@ -185,10 +180,7 @@ class DataPipeSessionEndTests {
 	void connectingPipeWhoseServerDiesBeforeAnsweringShouldEndTheSessionAtOnce() {
 		String address = freeTcpAddress();
 		try (ZContext zmq = new ZContext()) {
-			ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
-			server.setLinger(0);
-			server.setReceiveTimeOut(5000);
-			server.bind(address);
+			ZMQ.Socket server = server(zmq, address);
 			this.contextRunner.withPropertyValues(sink(address, "connect"))
 				.withPropertyValues("butler.services.sink.open-timeout=60s")
 				.run((context) -> {

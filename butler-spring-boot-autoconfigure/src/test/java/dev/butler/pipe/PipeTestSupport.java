@@ -47,6 +47,20 @@ public final class PipeTestSupport {
 		return client;
 	}
 
+	/**
+	 * Bind a raw ROUTER, a pipe server that answers only what a test makes it answer.
+	 * @param zmq the context
+	 * @param address the address to bind
+	 * @return the socket
+	 */
+	public static ZMQ.Socket server(ZContext zmq, String address) {
+		ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
+		server.setLinger(0);
+		server.setReceiveTimeOut(5000);
+		server.bind(address);
+		return server;
+	}
+
 	public static void send(ZMQ.Socket socket, FbdpMessage message) {
 		FbdpCodec.toZMsg(message).send(socket);
 	}
