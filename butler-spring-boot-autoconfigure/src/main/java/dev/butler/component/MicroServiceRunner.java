@@ -398,6 +398,9 @@ public final class MicroServiceRunner implements ServiceContext {
 			if (this.outcome == Outcome.UNKNOWN) {
 				this.outcome = Outcome.OK;
 			}
+			else if (this.outcome == Outcome.ERROR) {
+				this.statistics.recordError();
+			}
 			addOutcomeDetails();
 			send(control, new IccpMessage.Finished(this.outcome, this.details));
 			shutdown(control);

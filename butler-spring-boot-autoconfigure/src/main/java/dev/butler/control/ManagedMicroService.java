@@ -331,7 +331,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 				current.requestStop();
 			}
 			else {
-				logger.info("Butler service '" + id() + "' " + current.state() + " with outcome " + current.outcome());
+				logOutcome(current.state() + " with outcome " + current.outcome(), current.outcome(), current.details());
 			}
 			callback.run();
 		});
@@ -386,6 +386,21 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	/**
+	 * Log how a run ended: at ERROR with its reason for outcome ERROR, otherwise at INFO, with the
+	 * details if there are any.
+	 */
+	private void logOutcome(String how, Outcome outcome, List<String> details) {
+		String message = "Butler service '" + id() + "' " + how
+				+ (details.isEmpty() ? "" : ": " + String.join("; ", details));
+		if (outcome == Outcome.ERROR) {
+			logger.error(message);
+		}
+		else {
+			logger.info(message);
+		}
+	}
+
+	/**
 	 * Logs what the service reports on its own. Its state is read from the runner.
 	 */
 	private final class RunnerListener implements ControlListener {
@@ -397,7 +412,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 		@Override
 		public void finished(IccpMessage.Finished finished) {
-			logger.info("Butler service '" + id() + "' finished on its own with outcome " + finished.outcome());
+			logOutcome("finished on its own with outcome " + finished.outcome(), finished.outcome(), finished.details());
 		}
 
 		@Override

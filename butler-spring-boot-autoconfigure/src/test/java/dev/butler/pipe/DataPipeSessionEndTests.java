@@ -318,6 +318,7 @@ class DataPipeSessionEndTests {
 		assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
 		assertThat(component.details()).singleElement(InstanceOfAssertFactories.STRING)
 			.contains("'lines' closed with ERROR", "vanished");
+		assertThat(component.statistics().errors()).as("runs that ended with outcome ERROR").isEqualTo(1);
 	}
 
 	private static void reply(ZMQ.Socket server, ZFrame client, FbdpMessage message) {

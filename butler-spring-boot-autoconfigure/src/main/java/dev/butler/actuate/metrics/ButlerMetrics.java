@@ -17,6 +17,8 @@ import org.springframework.context.ApplicationListener;
 
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
+import dev.butler.base.Outcome;
+import dev.butler.base.State;
 import dev.butler.control.ButlerServiceReadyEvent;
 import dev.butler.pipe.PipeCounts;
 import dev.butler.pipe.PipeSnapshot;
@@ -24,8 +26,9 @@ import dev.butler.queue.QueueCounts;
 import dev.butler.queue.QueueSnapshot;
 
 /**
- * {@link MeterBinder} for Butler components: {@code butler.service.state} (the
- * {@code firebird.butler.StateEnum} code), {@code butler.messages.received},
+ * {@link MeterBinder} for Butler components: {@code butler.service.state} and
+ * {@code butler.service.outcome} (one series per state or outcome, 1 for the current one),
+ * {@code butler.messages.received},
  * {@code butler.messages.sent} and {@code butler.service.errors}, tagged with the component id and
  * kind. Scheduled actions are timed as {@code butler.action} through the Observation API.
  * <p>
@@ -68,11 +71,20 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 		this.registries.add(registry);
 		for (ButlerComponent component : this.components) {
 			Tags tags = Tags.of("service", component.id(), "kind", component.kind().name().toLowerCase());
-			Gauge.builder("butler.service.state", component, (c) -> c.state().code())
-				.tags(tags)
-				.description("State of the component as a firebird.butler.StateEnum code: 1 READY, 2 RUNNING, "
-						+ "4 STOPPED, 5 FINISHED, 6 ABORTED")
-				.register(registry);
+			for (State state : State.values()) {
+				Gauge.builder("butler.service.state", component, (c) -> (c.state() == state) ? 1 : 0)
+					.tags(tags.and("state", state.name()))
+					.description("Whether the component is in the state of the tag: 1 for its current state, 0 for "
+							+ "the others")
+					.register(registry);
+			}
+			for (Outcome outcome : Outcome.values()) {
+				Gauge.builder("butler.service.outcome", component, (c) -> (c.outcome() == outcome) ? 1 : 0)
+					.tags(tags.and("outcome", outcome.name()))
+					.description("Whether the component's last run ended with the outcome of the tag; UNKNOWN "
+							+ "while it runs")
+					.register(registry);
+			}
 			FunctionCounter.builder("butler.messages.received", component, (c) -> c.statistics().messagesReceived())
 				.tags(tags)
 				.description("Messages received on the component's channels")
@@ -83,7 +95,7 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 				.register(registry);
 			FunctionCounter.builder("butler.service.errors", component, (c) -> c.statistics().errors())
 				.tags(tags)
-				.description("Failed warm-ups, aborted runs and malformed control messages")
+				.description("Failed warm-ups, runs that ended with outcome ERROR and malformed control messages")
 				.register(registry);
 			bindPipes(registry, component);
 			bindQueues(registry, component);

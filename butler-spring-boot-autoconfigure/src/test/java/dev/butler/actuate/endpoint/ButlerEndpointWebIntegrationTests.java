@@ -222,7 +222,11 @@ class ButlerEndpointWebIntegrationTests {
 	void prometheusShouldShowButlerMeters() throws Exception {
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			String metrics = getText("/actuator/prometheus");
-			assertThat(metrics).contains("butler_service_state{kind=\"service\",service=\"ticker\"} 2.0")
+			assertThat(metrics)
+				.contains("butler_service_state{kind=\"service\",service=\"ticker\",state=\"RUNNING\"} 1.0")
+				.contains("butler_service_state{kind=\"service\",service=\"ticker\",state=\"FINISHED\"} 0.0")
+				.contains("butler_service_outcome{kind=\"service\",outcome=\"UNKNOWN\",service=\"ticker\"} 1.0")
+				.contains("butler_service_outcome{kind=\"service\",outcome=\"ERROR\",service=\"ticker\"} 0.0")
 				.contains("butler_messages_received_total{kind=\"service\",service=\"ticker\"}")
 				.contains("butler_service_errors_total{kind=\"service\",service=\"ticker\"}")
 				.containsPattern("butler_action_seconds_count\\{[^}]*action=\"tick\"[^}]*service=\"ticker\"[^}]*\\} [1-9]");
