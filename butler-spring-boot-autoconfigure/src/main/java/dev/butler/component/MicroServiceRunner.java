@@ -639,6 +639,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		this.actions.clear();
 		this.dueActions.clear();
 		this.channels.values().forEach(ZmqChannel::close);
+		this.endpoints = Map.of();
 		if (control != null) {
 			control.close();
 		}

@@ -277,6 +277,7 @@ public final class DataPipe implements ServiceResource {
 		finally {
 			this.closingWithService = false;
 		}
+		this.state = PipeState.CLOSED;
 	}
 
 	/**

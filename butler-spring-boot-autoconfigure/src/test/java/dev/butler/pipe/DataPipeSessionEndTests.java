@@ -78,6 +78,23 @@ class DataPipeSessionEndTests {
 	}
 
 	@Test
+	void stoppedServiceShouldShowItsPipeClosedAndItsEndpointsReleased() {
+		this.contextRunner.withPropertyValues(sink(freeTcpAddress(), "bind"))
+			.withPropertyValues("butler.services.sink.stop-on-close=false")
+			.run((context) -> {
+				ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+				assertThat(component.pipes()).singleElement()
+					.satisfies((pipe) -> assertThat(pipe.state()).isEqualTo(PipeState.WAITING));
+				assertThat(component.endpoints()).containsOnlyKeys("pipe");
+				component.stop();
+				assertThat(component.state()).isEqualTo(State.FINISHED);
+				assertThat(component.pipes()).singleElement()
+					.satisfies((pipe) -> assertThat(pipe.state()).isEqualTo(PipeState.CLOSED));
+				assertThat(component.endpoints()).isEmpty();
+			});
+	}
+
+	@Test
 	void clientThatDisconnectsMidStreamShouldEndTheSessionOfTheBoundPipe() {
 		String address = freeTcpAddress();
 		this.contextRunner.withPropertyValues(sink(address, "bind")).run((context) -> {
