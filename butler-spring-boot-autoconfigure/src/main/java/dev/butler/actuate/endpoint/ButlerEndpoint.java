@@ -10,6 +10,7 @@ import java.util.UUID;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
@@ -35,9 +36,10 @@ import dev.butler.service.ScheduledAction;
 
 /**
  * {@link Endpoint @Endpoint} exposing the Butler services and foreign components of the application,
- * and ICCP control over them: stop, start, restart and run-time configuration.
+ * and ICCP control over them: stop, start, restart and run-time configuration. Its write operations
+ * are off by default: grant them with {@code management.endpoint.butler.access=unrestricted}.
  */
-@Endpoint(id = "butler")
+@Endpoint(id = "butler", defaultAccess = Access.READ_ONLY)
 public class ButlerEndpoint {
 
 	private final ButlerComponents components;

@@ -42,6 +42,7 @@ import static org.awaitility.Awaitility.await;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=butler,health,prometheus",
+				"management.endpoint.butler.access=unrestricted",
 				"management.endpoint.health.show-details=always", "butler.services.fragile.stop-timeout=2s" })
 class ButlerEndpointWebIntegrationTests {
 

@@ -1,0 +1,80 @@
+package dev.butler.actuate.endpoint;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+
+import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
+
+import dev.butler.base.State;
+import dev.butler.control.ButlerComponents;
+import dev.butler.service.ButlerService;
+import dev.butler.service.MicroService;
+import dev.butler.service.ServiceContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Tests that {@code /actuator/butler} only reads unless its write operations are granted.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = "management.endpoints.web.exposure.include=butler")
+class ButlerEndpointDefaultAccessTests {
+
+	private final HttpClient http = HttpClient.newHttpClient();
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private ButlerComponents components;
+
+	@Test
+	void endpointWithoutGrantedAccessShouldReadButRefuseToStopAService() throws Exception {
+		assertThat(send(HttpRequest.newBuilder(uri()).GET()).statusCode()).isEqualTo(200);
+		HttpResponse<String> stop = send(HttpRequest.newBuilder(uri())
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString("{\"action\":\"stop\"}")));
+		assertThat(stop.statusCode()).as(stop.body()).isBetween(400, 499);
+		assertThat(this.components.find("idle").orElseThrow().state()).isEqualTo(State.RUNNING);
+	}
+
+	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+		return this.http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+	}
+
+	private URI uri() {
+		return URI.create("http://localhost:" + this.port + "/actuator/butler/idle");
+	}
+
+	@SpringBootConfiguration
+	@EnableAutoConfiguration
+	@Import(IdleService.class)
+	static class TestApplication {
+
+	}
+
+	@ButlerService(id = "idle")
+	static class IdleService implements MicroService<Void> {
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			context.createChannel("in", SocketType.PULL, (channel, message) -> {
+			});
+			context.addEndpoint("in", "tcp://127.0.0.1:*");
+		}
+
+	}
+
+}
