@@ -34,7 +34,12 @@ public final class ControlConnection {
 
 	private CompletableFuture<IccpMessage> pending;
 
+	private IccpMessage pendingRequest;
+
 	private boolean closed;
+
+	/** The FINISHED or ERROR the component sent on its own, outside a request. */
+	private volatile IccpMessage ending;
 
 	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, String address,
 			ControlListener listener) {
@@ -77,6 +82,7 @@ public final class ControlConnection {
 				this.controller.execute(() -> {
 					if (this.pending == answer) {
 						this.pending = null;
+						this.pendingRequest = null;
 					}
 				});
 			}
@@ -88,6 +94,10 @@ public final class ControlConnection {
 		if (this.closed) {
 			answer.completeExceptionally(new ComponentControlException("The control channel of '" + this.component + "' is closed"));
 		}
+		else if (this.ending != null) {
+			answer.completeExceptionally(new ComponentControlException(
+					"Component '" + this.component + "' has ended already with " + this.ending.type()));
+		}
 		else if (this.pending != null) {
 			answer.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' has not answered the previous request yet"));
@@ -98,6 +108,7 @@ public final class ControlConnection {
 		}
 		else {
 			this.pending = answer;
+			this.pendingRequest = request;
 		}
 	}
 
@@ -142,6 +153,14 @@ public final class ControlConnection {
 		}
 	}
 
+	/**
+	 * Return the FINISHED or ERROR the component sent on its own, outside a request.
+	 * @return the message, or {@code null} while the component has not ended on its own
+	 */
+	IccpMessage ending() {
+		return this.ending;
+	}
+
 	ZMQ.Socket socket() {
 		return this.socket;
 	}
@@ -155,26 +174,40 @@ public final class ControlConnection {
 		}
 		else if (message instanceof IccpMessage.Error error) {
 			if (!this.ready.isDone()) {
+				this.ending = error;
 				this.ready.completeExceptionally(new ComponentControlException(
 						"Component '" + this.component + "' failed to warm up: " + error.message()));
 			}
 			else if (!completePending(error)) {
+				this.ending = error;
 				this.listener.aborted(error);
 			}
 		}
 		else if (message instanceof IccpMessage.Finished finished) {
 			if (!this.ready.isDone()) {
+				this.ending = finished;
 				this.ready.completeExceptionally(new ComponentControlException(
 						"Component '" + this.component + "' finished before it was ready: " + finished.outcome()));
 			}
-			else if (!completePending(finished)) {
+			else if (this.pendingRequest instanceof IccpMessage.Stop) {
+				completePending(finished);
+			}
+			else {
+				// on its own, even if a REQUEST is pending: that request will not be answered
+				this.ending = finished;
 				this.listener.finished(finished);
+				failPending(new ComponentControlException("Component '" + this.component
+						+ "' finished before it answered the request: " + finished.outcome()));
 			}
 		}
 		else if (message instanceof IccpMessage.Ok) {
-			if (!completePending(message)) {
-				malformed(new IccpProtocolException(
-						"Unexpected ICCP OK from '" + this.component + "': no request was sent"));
+			if (this.pendingRequest instanceof IccpMessage.Request) {
+				completePending(message);
+			}
+			else {
+				malformed(new IccpProtocolException("Unexpected ICCP OK from '" + this.component + "': "
+						+ ((this.pendingRequest != null) ? "the answer to " + this.pendingRequest.type()
+								+ " is FINISHED or ERROR" : "no request was sent")));
 			}
 		}
 		else {
@@ -186,25 +219,42 @@ public final class ControlConnection {
 	private boolean completePending(IccpMessage message) {
 		CompletableFuture<IccpMessage> current = this.pending;
 		this.pending = null;
+		this.pendingRequest = null;
 		return current != null && current.complete(message);
 	}
 
+	private void failPending(Throwable failure) {
+		CompletableFuture<IccpMessage> current = this.pending;
+		this.pending = null;
+		this.pendingRequest = null;
+		if (current != null) {
+			current.completeExceptionally(failure);
+		}
+	}
+
+	/**
+	 * The component sent a message that is not valid ICCP, or not valid now. Before READY it fails
+	 * the warm-up; while a request waits for its answer, it is that answer and fails the request at
+	 * once; otherwise the listener is told and the connection goes on.
+	 * @param problem what was wrong
+	 */
 	void malformed(IccpProtocolException problem) {
 		if (!this.ready.isDone()) {
 			this.ready.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' sent a malformed ICCP message: " + problem.getMessage(), problem));
 		}
+		IccpMessage request = this.pendingRequest;
 		this.listener.malformed(problem);
+		if (request != null) {
+			failPending(new ComponentControlException(
+					"Malformed ICCP answer to " + request.type() + ": " + problem.getMessage(), problem));
+		}
 	}
 
 	void abandon(String reason) {
 		this.closed = true;
 		this.ready.completeExceptionally(new ComponentControlException(reason));
-		CompletableFuture<IccpMessage> current = this.pending;
-		this.pending = null;
-		if (current != null) {
-			current.completeExceptionally(new ComponentControlException(reason));
-		}
+		failPending(new ComponentControlException(reason));
 	}
 
 }

@@ -3,6 +3,7 @@ package dev.butler.control;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.butler.actuate.endpoint.ButlerEndpoint;
+import dev.butler.actuate.endpoint.ButlerEndpoint.ControlAction;
+import dev.butler.actuate.endpoint.ButlerEndpoint.ControlResult;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.base.Outcome;
 import dev.butler.base.PeerDescriptor;
@@ -305,6 +309,69 @@ class ForeignComponentTests {
 			assertThat(component.state()).isEqualTo(State.RUNNING);
 			assertThat(component.endpoints()).isEqualTo(newEndpoints);
 			assertThat(component.outcome()).isEqualTo(Outcome.UNKNOWN);
+		});
+	}
+
+	@Test
+	void stopAnsweredPromptlyWithFinishedOkShouldReportFinishedThroughEndpoint() {
+		this.fake = readyComponent().answering(finishOnStop());
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ButlerEndpoint endpoint = new ButlerEndpoint(context.getBean(ButlerComponents.class), Clock.systemUTC());
+			long started = System.nanoTime();
+			ControlResult result = endpoint.control("ext", ControlAction.STOP, null);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(result.success()).isTrue();
+			assertThat(result.state()).isEqualTo(State.FINISHED);
+			assertThat(result.outcome()).isEqualTo(Outcome.OK);
+			assertThat(result.details()).isEmpty();
+			assertThat(this.fake.receiveMessage(PATIENCE)).isEqualTo(IccpMessage.STOP);
+		});
+	}
+
+	@Test
+	void stopAnsweredWithMalformedMessageShouldAbortAtOnceSayingWhatWasWrong() {
+		// FINISHED without its outcome frame
+		this.fake = readyComponent().answeringFrames(
+				(request) -> (request instanceof IccpMessage.Stop) ? List.<byte[]>of(new byte[] { 0, 6 }) : null);
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			long started = System.nanoTime();
+			component.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(component.state()).isEqualTo(State.ABORTED);
+			assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+			assertThat(component.details()).containsExactly(
+					"Malformed ICCP answer to STOP: ICCP FINISHED needs at least 2 frames (type, outcome), got 1");
+			assertThat(component.statistics().errors()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void stopAnsweredWithOkShouldAbortAtOnceAsWrongAnswer() {
+		this.fake = readyComponent().answering((request) -> IccpMessage.OK);
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			long started = System.nanoTime();
+			component.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(component.state()).isEqualTo(State.ABORTED);
+			assertThat(component.details()).containsExactly("Malformed ICCP answer to STOP: Unexpected ICCP OK "
+					+ "from 'ext': the answer to STOP is FINISHED or ERROR");
+		});
+	}
+
+	@Test
+	void finishedSentOnItsOwnWhileStopIsUnderwayShouldBeReportedAsFinished() {
+		this.fake = readyComponent();
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			this.fake.send(IccpMessage.finished(Outcome.ERROR, "Input pipe closed"));
+			long started = System.nanoTime();
+			component.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+			assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+			assertThat(component.details()).containsExactly("Input pipe closed");
 		});
 	}
 
