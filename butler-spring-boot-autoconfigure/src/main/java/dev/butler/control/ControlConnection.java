@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZMQ;
 
 import dev.butler.component.ZmqSupport;
@@ -20,15 +22,21 @@ import dev.butler.protocol.iccp.IccpProtocolException;
  */
 public final class ControlConnection {
 
+	private static final Log logger = LogFactory.getLog(ControlConnection.class);
+
 	private final ButlerController controller;
 
 	private final String component;
 
 	private final ZMQ.Socket socket;
 
+	private final ZMQ.Socket monitor;
+
 	private final String address;
 
 	private final ControlListener listener;
+
+	private final long maxMessageSize;
 
 	private final CompletableFuture<IccpMessage.Ready> ready = new CompletableFuture<>();
 
@@ -38,16 +46,23 @@ public final class ControlConnection {
 
 	private boolean closed;
 
+	/** Whether the component sent FINISHED or ERROR, so that it may close its connection. */
+	private boolean over;
+
 	/** The FINISHED or ERROR the component sent on its own, outside a request. */
 	private volatile IccpMessage ending;
 
-	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, String address,
-			ControlListener listener) {
+	private volatile int drops;
+
+	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, ZMQ.Socket monitor,
+			String address, ControlListener listener, long maxMessageSize) {
 		this.controller = controller;
 		this.component = component;
 		this.socket = socket;
+		this.monitor = monitor;
 		this.address = address;
 		this.listener = listener;
+		this.maxMessageSize = maxMessageSize;
 	}
 
 	/**
@@ -154,6 +169,29 @@ public final class ControlConnection {
 	}
 
 	/**
+	 * Return how many times the component's connection to the control socket was dropped: it
+	 * closed it, or it sent a frame over the maximum message size.
+	 * @return the number of dropped connections
+	 */
+	int drops() {
+		return this.drops;
+	}
+
+	/**
+	 * Say why a component may have gone silent, for a message about a timeout.
+	 * @param dropsBefore {@link #drops()} when the wait began
+	 * @return an explanation to append, or an empty string if no connection dropped since
+	 */
+	String dropsSince(int dropsBefore) {
+		if (this.drops <= dropsBefore) {
+			return "";
+		}
+		return "; its connection to the control channel dropped meanwhile, as ZeroMQ does when a frame is over the "
+				+ "maximum message size (" + ZmqSupport.describeSize(this.maxMessageSize)
+				+ ", butler.zmq.max-message-size)";
+	}
+
+	/**
 	 * Return the FINISHED or ERROR the component sent on its own, outside a request.
 	 * @return the message, or {@code null} while the component has not ended on its own
 	 */
@@ -165,6 +203,28 @@ public final class ControlConnection {
 		return this.socket;
 	}
 
+	ZMQ.Socket monitor() {
+		return this.monitor;
+	}
+
+	/**
+	 * The component's connection to the control socket dropped. JeroMQ does not say why: the
+	 * component closed it (its process ended, say), or ZeroMQ refused a frame over the maximum
+	 * message size.
+	 * @param endpoint the connection's endpoint as the monitor reports it
+	 */
+	void dropped(String endpoint) {
+		this.drops++;
+		if (this.over || this.closed) {
+			logger.debug("Component '" + this.component + "' disconnected from its control channel " + endpoint);
+			return;
+		}
+		logger.warn("The connection of component '" + this.component + "' to its control channel " + this.address
+				+ " dropped: the component closed it, or it sent a frame larger than the maximum message size ("
+				+ ZmqSupport.describeSize(this.maxMessageSize) + ", butler.zmq.max-message-size), which ZeroMQ "
+				+ "refuses by dropping the connection");
+	}
+
 	void received(IccpMessage message) {
 		if (message instanceof IccpMessage.Ready readyMessage) {
 			if (!this.ready.complete(readyMessage)) {
@@ -173,6 +233,7 @@ public final class ControlConnection {
 			}
 		}
 		else if (message instanceof IccpMessage.Error error) {
+			this.over = true;
 			if (!this.ready.isDone()) {
 				this.ending = error;
 				this.ready.completeExceptionally(new ComponentControlException(
@@ -184,6 +245,7 @@ public final class ControlConnection {
 			}
 		}
 		else if (message instanceof IccpMessage.Finished finished) {
+			this.over = true;
 			if (!this.ready.isDone()) {
 				this.ending = finished;
 				this.ready.completeExceptionally(new ComponentControlException(

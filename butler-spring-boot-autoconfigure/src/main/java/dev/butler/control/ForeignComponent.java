@@ -163,8 +163,9 @@ public final class ForeignComponent implements ButlerComponent {
 			logger.info("Foreign component '" + this.id + "' is ready at " + controlAddress());
 		}
 		catch (TimeoutException ex) {
+			ControlConnection current = this.connection;
 			abort("Foreign component '" + this.id + "' did not report READY on " + controlAddress() + " within "
-					+ timeout.toMillis() + " ms", ex);
+					+ timeout.toMillis() + " ms" + ((current != null) ? current.dropsSince(0) : ""), ex);
 		}
 		catch (ExecutionException ex) {
 			abort(ex.getCause().getMessage(), ex.getCause());
@@ -198,6 +199,7 @@ public final class ForeignComponent implements ButlerComponent {
 		}
 		this.state = State.STOPPED;
 		Duration timeout = this.options.stopTimeout();
+		int dropsBefore = current.drops();
 		current.request(IccpMessage.STOP, timeout).whenComplete((answer, failure) -> {
 			IccpMessage report = (answer != null) ? answer : current.ending();
 			if (report instanceof IccpMessage.Finished finished) {
@@ -211,7 +213,7 @@ public final class ForeignComponent implements ButlerComponent {
 					reason = error.message();
 				}
 				else if (failure instanceof TimeoutException) {
-					reason = "No FINISHED within " + timeout.toMillis() + " ms of STOP";
+					reason = "No FINISHED within " + timeout.toMillis() + " ms of STOP" + current.dropsSince(dropsBefore);
 				}
 				else if (failure != null) {
 					reason = failure.getMessage();

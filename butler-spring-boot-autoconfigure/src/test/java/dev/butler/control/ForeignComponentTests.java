@@ -14,9 +14,12 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.actuate.endpoint.ButlerEndpoint.ControlAction;
@@ -34,6 +37,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link ForeignComponent}: a component in another process, played here by a raw PAIR
  * socket, that connects to the controller over tcp loopback and is driven with real ICCP messages.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ForeignComponentTests {
 
 	private static final PeerDescriptor PEER = new PeerDescriptor(
@@ -44,6 +48,8 @@ class ForeignComponentTests {
 	private static final Duration QUIET = Duration.ofMillis(200);
 
 	private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+	private static final int FOUR_MB = 4 * 1024 * 1024;
 
 	private final String address = TcpAddresses.freeLoopbackAddress();
 
@@ -373,6 +379,53 @@ class ForeignComponentTests {
 			assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
 			assertThat(component.details()).containsExactly("Input pipe closed");
 		});
+	}
+
+	@Test
+	void finishedOverMaxMessageSizeShouldBeRefusedAndTheStopTimeoutShouldSaySo(CapturedOutput output) {
+		this.fake = readyComponent().answering(finishOnStop("y".repeat(2 * 1024 * 1024)));
+		this.contextRunner
+			.withPropertyValues("butler.zmq.max-message-size=1MB", "butler.components.ext.stop-timeout=1s")
+			.run((context) -> {
+				ForeignComponent component = context.getBean(ForeignComponent.class);
+				component.stop();
+				assertThat(component.state()).isEqualTo(State.ABORTED);
+				assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+				assertThat(component.details()).containsExactly("No FINISHED within 1000 ms of STOP; its connection "
+						+ "to the control channel dropped meanwhile, as ZeroMQ does when a frame is over the maximum "
+						+ "message size (1 MB, butler.zmq.max-message-size)");
+				assertThat(output).contains("The connection of component 'ext' to its control channel " + this.address
+						+ " dropped: the component closed it, or it sent a frame larger than the maximum message size "
+						+ "(1 MB, butler.zmq.max-message-size)");
+			});
+	}
+
+	@Test
+	void readyOverMaxMessageSizeShouldBeRefusedAndTheWarmUpTimeoutShouldSaySo() {
+		this.fake = FakeForeignComponent.connectTo(this.address);
+		this.fake.send(IccpMessage.ready(new PeerDescriptor(PEER.uid(), PEER.pid(), "h".repeat(FOUR_MB)), ENDPOINTS));
+		this.contextRunner
+			.withPropertyValues("butler.zmq.max-message-size=1MB", "butler.components.ext.warm-up-timeout=1s")
+			.run((context) -> assertThat(context).getFailure()
+				.cause()
+				.isInstanceOf(ComponentControlException.class)
+				.hasMessage("Foreign component 'ext' did not report READY on " + this.address + " within 1000 ms; "
+						+ "its connection to the control channel dropped meanwhile, as ZeroMQ does when a frame is "
+						+ "over the maximum message size (1 MB, butler.zmq.max-message-size)"));
+	}
+
+	@Test
+	void componentThatFinishedAndLeftShouldNotBeReportedAsDropped(CapturedOutput output) {
+		this.fake = readyComponent().answering(finishOnStop("bye"));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			component.stop();
+			this.fake.close();
+			this.fake = null;
+			Thread.sleep(QUIET.toMillis());
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+		});
+		assertThat(output).doesNotContain("dropped");
 	}
 
 	private FakeForeignComponent readyComponent() {
