@@ -225,7 +225,8 @@ public final class ControlConnection {
 				+ "refuses by dropping the connection");
 	}
 
-	void received(IccpMessage message) {
+	void received(IccpMessage decoded) {
+		IccpMessage message = StoredText.cap(decoded);
 		if (message instanceof IccpMessage.Ready readyMessage) {
 			if (!this.ready.complete(readyMessage)) {
 				malformed(new IccpProtocolException(
@@ -298,9 +299,12 @@ public final class ControlConnection {
 	 * The component sent a message that is not valid ICCP, or not valid now. Before READY it fails
 	 * the warm-up; while a request waits for its answer, it is that answer and fails the request at
 	 * once; otherwise the listener is told and the connection goes on.
-	 * @param problem what was wrong
+	 * @param reported what was wrong
 	 */
-	void malformed(IccpProtocolException problem) {
+	void malformed(IccpProtocolException reported) {
+		String text = StoredText.cap(reported.getMessage());
+		IccpProtocolException problem = text.equals(reported.getMessage()) ? reported
+				: new IccpProtocolException(text, reported);
 		if (!this.ready.isDone()) {
 			this.ready.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' sent a malformed ICCP message: " + problem.getMessage(), problem));

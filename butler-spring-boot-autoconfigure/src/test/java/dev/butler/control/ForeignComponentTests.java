@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -15,11 +16,13 @@ import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 
 import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.actuate.endpoint.ButlerEndpoint.ControlAction;
@@ -49,7 +52,12 @@ class ForeignComponentTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(5);
 
+	private static final int EIGHT_MB = 8 * 1024 * 1024;
+
 	private static final int FOUR_MB = 4 * 1024 * 1024;
+
+	/** Far more than a whole component descriptor needs once what a component reports is capped. */
+	private static final int SMALL_JSON = 64 * 1024;
 
 	private final String address = TcpAddresses.freeLoopbackAddress();
 
@@ -382,6 +390,78 @@ class ForeignComponentTests {
 	}
 
 	@Test
+	void finishedWithHugeDetailShouldBeStoredTruncated() {
+		String huge = "x".repeat(EIGHT_MB);
+		this.fake = readyComponent().answering(finishOnStop(huge, "second line"));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			component.stop();
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+			assertThat(component.details()).hasSize(2);
+			assertThat(component.details().get(0)).hasSizeLessThan(StoredText.MAX_CHARS + 40)
+				.startsWith("xxxx")
+				.endsWith("… (truncated, 8388608 bytes)");
+			assertThat(component.details().get(1)).isEqualTo("second line");
+			assertThat(endpointJson(context)).hasSizeLessThan(SMALL_JSON);
+		});
+	}
+
+	@Test
+	void finishedWithManyDetailLinesShouldKeepTheFirstAndCountTheRest() {
+		String[] lines = new String[50_000];
+		for (int i = 0; i < lines.length; i++) {
+			lines[i] = "line " + i;
+		}
+		this.fake = readyComponent().answering(finishOnStop(lines));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			component.stop();
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+			assertThat(component.details()).hasSize(StoredText.MAX_ITEMS + 1).startsWith("line 0", "line 1");
+			assertThat(component.details().get(StoredText.MAX_ITEMS))
+				.isEqualTo("… (truncated, " + (lines.length - StoredText.MAX_ITEMS) + " more lines)");
+			assertThat(endpointJson(context)).hasSizeLessThan(SMALL_JSON);
+		});
+	}
+
+	@Test
+	void readyWithHugeHostAndEndpointsShouldBeStoredTruncated() {
+		PeerDescriptor hugeHost = new PeerDescriptor(PEER.uid(), PEER.pid(), "h".repeat(FOUR_MB));
+		Map<String, List<String>> endpoints = new LinkedHashMap<>();
+		String hugeAddress = "tcp://" + "a".repeat(FOUR_MB) + ":5999";
+		endpoints.put("data", List.of(hugeAddress, "tcp://127.0.0.1:6000"));
+		this.fake = FakeForeignComponent.connectTo(this.address);
+		this.fake.send(IccpMessage.ready(hugeHost, endpoints));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			assertThat(component.state()).isEqualTo(State.RUNNING);
+			assertThat(component.peer().uid()).isEqualTo(PEER.uid());
+			assertThat(component.peer().host()).hasSizeLessThan(StoredText.MAX_CHARS + 40)
+				.endsWith("… (truncated, 4194304 bytes)");
+			assertThat(component.endpoints().get("data")).hasSize(2);
+			assertThat(component.endpoints().get("data").get(0)).endsWith("… (truncated, " + hugeAddress.length() + " bytes)");
+			assertThat(component.endpoints().get("data").get(1)).isEqualTo("tcp://127.0.0.1:6000");
+			assertThat(endpointJson(context)).hasSizeLessThan(SMALL_JSON);
+		});
+	}
+
+	@Test
+	void malformedMessageWithHugeFrameShouldBeReportedBriefly() {
+		this.fake = readyComponent();
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			byte[] outcome = new byte[EIGHT_MB];
+			this.fake.sendFrames(new byte[] { 0, 6 }, outcome);
+			await().atMost(PATIENCE)
+				.untilAsserted(() -> assertThat(component.details()).singleElement()
+					.asString()
+					.startsWith("Malformed ICCP message: Invalid ICCP FINISHED outcome 0x0000")
+					.contains("… (8388608 bytes)")
+					.hasSizeLessThan(1024));
+		});
+	}
+
+	@Test
 	void finishedOverMaxMessageSizeShouldBeRefusedAndTheStopTimeoutShouldSaySo(CapturedOutput output) {
 		this.fake = readyComponent().answering(finishOnStop("y".repeat(2 * 1024 * 1024)));
 		this.contextRunner
@@ -426,6 +506,11 @@ class ForeignComponentTests {
 			assertThat(component.state()).isEqualTo(State.FINISHED);
 		});
 		assertThat(output).doesNotContain("dropped");
+	}
+
+	private static String endpointJson(ApplicationContext context) {
+		ButlerEndpoint endpoint = new ButlerEndpoint(context.getBean(ButlerComponents.class), Clock.systemUTC());
+		return JsonMapper.builder().build().writeValueAsString(endpoint.components());
 	}
 
 	private FakeForeignComponent readyComponent() {
