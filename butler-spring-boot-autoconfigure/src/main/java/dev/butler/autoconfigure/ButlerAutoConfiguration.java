@@ -59,8 +59,8 @@ public final class ButlerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ButlerController butlerController(ZContext zmq) {
-		return new ButlerController(zmq);
+	ButlerController butlerController(ZContext zmq, ButlerProperties properties) {
+		return new ButlerController(zmq, properties.zmq().maxMessageSize().toBytes());
 	}
 
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
@@ -86,7 +86,7 @@ public final class ButlerAutoConfiguration {
 		return new ServiceRuntime(zmq, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
 				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
 					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)),
-				configBinder, properties.spoolDir());
+				configBinder, properties.spoolDir(), properties.zmq().maxMessageSize().toBytes());
 	}
 
 	@Bean

@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of the Butler runtime. A service's own, typed options live beside these
@@ -60,8 +61,14 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param ioThreads Number of ZeroMQ I/O threads
 	 * @param handshakeInterval Maximum time for the ZMTP handshake of a new connection on a service
 	 * channel. JeroMQ sometimes stalls a fresh tcp handshake; it is retried after this interval
+	 * @param maxMessageSize Largest frame that any socket of the runtime (service channels and data
+	 * pipes, ICCP control channels, foreign components) accepts from a peer over tcp or ipc; ZeroMQ
+	 * drops the connection of a peer that sends a larger one. The default of 64MB bounds what one
+	 * peer can make the application allocate (JeroMQ allocates a frame's announced size up front,
+	 * up to 2GB) and is far above what Butler protocols carry. Zero or less, e.g. -1, for no limit
 	 */
-	public record Zmq(@DefaultValue("1") int ioThreads, @DefaultValue("1s") Duration handshakeInterval) {
+	public record Zmq(@DefaultValue("1") int ioThreads, @DefaultValue("1s") Duration handshakeInterval,
+			@DefaultValue("64MB") DataSize maxMessageSize) {
 
 	}
 

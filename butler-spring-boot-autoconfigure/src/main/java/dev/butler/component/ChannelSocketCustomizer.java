@@ -5,7 +5,9 @@ import org.zeromq.ZMQ;
 
 /**
  * Customizes the socket of a channel when a service creates it, before the service sees it. Declare
- * beans of this type to set socket options for all services.
+ * beans of this type to set socket options for all services. The runtime has set the linger period
+ * and the maximum message size ({@code butler.zmq.max-message-size}) already, so a customizer can
+ * change them, for one channel, say.
  */
 @FunctionalInterface
 public interface ChannelSocketCustomizer {

@@ -274,6 +274,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		}
 		ZMQ.Socket socket = this.zmq.createSocket(type);
 		socket.setLinger(0);
+		ZmqSupport.limitMessageSize(socket, this.runtime.maxMessageSize());
 		this.runtime.socketCustomizer().customize(serviceId(), name, type, socket);
 		ZmqChannel channel = new ZmqChannel(name, socket, handler, this.statistics.channel(name));
 		this.channels.put(name, channel);
@@ -369,6 +370,7 @@ public final class MicroServiceRunner implements ServiceContext {
 			control.setLinger(1000);
 			control.setSendTimeOut(5000);
 			control.setHandshakeIvl(CONTROL_HANDSHAKE_MILLIS);
+			ZmqSupport.limitMessageSize(control, this.runtime.maxMessageSize());
 			control.connect(controlAddress);
 			warmUpService();
 			Throwable reason = this.abandoned;

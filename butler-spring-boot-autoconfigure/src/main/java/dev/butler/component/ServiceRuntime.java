@@ -21,9 +21,12 @@ import org.springframework.scheduling.TaskScheduler;
  * @param socketCustomizer applied to the socket of every channel a service creates
  * @param configBinder binds service options
  * @param spoolDirectory the absolute directory relative queue names resolve under
+ * @param maxMessageSize the largest frame, in bytes, that a channel or control socket accepts from
+ * a peer, zero or less for no limit; see {@link ZmqSupport#limitMessageSize}
  */
 public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
-		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory) {
+		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory,
+		long maxMessageSize) {
 
 	public ServiceRuntime {
 		Objects.requireNonNull(zmq, "'zmq' must not be null");
@@ -34,6 +37,23 @@ public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationR
 		Objects.requireNonNull(configBinder, "'configBinder' must not be null");
 		Objects.requireNonNull(spoolDirectory, "'spoolDirectory' must not be null");
 		spoolDirectory = spoolDirectory.toAbsolutePath().normalize();
+	}
+
+	/**
+	 * Create a runtime whose sockets accept frames of up to
+	 * {@link ZmqSupport#DEFAULT_MAX_MESSAGE_SIZE}.
+	 * @param zmq the ZeroMQ context
+	 * @param scheduler the scheduler timing scheduled actions
+	 * @param observations the registry observing scheduled actions
+	 * @param clock the clock
+	 * @param socketCustomizer applied to the socket of every channel a service creates
+	 * @param configBinder binds service options
+	 * @param spoolDirectory the directory relative queue names resolve under
+	 */
+	public ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
+			ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory) {
+		this(zmq, scheduler, observations, clock, socketCustomizer, configBinder, spoolDirectory,
+				ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE);
 	}
 
 }

@@ -15,6 +15,16 @@ public final class ZmqSupport {
 	/** How long {@link #bind} keeps trying an address that is in use. */
 	static final Duration BIND_PATIENCE = Duration.ofSeconds(1);
 
+	/**
+	 * Default largest frame a socket accepts from a peer: 64 MB. ZeroMQ's own default is no limit,
+	 * and JeroMQ allocates a frame's whole size as soon as the peer announces it, so any peer that
+	 * can connect could make the application allocate up to 2 GB with a 9-byte header. 64 MB is far
+	 * above what Butler protocols carry (ICCP and FBDP control frames are bytes to kilobytes; a
+	 * Saturnin text reader sends DATA of 64 K characters) and still leaves room for large binary
+	 * blocks.
+	 */
+	public static final long DEFAULT_MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
+
 	private ZmqSupport() {
 	}
 
@@ -48,6 +58,38 @@ public final class ZmqSupport {
 				}
 			}
 		}
+	}
+
+	/**
+	 * Limit the size of each frame (message part) the socket accepts from a peer. ZeroMQ enforces
+	 * it on tcp:// and ipc:// connections, not inproc://, by dropping the connection of a peer that
+	 * announces a larger frame: the frame is never received and, on a connecting socket, the
+	 * connection is not re-established. JeroMQ reports that drop as a plain disconnect.
+	 * @param socket the socket, before it binds or connects
+	 * @param maxMessageSize the largest frame in bytes; zero or less for no limit
+	 */
+	public static void limitMessageSize(ZMQ.Socket socket, long maxMessageSize) {
+		socket.setMaxMsgSize((maxMessageSize > 0) ? maxMessageSize : -1);
+	}
+
+	/**
+	 * Describe a maximum message size for messages, e.g. {@code 64 MB}, or {@code unlimited}.
+	 * @param maxMessageSize the size in bytes; zero or less for no limit
+	 * @return the description
+	 */
+	public static String describeSize(long maxMessageSize) {
+		if (maxMessageSize <= 0) {
+			return "unlimited";
+		}
+		long kb = 1024;
+		long mb = kb * 1024;
+		if (maxMessageSize % mb == 0) {
+			return (maxMessageSize / mb) + " MB";
+		}
+		if (maxMessageSize % kb == 0) {
+			return (maxMessageSize / kb) + " KB";
+		}
+		return maxMessageSize + " bytes";
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.butler.control;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
@@ -36,6 +37,8 @@ public final class ButlerController implements AutoCloseable {
 
 	private final ZContext zmq;
 
+	private final long maxMessageSize;
+
 	private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
 
 	private final LoopWakeup wakeup = new LoopWakeup();
@@ -49,11 +52,25 @@ public final class ButlerController implements AutoCloseable {
 	private boolean connectionsChanged = true;
 
 	/**
-	 * Create a controller and start its thread.
+	 * Create a controller whose control sockets accept frames of up to
+	 * {@link ZmqSupport#DEFAULT_MAX_MESSAGE_SIZE}, and start its thread.
 	 * @param zmq the ZeroMQ context for the control sockets
 	 */
 	public ButlerController(ZContext zmq) {
+		this(zmq, ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE);
+	}
+
+	/**
+	 * Create a controller and start its thread.
+	 * @param zmq the ZeroMQ context for the control sockets
+	 * @param maxMessageSize the largest frame, in bytes, a control socket accepts from a component
+	 * over tcp or ipc, zero or less for no limit; ZeroMQ drops the connection of a component that
+	 * sends a larger one, and the controller logs a warning when a running component's connection
+	 * drops
+	 */
+	public ButlerController(ZContext zmq, long maxMessageSize) {
 		this.zmq = zmq;
+		this.maxMessageSize = maxMessageSize;
 		this.thread = new Thread(this::run, "butler-controller");
 		this.thread.start();
 	}
@@ -73,6 +90,7 @@ public final class ButlerController implements AutoCloseable {
 				socket.setSndHWM(5);
 				socket.setRcvHWM(5);
 				socket.setLinger(0);
+				ZmqSupport.limitMessageSize(socket, this.maxMessageSize);
 				ZmqSupport.bind(socket, address);
 			}
 			catch (ZMQException ex) {
@@ -81,12 +99,29 @@ public final class ButlerController implements AutoCloseable {
 						"Cannot bind the control channel of '" + component + "' to " + address + ": " + ex.getMessage(), ex);
 			}
 			String bound = socket.getLastEndpoint();
-			ControlConnection connection = new ControlConnection(this, component, socket,
-					(bound != null) ? bound : address, listener);
+			ControlConnection connection = new ControlConnection(this, component, socket, watchDrops(socket, address),
+					(bound != null) ? bound : address, listener, this.maxMessageSize);
 			this.connections.add(connection);
 			this.connectionsChanged = true;
 			return connection;
 		});
+	}
+
+	/**
+	 * Watch the connections of a control socket, so that a dropped one can be reported: ZeroMQ
+	 * refuses a frame over the maximum message size by dropping the connection, silently. inproc
+	 * connections neither drop nor have a size limit.
+	 */
+	private ZMQ.Socket watchDrops(ZMQ.Socket socket, String address) {
+		if (address.startsWith("inproc:")) {
+			return null;
+		}
+		String monitorAddress = "inproc://butler-control-monitor/" + UUID.randomUUID();
+		socket.monitor(monitorAddress, ZMQ.EVENT_DISCONNECTED);
+		ZMQ.Socket monitor = this.zmq.createSocket(SocketType.PAIR);
+		monitor.setLinger(0);
+		monitor.connect(monitorAddress);
+		return monitor;
 	}
 
 	void execute(Runnable command) {
@@ -128,8 +163,15 @@ public final class ButlerController implements AutoCloseable {
 
 	void closed(ControlConnection connection) {
 		this.connections.remove(connection);
-		connection.socket().close();
+		closeSockets(connection);
 		this.connectionsChanged = true;
+	}
+
+	private static void closeSockets(ControlConnection connection) {
+		connection.socket().close();
+		if (connection.monitor() != null) {
+			connection.monitor().close();
+		}
 	}
 
 	boolean isControllerThread() {
@@ -139,17 +181,23 @@ public final class ButlerController implements AutoCloseable {
 	private void run() {
 		ZMQ.Poller poller = null;
 		List<ControlConnection> polled = new ArrayList<>();
+		int[] monitorIndex = new int[0];
 		try {
 			while (this.running) {
 				if (this.connectionsChanged) {
 					if (poller != null) {
 						poller.close();
 					}
-					poller = this.zmq.createPoller(this.connections.size() + 1);
+					poller = this.zmq.createPoller(2 * this.connections.size() + 1);
 					poller.register(this.wakeup.selectable(), ZMQ.Poller.POLLIN);
 					polled = List.copyOf(this.connections);
 					for (ControlConnection connection : polled) {
 						poller.register(connection.socket(), ZMQ.Poller.POLLIN);
+					}
+					monitorIndex = new int[polled.size()];
+					for (int i = 0; i < polled.size(); i++) {
+						ZMQ.Socket monitor = polled.get(i).monitor();
+						monitorIndex[i] = (monitor != null) ? poller.register(monitor, ZMQ.Poller.POLLIN) : -1;
 					}
 					this.connectionsChanged = false;
 				}
@@ -157,6 +205,11 @@ public final class ButlerController implements AutoCloseable {
 				for (int i = 0; i < polled.size(); i++) {
 					if (poller.pollin(i + 1)) {
 						receive(polled.get(i));
+					}
+				}
+				for (int i = 0; i < polled.size(); i++) {
+					if (monitorIndex[i] >= 0 && poller.pollin(monitorIndex[i])) {
+						receiveEvents(polled.get(i));
 					}
 				}
 				if (poller.pollin(0)) {
@@ -177,7 +230,7 @@ public final class ButlerController implements AutoCloseable {
 			}
 			for (ControlConnection connection : List.copyOf(this.connections)) {
 				connection.abandon("The Butler controller closed");
-				connection.socket().close();
+				closeSockets(connection);
 			}
 			this.connections.clear();
 			this.wakeup.close();
@@ -192,6 +245,17 @@ public final class ButlerController implements AutoCloseable {
 			}
 			catch (IccpProtocolException ex) {
 				connection.malformed(ex);
+			}
+		}
+	}
+
+	private void receiveEvents(ControlConnection connection) {
+		ZMQ.Event event;
+		while ((event = ZMQ.Event.recv(connection.monitor(), ZMQ.DONTWAIT)) != null) {
+			if (event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
+				// what the component sent before it dropped is in the socket already: take it first
+				receive(connection);
+				connection.dropped(event.getAddress());
 			}
 		}
 	}

@@ -7,6 +7,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZMQ;
 
 import dev.butler.component.ZmqSupport;
@@ -20,29 +22,47 @@ import dev.butler.protocol.iccp.IccpProtocolException;
  */
 public final class ControlConnection {
 
+	private static final Log logger = LogFactory.getLog(ControlConnection.class);
+
 	private final ButlerController controller;
 
 	private final String component;
 
 	private final ZMQ.Socket socket;
 
+	private final ZMQ.Socket monitor;
+
 	private final String address;
 
 	private final ControlListener listener;
+
+	private final long maxMessageSize;
 
 	private final CompletableFuture<IccpMessage.Ready> ready = new CompletableFuture<>();
 
 	private CompletableFuture<IccpMessage> pending;
 
+	private IccpMessage pendingRequest;
+
 	private boolean closed;
 
-	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, String address,
-			ControlListener listener) {
+	/** Whether the component sent FINISHED or ERROR, so that it may close its connection. */
+	private boolean over;
+
+	/** The FINISHED or ERROR the component sent on its own, outside a request. */
+	private volatile IccpMessage ending;
+
+	private volatile int drops;
+
+	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, ZMQ.Socket monitor,
+			String address, ControlListener listener, long maxMessageSize) {
 		this.controller = controller;
 		this.component = component;
 		this.socket = socket;
+		this.monitor = monitor;
 		this.address = address;
 		this.listener = listener;
+		this.maxMessageSize = maxMessageSize;
 	}
 
 	/**
@@ -77,6 +97,7 @@ public final class ControlConnection {
 				this.controller.execute(() -> {
 					if (this.pending == answer) {
 						this.pending = null;
+						this.pendingRequest = null;
 					}
 				});
 			}
@@ -88,6 +109,10 @@ public final class ControlConnection {
 		if (this.closed) {
 			answer.completeExceptionally(new ComponentControlException("The control channel of '" + this.component + "' is closed"));
 		}
+		else if (this.ending != null) {
+			answer.completeExceptionally(new ComponentControlException(
+					"Component '" + this.component + "' has ended already with " + this.ending.type()));
+		}
 		else if (this.pending != null) {
 			answer.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' has not answered the previous request yet"));
@@ -98,6 +123,7 @@ public final class ControlConnection {
 		}
 		else {
 			this.pending = answer;
+			this.pendingRequest = request;
 		}
 	}
 
@@ -142,11 +168,65 @@ public final class ControlConnection {
 		}
 	}
 
+	/**
+	 * Return how many times the component's connection to the control socket was dropped: it
+	 * closed it, or it sent a frame over the maximum message size.
+	 * @return the number of dropped connections
+	 */
+	int drops() {
+		return this.drops;
+	}
+
+	/**
+	 * Say why a component may have gone silent, for a message about a timeout.
+	 * @param dropsBefore {@link #drops()} when the wait began
+	 * @return an explanation to append, or an empty string if no connection dropped since
+	 */
+	String dropsSince(int dropsBefore) {
+		if (this.drops <= dropsBefore) {
+			return "";
+		}
+		return "; its connection to the control channel dropped meanwhile, as ZeroMQ does when a frame is over the "
+				+ "maximum message size (" + ZmqSupport.describeSize(this.maxMessageSize)
+				+ ", butler.zmq.max-message-size)";
+	}
+
+	/**
+	 * Return the FINISHED or ERROR the component sent on its own, outside a request.
+	 * @return the message, or {@code null} while the component has not ended on its own
+	 */
+	IccpMessage ending() {
+		return this.ending;
+	}
+
 	ZMQ.Socket socket() {
 		return this.socket;
 	}
 
-	void received(IccpMessage message) {
+	ZMQ.Socket monitor() {
+		return this.monitor;
+	}
+
+	/**
+	 * The component's connection to the control socket dropped. JeroMQ does not say why: the
+	 * component closed it (its process ended, say), or ZeroMQ refused a frame over the maximum
+	 * message size.
+	 * @param endpoint the connection's endpoint as the monitor reports it
+	 */
+	void dropped(String endpoint) {
+		this.drops++;
+		if (this.over || this.closed) {
+			logger.debug("Component '" + this.component + "' disconnected from its control channel " + endpoint);
+			return;
+		}
+		logger.warn("The connection of component '" + this.component + "' to its control channel " + this.address
+				+ " dropped: the component closed it, or it sent a frame larger than the maximum message size ("
+				+ ZmqSupport.describeSize(this.maxMessageSize) + ", butler.zmq.max-message-size), which ZeroMQ "
+				+ "refuses by dropping the connection");
+	}
+
+	void received(IccpMessage decoded) {
+		IccpMessage message = StoredText.cap(decoded);
 		if (message instanceof IccpMessage.Ready readyMessage) {
 			if (!this.ready.complete(readyMessage)) {
 				malformed(new IccpProtocolException(
@@ -154,27 +234,43 @@ public final class ControlConnection {
 			}
 		}
 		else if (message instanceof IccpMessage.Error error) {
+			this.over = true;
 			if (!this.ready.isDone()) {
+				this.ending = error;
 				this.ready.completeExceptionally(new ComponentControlException(
 						"Component '" + this.component + "' failed to warm up: " + error.message()));
 			}
 			else if (!completePending(error)) {
+				this.ending = error;
 				this.listener.aborted(error);
 			}
 		}
 		else if (message instanceof IccpMessage.Finished finished) {
+			this.over = true;
 			if (!this.ready.isDone()) {
+				this.ending = finished;
 				this.ready.completeExceptionally(new ComponentControlException(
 						"Component '" + this.component + "' finished before it was ready: " + finished.outcome()));
 			}
-			else if (!completePending(finished)) {
+			else if (this.pendingRequest instanceof IccpMessage.Stop) {
+				completePending(finished);
+			}
+			else {
+				// on its own, even if a REQUEST is pending: that request will not be answered
+				this.ending = finished;
 				this.listener.finished(finished);
+				failPending(new ComponentControlException("Component '" + this.component
+						+ "' finished before it answered the request: " + finished.outcome()));
 			}
 		}
 		else if (message instanceof IccpMessage.Ok) {
-			if (!completePending(message)) {
-				malformed(new IccpProtocolException(
-						"Unexpected ICCP OK from '" + this.component + "': no request was sent"));
+			if (this.pendingRequest instanceof IccpMessage.Request) {
+				completePending(message);
+			}
+			else {
+				malformed(new IccpProtocolException("Unexpected ICCP OK from '" + this.component + "': "
+						+ ((this.pendingRequest != null) ? "the answer to " + this.pendingRequest.type()
+								+ " is FINISHED or ERROR" : "no request was sent")));
 			}
 		}
 		else {
@@ -186,25 +282,45 @@ public final class ControlConnection {
 	private boolean completePending(IccpMessage message) {
 		CompletableFuture<IccpMessage> current = this.pending;
 		this.pending = null;
+		this.pendingRequest = null;
 		return current != null && current.complete(message);
 	}
 
-	void malformed(IccpProtocolException problem) {
+	private void failPending(Throwable failure) {
+		CompletableFuture<IccpMessage> current = this.pending;
+		this.pending = null;
+		this.pendingRequest = null;
+		if (current != null) {
+			current.completeExceptionally(failure);
+		}
+	}
+
+	/**
+	 * The component sent a message that is not valid ICCP, or not valid now. Before READY it fails
+	 * the warm-up; while a request waits for its answer, it is that answer and fails the request at
+	 * once; otherwise the listener is told and the connection goes on.
+	 * @param reported what was wrong
+	 */
+	void malformed(IccpProtocolException reported) {
+		String text = StoredText.cap(reported.getMessage());
+		IccpProtocolException problem = text.equals(reported.getMessage()) ? reported
+				: new IccpProtocolException(text, reported);
 		if (!this.ready.isDone()) {
 			this.ready.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' sent a malformed ICCP message: " + problem.getMessage(), problem));
 		}
+		IccpMessage request = this.pendingRequest;
 		this.listener.malformed(problem);
+		if (request != null) {
+			failPending(new ComponentControlException(
+					"Malformed ICCP answer to " + request.type() + ": " + problem.getMessage(), problem));
+		}
 	}
 
 	void abandon(String reason) {
 		this.closed = true;
 		this.ready.completeExceptionally(new ComponentControlException(reason));
-		CompletableFuture<IccpMessage> current = this.pending;
-		this.pending = null;
-		if (current != null) {
-			current.completeExceptionally(new ComponentControlException(reason));
-		}
+		failPending(new ComponentControlException(reason));
 	}
 
 }

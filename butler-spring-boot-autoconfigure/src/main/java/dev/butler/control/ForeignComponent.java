@@ -163,8 +163,9 @@ public final class ForeignComponent implements ButlerComponent {
 			logger.info("Foreign component '" + this.id + "' is ready at " + controlAddress());
 		}
 		catch (TimeoutException ex) {
+			ControlConnection current = this.connection;
 			abort("Foreign component '" + this.id + "' did not report READY on " + controlAddress() + " within "
-					+ timeout.toMillis() + " ms", ex);
+					+ timeout.toMillis() + " ms" + ((current != null) ? current.dropsSince(0) : ""), ex);
 		}
 		catch (ExecutionException ex) {
 			abort(ex.getCause().getMessage(), ex.getCause());
@@ -198,26 +199,32 @@ public final class ForeignComponent implements ButlerComponent {
 		}
 		this.state = State.STOPPED;
 		Duration timeout = this.options.stopTimeout();
+		int dropsBefore = current.drops();
 		current.request(IccpMessage.STOP, timeout).whenComplete((answer, failure) -> {
-			if (answer instanceof IccpMessage.Finished finished) {
+			IccpMessage report = (answer != null) ? answer : current.ending();
+			if (report instanceof IccpMessage.Finished finished) {
 				this.outcome = finished.outcome();
 				this.details = finished.details();
 				this.state = State.FINISHED;
 			}
 			else {
-				this.outcome = Outcome.ERROR;
 				String reason;
-				if (answer instanceof IccpMessage.Error error) {
+				if (report instanceof IccpMessage.Error error) {
 					reason = error.message();
 				}
-				else if (failure != null && !(failure instanceof TimeoutException)) {
+				else if (failure instanceof TimeoutException) {
+					reason = "No FINISHED within " + timeout.toMillis() + " ms of STOP" + current.dropsSince(dropsBefore);
+				}
+				else if (failure != null) {
 					reason = failure.getMessage();
 				}
 				else {
-					reason = "No FINISHED within " + timeout.toMillis() + " ms of STOP";
+					reason = "Unexpected ICCP " + report.type() + " in answer to STOP";
 				}
+				this.outcome = Outcome.ERROR;
 				this.details = List.of(reason);
 				this.state = State.ABORTED;
+				logger.warn("Foreign component '" + this.id + "' did not finish cleanly: " + reason);
 			}
 			current.close();
 			callback.run();

@@ -109,6 +109,40 @@ class ExternalControllerTests {
 	}
 
 	@Test
+	void requestOverMaxMessageSizeFromExternalControllerShouldNotReachService() {
+		try (ZContext zmq = new ZContext(); ZMQ.Socket controller = bindController(zmq)) {
+			this.contextRunner.withUserConfiguration(RelayService.class)
+				.withPropertyValues("butler.services.relay.control-address=" + this.address,
+						"butler.zmq.max-message-size=64KB")
+				.run((context) -> {
+					receiveReady(controller);
+					send(controller, IccpMessage.configure(ConfigProtoMapper.toProto(Map.of("prefix", "#".repeat(100_000)))));
+					controller.setReceiveTimeOut(500);
+					assertThat(ZMsg.recvMsg(controller)).as("answer to an oversize REQUEST").isNull();
+					assertThat(context.getBean(RelayService.class).prefix).isEmpty();
+					assertThat(relay(context).state()).isEqualTo(State.RUNNING);
+				});
+		}
+	}
+
+	@Test
+	void requestWithinMaxMessageSizeFromExternalControllerShouldReachService() {
+		try (ZContext zmq = new ZContext(); ZMQ.Socket controller = bindController(zmq)) {
+			this.contextRunner.withUserConfiguration(RelayService.class)
+				.withPropertyValues("butler.services.relay.control-address=" + this.address,
+						"butler.zmq.max-message-size=256KB")
+				.run((context) -> {
+					receiveReady(controller);
+					send(controller, IccpMessage.configure(ConfigProtoMapper.toProto(Map.of("prefix", "#".repeat(100_000)))));
+					assertThat(receive(controller)).isEqualTo(IccpMessage.OK);
+					assertThat(context.getBean(RelayService.class).prefix).hasSize(100_000);
+					send(controller, IccpMessage.STOP);
+					assertThat(receive(controller)).isEqualTo(IccpMessage.finished(Outcome.OK));
+				});
+		}
+	}
+
+	@Test
 	void closeOfContextShouldReportFinishedToExternalController() {
 		try (ZContext zmq = new ZContext(); ZMQ.Socket controller = bindController(zmq)) {
 			this.contextRunner.withUserConfiguration(RelayService.class)

@@ -36,7 +36,7 @@ final class FakeForeignComponent implements AutoCloseable {
 
 	private final Thread thread;
 
-	private volatile Function<IccpMessage, IccpMessage> responder = (request) -> null;
+	private volatile Function<IccpMessage, List<byte[]>> responder = (request) -> null;
 
 	private volatile boolean running = true;
 
@@ -64,6 +64,20 @@ final class FakeForeignComponent implements AutoCloseable {
 	 * @return this fake
 	 */
 	FakeForeignComponent answering(Function<IccpMessage, IccpMessage> responder) {
+		this.responder = (request) -> {
+			IccpMessage answer = responder.apply(request);
+			return (answer != null) ? IccpCodec.encode(answer) : null;
+		};
+		return this;
+	}
+
+	/**
+	 * Answer each ICCP message from the controller with the raw frames {@code responder} returns,
+	 * valid ICCP or not, if not {@code null}. The answer leaves at once, from the fake's own thread.
+	 * @param responder the responder
+	 * @return this fake
+	 */
+	FakeForeignComponent answeringFrames(Function<IccpMessage, List<byte[]>> responder) {
 		this.responder = responder;
 		return this;
 	}
@@ -131,9 +145,9 @@ final class FakeForeignComponent implements AutoCloseable {
 							frames.add(frame.getData());
 						}
 						this.received.add(frames);
-						IccpMessage answer = answer(frames);
+						List<byte[]> answer = answer(frames);
 						if (answer != null) {
-							this.outbox.add(IccpCodec.encode(answer));
+							this.outbox.add(answer);
 						}
 					}
 				}
@@ -144,7 +158,7 @@ final class FakeForeignComponent implements AutoCloseable {
 		}
 	}
 
-	private IccpMessage answer(List<byte[]> frames) {
+	private List<byte[]> answer(List<byte[]> frames) {
 		try {
 			return this.responder.apply(IccpCodec.decode(frames));
 		}

@@ -3,7 +3,9 @@ package dev.butler.control;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -13,10 +15,18 @@ import java.util.function.Function;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
 
+import dev.butler.actuate.endpoint.ButlerEndpoint;
+import dev.butler.actuate.endpoint.ButlerEndpoint.ControlAction;
+import dev.butler.actuate.endpoint.ButlerEndpoint.ControlResult;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.base.Outcome;
 import dev.butler.base.PeerDescriptor;
@@ -30,6 +40,7 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link ForeignComponent}: a component in another process, played here by a raw PAIR
  * socket, that connects to the controller over tcp loopback and is driven with real ICCP messages.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class ForeignComponentTests {
 
 	private static final PeerDescriptor PEER = new PeerDescriptor(
@@ -40,6 +51,13 @@ class ForeignComponentTests {
 	private static final Duration QUIET = Duration.ofMillis(200);
 
 	private static final Duration PATIENCE = Duration.ofSeconds(5);
+
+	private static final int EIGHT_MB = 8 * 1024 * 1024;
+
+	private static final int FOUR_MB = 4 * 1024 * 1024;
+
+	/** Far more than a whole component descriptor needs once what a component reports is capped. */
+	private static final int SMALL_JSON = 64 * 1024;
 
 	private final String address = TcpAddresses.freeLoopbackAddress();
 
@@ -306,6 +324,193 @@ class ForeignComponentTests {
 			assertThat(component.endpoints()).isEqualTo(newEndpoints);
 			assertThat(component.outcome()).isEqualTo(Outcome.UNKNOWN);
 		});
+	}
+
+	@Test
+	void stopAnsweredPromptlyWithFinishedOkShouldReportFinishedThroughEndpoint() {
+		this.fake = readyComponent().answering(finishOnStop());
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ButlerEndpoint endpoint = new ButlerEndpoint(context.getBean(ButlerComponents.class), Clock.systemUTC());
+			long started = System.nanoTime();
+			ControlResult result = endpoint.control("ext", ControlAction.STOP, null);
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(result.success()).isTrue();
+			assertThat(result.state()).isEqualTo(State.FINISHED);
+			assertThat(result.outcome()).isEqualTo(Outcome.OK);
+			assertThat(result.details()).isEmpty();
+			assertThat(this.fake.receiveMessage(PATIENCE)).isEqualTo(IccpMessage.STOP);
+		});
+	}
+
+	@Test
+	void stopAnsweredWithMalformedMessageShouldAbortAtOnceSayingWhatWasWrong() {
+		// FINISHED without its outcome frame
+		this.fake = readyComponent().answeringFrames(
+				(request) -> (request instanceof IccpMessage.Stop) ? List.<byte[]>of(new byte[] { 0, 6 }) : null);
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			long started = System.nanoTime();
+			component.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(component.state()).isEqualTo(State.ABORTED);
+			assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+			assertThat(component.details()).containsExactly(
+					"Malformed ICCP answer to STOP: ICCP FINISHED needs at least 2 frames (type, outcome), got 1");
+			assertThat(component.statistics().errors()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void stopAnsweredWithOkShouldAbortAtOnceAsWrongAnswer() {
+		this.fake = readyComponent().answering((request) -> IccpMessage.OK);
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			long started = System.nanoTime();
+			component.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(component.state()).isEqualTo(State.ABORTED);
+			assertThat(component.details()).containsExactly("Malformed ICCP answer to STOP: Unexpected ICCP OK "
+					+ "from 'ext': the answer to STOP is FINISHED or ERROR");
+		});
+	}
+
+	@Test
+	void finishedSentOnItsOwnWhileStopIsUnderwayShouldBeReportedAsFinished() {
+		this.fake = readyComponent();
+		this.contextRunner.withPropertyValues("butler.components.ext.stop-timeout=10s").run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			this.fake.send(IccpMessage.finished(Outcome.ERROR, "Input pipe closed"));
+			long started = System.nanoTime();
+			component.stop();
+			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(PATIENCE);
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+			assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+			assertThat(component.details()).containsExactly("Input pipe closed");
+		});
+	}
+
+	@Test
+	void finishedWithHugeDetailShouldBeStoredTruncated() {
+		String huge = "x".repeat(EIGHT_MB);
+		this.fake = readyComponent().answering(finishOnStop(huge, "second line"));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			component.stop();
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+			assertThat(component.details()).hasSize(2);
+			assertThat(component.details().get(0)).hasSizeLessThan(StoredText.MAX_CHARS + 40)
+				.startsWith("xxxx")
+				.endsWith("… (truncated, 8388608 bytes)");
+			assertThat(component.details().get(1)).isEqualTo("second line");
+			assertThat(endpointJson(context)).hasSizeLessThan(SMALL_JSON);
+		});
+	}
+
+	@Test
+	void finishedWithManyDetailLinesShouldKeepTheFirstAndCountTheRest() {
+		String[] lines = new String[50_000];
+		for (int i = 0; i < lines.length; i++) {
+			lines[i] = "line " + i;
+		}
+		this.fake = readyComponent().answering(finishOnStop(lines));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			component.stop();
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+			assertThat(component.details()).hasSize(StoredText.MAX_ITEMS + 1).startsWith("line 0", "line 1");
+			assertThat(component.details().get(StoredText.MAX_ITEMS))
+				.isEqualTo("… (truncated, " + (lines.length - StoredText.MAX_ITEMS) + " more lines)");
+			assertThat(endpointJson(context)).hasSizeLessThan(SMALL_JSON);
+		});
+	}
+
+	@Test
+	void readyWithHugeHostAndEndpointsShouldBeStoredTruncated() {
+		PeerDescriptor hugeHost = new PeerDescriptor(PEER.uid(), PEER.pid(), "h".repeat(FOUR_MB));
+		Map<String, List<String>> endpoints = new LinkedHashMap<>();
+		String hugeAddress = "tcp://" + "a".repeat(FOUR_MB) + ":5999";
+		endpoints.put("data", List.of(hugeAddress, "tcp://127.0.0.1:6000"));
+		this.fake = FakeForeignComponent.connectTo(this.address);
+		this.fake.send(IccpMessage.ready(hugeHost, endpoints));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			assertThat(component.state()).isEqualTo(State.RUNNING);
+			assertThat(component.peer().uid()).isEqualTo(PEER.uid());
+			assertThat(component.peer().host()).hasSizeLessThan(StoredText.MAX_CHARS + 40)
+				.endsWith("… (truncated, 4194304 bytes)");
+			assertThat(component.endpoints().get("data")).hasSize(2);
+			assertThat(component.endpoints().get("data").get(0)).endsWith("… (truncated, " + hugeAddress.length() + " bytes)");
+			assertThat(component.endpoints().get("data").get(1)).isEqualTo("tcp://127.0.0.1:6000");
+			assertThat(endpointJson(context)).hasSizeLessThan(SMALL_JSON);
+		});
+	}
+
+	@Test
+	void malformedMessageWithHugeFrameShouldBeReportedBriefly() {
+		this.fake = readyComponent();
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			byte[] outcome = new byte[EIGHT_MB];
+			this.fake.sendFrames(new byte[] { 0, 6 }, outcome);
+			await().atMost(PATIENCE)
+				.untilAsserted(() -> assertThat(component.details()).singleElement()
+					.asString()
+					.startsWith("Malformed ICCP message: Invalid ICCP FINISHED outcome 0x0000")
+					.contains("… (8388608 bytes)")
+					.hasSizeLessThan(1024));
+		});
+	}
+
+	@Test
+	void finishedOverMaxMessageSizeShouldBeRefusedAndTheStopTimeoutShouldSaySo(CapturedOutput output) {
+		this.fake = readyComponent().answering(finishOnStop("y".repeat(2 * 1024 * 1024)));
+		this.contextRunner
+			.withPropertyValues("butler.zmq.max-message-size=1MB", "butler.components.ext.stop-timeout=1s")
+			.run((context) -> {
+				ForeignComponent component = context.getBean(ForeignComponent.class);
+				component.stop();
+				assertThat(component.state()).isEqualTo(State.ABORTED);
+				assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
+				assertThat(component.details()).containsExactly("No FINISHED within 1000 ms of STOP; its connection "
+						+ "to the control channel dropped meanwhile, as ZeroMQ does when a frame is over the maximum "
+						+ "message size (1 MB, butler.zmq.max-message-size)");
+				assertThat(output).contains("The connection of component 'ext' to its control channel " + this.address
+						+ " dropped: the component closed it, or it sent a frame larger than the maximum message size "
+						+ "(1 MB, butler.zmq.max-message-size)");
+			});
+	}
+
+	@Test
+	void readyOverMaxMessageSizeShouldBeRefusedAndTheWarmUpTimeoutShouldSaySo() {
+		this.fake = FakeForeignComponent.connectTo(this.address);
+		this.fake.send(IccpMessage.ready(new PeerDescriptor(PEER.uid(), PEER.pid(), "h".repeat(FOUR_MB)), ENDPOINTS));
+		this.contextRunner
+			.withPropertyValues("butler.zmq.max-message-size=1MB", "butler.components.ext.warm-up-timeout=1s")
+			.run((context) -> assertThat(context).getFailure()
+				.cause()
+				.isInstanceOf(ComponentControlException.class)
+				.hasMessage("Foreign component 'ext' did not report READY on " + this.address + " within 1000 ms; "
+						+ "its connection to the control channel dropped meanwhile, as ZeroMQ does when a frame is "
+						+ "over the maximum message size (1 MB, butler.zmq.max-message-size)"));
+	}
+
+	@Test
+	void componentThatFinishedAndLeftShouldNotBeReportedAsDropped(CapturedOutput output) {
+		this.fake = readyComponent().answering(finishOnStop("bye"));
+		this.contextRunner.run((context) -> {
+			ForeignComponent component = context.getBean(ForeignComponent.class);
+			component.stop();
+			this.fake.close();
+			this.fake = null;
+			Thread.sleep(QUIET.toMillis());
+			assertThat(component.state()).isEqualTo(State.FINISHED);
+		});
+		assertThat(output).doesNotContain("dropped");
+	}
+
+	private static String endpointJson(ApplicationContext context) {
+		ButlerEndpoint endpoint = new ButlerEndpoint(context.getBean(ButlerComponents.class), Clock.systemUTC());
+		return JsonMapper.builder().build().writeValueAsString(endpoint.components());
 	}
 
 	private FakeForeignComponent readyComponent() {

@@ -49,6 +49,8 @@ public final class IccpCodec {
 
 	private static final byte[] CONFIGURE_BYTES = CONFIGURE.getBytes(StandardCharsets.US_ASCII);
 
+	private static final int SHOWN_BYTES = 64;
+
 	private IccpCodec() {
 	}
 
@@ -269,13 +271,19 @@ public final class IccpCodec {
 				"ICCP " + type + " " + what + " frame is not a valid protobuf message: " + ex.getMessage(), ex);
 	}
 
+	/**
+	 * Show a frame in an error message: quoted if printable ASCII, else in hex; only its first
+	 * {@value #SHOWN_BYTES} bytes, and then its size, so that a huge frame does not make a huge message.
+	 */
 	private static String quoteOrHex(byte[] frame) {
-		for (byte b : frame) {
-			if (b < 0x20 || b > 0x7E) {
-				return "0x" + HexFormat.of().formatHex(frame);
+		int shown = Math.min(frame.length, SHOWN_BYTES);
+		String more = (shown < frame.length) ? "… (" + frame.length + " bytes)" : "";
+		for (int i = 0; i < shown; i++) {
+			if (frame[i] < 0x20 || frame[i] > 0x7E) {
+				return "0x" + HexFormat.of().formatHex(frame, 0, shown) + more;
 			}
 		}
-		return "'" + new String(frame, StandardCharsets.US_ASCII) + "'";
+		return "'" + new String(frame, 0, shown, StandardCharsets.US_ASCII) + "'" + more;
 	}
 
 }
