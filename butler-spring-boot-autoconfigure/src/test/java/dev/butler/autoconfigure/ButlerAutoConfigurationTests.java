@@ -187,7 +187,7 @@ class ButlerAutoConfigurationTests {
 	void runWithAgentIdentityShouldDeriveUidFromOid() {
 		this.contextRunner.withUserConfiguration(EchoService.class).run((context) -> {
 			ManagedMicroService service = context.getBean(ManagedMicroService.class);
-			assertThat(service.agent().uid()).isEqualTo(Uuids.fromOid("1.3.6.1.4.1.53446.99.1"));
+			assertThat(service.agent().uid()).isEqualTo(Uuids.fromOid("1.3.6.1.4.1.32473.1.1"));
 			assertThat(service.agent().version()).isEqualTo("1.2.3");
 			assertThat(service.agent().vendor()).isEqualTo(ButlerServiceRegistrar.DEFAULT_VENDOR);
 			assertThat(service.definition().configType()).isEqualTo(EchoService.Config.class);

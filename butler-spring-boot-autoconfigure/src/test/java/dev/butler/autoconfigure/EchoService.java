@@ -16,7 +16,7 @@ import dev.butler.service.ServiceContext;
 /**
  * A small service for tests: echoes messages on a ROUTER and counts ticks of a periodic action.
  */
-@ButlerService(id = "echo", oid = "1.3.6.1.4.1.53446.99.1", name = "test.echo", version = "1.2.3",
+@ButlerService(id = "echo", oid = "1.3.6.1.4.1.32473.1.1", name = "test.echo", version = "1.2.3",
 		classification = "test/echo", description = "Echo for tests")
 class EchoService implements MicroService<EchoService.Config> {
 

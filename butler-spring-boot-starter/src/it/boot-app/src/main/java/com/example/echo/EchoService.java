@@ -13,7 +13,7 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
-@ButlerService(id = "echo", oid = "1.3.6.1.4.1.53446.99.1", name = "example.echo", version = "1.0.0",
+@ButlerService(id = "echo", oid = "1.3.6.1.4.1.32473.1.1", name = "example.echo", version = "1.0.0",
 		classification = "example/echo", description = "Echoes what it receives")
 class EchoService implements MicroService<EchoService.Config> {
 
