@@ -6,10 +6,6 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.InvalidPathException;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
 import java.util.Locale;
 
 import jakarta.validation.constraints.NotBlank;
@@ -103,25 +99,8 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 			this.output = filename.equalsIgnoreCase(STDOUT) ? System.out : System.err;
 			return;
 		}
-		this.file = open(filename, this.config.fileMode());
+		this.file = this.config.fileMode().openOutput(filename, this.context.propertyName("filename"));
 		this.output = new BufferedOutputStream(Channels.newOutputStream(this.file), BUFFER_SIZE);
-	}
-
-	private FileChannel open(String filename, FileOpenMode mode) {
-		String property = this.context.propertyName("filename");
-		try {
-			return mode.open(Path.of(filename));
-		}
-		catch (FileAlreadyExistsException ex) {
-			throw new ServiceConfigurationException(property, filename,
-					"the file exists, and file mode CREATE does not overwrite it", ex);
-		}
-		catch (NoSuchFileException ex) {
-			throw new ServiceConfigurationException(property, filename, "its directory does not exist", ex);
-		}
-		catch (IOException | InvalidPathException ex) {
-			throw new ServiceConfigurationException(property, filename, "cannot be written (" + ex + ")", ex);
-		}
 	}
 
 	@Override

@@ -8,10 +8,6 @@ import java.io.Writer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
-import java.nio.file.InvalidPathException;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,17 +91,7 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 
 	@Override
 	public void acquireResources() {
-		try {
-			openFile();
-		}
-		catch (FileAlreadyExistsException ex) {
-			throw new ServiceConfigurationException(this.context.propertyName("filename"), this.config.filename(),
-					"the file exists, and file_mode is CREATE", ex);
-		}
-		catch (IOException | InvalidPathException ex) {
-			throw new ServiceConfigurationException(this.context.propertyName("filename"), this.config.filename(),
-					"the file cannot be opened for writing (" + ex + ")", ex);
-		}
+		openFile();
 	}
 
 	@Override
@@ -153,16 +139,15 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 				|| TextSupport.isStandardStream(this.config.filename(), "stderr");
 	}
 
-	private void openFile() throws IOException {
+	private void openFile() {
 		OutputStream output;
 		if (isStandardOutput()) {
 			output = new UnclosedOutputStream(
 					TextSupport.isStandardStream(this.config.filename(), "stdout") ? System.out : System.err);
 		}
 		else {
-			Path path = Path.of(this.config.filename()).toAbsolutePath();
-			Files.createDirectories(path.getParent());
-			this.channel = this.config.fileMode().open(path);
+			this.channel = this.config.fileMode()
+				.openOutput(this.config.filename(), this.context.propertyName("filename"));
 			output = Channels.newOutputStream(this.channel);
 		}
 		this.file = new OutputStreamWriter(output, this.fileFormat.newEncoder());

@@ -160,9 +160,34 @@ class BinaryServicesTests {
 			.withPropertyValues("butler.services.writer.file_mode=create")
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining(ServiceConfigurationException.class.getName() + ": Invalid value '" + existing
-						+ "' for property 'butler.services.writer.filename': the file exists, and file mode CREATE "
+						+ "' for property 'butler.services.writer.filename': the file exists, and file_mode CREATE "
 						+ "does not overwrite it"));
 		assertThat(Files.readAllBytes(existing)).isEqualTo(bytes("keep me"));
+	}
+
+	@Test
+	void writerShouldCreateMissingDirectoriesOfItsFile() throws Exception {
+		byte[] content = randomBytes(1000);
+		Path source = write("source.bin", content);
+		Path nested = this.dir.resolve("a").resolve("b").resolve("copy.bin");
+		String address = freeTcpAddress();
+		this.contextRunner.withPropertyValues(reader("bind", address, source, 4096))
+			.withPropertyValues(writer("connect", address, nested, "stream"))
+			.run((context) -> {
+				awaitFinished(context, "writer");
+				assertThat(Files.readAllBytes(nested)).isEqualTo(content);
+			});
+	}
+
+	@Test
+	void writerWhoseDirectoryIsAFileShouldSaySoInsteadOfThatTheFileExists() throws Exception {
+		Path notADirectory = write("plain.bin", bytes("a file"));
+		Path target = notADirectory.resolve("copy.bin");
+		this.contextRunner.withPropertyValues(writer("bind", freeTcpAddress(), target, "stream"))
+			.withPropertyValues("butler.services.writer.file_mode=create")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("for property 'butler.services.writer.filename': '" + notADirectory
+						+ "' is not a directory"));
 	}
 
 	@Test

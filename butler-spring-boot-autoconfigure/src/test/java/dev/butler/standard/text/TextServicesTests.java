@@ -213,8 +213,20 @@ class TextServicesTests {
 		this.contextRunner.withPropertyValues(pipeline.properties())
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("for property 'butler.services.writer.filename': the file exists, and "
-						+ "file_mode is CREATE"));
+						+ "file_mode CREATE does not overwrite it"));
 		assertThat(Files.readString(output)).isEqualTo("old\n");
+	}
+
+	@Test
+	void writerWhoseDirectoryIsAFileShouldSaySoInsteadOfThatTheFileExists() throws IOException {
+		Path input = write("input.txt", "new\n", StandardCharsets.UTF_8);
+		Path notADirectory = write("plain.txt", "a file\n", StandardCharsets.UTF_8);
+		Pipeline pipeline = new Pipeline().reader(input).writer(notADirectory.resolve("output.txt"));
+		this.contextRunner.withPropertyValues(pipeline.properties())
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("for property 'butler.services.writer.filename': '" + notADirectory
+						+ "' is not a directory")
+				.satisfies((failure) -> assertThat(String.valueOf(failure)).doesNotContain("file exists")));
 	}
 
 	@Test
