@@ -7,6 +7,8 @@ import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
+import dev.butler.component.IpcPolicy;
+
 /**
  * Configuration properties of the Butler runtime. A service's own, typed options live beside these
  * under {@code butler.services.<id>.*}.
@@ -60,8 +62,12 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param ioThreads Number of ZeroMQ I/O threads
 	 * @param handshakeInterval Maximum time for the ZMTP handshake of a new connection on a service
 	 * channel. JeroMQ sometimes stalls a fresh tcp handshake; it is retried after this interval
+	 * @param ipc What to do with ipc:// addresses, which JeroMQ serves as TCP ports on 127.0.0.1 that
+	 * libzmq peers cannot reach: {@code reject} them at start-up, or {@code emulate} them for
+	 * deployments whose peers are all JeroMQ
 	 */
-	public record Zmq(@DefaultValue("1") int ioThreads, @DefaultValue("1s") Duration handshakeInterval) {
+	public record Zmq(@DefaultValue("1") int ioThreads, @DefaultValue("1s") Duration handshakeInterval,
+			@DefaultValue("reject") IpcPolicy ipc) {
 
 	}
 

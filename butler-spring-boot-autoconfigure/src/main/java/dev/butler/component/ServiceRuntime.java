@@ -12,7 +12,7 @@ import org.springframework.scheduling.TaskScheduler;
 /**
  * What every service run shares: the ZeroMQ context, the scheduler that times scheduled actions,
  * the registry that observes them, the clock, the customizer applied to every channel socket and
- * the binder of service options.
+ * the binder of service options, and what to do with {@code ipc://} addresses.
  *
  * @param zmq the ZeroMQ context
  * @param scheduler the scheduler timing scheduled actions
@@ -21,9 +21,11 @@ import org.springframework.scheduling.TaskScheduler;
  * @param socketCustomizer applied to the socket of every channel a service creates
  * @param configBinder binds service options
  * @param spoolDirectory the absolute directory relative queue names resolve under
+ * @param ipc what to do with {@code ipc://} addresses
  */
 public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
-		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory) {
+		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory,
+		IpcPolicy ipc) {
 
 	public ServiceRuntime {
 		Objects.requireNonNull(zmq, "'zmq' must not be null");
@@ -33,7 +35,23 @@ public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationR
 		Objects.requireNonNull(socketCustomizer, "'socketCustomizer' must not be null");
 		Objects.requireNonNull(configBinder, "'configBinder' must not be null");
 		Objects.requireNonNull(spoolDirectory, "'spoolDirectory' must not be null");
+		Objects.requireNonNull(ipc, "'ipc' must not be null");
 		spoolDirectory = spoolDirectory.toAbsolutePath().normalize();
+	}
+
+	/**
+	 * Create a runtime that refuses {@code ipc://} addresses ({@link IpcPolicy#REJECT}).
+	 * @param zmq the ZeroMQ context
+	 * @param scheduler the scheduler timing scheduled actions
+	 * @param observations the registry observing scheduled actions
+	 * @param clock the clock
+	 * @param socketCustomizer applied to the socket of every channel a service creates
+	 * @param configBinder binds service options
+	 * @param spoolDirectory the directory relative queue names resolve under
+	 */
+	public ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
+			ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory) {
+		this(zmq, scheduler, observations, clock, socketCustomizer, configBinder, spoolDirectory, IpcPolicy.REJECT);
 	}
 
 }

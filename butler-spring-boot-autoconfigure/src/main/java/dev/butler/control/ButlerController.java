@@ -18,6 +18,7 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
+import dev.butler.component.IpcPolicy;
 import dev.butler.component.LoopWakeup;
 import dev.butler.component.ZmqSupport;
 import dev.butler.protocol.iccp.IccpCodec;
@@ -36,6 +37,8 @@ public final class ButlerController implements AutoCloseable {
 
 	private final ZContext zmq;
 
+	private final IpcPolicy ipc;
+
 	private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
 
 	private final LoopWakeup wakeup = new LoopWakeup();
@@ -49,11 +52,21 @@ public final class ButlerController implements AutoCloseable {
 	private boolean connectionsChanged = true;
 
 	/**
-	 * Create a controller and start its thread.
+	 * Create a controller that refuses {@code ipc://} addresses and start its thread.
 	 * @param zmq the ZeroMQ context for the control sockets
 	 */
 	public ButlerController(ZContext zmq) {
+		this(zmq, IpcPolicy.REJECT);
+	}
+
+	/**
+	 * Create a controller and start its thread.
+	 * @param zmq the ZeroMQ context for the control sockets
+	 * @param ipc what to do with {@code ipc://} control addresses
+	 */
+	public ButlerController(ZContext zmq, IpcPolicy ipc) {
 		this.zmq = zmq;
+		this.ipc = ipc;
 		this.thread = new Thread(this::run, "butler-controller");
 		this.thread.start();
 	}
@@ -65,8 +78,11 @@ public final class ButlerController implements AutoCloseable {
 	 * @param listener told of messages the component sends on its own
 	 * @return the connection
 	 * @throws ComponentControlException if the address cannot be bound
+	 * @throws dev.butler.component.UnsupportedTransportException if the {@link IpcPolicy} refuses the
+	 * address
 	 */
 	public ControlConnection open(String component, String address, ControlListener listener) {
+		this.ipc.checkSocket(address, "Control channel of '" + component + "' cannot bind");
 		return call(() -> {
 			ZMQ.Socket socket = this.zmq.createSocket(SocketType.PAIR);
 			try {
