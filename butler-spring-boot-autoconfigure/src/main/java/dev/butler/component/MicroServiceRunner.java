@@ -401,6 +401,7 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private void warmUpService() throws Exception {
 		this.runtime.ipc().checkOptions(this.config, this::propertyName);
+		ColdStartWarmUp.runOnce(this.zmq);
 		this.definition.service().initialize(this.config, this);
 		bindEndpoints();
 		this.definition.service().acquireResources();
