@@ -32,9 +32,10 @@ import dev.butler.protocol.iccp.IccpProtocolException;
  * every FBDP and ICCP message through its codec, and FBDP OPEN, READY, DATA and CLOSE between a
  * ROUTER and a DEALER over loopback tcp in the service's ZeroMQ context, with the connection
  * monitor a data pipe uses. On a cold JVM the first OPEN otherwise waits for JeroMQ's connection,
- * handshake and codec classes to load and run for the first time, which took 50–60 ms against the
- * 100 ms Saturnin's client allows for the answer. It costs a few milliseconds; a failure is logged
- * and ignored, as it only leaves the first messages slower.
+ * handshake and codec code to load and run for the first time, which took 50–300 ms against the
+ * 100 ms Saturnin's client allows for the answer. Most of its own time is that loading, moved
+ * before READY. A failure is logged at debug level and ignored, as it only leaves the first
+ * messages slower.
  */
 final class ColdStartWarmUp {
 
