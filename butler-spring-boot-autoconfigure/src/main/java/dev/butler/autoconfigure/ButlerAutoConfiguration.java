@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.util.List;
 
 import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,6 +27,7 @@ import org.springframework.validation.Validator;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
 import dev.butler.component.ChannelSocketCustomizer;
+import dev.butler.component.IpcPolicy;
 import dev.butler.component.ServiceConfigBinder;
 import dev.butler.component.ServiceRuntime;
 import dev.butler.control.ButlerController;
@@ -46,6 +49,8 @@ public final class ButlerAutoConfiguration {
 	/** Name of the scheduler that times scheduled actions of services. */
 	public static final String TASK_SCHEDULER_BEAN_NAME = "butlerTaskScheduler";
 
+	private static final Log logger = LogFactory.getLog(ButlerAutoConfiguration.class);
+
 	@Bean
 	static ButlerServiceRegistrar butlerServiceRegistrar() {
 		return new ButlerServiceRegistrar();
@@ -60,7 +65,7 @@ public final class ButlerAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ButlerController butlerController(ZContext zmq, ButlerProperties properties) {
-		return new ButlerController(zmq, properties.zmq().maxMessageSize().toBytes());
+		return new ButlerController(zmq, properties.zmq().maxMessageSize().toBytes(), properties.zmq().ipc());
 	}
 
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
@@ -83,10 +88,14 @@ public final class ButlerAutoConfiguration {
 			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder,
 			ButlerProperties properties) {
 		List<ChannelSocketCustomizer> customizers = socketCustomizers.orderedStream().toList();
+		IpcPolicy ipc = properties.zmq().ipc();
+		if (ipc == IpcPolicy.EMULATE) {
+			logger.warn(IpcPolicy.EMULATION_WARNING);
+		}
 		return new ServiceRuntime(zmq, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
 				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
 					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)),
-				configBinder, properties.spoolDir(), properties.zmq().maxMessageSize().toBytes());
+				configBinder, properties.spoolDir(), properties.zmq().maxMessageSize().toBytes(), ipc);
 	}
 
 	@Bean

@@ -8,6 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
+import dev.butler.component.IpcPolicy;
+
 /**
  * Configuration properties of the Butler runtime. A service's own, typed options live beside these
  * under {@code butler.services.<id>.*}.
@@ -66,9 +68,12 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * drops the connection of a peer that sends a larger one. The default of 64MB bounds what one
 	 * peer can make the application allocate (JeroMQ allocates a frame's announced size up front,
 	 * up to 2GB) and is far above what Butler protocols carry. Zero or less, e.g. -1, for no limit
+	 * @param ipc What to do with ipc:// addresses, which JeroMQ serves as TCP ports on 127.0.0.1 that
+	 * libzmq peers cannot reach: {@code reject} them at start-up, or {@code emulate} them for
+	 * deployments whose peers are all JeroMQ
 	 */
 	public record Zmq(@DefaultValue("1") int ioThreads, @DefaultValue("1s") Duration handshakeInterval,
-			@DefaultValue("64MB") DataSize maxMessageSize) {
+			@DefaultValue("64MB") DataSize maxMessageSize, @DefaultValue("reject") IpcPolicy ipc) {
 
 	}
 

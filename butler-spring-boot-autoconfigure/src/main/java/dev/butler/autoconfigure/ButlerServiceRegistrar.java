@@ -148,9 +148,17 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			.synthesize();
 		ServiceDefinition definition = new ServiceDefinition(id, agent(id, annotation), service,
 				configType(service.getClass()));
-		ButlerProperties.Service options = beanFactory.getBean(ButlerProperties.class).service(id);
-		String controlAddress = StringUtils.hasText(options.controlAddress()) ? options.controlAddress()
-				: (StringUtils.hasText(externalControl) ? externalControl : null);
+		ButlerProperties properties = beanFactory.getBean(ButlerProperties.class);
+		ButlerProperties.Service options = properties.service(id);
+		String controlAddress = null;
+		if (StringUtils.hasText(options.controlAddress())) {
+			controlAddress = options.controlAddress();
+			properties.zmq().ipc().checkProperty("butler.services." + id + ".control-address", controlAddress);
+		}
+		else if (StringUtils.hasText(externalControl)) {
+			controlAddress = externalControl;
+			properties.zmq().ipc().checkProperty("butler.control.address", controlAddress);
+		}
 		return new ManagedMicroService(definition,
 				new ComponentOptions(options.optional(), options.autoStartup(), options.warmUpTimeout(),
 						options.stopTimeout(), controlAddress),
@@ -163,6 +171,10 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			throw new IllegalStateException("Property 'butler.components." + id + ".address' is required: the address "
 					+ "to bind for foreign component '" + id + "', e.g. tcp://127.0.0.1:5100");
 		}
+		beanFactory.getBean(ButlerProperties.class)
+			.zmq()
+			.ipc()
+			.checkProperty("butler.components." + id + ".address", component.address());
 		return new ForeignComponent(id,
 				new ComponentOptions(component.optional(), component.autoStartup(), component.warmUpTimeout(),
 						component.stopTimeout(), component.address()),

@@ -258,7 +258,9 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	@Override
 	public <T> T bindOptions(Class<T> type) {
-		return type.cast(this.runtime.configBinder().bind(this.definition, type));
+		T options = type.cast(this.runtime.configBinder().bind(this.definition, type));
+		this.runtime.ipc().checkOptions(options, this::propertyName);
+		return options;
 	}
 
 	@Override
@@ -276,14 +278,15 @@ public final class MicroServiceRunner implements ServiceContext {
 		socket.setLinger(0);
 		ZmqSupport.limitMessageSize(socket, this.runtime.maxMessageSize());
 		this.runtime.socketCustomizer().customize(serviceId(), name, type, socket);
-		ZmqChannel channel = new ZmqChannel(name, socket, handler, this.statistics.channel(name));
+		ZmqChannel channel = new ZmqChannel(name, serviceId(), this.runtime.ipc(), socket, handler,
+				this.statistics.channel(name));
 		this.channels.put(name, channel);
 		return channel;
 	}
 
 	@Override
 	public void addEndpoint(String channel, String address) {
-		channel(channel);
+		this.runtime.ipc().checkSocket(address, ((ZmqChannel) channel(channel)).describe() + " cannot bind");
 		this.endpointsToBind.computeIfAbsent(channel, (name) -> new ArrayList<>()).add(address);
 	}
 
@@ -364,6 +367,8 @@ public final class MicroServiceRunner implements ServiceContext {
 		ZMQ.Socket control = null;
 		try {
 			this.startedAt = this.clock.instant();
+			this.runtime.ipc()
+				.checkSocket(controlAddress, "Control channel of service '" + serviceId() + "' cannot connect to");
 			control = this.zmq.createSocket(SocketType.PAIR);
 			control.setSndHWM(5);
 			control.setRcvHWM(5);
@@ -415,6 +420,8 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private void warmUpService() throws Exception {
+		this.runtime.ipc().checkOptions(this.config, this::propertyName);
+		ColdStartWarmUp.runOnce(this.zmq);
 		this.definition.service().initialize(this.config, this);
 		bindEndpoints();
 		this.definition.service().acquireResources();

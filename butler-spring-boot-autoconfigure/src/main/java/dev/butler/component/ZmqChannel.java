@@ -18,6 +18,10 @@ final class ZmqChannel implements Channel {
 
 	private final String name;
 
+	private final String serviceId;
+
+	private final IpcPolicy ipc;
+
 	private final ZMQ.Socket socket;
 
 	private final MessageHandler handler;
@@ -31,8 +35,11 @@ final class ZmqChannel implements Channel {
 
 	private int readyEvents;
 
-	ZmqChannel(String name, ZMQ.Socket socket, MessageHandler handler, ChannelCounters counters) {
+	ZmqChannel(String name, String serviceId, IpcPolicy ipc, ZMQ.Socket socket, MessageHandler handler,
+			ChannelCounters counters) {
 		this.name = name;
+		this.serviceId = serviceId;
+		this.ipc = ipc;
 		this.socket = socket;
 		this.handler = handler;
 		this.counters = counters;
@@ -50,6 +57,7 @@ final class ZmqChannel implements Channel {
 
 	@Override
 	public String bind(String address) {
+		this.ipc.checkSocket(address, describe() + " cannot bind");
 		ZmqSupport.bind(this.socket, address);
 		String bound = this.socket.getLastEndpoint();
 		return (bound != null) ? bound : address;
@@ -57,7 +65,12 @@ final class ZmqChannel implements Channel {
 
 	@Override
 	public void connect(String address) {
+		this.ipc.checkSocket(address, describe() + " cannot connect to");
 		this.socket.connect(address);
+	}
+
+	String describe() {
+		return "Channel '" + this.name + "' of service '" + this.serviceId + "'";
 	}
 
 	@Override

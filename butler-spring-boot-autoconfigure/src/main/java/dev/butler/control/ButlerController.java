@@ -19,6 +19,7 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
+import dev.butler.component.IpcPolicy;
 import dev.butler.component.LoopWakeup;
 import dev.butler.component.ZmqSupport;
 import dev.butler.protocol.iccp.IccpCodec;
@@ -39,6 +40,8 @@ public final class ButlerController implements AutoCloseable {
 
 	private final long maxMessageSize;
 
+	private final IpcPolicy ipc;
+
 	private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
 
 	private final LoopWakeup wakeup = new LoopWakeup();
@@ -53,11 +56,12 @@ public final class ButlerController implements AutoCloseable {
 
 	/**
 	 * Create a controller whose control sockets accept frames of up to
-	 * {@link ZmqSupport#DEFAULT_MAX_MESSAGE_SIZE}, and start its thread.
+	 * {@link ZmqSupport#DEFAULT_MAX_MESSAGE_SIZE}, that refuses {@code ipc://} addresses, and start its
+	 * thread.
 	 * @param zmq the ZeroMQ context for the control sockets
 	 */
 	public ButlerController(ZContext zmq) {
-		this(zmq, ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE);
+		this(zmq, ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE, IpcPolicy.REJECT);
 	}
 
 	/**
@@ -67,10 +71,12 @@ public final class ButlerController implements AutoCloseable {
 	 * over tcp or ipc, zero or less for no limit; ZeroMQ drops the connection of a component that
 	 * sends a larger one, and the controller logs a warning when a running component's connection
 	 * drops
+	 * @param ipc what to do with {@code ipc://} control addresses
 	 */
-	public ButlerController(ZContext zmq, long maxMessageSize) {
+	public ButlerController(ZContext zmq, long maxMessageSize, IpcPolicy ipc) {
 		this.zmq = zmq;
 		this.maxMessageSize = maxMessageSize;
+		this.ipc = ipc;
 		this.thread = new Thread(this::run, "butler-controller");
 		this.thread.start();
 	}
@@ -82,8 +88,11 @@ public final class ButlerController implements AutoCloseable {
 	 * @param listener told of messages the component sends on its own
 	 * @return the connection
 	 * @throws ComponentControlException if the address cannot be bound
+	 * @throws dev.butler.component.UnsupportedTransportException if the {@link IpcPolicy} refuses the
+	 * address
 	 */
 	public ControlConnection open(String component, String address, ControlListener listener) {
+		this.ipc.checkSocket(address, "Control channel of '" + component + "' cannot bind");
 		return call(() -> {
 			ZMQ.Socket socket = this.zmq.createSocket(SocketType.PAIR);
 			try {

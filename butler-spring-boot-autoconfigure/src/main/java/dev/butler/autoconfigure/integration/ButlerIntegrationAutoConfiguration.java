@@ -31,6 +31,7 @@ public final class ButlerIntegrationAutoConfiguration {
 			ButlerProperties properties) {
 		return new FbdpAdapterServices(runtime, controller, (id) -> {
 			ButlerProperties.Service service = properties.service(id);
+			properties.zmq().ipc().checkProperty("butler.services." + id + ".control-address", service.controlAddress());
 			return new ComponentOptions(service.optional(), true, service.warmUpTimeout(), service.stopTimeout(),
 					service.controlAddress());
 		});
