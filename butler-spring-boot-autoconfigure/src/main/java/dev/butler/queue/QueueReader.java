@@ -7,7 +7,6 @@ import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
@@ -15,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -59,6 +60,12 @@ public final class QueueReader implements AutoCloseable {
 	private final QueueStatistics statistics;
 
 	private final int maxRecoveries;
+
+	/**
+	 * Names of the files in this reader's directory, which only this reader adds to; a name stays
+	 * when a move out failed half-way, which costs at most a needless variant name later.
+	 */
+	private final Set<String> held = new HashSet<>();
 
 	private List<String> names = List.of();
 
@@ -176,6 +183,7 @@ public final class QueueReader implements AutoCloseable {
 				Path held = this.claimed.resolve(taken.fileName());
 				try {
 					DirectoryQueue.moveAtomically(file, held);
+					this.held.add(taken.fileName());
 				}
 				catch (NoSuchFileException ex) {
 					// another consumer recovered it first
@@ -186,6 +194,7 @@ public final class QueueReader implements AutoCloseable {
 				}
 				else {
 					DirectoryQueue.moveNoReplace(held, this.queue.incoming(), taken.recovered(), DirectoryQueue.Repeat.NEVER);
+					this.held.remove(taken.fileName());
 					count++;
 				}
 			}
@@ -250,13 +259,13 @@ public final class QueueReader implements AutoCloseable {
 	}
 
 	/**
-	 * Return a file name free in this reader's directory, which only this reader adds to: the
-	 * file's own, or a variant of it if this reader holds a message of that name.
+	 * Return a file name free in this reader's directory: the file's own, or a variant of it if this
+	 * reader holds a message of that name.
 	 */
 	private MessageFile freeInClaimed(MessageFile file) throws QueueException {
 		for (int variant = 1; variant <= MessageFile.MAX_VARIANTS; variant++) {
 			MessageFile candidate = file.variant(variant);
-			if (!Files.exists(this.claimed.resolve(candidate.fileName()), LinkOption.NOFOLLOW_LINKS)) {
+			if (!this.held.contains(candidate.fileName())) {
 				if (variant > 1) {
 					logger.warn("Consumer '" + this.owner + "' holds a message named '" + file.name()
 							+ "' already: it takes another one of that name as '" + candidate.name() + "'");
@@ -307,6 +316,7 @@ public final class QueueReader implements AutoCloseable {
 			Path target = this.claimed.resolve(file.fileName());
 			try {
 				DirectoryQueue.moveAtomically(this.queue.incoming().resolve(name), target);
+				this.held.add(file.fileName());
 				this.statistics.claimed.incrementAndGet();
 				return new QueueMessage(file.name(), target, file.recoveries());
 			}
@@ -359,6 +369,7 @@ public final class QueueReader implements AutoCloseable {
 	public void commit(QueueMessage message) throws QueueException {
 		try {
 			Files.delete(message.path());
+			released(message);
 			this.statistics.committed.incrementAndGet();
 		}
 		catch (IOException ex) {
@@ -380,6 +391,7 @@ public final class QueueReader implements AutoCloseable {
 		try {
 			String placed = DirectoryQueue.moveNoReplace(message.path(), next.incoming(),
 					new MessageFile(message.name(), 0), DirectoryQueue.Repeat.NEVER);
+			released(message);
 			DirectoryQueue.syncDirectory(next.incoming());
 			this.statistics.handedOn.incrementAndGet();
 			return placed;
@@ -413,6 +425,7 @@ public final class QueueReader implements AutoCloseable {
 		this.statistics.handedOn.incrementAndGet();
 		try {
 			Files.delete(message.path());
+			released(message);
 		}
 		catch (IOException ex) {
 			this.statistics.failures.incrementAndGet();
@@ -455,6 +468,7 @@ public final class QueueReader implements AutoCloseable {
 		try {
 			DirectoryQueue.writeDurably(metaFile, JSON.writeValueAsBytes(meta));
 			moveToErrors(message, metaFile);
+			released(message);
 			DirectoryQueue.syncDirectory(this.queue.errors());
 			this.statistics.banished.incrementAndGet();
 		}
@@ -522,6 +536,7 @@ public final class QueueReader implements AutoCloseable {
 		try {
 			DirectoryQueue.moveNoReplace(message.path(), this.queue.incoming(),
 					new MessageFile(message.name(), message.recoveries()), DirectoryQueue.Repeat.NEVER);
+			released(message);
 			DirectoryQueue.syncDirectory(this.queue.incoming());
 			this.statistics.released.incrementAndGet();
 			this.names = List.of();
@@ -531,6 +546,10 @@ public final class QueueReader implements AutoCloseable {
 			this.statistics.failures.incrementAndGet();
 			throw QueueException.of("release message to", this.queue.incoming(), ex);
 		}
+	}
+
+	private void released(QueueMessage message) {
+		this.held.remove(message.path().getFileName().toString());
 	}
 
 	/**
