@@ -30,11 +30,14 @@ import dev.butler.service.ServiceContext;
  * operation, before trying again
  * @param maxAttempts how many times a message is processed before a failure banishes it
  * @param retryWait how long to wait before processing a failed message again
+ * @param maxRecoveries how many times a message is taken back from consumers that ended without
+ * finishing it (a crash, a kill) before it is banished instead, as it may be what ends them
  */
 public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration queueInWait,
 		String queueInPerms, String queueOutDir, @DefaultValue("10000") int queueOutLimit,
 		@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration queueOutWait,
-		@DefaultValue("1") int maxAttempts, @DefaultValue("1s") @DurationUnit(ChronoUnit.SECONDS) Duration retryWait) {
+		@DefaultValue("1") int maxAttempts, @DefaultValue("1s") @DurationUnit(ChronoUnit.SECONDS) Duration retryWait,
+		@DefaultValue("3") int maxRecoveries) {
 
 	/**
 	 * Check the options.
@@ -53,6 +56,7 @@ public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit
 			throw new ServiceConfigurationException(context.propertyName("max-attempts"), this.maxAttempts,
 					"must be at least 1");
 		}
+		requireMaxRecoveries(context, this.maxRecoveries);
 		permissions(context);
 		if (this.queueOutDir != null && resolve(context, this.queueOutDir).equals(queueIn(context))) {
 			throw new ServiceConfigurationException(context.propertyName("queue-out-dir"), this.queueOutDir,
@@ -70,6 +74,19 @@ public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit
 	public static void requirePositive(ServiceContext context, String option, Duration value) {
 		if (value.isNegative() || value.isZero()) {
 			throw new ServiceConfigurationException(context.propertyName(option), value, "must be positive");
+		}
+	}
+
+	/**
+	 * Check a {@code max-recoveries} option.
+	 * @param context the service context, for the property name
+	 * @param maxRecoveries the option value
+	 * @throws ServiceConfigurationException if it is negative
+	 */
+	public static void requireMaxRecoveries(ServiceContext context, int maxRecoveries) {
+		if (maxRecoveries < 0) {
+			throw new ServiceConfigurationException(context.propertyName("max-recoveries"), maxRecoveries,
+					"must be 0 or more");
 		}
 	}
 

@@ -12,7 +12,9 @@ import dev.butler.service.ServiceContext;
  * hands the message on to {@code queue_out_dir}, deletes it, or banishes it to {@code errors/}; an
  * exception banishes it once {@code max_attempts} are used up. Several instances, in one JVM or in
  * many, may consume one queue: each message is processed by one of them. Messages left claimed by a
- * process that died are taken back into the queue when the service starts. See {@link PiperOptions}.
+ * process that died are taken back into the queue when the service starts, up to
+ * {@code max_recoveries} times; then such a message is banished, as it may be what kills the
+ * process. See {@link PiperOptions}.
  *
  * @param <C> the type of the service's own configuration, {@link Void} for none
  */

@@ -82,7 +82,7 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 			this.next = out;
 			this.outputLimit = new OutputLimit(out, this.options.queueOutLimit());
 		}
-		this.reader = QueueReader.open(in, this.statistics);
+		this.reader = QueueReader.open(in, this.statistics, this.options.maxRecoveries());
 		this.watcher = QueueWatcher.watch(in.incoming(), this.context, this.name, this.options.queueInWait(),
 				this::drain);
 		this.state = QueueSnapshot.State.ACTIVE;

@@ -7,7 +7,10 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -15,6 +18,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -25,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 /**
  * A queue of messages kept as files in a directory, by Mentat's filer protocol: {@code incoming/}
@@ -49,6 +56,8 @@ public final class DirectoryQueue {
 
 	/** Subdirectory of messages that could not be processed, each with a {@code .meta} file. */
 	public static final String ERRORS = "errors";
+
+	private static final Log logger = LogFactory.getLog(DirectoryQueue.class);
 
 	private static final AtomicLong SEQUENCE = new AtomicLong();
 
@@ -351,23 +360,127 @@ public final class DirectoryQueue {
 
 	/**
 	 * Put a message durably into {@code incoming/} under a given name, e.g. when a stage hands on a
-	 * changed message under its original name.
+	 * changed message under its original name. A message already there of that name stays: this one
+	 * gets a variant name ({@code <name>+2}, ...), unless it is a repeat of that message.
 	 * @param name the message name
 	 * @param content the message
 	 * @param writer who writes it, to make the temporary file's name unique
+	 * @param repeatable whether a message of that name and the same content in {@code incoming/} is
+	 * this one, put there before its consumer ended; it is then not put twice
+	 * @return the name under which the message is in {@code incoming/}
 	 * @throws QueueException if it cannot be written; nothing is then left in {@code incoming/}
 	 */
-	void put(String name, byte[] content, String writer) throws QueueException {
+	String put(String name, byte[] content, String writer, boolean repeatable) throws QueueException {
 		Path file = this.tmp.resolve(name + "." + writer);
 		try {
 			writeDurably(file, content);
-			moveAtomically(file, this.incoming.resolve(name));
+			String placed = moveNoReplace(file, this.incoming, new MessageFile(name, 0),
+					(existing) -> repeatable && hasContent(existing, content));
 			syncDirectory(this.incoming);
+			return placed;
 		}
 		catch (IOException ex) {
 			deleteQuietly(file);
 			throw QueueException.of("enqueue into", this.incoming, ex);
 		}
+	}
+
+	private static boolean hasContent(Path file, byte[] content) throws IOException {
+		return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
+	}
+
+	/**
+	 * Move a message file into a directory without replacing any file there. The file is linked
+	 * under its name, or when that is taken under a variant of it ({@code <name>+2}, ...), then the
+	 * source is deleted. A file of the name that already is this message (see {@code repeat}) is
+	 * kept and the source deleted: the move was done before, by a consumer that ended before it
+	 * could delete the source.
+	 * @param source the message file
+	 * @param directory where to move it
+	 * @param file the message name and recovery count to give it there
+	 * @param repeat whether a file found under a name already is this message; a file that is the
+	 * source itself (a hard link left behind) always is
+	 * @return the message name under which it is in the directory
+	 * @throws IOException if it cannot be moved; the source then stays (in both places if only its
+	 * deletion failed)
+	 */
+	static String moveNoReplace(Path source, Path directory, MessageFile file, Repeat repeat) throws IOException {
+		for (int variant = 1; variant <= MessageFile.MAX_VARIANTS; variant++) {
+			MessageFile candidate = file.variant(variant);
+			Path target = directory.resolve(candidate.fileName());
+			try {
+				if (linkOrMove(source, target)) {
+					Files.delete(source);
+				}
+				if (variant > 1) {
+					logger.warn("'" + directory + "' already holds a message named '" + file.name()
+							+ "': this one is moved there as '" + candidate.name() + "'");
+				}
+				return candidate.name();
+			}
+			catch (FileAlreadyExistsException ex) {
+				if (isRepeat(target, source, repeat)) {
+					logger.info("'" + directory + "' holds message '" + candidate.name()
+							+ "' already, from a consumer that ended before it finished: it is not added twice");
+					Files.delete(source);
+					return candidate.name();
+				}
+			}
+		}
+		throw new FileAlreadyExistsException(directory.resolve(file.fileName()).toString(), null,
+				"File exists, as do " + (MessageFile.MAX_VARIANTS - 1) + " variants of its name");
+	}
+
+	private static boolean isRepeat(Path existing, Path source, Repeat repeat) throws IOException {
+		try {
+			return Files.isSameFile(existing, source) || repeat.test(existing);
+		}
+		catch (NoSuchFileException ex) {
+			// taken meanwhile: the next variant is tried
+			return false;
+		}
+	}
+
+	/**
+	 * Give a file a second name, failing if that exists: a hard link, which never replaces a file.
+	 * Where the filesystem refuses hard links (one without them, or {@code fs.protected_hardlinks}
+	 * for another user's file) the file is renamed instead, after a check that the name is free.
+	 * @param source the file
+	 * @param target the new name
+	 * @return {@code true} if linked, so that the source is still to be deleted; {@code false} if
+	 * renamed
+	 * @throws FileAlreadyExistsException if the target exists
+	 * @throws IOException if neither works
+	 */
+	static boolean linkOrMove(Path source, Path target) throws IOException {
+		try {
+			Files.createLink(target, source);
+			return true;
+		}
+		catch (FileAlreadyExistsException | NoSuchFileException ex) {
+			throw ex;
+		}
+		catch (UnsupportedOperationException | FileSystemException ex) {
+			logger.debug("Cannot link '" + source + "' as '" + target + "'; renaming it", ex);
+			if (Files.exists(target, LinkOption.NOFOLLOW_LINKS)) {
+				throw new FileAlreadyExistsException(target.toString());
+			}
+			moveAtomically(source, target);
+			return false;
+		}
+	}
+
+	/**
+	 * Whether a file found under a name already is the message to be moved there.
+	 */
+	@FunctionalInterface
+	interface Repeat {
+
+		/** Never: only the source itself is. */
+		Repeat NEVER = (existing) -> false;
+
+		boolean test(Path existing) throws IOException;
+
 	}
 
 	static Path writeDurably(Path file, byte[] content) throws IOException {

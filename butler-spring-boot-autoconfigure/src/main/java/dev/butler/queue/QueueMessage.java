@@ -9,8 +9,19 @@ import java.nio.file.Path;
  *
  * @param name the message name, kept when the message moves between queues
  * @param path the file while the message is claimed
+ * @param recoveries how many times the message was taken back into this queue from consumers that
+ * ended without finishing it
  */
-public record QueueMessage(String name, Path path) {
+public record QueueMessage(String name, Path path, int recoveries) {
+
+	/**
+	 * Create a message that was never recovered.
+	 * @param name the message name
+	 * @param path the file while the message is claimed
+	 */
+	public QueueMessage(String name, Path path) {
+		this(name, path, 0);
+	}
 
 	/**
 	 * Read the message.

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -13,9 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -28,12 +31,18 @@ import tools.jackson.databind.SerializationFeature;
  * {@link #handOn handing it on} to the next queue, {@link #banish banishing} it to {@code errors/},
  * or {@link #release releasing} it. Several readers, in one process or many, may share a queue:
  * each message is claimed by exactly one. Opening a reader recovers the messages that consumers of
- * ended processes left in {@code pending/}. Use a reader from one thread.
+ * ended processes left in {@code pending/}, counting in each message's file name how often it was
+ * recovered; a message recovered more often than allowed is banished instead, as it may be what
+ * ends its consumers. No move replaces a file: a message whose name is taken where it goes gets a
+ * variant of it, {@code <name>+2} and so on. Use a reader from one thread.
  */
 public final class QueueReader implements AutoCloseable {
 
 	/** Suffix of the metadata file written beside a banished message. */
 	public static final String META_SUFFIX = ".meta";
+
+	/** How many times a message is recovered before recovery banishes it, unless told otherwise. */
+	public static final int DEFAULT_MAX_RECOVERIES = 3;
 
 	/** Files in {@code tmp/} older than this are leftovers of a writer that died; recovery deletes them. */
 	static final Duration TMP_EXPIRY = Duration.ofHours(1);
@@ -50,27 +59,56 @@ public final class QueueReader implements AutoCloseable {
 
 	private final QueueStatistics statistics;
 
+	private final int maxRecoveries;
+
+	/**
+	 * Names of the files in this reader's directory, which only this reader adds to; a name stays
+	 * when a move out failed half-way, which costs at most a needless variant name later.
+	 */
+	private final Set<String> held = new HashSet<>();
+
 	private List<String> names = List.of();
 
 	private int cursor;
 
 	private boolean closed;
 
-	private QueueReader(DirectoryQueue queue, QueueOwner owner, Path claimed, QueueStatistics statistics) {
+	private QueueReader(DirectoryQueue queue, QueueOwner owner, Path claimed, QueueStatistics statistics,
+			int maxRecoveries) {
 		this.queue = queue;
 		this.owner = owner;
 		this.claimed = claimed;
 		this.statistics = statistics;
+		this.maxRecoveries = maxRecoveries;
 	}
 
 	/**
-	 * Open a reader and recover messages that consumers of ended processes left in {@code pending/}.
+	 * Open a reader and recover messages that consumers of ended processes left in {@code pending/},
+	 * banishing those recovered {@link #DEFAULT_MAX_RECOVERIES} times before.
 	 * @param queue the queue
 	 * @param statistics where to count
 	 * @return the reader
 	 * @throws QueueException if the reader's directory cannot be created
 	 */
 	public static QueueReader open(DirectoryQueue queue, QueueStatistics statistics) throws QueueException {
+		return open(queue, statistics, DEFAULT_MAX_RECOVERIES);
+	}
+
+	/**
+	 * Open a reader and recover messages that consumers of ended processes left in {@code pending/}.
+	 * @param queue the queue
+	 * @param statistics where to count
+	 * @param maxRecoveries how many times a message may be recovered: one found again with a
+	 * consumer that ended is banished to {@code errors/} instead; {@code 0} banishes it the first time
+	 * @return the reader
+	 * @throws QueueException if the reader's directory cannot be created
+	 * @throws IllegalArgumentException if {@code maxRecoveries} is negative
+	 */
+	public static QueueReader open(DirectoryQueue queue, QueueStatistics statistics, int maxRecoveries)
+			throws QueueException {
+		if (maxRecoveries < 0) {
+			throw new IllegalArgumentException("'maxRecoveries' must not be negative, but is " + maxRecoveries);
+		}
 		QueueOwner owner = QueueOwner.create();
 		Path claimed = queue.pending().resolve(owner.toString());
 		try {
@@ -80,7 +118,7 @@ public final class QueueReader implements AutoCloseable {
 			owner.retire();
 			throw QueueException.of("create consumer directory", claimed, ex);
 		}
-		QueueReader reader = new QueueReader(queue, owner, claimed, statistics);
+		QueueReader reader = new QueueReader(queue, owner, claimed, statistics, maxRecoveries);
 		try {
 			reader.recover();
 		}
@@ -94,6 +132,8 @@ public final class QueueReader implements AutoCloseable {
 	/**
 	 * Put the messages that consumers of ended processes (or closed readers of this one) left in
 	 * {@code pending/} back into {@code incoming/}, and delete expired leftovers from {@code tmp/}.
+	 * Each message put back counts one more recovery in its file name ({@code <name>+r<n>}); one
+	 * recovered as often as this reader allows already is banished to {@code errors/} instead.
 	 * Consumers on other hosts are left alone: their liveness cannot be told from here.
 	 * @return how many messages were put back
 	 * @throws QueueException if {@code pending/} cannot be listed
@@ -110,7 +150,7 @@ public final class QueueReader implements AutoCloseable {
 				}
 				QueueOwner other = QueueOwner.parse(name).orElse(null);
 				if (other != null && !other.equals(this.owner) && other.isGone()) {
-					recovered += returnAll(entry, "recover");
+					recovered += recoverAll(entry);
 				}
 			}
 		}
@@ -130,16 +170,32 @@ public final class QueueReader implements AutoCloseable {
 		return recovered;
 	}
 
-	private int returnAll(Path directory, String action) throws QueueException {
+	/**
+	 * Recover the messages of an ended consumer: take each into this reader's directory first, so
+	 * that of several readers recovering at once only one gets it, then put it back into
+	 * {@code incoming/} with its recovery count raised, or banish it.
+	 */
+	private int recoverAll(Path directory) throws QueueException {
 		int count = 0;
 		try (DirectoryStream<Path> files = Files.newDirectoryStream(directory)) {
 			for (Path file : files) {
+				MessageFile taken = freeInClaimed(MessageFile.parse(file.getFileName().toString()));
+				Path held = this.claimed.resolve(taken.fileName());
 				try {
-					DirectoryQueue.moveAtomically(file, this.queue.incoming().resolve(file.getFileName()));
-					count++;
+					DirectoryQueue.moveAtomically(file, held);
+					this.held.add(taken.fileName());
 				}
 				catch (NoSuchFileException ex) {
 					// another consumer recovered it first
+					continue;
+				}
+				if (taken.recoveries() >= this.maxRecoveries) {
+					banishRecovered(new QueueMessage(taken.name(), held, taken.recoveries()), directory);
+				}
+				else {
+					DirectoryQueue.moveNoReplace(held, this.queue.incoming(), taken.recovered(), DirectoryQueue.Repeat.NEVER);
+					this.held.remove(taken.fileName());
+					count++;
 				}
 			}
 			if (count > 0) {
@@ -151,9 +207,74 @@ public final class QueueReader implements AutoCloseable {
 			// another consumer is recovering the same directory
 		}
 		catch (IOException ex) {
-			throw QueueException.of(action + " messages from", directory, ex);
+			throw QueueException.of("recover messages from", directory, ex);
 		}
 		return count;
+	}
+
+	private void banishRecovered(QueueMessage message, Path endedConsumer) {
+		String consumer = endedConsumer.getFileName().toString();
+		String reason = "Recovered " + message.recoveries() + " time(s) from consumers that ended without finishing it;"
+				+ " its last consumer, '" + consumer + "', ended too, and at most " + this.maxRecoveries
+				+ " recoveries are allowed";
+		try {
+			banish(message, reason, null, message.recoveries() + 1, Map.of("lastConsumer", consumer));
+			logger.warn("Banished message '" + message.name() + "' to '" + this.queue.errors() + "': " + reason);
+		}
+		catch (QueueException ex) {
+			logger.error(ex.getMessage() + "; message '" + message.name() + "' stays in '" + this.claimed
+					+ "' until this consumer ends");
+		}
+	}
+
+	/**
+	 * Put every message of this reader's directory back into {@code incoming/}, keeping its
+	 * recovery count, and remove the directory.
+	 */
+	private int releaseAll() throws QueueException {
+		int count = 0;
+		try (DirectoryStream<Path> files = Files.newDirectoryStream(this.claimed)) {
+			for (Path file : files) {
+				try {
+					DirectoryQueue.moveNoReplace(file, this.queue.incoming(),
+							MessageFile.parse(file.getFileName().toString()), DirectoryQueue.Repeat.NEVER);
+					count++;
+				}
+				catch (NoSuchFileException ex) {
+					// gone meanwhile
+				}
+			}
+			if (count > 0) {
+				DirectoryQueue.syncDirectory(this.queue.incoming());
+			}
+			Files.deleteIfExists(this.claimed);
+		}
+		catch (NoSuchFileException | DirectoryNotEmptyException ex) {
+			// nothing left to release, or a file that could not be moved stays for recovery
+		}
+		catch (IOException ex) {
+			throw QueueException.of("release messages from", this.claimed, ex);
+		}
+		return count;
+	}
+
+	/**
+	 * Return a file name free in this reader's directory: the file's own, or a variant of it if this
+	 * reader holds a message of that name.
+	 */
+	private MessageFile freeInClaimed(MessageFile file) throws QueueException {
+		for (int variant = 1; variant <= MessageFile.MAX_VARIANTS; variant++) {
+			MessageFile candidate = file.variant(variant);
+			if (!this.held.contains(candidate.fileName())) {
+				if (variant > 1) {
+					logger.warn("Consumer '" + this.owner + "' holds a message named '" + file.name()
+							+ "' already: it takes another one of that name as '" + candidate.name() + "'");
+				}
+				return candidate;
+			}
+		}
+		throw new QueueException("Cannot claim message '" + file.name() + "' into '" + this.claimed
+				+ "': it holds messages of that name and " + (MessageFile.MAX_VARIANTS - 1) + " variants of it", null);
 	}
 
 	private void deleteExpiredTemporaryFiles() {
@@ -191,11 +312,13 @@ public final class QueueReader implements AutoCloseable {
 				}
 			}
 			String name = this.names.get(this.cursor++);
-			Path target = this.claimed.resolve(name);
+			MessageFile file = freeInClaimed(MessageFile.parse(name));
+			Path target = this.claimed.resolve(file.fileName());
 			try {
 				DirectoryQueue.moveAtomically(this.queue.incoming().resolve(name), target);
+				this.held.add(file.fileName());
 				this.statistics.claimed.incrementAndGet();
-				return new QueueMessage(name, target);
+				return new QueueMessage(file.name(), target, file.recoveries());
 			}
 			catch (NoSuchFileException ex) {
 				if (!Files.isDirectory(this.claimed)) {
@@ -246,6 +369,7 @@ public final class QueueReader implements AutoCloseable {
 	public void commit(QueueMessage message) throws QueueException {
 		try {
 			Files.delete(message.path());
+			released(message);
 			this.statistics.committed.incrementAndGet();
 		}
 		catch (IOException ex) {
@@ -255,17 +379,22 @@ public final class QueueReader implements AutoCloseable {
 	}
 
 	/**
-	 * Pass a message on unchanged to the next queue's {@code incoming/}, by rename; the next queue's
-	 * directory is synced.
+	 * Pass a message on unchanged to the next queue's {@code incoming/}, by a hard link and the
+	 * deletion of the claimed file; the next queue's directory is synced. A message of that name
+	 * there stays, and this one gets a variant name ({@code <name>+2}, ...).
 	 * @param message a claimed message
 	 * @param next the next queue, on the same filesystem
+	 * @return the name of the message in the next queue
 	 * @throws QueueException if it cannot be moved; it then stays claimed
 	 */
-	public void handOn(QueueMessage message, DirectoryQueue next) throws QueueException {
+	public String handOn(QueueMessage message, DirectoryQueue next) throws QueueException {
 		try {
-			DirectoryQueue.moveAtomically(message.path(), next.incoming().resolve(message.name()));
+			String placed = DirectoryQueue.moveNoReplace(message.path(), next.incoming(),
+					new MessageFile(message.name(), 0), DirectoryQueue.Repeat.NEVER);
+			released(message);
 			DirectoryQueue.syncDirectory(next.incoming());
 			this.statistics.handedOn.incrementAndGet();
+			return placed;
 		}
 		catch (IOException ex) {
 			this.statistics.failures.incrementAndGet();
@@ -275,15 +404,19 @@ public final class QueueReader implements AutoCloseable {
 
 	/**
 	 * Pass new content on to the next queue under the message's name, durably, then delete the
-	 * message.
+	 * message. A message of that name there stays, and this one gets a variant name
+	 * ({@code <name>+2}, ...); but if this message was recovered and that one has the same content,
+	 * it is taken as this one, handed on before its consumer ended, and not handed on twice.
 	 * @param message a claimed message
 	 * @param next the next queue
 	 * @param content the content to pass on
+	 * @return the name of the message in the next queue
 	 * @throws QueueException if it cannot be written; the message then stays claimed
 	 */
-	public void handOn(QueueMessage message, DirectoryQueue next, byte[] content) throws QueueException {
+	public String handOn(QueueMessage message, DirectoryQueue next, byte[] content) throws QueueException {
+		String placed;
 		try {
-			next.put(message.name(), content, this.owner.toString());
+			placed = next.put(message.name(), content, this.owner.toString(), message.recoveries() > 0);
 		}
 		catch (QueueException ex) {
 			this.statistics.failures.incrementAndGet();
@@ -292,15 +425,18 @@ public final class QueueReader implements AutoCloseable {
 		this.statistics.handedOn.incrementAndGet();
 		try {
 			Files.delete(message.path());
+			released(message);
 		}
 		catch (IOException ex) {
 			this.statistics.failures.incrementAndGet();
 			throw QueueException.of("delete message", message.path(), ex);
 		}
+		return placed;
 	}
 
 	/**
-	 * Move a message to {@code errors/} with a {@code .meta} file beside it, written first.
+	 * Move a message to {@code errors/} with a {@code .meta} file beside it, written first. A message
+	 * of that name there stays, and this one gets a variant name ({@code <name>+2}, ...).
 	 * @param message a claimed message
 	 * @param reason why the message is banished
 	 * @param failure the exception that made it fail, may be {@code null}
@@ -308,12 +444,19 @@ public final class QueueReader implements AutoCloseable {
 	 * @throws QueueException if it cannot be moved; it then stays claimed
 	 */
 	public void banish(QueueMessage message, String reason, Throwable failure, int attempts) throws QueueException {
+		banish(message, reason, failure, attempts, Map.of());
+	}
+
+	private void banish(QueueMessage message, String reason, Throwable failure, int attempts,
+			Map<String, Object> details) throws QueueException {
 		Map<String, Object> meta = new LinkedHashMap<>();
 		meta.put("message", message.name());
 		meta.put("reason", reason);
 		meta.put("time", Instant.now().toString());
 		meta.put("attempts", attempts);
+		meta.put("recoveries", message.recoveries());
 		meta.put("consumer", this.owner.toString());
+		meta.putAll(details);
 		if (failure != null) {
 			meta.put("exception", failure.getClass().getName());
 			meta.put("exceptionMessage", failure.getMessage());
@@ -324,8 +467,8 @@ public final class QueueReader implements AutoCloseable {
 		Path metaFile = this.queue.tmp().resolve(message.name() + "." + this.owner + META_SUFFIX);
 		try {
 			DirectoryQueue.writeDurably(metaFile, JSON.writeValueAsBytes(meta));
-			DirectoryQueue.moveAtomically(metaFile, this.queue.errors().resolve(message.name() + META_SUFFIX));
-			DirectoryQueue.moveAtomically(message.path(), this.queue.errors().resolve(message.name()));
+			moveToErrors(message, metaFile);
+			released(message);
 			DirectoryQueue.syncDirectory(this.queue.errors());
 			this.statistics.banished.incrementAndGet();
 		}
@@ -337,14 +480,63 @@ public final class QueueReader implements AutoCloseable {
 	}
 
 	/**
-	 * Put a claimed message back into {@code incoming/} for any consumer to take again. The next
-	 * {@link #next()} lists {@code incoming/} again, so that the message keeps its place in name order.
+	 * Move the metadata, then the message, into {@code errors/} under the first name free for both.
+	 */
+	private void moveToErrors(QueueMessage message, Path metaFile) throws IOException {
+		MessageFile file = new MessageFile(message.name(), 0);
+		for (int variant = 1; variant <= MessageFile.MAX_VARIANTS; variant++) {
+			MessageFile candidate = file.variant(variant);
+			Path target = this.queue.errors().resolve(candidate.fileName());
+			Path metaTarget = this.queue.errors().resolve(candidate.fileName() + META_SUFFIX);
+			boolean metaLinked;
+			try {
+				metaLinked = DirectoryQueue.linkOrMove(metaFile, metaTarget);
+			}
+			catch (FileAlreadyExistsException ex) {
+				continue;
+			}
+			try {
+				if (DirectoryQueue.linkOrMove(message.path(), target)) {
+					Files.delete(message.path());
+				}
+				if (metaLinked) {
+					Files.delete(metaFile);
+				}
+				return;
+			}
+			catch (FileAlreadyExistsException ex) {
+				takeBack(metaTarget, metaFile, metaLinked);
+			}
+			catch (IOException ex) {
+				takeBack(metaTarget, metaFile, metaLinked);
+				throw ex;
+			}
+		}
+		throw new FileAlreadyExistsException(this.queue.errors().resolve(message.name()).toString(), null,
+				"File exists, as do " + (MessageFile.MAX_VARIANTS - 1) + " variants of its name");
+	}
+
+	private static void takeBack(Path metaTarget, Path metaFile, boolean linked) throws IOException {
+		if (linked) {
+			Files.delete(metaTarget);
+		}
+		else {
+			DirectoryQueue.moveAtomically(metaTarget, metaFile);
+		}
+	}
+
+	/**
+	 * Put a claimed message back into {@code incoming/} for any consumer to take again, keeping its
+	 * recovery count. The next {@link #next()} lists {@code incoming/} again, so that the message
+	 * keeps its place in name order.
 	 * @param message a claimed message
 	 * @throws QueueException if it cannot be moved; it then stays claimed until recovered
 	 */
 	public void release(QueueMessage message) throws QueueException {
 		try {
-			DirectoryQueue.moveAtomically(message.path(), this.queue.incoming().resolve(message.name()));
+			DirectoryQueue.moveNoReplace(message.path(), this.queue.incoming(),
+					new MessageFile(message.name(), message.recoveries()), DirectoryQueue.Repeat.NEVER);
+			released(message);
 			DirectoryQueue.syncDirectory(this.queue.incoming());
 			this.statistics.released.incrementAndGet();
 			this.names = List.of();
@@ -354,6 +546,10 @@ public final class QueueReader implements AutoCloseable {
 			this.statistics.failures.incrementAndGet();
 			throw QueueException.of("release message to", this.queue.incoming(), ex);
 		}
+	}
+
+	private void released(QueueMessage message) {
+		this.held.remove(message.path().getFileName().toString());
 	}
 
 	/**
@@ -392,7 +588,7 @@ public final class QueueReader implements AutoCloseable {
 		}
 		this.closed = true;
 		try {
-			int released = returnAll(this.claimed, "release");
+			int released = releaseAll();
 			this.statistics.released.addAndGet(released);
 		}
 		catch (QueueException ex) {

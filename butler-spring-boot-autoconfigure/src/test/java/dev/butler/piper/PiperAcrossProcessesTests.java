@@ -109,6 +109,38 @@ class PiperAcrossProcessesTests {
 		}
 	}
 
+	@Test
+	void aMessageThatKillsItsProcessEveryTimeShouldBeBanishedOnceRecoveredMaxRecoveriesTimes() throws Exception {
+		DirectoryQueue in = DirectoryQueue.open(this.work.resolve("in"));
+		Set<String> names = fill(500);
+		String halt = in.enqueue("halt".getBytes(StandardCharsets.UTF_8));
+		names.addAll(fill(500));
+		DirectoryQueue out = DirectoryQueue.open(this.work.resolve("out"));
+		for (int run = 0; run < 2; run++) {
+			String name = "halted-" + run;
+			Process piper = start(name, "--butler.services.journaling.max_recoveries=1");
+			assertThat(piper.waitFor(3, TimeUnit.MINUTES)).as(() -> name + " ended: " + output(name)).isTrue();
+			assertThat(piper.exitValue()).as(() -> name + " halted: " + output(name)).isEqualTo(3);
+		}
+		try (Stream<Path> pending = Files.walk(in.pending())) {
+			assertThat(pending.filter(Files::isRegularFile).map((file) -> file.getFileName().toString()))
+				.as("left by the second run, which had it recovered once").containsExactly(halt + "+r1");
+		}
+		start("finisher", "--butler.services.journaling.max_recoveries=1");
+		await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(200))
+			.until(() -> out.countIncoming() >= names.size() && in.countErrors() >= 1);
+		try (Stream<Path> files = Files.list(out.incoming())) {
+			assertThat(files.map((file) -> file.getFileName().toString()).collect(Collectors.toSet())).isEqualTo(names);
+		}
+		assertThat(in.errors().resolve(halt)).hasContent("halt");
+		assertThat(Files.readString(in.errors().resolve(halt + ".meta"))).contains("Recovered 1 time(s)");
+		assertThat(in.countIncoming()).isZero();
+		Map<String, Integer> processed = journal();
+		assertThat(processed.get(halt)).as("runs the message halted").isEqualTo(2);
+		processed.remove(halt);
+		assertThat(processed.keySet()).isEqualTo(names);
+	}
+
 	private Set<String> fill(int count) throws IOException {
 		DirectoryQueue in = DirectoryQueue.open(this.work.resolve("in"));
 		Set<String> names = new HashSet<>();
@@ -125,13 +157,14 @@ class PiperAcrossProcessesTests {
 		return names;
 	}
 
-	private Process start(String name) throws IOException {
-		List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+	private Process start(String name, String... options) throws IOException {
+		List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
 				System.getProperty("java.class.path"), JournalingPiperApplication.class.getName(),
 				"--spring.main.web-application-type=none", "--spring.main.keep-alive=true",
 				"--butler.spool-dir=" + this.work, "--butler.services.journaling.queue-in-dir=in",
 				"--butler.services.journaling.queue-out-dir=out", "--butler.services.journaling.queue-out-limit=1000000",
-				"--butler.services.journaling.journal-dir=" + this.work.resolve("journal"));
+				"--butler.services.journaling.journal-dir=" + this.work.resolve("journal")));
+		command.addAll(List.of(options));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true)
 			.redirectOutput(this.work.resolve(name + ".out").toFile())
 			.start();

@@ -27,6 +27,7 @@ import dev.butler.base.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.EndedConsumers;
 import dev.butler.queue.FileSystemFaults;
 import dev.butler.queue.QueueMessage;
 import dev.butler.queue.QueueSnapshot;
@@ -255,6 +256,12 @@ class PiperServiceTests {
 			assertThat(context.getStartupFailure()).rootCause()
 				.hasMessageContaining("must not be the queue the service consumes");
 		});
+		runner().withPropertyValues("butler.services.upper.max-recoveries=-1").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("butler.services.upper.max-recoveries")
+				.hasMessageContaining("must be 0 or more");
+		});
 	}
 
 	@Test
@@ -277,6 +284,50 @@ class PiperServiceTests {
 					seen.addAll(service.seen);
 				});
 				assertThat(seen).hasSize(500).doesNotHaveDuplicates();
+			});
+	}
+
+	@Test
+	void aMessageWhoseConsumersKeptEndingShouldBeBanishedWhenTheServiceStarts() throws IOException {
+		DirectoryQueue in = DirectoryQueue.open(this.spool.resolve("upper"));
+		Path ended = EndedConsumers.directory(in);
+		Files.writeString(ended.resolve("poison+r2"), "poison");
+		Files.writeString(ended.resolve("survivor+r1"), "survivor");
+		runner().withPropertyValues("butler.services.upper.max_recoveries=2").run((context) -> {
+			DirectoryQueue done = DirectoryQueue.open(this.spool.resolve("done"));
+			await().atMost(Duration.ofSeconds(10)).until(() -> done.countIncoming() == 1);
+			assertThat(done.incoming().resolve("survivor")).hasContent("SURVIVOR");
+			assertThat(in.errors().resolve("poison")).hasContent("poison");
+			JsonNode meta = JsonMapper.shared().readTree(in.errors().resolve("poison.meta").toFile());
+			assertThat(meta.get("reason").asString()).startsWith("Recovered 2 time(s) from consumers that ended")
+				.contains(ended.getFileName().toString(), "at most 2 recoveries");
+			assertThat(context.getBean(Upper.class).seen).containsExactly("survivor");
+			QueueSnapshot snapshot = component(context).queues().get(0);
+			assertThat(snapshot.counts().recovered()).isEqualTo(1);
+			assertThat(snapshot.counts().banished()).isEqualTo(1);
+		});
+	}
+
+	@Test
+	void twoServicesHandingOnMessagesOfOneNameShouldDeliverBoth() throws IOException {
+		DirectoryQueue left = DirectoryQueue.open(this.spool.resolve("left"));
+		DirectoryQueue right = DirectoryQueue.open(this.spool.resolve("right"));
+		Files.writeString(left.incoming().resolve("same"), "from left");
+		Files.writeString(right.incoming().resolve("same"), "from right");
+		runner().withUserConfiguration(SecondUpper.class)
+			.withPropertyValues("butler.services.upper.queue_in_dir=left", "butler.services.upper-2.queue_in_dir=right",
+					"butler.services.upper-2.queue_out_dir=done")
+			.run((context) -> {
+				DirectoryQueue done = DirectoryQueue.open(this.spool.resolve("done"));
+				await().atMost(Duration.ofSeconds(10)).until(() -> done.countIncoming() == 2);
+				List<String> contents = new ArrayList<>();
+				try (Stream<Path> files = Files.list(done.incoming())) {
+					for (Path file : files.sorted().toList()) {
+						assertThat(file.getFileName().toString()).isIn("same", "same+2");
+						contents.add(Files.readString(file));
+					}
+				}
+				assertThat(contents).containsExactlyInAnyOrder("FROM LEFT", "FROM RIGHT");
 			});
 	}
 

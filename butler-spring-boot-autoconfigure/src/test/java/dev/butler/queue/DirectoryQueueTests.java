@@ -191,7 +191,7 @@ class DirectoryQueueTests {
 		Files.writeString(remote.resolve("m5"), "five");
 		QueueStatistics statistics = new QueueStatistics();
 		try (QueueReader reader = QueueReader.open(queue, statistics)) {
-			assertThat(names(queue.incoming())).containsExactlyInAnyOrder("m1", "m2", "m4");
+			assertThat(names(queue.incoming())).containsExactlyInAnyOrder("m1+r1", "m2+r1", "m4+r1");
 			assertThat(deadOwner).doesNotExist();
 			assertThat(reusedPid).doesNotExist();
 			assertThat(liveOwner.resolve("m3")).exists();

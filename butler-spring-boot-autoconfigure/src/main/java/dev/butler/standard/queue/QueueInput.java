@@ -57,7 +57,7 @@ final class QueueInput extends QueueBridge {
 
 	@Override
 	protected void opened(DirectoryQueue queue) throws QueueException {
-		this.reader = QueueReader.open(queue, this.statistics);
+		this.reader = QueueReader.open(queue, this.statistics, this.config.maxRecoveries());
 		this.watcher = QueueWatcher.watch(queue.incoming(), this.context, QueueReaderService.QUEUE_IN,
 				this.config.queueInWait(), this::wake);
 	}

@@ -26,7 +26,8 @@ import dev.butler.standard.StandardServices;
  * has taken it, and when this side ends the data. When the pipe closes otherwise, or the service
  * stops, the messages sent but not acknowledged go back into {@code incoming/} to be sent again: a
  * message may arrive twice, but is not lost. Messages that consumers of ended processes left claimed
- * are taken back when the service starts.
+ * are taken back when the service starts, up to {@code max_recoveries} times each; then such a
+ * message is banished to {@code errors/}.
  * <p>
  * When the queue is empty the reader waits for new messages, watching {@code incoming/} and also
  * looking every {@code queue_in_wait}; with {@code stop_when_empty} it ends the data with CLOSE(OK)
@@ -54,6 +55,7 @@ public class QueueReaderService extends DataProducerService<QueueReaderService.C
 	protected void prepare(Config config, ServiceContext context) {
 		QueueBridge.require(config.queueInDir(), "queue-in-dir", context);
 		PiperOptions.requirePositive(context, "queue-in-wait", config.queueInWait());
+		PiperOptions.requireMaxRecoveries(context, config.maxRecoveries());
 		this.input = new QueueInput(context, config, PiperOptions.permissions(context, config.queueInPerms()),
 				this.statistics, this::pipe);
 		context.addResource(this.input);
@@ -80,10 +82,12 @@ public class QueueReaderService extends DataProducerService<QueueReaderService.C
 	 * {@code rwxrwx---}; the process's umask if not set
 	 * @param stopWhenEmpty Whether to end the data with OK once the queue is empty, instead of waiting
 	 * for new messages
+	 * @param maxRecoveries How many times a message is taken back from consumers that ended without
+	 * finishing it before it is banished instead
 	 */
 	public record Config(@NotBlank String queueInDir,
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration queueInWait, String queueInPerms,
-			boolean stopWhenEmpty) {
+			boolean stopWhenEmpty, @DefaultValue("3") int maxRecoveries) {
 	}
 
 }
