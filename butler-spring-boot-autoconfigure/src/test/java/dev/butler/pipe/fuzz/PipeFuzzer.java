@@ -967,7 +967,7 @@ public final class PipeFuzzer {
 		private Thread startKeeper() {
 			this.keeperActive = true;
 			Thread keeper = new Thread(() -> {
-				while (!Thread.currentThread().isInterrupted() && this.failure.get() == null) {
+				while (this.keeperActive && this.failure.get() == null) {
 					if (!keep()) {
 						return;
 					}
@@ -995,7 +995,8 @@ public final class PipeFuzzer {
 
 		private void stopKeeper(Thread keeper) {
 			if (keeper != null) {
-				keeper.interrupt();
+				// Never interrupt it: an interrupt in the middle of a start breaks JeroMQ sockets.
+				this.keeperActive = false;
 				try {
 					keeper.join(30_000);
 				}
