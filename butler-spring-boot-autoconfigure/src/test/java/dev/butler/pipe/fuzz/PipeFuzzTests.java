@@ -213,6 +213,11 @@ class PipeFuzzTests {
 				component.start();
 			}
 
+			@Override
+			public int scheduledActions() {
+				return component.scheduledActions().size();
+			}
+
 		};
 	}
 

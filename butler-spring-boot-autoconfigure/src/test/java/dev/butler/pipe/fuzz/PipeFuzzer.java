@@ -173,6 +173,12 @@ public final class PipeFuzzer {
 		 */
 		void start();
 
+		/**
+		 * Count the actions the service has scheduled: cancelled ones must not pile up.
+		 * @return the number of scheduled actions
+		 */
+		int scheduledActions();
+
 	}
 
 	/**
@@ -433,6 +439,7 @@ public final class PipeFuzzer {
 				this.zmq = zmq;
 				liveness("warm-up");
 				Resources before = Resources.measure();
+				int actionsBefore = this.target.server().scheduledActions();
 				keeper = startKeeper();
 				if (PipeFuzzer.this.inputs > 0 && this.target.servesClientAfterClient()) {
 					churn();
@@ -464,6 +471,11 @@ public final class PipeFuzzer {
 				}
 				catch (Exception | AssertionError ex) {
 					throw fail("the clean full session at the end failed: " + ex, ex);
+				}
+				int actionsAfter = this.target.server().scheduledActions();
+				if (actionsAfter > actionsBefore + 5) {
+					throw fail("the service has " + actionsAfter + " scheduled actions, " + actionsBefore
+							+ " before the fuzzing: cancelled actions pile up");
 				}
 				Resources after = settle(before);
 				Report report = new Report(this.target.name(), PipeFuzzer.this.seed, this.sent.get(), this.clients.get(),
