@@ -903,6 +903,10 @@ public final class PipeFuzzer {
 				try {
 					send(socket, open, -1, "churn OPEN " + i);
 					FbdpMessage answer = receiveClean(socket, ANSWER_TIMEOUT);
+					if (answer == null && this.target.server().ended() == null) {
+						throw fail("LOCK-UP in the churn: client " + i + " of " + CHURN_CLIENTS + " got no answer to a clean "
+								+ "OPEN within " + ANSWER_TIMEOUT.toMillis() + " ms (server: " + state() + ")");
+					}
 					if (answer instanceof FbdpMessage.Ready ready && ready.batchSize() > 0) {
 						send(socket, FbdpCodec.encode(FbdpMessage.ready(1)), -1, "churn READY(1) " + i);
 						if (this.target.serverRole() == PipeRole.CONSUMER) {
