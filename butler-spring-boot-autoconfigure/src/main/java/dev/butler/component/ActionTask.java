@@ -35,6 +35,8 @@ final class ActionTask implements ScheduledAction {
 
 	private final Consumer<ActionTask> dueQueue;
 
+	private final Consumer<ActionTask> cancelledHook;
+
 	private final AtomicBoolean queued = new AtomicBoolean();
 
 	private final AtomicLong runs = new AtomicLong();
@@ -46,7 +48,7 @@ final class ActionTask implements ScheduledAction {
 	private volatile boolean cancelled;
 
 	ActionTask(String name, Kind kind, Duration interval, Runnable action, TaskScheduler scheduler,
-			Consumer<ActionTask> dueQueue) {
+			Consumer<ActionTask> dueQueue, Consumer<ActionTask> cancelledHook) {
 		if (interval.isNegative() || (kind != Kind.ONCE && interval.isZero())) {
 			throw new IllegalArgumentException("Invalid interval " + interval + " for action '" + name + "'");
 		}
@@ -56,6 +58,7 @@ final class ActionTask implements ScheduledAction {
 		this.action = action;
 		this.scheduler = scheduler;
 		this.dueQueue = dueQueue;
+		this.cancelledHook = cancelledHook;
 	}
 
 	@Override
@@ -91,6 +94,7 @@ final class ActionTask implements ScheduledAction {
 		if (current != null) {
 			current.cancel(false);
 		}
+		this.cancelledHook.accept(this);
 	}
 
 	@Override

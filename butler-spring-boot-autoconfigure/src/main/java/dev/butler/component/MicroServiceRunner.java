@@ -320,7 +320,9 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private ScheduledAction addAction(String name, ScheduledAction.Kind kind, Duration interval, Runnable action) {
-		ActionTask task = new ActionTask(name, kind, interval, action, this.runtime.scheduler(), this::actionDue);
+		// A cancelled action is forgotten at once: its future never runs, so the loop would never see it.
+		ActionTask task = new ActionTask(name, kind, interval, action, this.runtime.scheduler(), this::actionDue,
+				this.actions::remove);
 		this.actions.add(task);
 		task.arm(this.clock.instant().plus(interval));
 		return task;

@@ -25,6 +25,7 @@ import dev.butler.base.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
+import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -165,6 +166,16 @@ class ManagedMicroServiceTests {
 			assertThat(service.details()).contains("IllegalStateException: Action 'explode' failed");
 			assertThat(service.scheduledActions()).isEmpty();
 			assertThat(context).hasNotFailed();
+		});
+	}
+
+	@Test
+	void cancelledScheduledActionsShouldBeForgotten() {
+		this.contextRunner.withUserConfiguration(CancellingService.class).run((context) -> {
+			ManagedMicroService service = service(context, "cancelling");
+			CancellingService cancelling = context.getBean(CancellingService.class);
+			await().atMost(PATIENCE).until(() -> cancelling.cancelled.get() == 1000);
+			assertThat(service.scheduledActions()).extracting(ScheduledAction::name).containsExactly("keep");
 		});
 	}
 
@@ -463,6 +474,28 @@ class ManagedMicroServiceTests {
 		@Override
 		public void initialize(Void config, ServiceContext context) {
 			context.scheduleAtFixedRate("tick", this.ticks::incrementAndGet, Duration.ofMillis(1));
+		}
+
+	}
+
+	@ButlerService("cancelling")
+	static class CancellingService implements MicroService<Void> {
+
+		final AtomicInteger cancelled = new AtomicInteger();
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			context.schedule("keep", () -> {
+			}, Duration.ofHours(1));
+			context.schedule("churn", () -> {
+				for (int i = 0; i < 1000; i++) {
+					context.scheduleWithFixedDelay("probe", () -> {
+					}, Duration.ofMillis(100)).cancel();
+					context.schedule("resend", () -> {
+					}, Duration.ofSeconds(1)).cancel();
+				}
+				this.cancelled.set(1000);
+			}, Duration.ofMillis(1));
 		}
 
 	}

@@ -77,7 +77,8 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 		this.filter = createFilter(config, context);
 		FilterPipeOptions pipes = context.bindOptions(FilterPipeOptions.class);
 		TextFormat inputFormat = configuredFormat(context, "input-pipe-format", pipes.inputPipeFormat());
-		TextFormat outputFormat = configuredFormat(context, "output-pipe-format", pipes.outputPipeFormat());
+		TextFormat outputFormat = (pipes.outputPipeFormat() != null)
+				? TextSupport.configuredWriteFormat(context, "output-pipe-format", pipes.outputPipeFormat()) : null;
 		this.decoder = (pipes.inputPipeMode() == PipeMode.CONNECT && inputFormat != null)
 				? new TextDecoder(inputFormat) : null;
 		this.encoder = (pipes.outputPipeMode() == PipeMode.CONNECT && outputFormat != null)
@@ -97,7 +98,7 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 
 	@Override
 	protected void acceptOutputClient(String dataFormat) {
-		this.encoder = TextSupport.clientFormat(dataFormat).newEncoder();
+		this.encoder = TextSupport.clientEncoder(dataFormat);
 		inputPipe().resume();
 	}
 

@@ -88,7 +88,7 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 		this.fileFormat = TextSupport.configuredFormat(context, "file-format", config.fileFormat());
 		this.pipeEncoder = null;
 		if (this.pipeOptions.pipeFormat() != null) {
-			TextFormat pipeFormat = TextSupport.configuredFormat(context, "pipe-format", this.pipeOptions.pipeFormat());
+			TextFormat pipeFormat = TextSupport.configuredWriteFormat(context, "pipe-format", this.pipeOptions.pipeFormat());
 			if (this.pipeOptions.pipeMode() == PipeMode.CONNECT) {
 				this.pipeEncoder = pipeFormat.newEncoder();
 			}
@@ -119,7 +119,7 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 
 	@Override
 	protected void acceptClient(String dataFormat) {
-		this.pipeEncoder = TextSupport.clientFormat(dataFormat).newEncoder();
+		this.pipeEncoder = TextSupport.clientEncoder(dataFormat);
 		if (this.file == null) {
 			try {
 				openFile();

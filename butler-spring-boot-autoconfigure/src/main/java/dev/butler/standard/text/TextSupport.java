@@ -56,7 +56,25 @@ final class TextSupport {
 	}
 
 	/**
-	 * Parse the data format a pipe client named in OPEN.
+	 * Parse a format given in the configuration that this service writes text in.
+	 * @param context the service context
+	 * @param option the option, e.g. {@code file-format}
+	 * @param format its value
+	 * @return the format
+	 * @throws ServiceConfigurationException naming the property if it is not a text format or its
+	 * charset cannot encode
+	 */
+	static TextFormat configuredWriteFormat(ServiceContext context, String option, String format) {
+		try {
+			return configuredFormat(context, option, format).requireEncoding();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ServiceConfigurationException(context.propertyName(option), format, ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Parse the data format a pipe client named in OPEN, for reading text from the pipe.
 	 * @param dataFormat the data format
 	 * @return the format
 	 * @throws PipeException with {@code DATA_FORMAT_NOT_SUPPORTED} if it is not a text format
@@ -66,9 +84,29 @@ final class TextSupport {
 			return TextFormat.parse(dataFormat);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new PipeException(FbdpErrorCode.DATA_FORMAT_NOT_SUPPORTED,
-					"Data format '" + dataFormat + "' is not supported: " + ex.getMessage());
+			throw unsupported(dataFormat, ex);
 		}
+	}
+
+	/**
+	 * Parse the data format a pipe client named in OPEN, for writing text into the pipe.
+	 * @param dataFormat the data format
+	 * @return an encoder of the format
+	 * @throws PipeException with {@code DATA_FORMAT_NOT_SUPPORTED} if it is not a text format or
+	 * its charset cannot encode
+	 */
+	static CharsetEncoder clientEncoder(String dataFormat) {
+		try {
+			return TextFormat.parse(dataFormat).requireEncoding().newEncoder();
+		}
+		catch (IllegalArgumentException ex) {
+			throw unsupported(dataFormat, ex);
+		}
+	}
+
+	private static PipeException unsupported(String dataFormat, IllegalArgumentException ex) {
+		return new PipeException(FbdpErrorCode.DATA_FORMAT_NOT_SUPPORTED,
+				"Data format " + TextFormat.quote(dataFormat) + " is not supported: " + ex.getMessage());
 	}
 
 	/**

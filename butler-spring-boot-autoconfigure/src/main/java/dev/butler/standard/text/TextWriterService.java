@@ -71,7 +71,7 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 	protected void prepare(TextWriterConfig config, ServiceContext context) {
 		this.context = context;
 		this.config = config;
-		this.fileFormat = TextSupport.configuredFormat(context, "file-format", config.fileFormat());
+		this.fileFormat = TextSupport.configuredWriteFormat(context, "file-format", config.fileFormat());
 		if (TextSupport.isStandardStream(config.filename(), "stdin")) {
 			throw new ServiceConfigurationException(context.propertyName("filename"), config.filename(),
 					"the standard input cannot be written; use stdout, stderr or a file");

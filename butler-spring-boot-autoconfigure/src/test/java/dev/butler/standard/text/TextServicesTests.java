@@ -143,8 +143,43 @@ class TextServicesTests {
 					assertRefused(zmq, address, "application/octet-stream", "only 'text/plain' is supported");
 					assertRefused(zmq, address, "text/plain;charset=utf-8;lang=de", "unknown MIME parameter 'lang'");
 					assertRefused(zmq, address, "text/plain;charset=klingon", "unknown charset 'klingon'");
+					assertRefused(zmq, address, "text/plain;charset=ISO-2022-CN", "can only decode, not encode");
 				}
 			});
+	}
+
+	@Test
+	void unparseableDataFormatsShouldBeRefusedWith103AndAMessageWhileTheNextClientIsServed() throws IOException {
+		Path output = this.directory.resolve("output.txt");
+		Pipeline pipeline = new Pipeline().writer(output, "pipe-mode=bind", "stop-on-close=false");
+		String address = pipeline.readerAddress;
+		this.contextRunner.withPropertyValues(pipeline.properties()).run((context) -> {
+			try (ZContext zmq = new ZContext()) {
+				assertRefused(zmq, address, PipeSocket.INPUT, ";;;", "no MIME type before ';'");
+				assertRefused(zmq, address, PipeSocket.INPUT, "text/plain;charset=", "parameter 'charset' has no value");
+				assertRefused(zmq, address, PipeSocket.INPUT, "text/plain;charset=nope", "unknown charset 'nope'");
+				assertRefused(zmq, address, PipeSocket.INPUT, "text/plain;charset=ütf-8", "unknown charset 'ütf-8'");
+				String longFormat = "text/plain;charset=" + "x".repeat(10_000);
+				try (ZMQ.Socket client = PipeTestSupport.client(zmq, address)) {
+					PipeTestSupport.send(client, FbdpMessage.open("text", PipeSocket.INPUT, longFormat));
+					FbdpMessage.Close close = (FbdpMessage.Close) PipeTestSupport.receive(client);
+					assertThat(close.code()).isEqualTo(FbdpErrorCode.DATA_FORMAT_NOT_SUPPORTED);
+					assertThat(close.errors()).singleElement()
+						.satisfies((error) -> assertThat(error.getDescription()).contains("(10019 characters)")
+							.hasSizeLessThan(400));
+				}
+				try (ZMQ.Socket client = PipeTestSupport.client(zmq, address)) {
+					PipeTestSupport.send(client, FbdpMessage.open("text", PipeSocket.INPUT, UTF_8));
+					assertThat(PipeTestSupport.receive(client)).isEqualTo(FbdpMessage.ready(5));
+					PipeTestSupport.send(client, FbdpMessage.ready(1));
+					PipeTestSupport.send(client, FbdpMessage.data("served\n".getBytes(StandardCharsets.UTF_8)));
+					assertThat(PipeTestSupport.receive(client)).isEqualTo(FbdpMessage.ready(5));
+					PipeTestSupport.send(client, FbdpMessage.close(FbdpErrorCode.OK));
+				}
+				await().atMost(Duration.ofSeconds(10))
+					.untilAsserted(() -> assertThat(Files.readString(output, StandardCharsets.UTF_8)).isEqualTo("served\n"));
+			}
+		});
 	}
 
 	@Test
@@ -317,8 +352,12 @@ class TextServicesTests {
 	}
 
 	private void assertRefused(ZContext zmq, String address, String format, String description) {
+		assertRefused(zmq, address, PipeSocket.OUTPUT, format, description);
+	}
+
+	private void assertRefused(ZContext zmq, String address, PipeSocket socket, String format, String description) {
 		try (ZMQ.Socket client = PipeTestSupport.client(zmq, address)) {
-			PipeTestSupport.send(client, FbdpMessage.open("text", PipeSocket.OUTPUT, format));
+			PipeTestSupport.send(client, FbdpMessage.open("text", socket, format));
 			FbdpMessage.Close close = (FbdpMessage.Close) PipeTestSupport.receive(client);
 			assertThat(close.code()).isEqualTo(FbdpErrorCode.DATA_FORMAT_NOT_SUPPORTED);
 			assertThat(close.code().code()).isEqualTo(103);
