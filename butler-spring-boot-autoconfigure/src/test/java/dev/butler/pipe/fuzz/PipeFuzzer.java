@@ -800,6 +800,12 @@ public final class PipeFuzzer {
 						throw fail("STUCK SESSION " + when + ": no client holds the session, yet a clean client was "
 								+ "still refused after " + VANISH_GRACE.toMillis() + " ms with " + lastRefusal);
 					}
+					if (answer instanceof FbdpMessage.Close close && isClosing(close) && ++interrupted < 50) {
+						// The service ends by design (a filter whose pipes both closed) and refuses new sessions
+						// while its pipes settle: wait for it to be started again.
+						sleep(100);
+						continue;
+					}
 					if (restarted && ++interrupted < 5) {
 						continue;
 					}
@@ -947,6 +953,11 @@ public final class PipeFuzzer {
 			}
 			throw fail("CHURN " + when + ": a clean client was not served within " + ANSWER_TIMEOUT.toMillis() + " ms; last answer: " + last + " (server: " + state()
 					+ ")");
+		}
+
+		private static boolean isClosing(FbdpMessage.Close close) {
+			return close.code() == FbdpErrorCode.PIPE_ENDPOINT_UNAVAILABLE
+					&& close.errors().stream().anyMatch((error) -> error.getDescription().contains("is closing"));
 		}
 
 		private static boolean isAlreadyHasClient(FbdpMessage.Close close) {
