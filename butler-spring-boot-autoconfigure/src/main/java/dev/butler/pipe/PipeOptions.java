@@ -119,9 +119,10 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 		if (this.readyScheduleInterval.isNegative() || this.readyScheduleInterval.isZero()) {
 			throw new IllegalArgumentException("'" + prefix + "ready_schedule_interval' must be positive");
 		}
-		if (this.peerTimeout.toMillis() < 100 || this.peerTimeout.toMillis() > 6_553_500) {
+		// JeroMQ takes a heartbeat TTL of at most 655 399 ms (deciseconds in an unsigned short).
+		if (this.peerTimeout.toMillis() < 100 || this.peerTimeout.toMillis() > 655_000) {
 			throw new IllegalArgumentException(
-					"'" + prefix + "peer_timeout' must be between 100 ms and 6553 s, got " + this.peerTimeout);
+					"'" + prefix + "peer_timeout' must be between 100 ms and 655 s, got " + this.peerTimeout);
 		}
 		if (this.openTimeout.isNegative() || this.openTimeout.isZero()) {
 			throw new IllegalArgumentException("'" + prefix + "open_timeout' must be positive, got " + this.openTimeout);
