@@ -153,6 +153,12 @@ public final class DataPipe implements ServiceResource {
 
 	private ScheduledAction openTimeout;
 
+	/** NOOPs sent to a session's peer that was silent for {@code peer_timeout}. */
+	private ScheduledAction idleProbe;
+
+	/** Whether the session's peer sent anything since the last {@link #probeIdlePeer()}. */
+	private boolean heardSinceProbe;
+
 	/** The batch a client's server offered while the client was not ready, -1 for none. */
 	private int heldOffer = -1;
 
@@ -242,6 +248,7 @@ public final class DataPipe implements ServiceResource {
 		this.sentUnheard = 0;
 		this.openTimeout = this.context.schedule("pipe " + this.name + " open timeout", this::openTimedOut,
 				this.options.openTimeout());
+		startIdleProbe();
 		send(FbdpMessage.open(this.options.pipe(), this.role.clientSocket(), this.dataFormat));
 	}
 
@@ -469,6 +476,7 @@ public final class DataPipe implements ServiceResource {
 	private void received(Channel channel, ZMsg message) {
 		byte[] sender = isServer() ? message.pop().getData() : null;
 		if (isPlainData(message) && (isServer() ? isFromClient(sender) : hasSession())) {
+			this.heardSinceProbe = true;
 			try {
 				acceptData((message.size() == 2) ? message.getLast().getData() : null);
 			}
@@ -495,6 +503,9 @@ public final class DataPipe implements ServiceResource {
 		}
 		if (!isServer()) {
 			heard();
+		}
+		if (!isServer() || isFromClient(sender)) {
+			this.heardSinceProbe = true;
 		}
 		if (isServer() && !isFromClient(sender)) {
 			if (!(fbdp instanceof FbdpMessage.Open) && this.closingPeers.contains(HexFormat.of().formatHex(sender))) {
@@ -605,6 +616,7 @@ public final class DataPipe implements ServiceResource {
 		this.closeDetails = List.of();
 		this.dataFormat = open.dataFormat();
 		this.state = PipeState.OPEN;
+		startIdleProbe();
 		this.handler.opened(this, open.dataFormat());
 		if (hasSession()) {
 			offerBatch();
@@ -1003,6 +1015,30 @@ public final class DataPipe implements ServiceResource {
 		updateOutputInterest();
 	}
 
+	/**
+	 * Probe a session's peer that falls silent: ZeroMQ's notice of a dropped connection can be lost
+	 * when the peer's messages fill the socket, and a session would then wait for a peer that is
+	 * gone. A NOOP every {@code peer_timeout} of silence goes to a live peer at once; a gone one
+	 * takes nothing, and the session ends as stalled.
+	 */
+	private void startIdleProbe() {
+		cancel(this.idleProbe);
+		this.heardSinceProbe = true;
+		this.idleProbe = this.context.scheduleWithFixedDelay("pipe " + this.name + " idle probe", this::probeIdlePeer,
+				this.options.peerTimeout());
+	}
+
+	private void probeIdlePeer() {
+		if (!hasSession() || (!isServer() && !this.peerHeard)) {
+			return;
+		}
+		if (this.heardSinceProbe) {
+			this.heardSinceProbe = false;
+			return;
+		}
+		send(FbdpMessage.noop());
+	}
+
 	private void openTimedOut() {
 		this.openTimeout = null;
 		if (hasSession() && !this.peerHeard) {
@@ -1075,6 +1111,8 @@ public final class DataPipe implements ServiceResource {
 		this.stallCheck = null;
 		cancel(this.openTimeout);
 		this.openTimeout = null;
+		cancel(this.idleProbe);
+		this.idleProbe = null;
 		if (closeSent) {
 			long now = System.nanoTime();
 			while (!this.outbox.isEmpty()) {
