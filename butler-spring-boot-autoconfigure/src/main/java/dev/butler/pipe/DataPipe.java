@@ -1054,11 +1054,12 @@ public final class DataPipe implements ServiceResource {
 	 * peer still sends rather than answer each message with a CLOSE it would not take either.
 	 */
 	private void stalled(String why) {
-		this.statistics.stalls++;
 		String peer = sessionPeer();
 		String reason = "Peer of data pipe '" + this.options.pipe() + "' stopped reading: it " + why;
 		logger.warn(reason);
 		end(FbdpErrorCode.ERROR, List.of(reason), false);
+		// Counted last: a reader that sees the stall also sees what it dropped.
+		this.statistics.stalls++;
 		expectDisconnect(peer);
 	}
 
