@@ -467,6 +467,13 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
+	 * Return the key a bound pipe knows a peer by: its routing id in hex.
+	 */
+	private static String peerKey(byte[] routingId) {
+		return HexFormat.of().formatHex(routingId);
+	}
+
+	/**
 	 * Return the key of the session's peer: the client's routing id in hex, or {@link #SERVER}.
 	 */
 	private String sessionPeer() {
@@ -508,7 +515,7 @@ public final class DataPipe implements ServiceResource {
 			this.heardSinceProbe = true;
 		}
 		if (isServer() && !isFromClient(sender)) {
-			if (!(fbdp instanceof FbdpMessage.Open) && this.closingPeers.contains(HexFormat.of().formatHex(sender))) {
+			if (!(fbdp instanceof FbdpMessage.Open) && this.closingPeers.contains(peerKey(sender))) {
 				logger.debug("Data pipe '" + this.name + "' ignored " + fbdp.type() + " from a peer it sent CLOSE");
 				return;
 			}
@@ -609,7 +616,7 @@ public final class DataPipe implements ServiceResource {
 			return;
 		}
 		this.client = sender;
-		this.clientId = HexFormat.of().formatHex(sender);
+		this.clientId = peerKey(sender);
 		this.closingPeers.remove(this.clientId);
 		this.peerHeard = true;
 		this.closeCode = null;
@@ -935,7 +942,7 @@ public final class DataPipe implements ServiceResource {
 			message.push(new ZFrame(sender));
 			Sent result = sendTo(message);
 			if (result == Sent.SENT) {
-				expectDisconnect(HexFormat.of().formatHex(sender));
+				expectDisconnect(peerKey(sender));
 			}
 			else if (result == Sent.FULL) {
 				drop(1);
@@ -1000,7 +1007,7 @@ public final class DataPipe implements ServiceResource {
 	 * kept for it is dropped; if it held the session, the session ends.
 	 */
 	private void peerDisconnected(byte[] sender) {
-		String peer = isServer() ? HexFormat.of().formatHex(sender) : SERVER;
+		String peer = isServer() ? peerKey(sender) : SERVER;
 		this.closingPeers.remove(peer);
 		if (!isServer()) {
 			// What was sent went out over the connection that dropped.
