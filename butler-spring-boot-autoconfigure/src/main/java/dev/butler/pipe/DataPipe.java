@@ -215,9 +215,12 @@ public final class DataPipe implements ServiceResource {
 		int batchRoom = 2 * options.batchSize() + 10;
 		this.channel.socket().setRcvHWM((role == PipeRole.CONSUMER) ? batchRoom : 10);
 		this.channel.socket().setSndHWM((role == PipeRole.PRODUCER) ? batchRoom : 10);
+		// A PING unanswered for half the peer timeout ends the connection, and the next PING goes out only
+		// after that: JeroMQ 0.6.0 loses a heartbeat timer re-armed before the cancelled one it replaces
+		// expired, and a connection that then fell silent would never time out.
 		int peerTimeout = (int) options.peerTimeout().toMillis();
-		this.channel.socket().setHeartbeatIvl(Math.max(peerTimeout / 3, 50));
-		this.channel.socket().setHeartbeatTimeout(peerTimeout);
+		this.channel.socket().setHeartbeatTimeout(peerTimeout / 2);
+		this.channel.socket().setHeartbeatIvl(peerTimeout / 2 + 1);
 		this.channel.socket().setHeartbeatTtl(peerTimeout);
 		if (server) {
 			this.channel.socket().base().setSocketOpt(zmq.ZMQ.ZMQ_DISCONNECT_MSG, PEER_GONE);
