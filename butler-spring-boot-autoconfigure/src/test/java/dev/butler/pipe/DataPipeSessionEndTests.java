@@ -160,6 +160,30 @@ class DataPipeSessionEndTests {
 	}
 
 	@Test
+	void peerSilentForThePeerTimeoutShouldBeProbedWithANoopAndOneThatTalksShouldNot() {
+		String address = freeTcpAddress();
+		this.contextRunner.withPropertyValues(sink(address, "bind"))
+			.withPropertyValues("butler.services.sink.peer-timeout=1s")
+			.run((context) -> {
+				try (ZContext zmq = new ZContext(); ZMQ.Socket peer = client(zmq, address)) {
+					send(peer, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
+					assertThat(receive(peer)).isEqualTo(FbdpMessage.ready(10));
+					long talkUntil = System.nanoTime() + Duration.ofMillis(3000).toNanos();
+					while (System.nanoTime() < talkUntil) {
+						send(peer, FbdpMessage.noop());
+						assertThat(ZMsg.recvMsg(peer, ZMQ.DONTWAIT)).as("probe of a peer that talks").isNull();
+						Thread.sleep(50);
+					}
+					assertThat(receive(peer)).as("probe of a silent peer").isEqualTo(FbdpMessage.noop());
+					assertThat(receive(peer)).as("next probe").isEqualTo(FbdpMessage.noop());
+					ButlerComponent sink = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
+					assertThat(sink.pipes()).singleElement()
+						.satisfies((pipe) -> assertThat(pipe.state()).isNotEqualTo(PipeState.CLOSED));
+				}
+			});
+	}
+
+	@Test
 	void connectingPipeWhoseServerNeverAppearsShouldEndWithinTheOpenTimeout() {
 		this.contextRunner.withPropertyValues(sink(freeTcpAddress(), "connect"))
 			.withPropertyValues("butler.services.sink.open-timeout=500ms")
