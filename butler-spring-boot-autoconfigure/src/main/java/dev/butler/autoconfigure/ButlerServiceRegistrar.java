@@ -31,6 +31,7 @@ import dev.butler.control.ForeignComponent;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
+import dev.butler.service.ServiceConfigurationException;
 import dev.butler.standard.StandardServices;
 
 /**
@@ -64,9 +65,9 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		registerStandardServices(registry, services);
 		String externalControl = this.environment.getProperty("butler.control.address");
 		if (StringUtils.hasText(externalControl) && services.size() != 1) {
-			throw new IllegalStateException("butler.control.address='" + externalControl
-					+ "' applies to an application with exactly one Butler service, but there are " + services.size()
-					+ " " + services.keySet() + "; set butler.services.<id>.control-address instead");
+			throw new ServiceConfigurationException("butler.control.address", externalControl,
+					"applies to an application with exactly one Butler service, but there are " + services.size() + " "
+							+ services.keySet() + "; set butler.services.<id>.control-address instead");
 		}
 		services.forEach((id, beanName) -> {
 			RootBeanDefinition definition = new RootBeanDefinition(ManagedMicroService.class);
@@ -96,14 +97,16 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 				if (!StringUtils.hasText(options.agent())) {
 					return;
 				}
+				String property = "butler.services." + id + ".agent";
 				if (services.containsKey(id)) {
-					throw new IllegalStateException("Property 'butler.services." + id + ".agent' asks for standard service '"
-							+ options.agent() + "', but bean '" + services.get(id) + "' is already Butler service '" + id
-							+ "'");
+					throw new ServiceConfigurationException(property, options.agent(),
+							"asks for a standard service, but bean '" + services.get(id) + "' is already Butler service '"
+									+ id + "'");
 				}
 				Class<?> type = StandardServices.find(options.agent())
-					.orElseThrow(() -> new IllegalStateException("Property 'butler.services." + id + ".agent' names '"
-							+ options.agent() + "', which is no standard service; known: " + StandardServices.names()));
+					.orElseThrow(() -> new ServiceConfigurationException(property, options.agent(),
+							"no standard service has this name or uid; known: "
+									+ String.join(", ", StandardServices.names())));
 				String beanName = STANDARD_SERVICE_BEAN_PREFIX + id;
 				registry.registerBeanDefinition(beanName, new RootBeanDefinition(type));
 				services.put(id, beanName);
@@ -168,8 +171,8 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 
 	private ForeignComponent createComponent(BeanFactory beanFactory, String id, ButlerProperties.Component component) {
 		if (!StringUtils.hasText(component.address())) {
-			throw new IllegalStateException("Property 'butler.components." + id + ".address' is required: the address "
-					+ "to bind for foreign component '" + id + "', e.g. tcp://127.0.0.1:5100");
+			throw new ServiceConfigurationException("butler.components." + id + ".address", component.address(),
+					"is required: the address to bind for foreign component '" + id + "', e.g. tcp://127.0.0.1:5100");
 		}
 		beanFactory.getBean(ButlerProperties.class)
 			.zmq()

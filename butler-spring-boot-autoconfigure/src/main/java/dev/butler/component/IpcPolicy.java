@@ -85,6 +85,22 @@ public enum IpcPolicy {
 		}
 	}
 
+	/**
+	 * Find the string component of a record of options that holds a value.
+	 * @return the option's name, e.g. {@code pipe-address}, or {@code null}
+	 */
+	static String optionHolding(Object options, String value) {
+		if (!options.getClass().isRecord()) {
+			return null;
+		}
+		for (RecordComponent component : options.getClass().getRecordComponents()) {
+			if (component.getType() == String.class && value.equals(valueOf(component, options))) {
+				return dashed(component.getName());
+			}
+		}
+		return null;
+	}
+
 	private boolean refuses(String address) {
 		return this == REJECT && isIpc(address);
 	}

@@ -35,6 +35,7 @@ import dev.butler.service.Channel;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MessageHandler;
 import dev.butler.service.ScheduledAction;
+import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
 import dev.butler.service.ServiceResource;
 
@@ -81,6 +82,9 @@ public final class MicroServiceRunner implements ServiceContext {
 	private final Map<String, List<String>> endpointsToBind = new LinkedHashMap<>();
 
 	private final List<ServiceResource> resources = new CopyOnWriteArrayList<>();
+
+	/** The configuration and the options bound since, where an address that fails is looked up. */
+	private final List<Object> boundOptions = new CopyOnWriteArrayList<>();
 
 	private final List<ServiceResource> openResources = new ArrayList<>();
 
@@ -260,6 +264,7 @@ public final class MicroServiceRunner implements ServiceContext {
 	public <T> T bindOptions(Class<T> type) {
 		T options = type.cast(this.runtime.configBinder().bind(this.definition, type));
 		this.runtime.ipc().checkOptions(options, this::propertyName);
+		this.boundOptions.add(options);
 		return options;
 	}
 
@@ -386,8 +391,10 @@ public final class MicroServiceRunner implements ServiceContext {
 			}
 		}
 		catch (Throwable ex) {
-			fail("Warm-up", ex, control);
-			this.warmUp.completeExceptionally(ex);
+			Throwable failure = (ex instanceof EndpointAddressException address)
+					? address.withProperty(propertyHolding(address.getAddress())) : ex;
+			fail("Warm-up", failure, control);
+			this.warmUp.completeExceptionally(failure);
 			return;
 		}
 		this.state = State.RUNNING;
@@ -423,6 +430,9 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private void warmUpService() throws Exception {
 		this.runtime.ipc().checkOptions(this.config, this::propertyName);
+		if (this.config != null) {
+			this.boundOptions.add(this.config);
+		}
 		ColdStartWarmUp.runOnce(this.zmq);
 		this.definition.service().initialize(this.config, this);
 		bindEndpoints();
@@ -443,13 +453,7 @@ public final class MicroServiceRunner implements ServiceContext {
 			ZmqChannel channel = this.channels.get(name);
 			List<String> actual = new ArrayList<>();
 			for (String address : addresses) {
-				try {
-					actual.add(channel.bind(address));
-				}
-				catch (RuntimeException ex) {
-					throw new IllegalStateException(
-							"Channel '" + name + "' of service '" + serviceId() + "' cannot bind " + address, ex);
-				}
+				actual.add(channel.bind(address));
 			}
 			bound.put(name, Collections.unmodifiableList(actual));
 		});
@@ -578,12 +582,32 @@ public final class MicroServiceRunner implements ServiceContext {
 		}
 	}
 
+	/**
+	 * Return the option whose value is {@code address}, e.g. {@code butler.services.writer.pipe-address}.
+	 */
+	private String propertyHolding(String address) {
+		for (Object options : this.boundOptions) {
+			String option = IpcPolicy.optionHolding(options, address);
+			if (option != null) {
+				return propertyName(option);
+			}
+		}
+		return null;
+	}
+
 	private void fail(String phase, Throwable ex, ZMQ.Socket control) {
 		this.state = State.ABORTED;
 		this.outcome = Outcome.ERROR;
 		this.details = ErrorDetails.describe(ex);
 		this.statistics.recordError();
-		logger.error(phase + " of Butler service '" + serviceId() + "' failed", ex);
+		if (isConfigurationFailure(ex)) {
+			// The message says all; the controller reports it again as a start-up failure.
+			logger.error(phase + " of Butler service '" + serviceId() + "' failed: " + ex.getMessage());
+			logger.debug(phase + " of Butler service '" + serviceId() + "' failed", ex);
+		}
+		else {
+			logger.error(phase + " of Butler service '" + serviceId() + "' failed", ex);
+		}
 		if (control != null) {
 			send(control, new IccpMessage.Error(ErrorDetails.message(ex)));
 		}
@@ -591,6 +615,11 @@ public final class MicroServiceRunner implements ServiceContext {
 		addOutcomeDetails();
 		shutdown(control);
 		this.termination.complete(null);
+	}
+
+	private static boolean isConfigurationFailure(Throwable ex) {
+		return ex instanceof ServiceConfigurationException || ex instanceof EndpointAddressException
+				|| ex instanceof UnsupportedTransportException;
 	}
 
 	/**

@@ -58,7 +58,12 @@ final class ZmqChannel implements Channel {
 	@Override
 	public String bind(String address) {
 		this.ipc.checkSocket(address, describe() + " cannot bind");
-		ZmqSupport.bind(this.socket, address);
+		try {
+			ZmqSupport.bind(this.socket, address);
+		}
+		catch (RuntimeException ex) {
+			throw EndpointAddressException.of(describe() + " cannot bind", address, ex);
+		}
 		String bound = this.socket.getLastEndpoint();
 		return (bound != null) ? bound : address;
 	}
@@ -66,7 +71,12 @@ final class ZmqChannel implements Channel {
 	@Override
 	public void connect(String address) {
 		this.ipc.checkSocket(address, describe() + " cannot connect to");
-		this.socket.connect(address);
+		try {
+			this.socket.connect(address);
+		}
+		catch (RuntimeException ex) {
+			throw EndpointAddressException.of(describe() + " cannot connect to", address, ex);
+		}
 	}
 
 	String describe() {

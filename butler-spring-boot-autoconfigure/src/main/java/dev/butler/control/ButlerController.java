@@ -16,9 +16,9 @@ import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
+import dev.butler.component.EndpointAddressException;
 import dev.butler.component.IpcPolicy;
 import dev.butler.component.LoopWakeup;
 import dev.butler.component.ZmqSupport;
@@ -87,7 +87,7 @@ public final class ButlerController implements AutoCloseable {
 	 * @param address the address to bind, e.g. {@code inproc://…} or {@code tcp://127.0.0.1:*}
 	 * @param listener told of messages the component sends on its own
 	 * @return the connection
-	 * @throws ComponentControlException if the address cannot be bound
+	 * @throws EndpointAddressException if the address cannot be bound
 	 * @throws dev.butler.component.UnsupportedTransportException if the {@link IpcPolicy} refuses the
 	 * address
 	 */
@@ -102,10 +102,9 @@ public final class ButlerController implements AutoCloseable {
 				ZmqSupport.limitMessageSize(socket, this.maxMessageSize);
 				ZmqSupport.bind(socket, address);
 			}
-			catch (ZMQException ex) {
+			catch (RuntimeException ex) {
 				socket.close();
-				throw new ComponentControlException(
-						"Cannot bind the control channel of '" + component + "' to " + address + ": " + ex.getMessage(), ex);
+				throw EndpointAddressException.of("Control channel of '" + component + "' cannot bind", address, ex);
 			}
 			String bound = socket.getLastEndpoint();
 			ControlConnection connection = new ControlConnection(this, component, socket, watchDrops(socket, address),

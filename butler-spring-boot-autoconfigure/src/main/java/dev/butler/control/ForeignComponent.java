@@ -16,6 +16,7 @@ import dev.butler.base.AgentDescriptor;
 import dev.butler.base.Outcome;
 import dev.butler.base.PeerDescriptor;
 import dev.butler.base.State;
+import dev.butler.component.EndpointAddressException;
 import dev.butler.component.ServiceStatistics;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
@@ -164,11 +165,16 @@ public final class ForeignComponent implements ButlerComponent {
 		}
 		catch (TimeoutException ex) {
 			ControlConnection current = this.connection;
-			abort("Foreign component '" + this.id + "' did not report READY on " + controlAddress() + " within "
-					+ timeout.toMillis() + " ms" + ((current != null) ? current.dropsSince(0) : ""), ex);
+			abort("Foreign component '" + this.id + "' did not report READY on " + controlAddress() + " (property '"
+					+ property("address") + "') within " + timeout.toMillis() + " ms (property '"
+					+ property("warm-up-timeout") + "')" + ((current != null) ? current.dropsSince(0) : ""), ex);
 		}
 		catch (ExecutionException ex) {
 			abort(ex.getCause().getMessage(), ex.getCause());
+		}
+		catch (EndpointAddressException ex) {
+			EndpointAddressException named = ex.withProperty(property("address"));
+			abort(named.getMessage(), named);
 		}
 		catch (ComponentControlException ex) {
 			abort(ex.getMessage(), ex);
@@ -177,6 +183,10 @@ public final class ForeignComponent implements ButlerComponent {
 			Thread.currentThread().interrupt();
 			abort("Interrupted while waiting for foreign component '" + this.id + "'", ex);
 		}
+	}
+
+	private String property(String option) {
+		return "butler.components." + this.id + "." + option;
 	}
 
 	private void abort(String message, Throwable cause) {

@@ -25,12 +25,14 @@ public interface Channel {
 	 * Bind the socket. A wildcard port ({@code tcp://127.0.0.1:*}) is resolved to the port chosen.
 	 * @param address the ZeroMQ address
 	 * @return the address actually bound
+	 * @throws dev.butler.component.EndpointAddressException if the address is in use or not valid
 	 */
 	String bind(String address);
 
 	/**
 	 * Connect the socket.
 	 * @param address the ZeroMQ address
+	 * @throws dev.butler.component.EndpointAddressException if the address is not valid
 	 */
 	void connect(String address);
 

@@ -162,8 +162,8 @@ class ButlerAutoConfigurationTests {
 	void runWithUnknownStandardServiceAgentShouldFailNamingProperty() {
 		this.contextRunner.withPropertyValues("butler.services.reader.agent=saturnin.text.nothing")
 			.run((context) -> assertThat(context).getFailure()
-				.hasMessageContaining("'butler.services.reader.agent'")
-				.hasMessageContaining("'saturnin.text.nothing', which is no standard service"));
+				.hasMessageContaining("Invalid value 'saturnin.text.nothing' for property 'butler.services.reader.agent': "
+						+ "no standard service has this name or uid"));
 	}
 
 	@Test

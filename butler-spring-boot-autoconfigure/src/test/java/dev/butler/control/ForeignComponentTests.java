@@ -154,7 +154,9 @@ class ForeignComponentTests {
 				.hasMessageContaining("butlerComponent.ext")
 				.cause()
 				.isInstanceOf(ComponentControlException.class)
-				.hasMessage("Foreign component 'ext' did not report READY on " + this.address + " within 300 ms");
+				.hasMessage("Foreign component 'ext' did not report READY on " + this.address
+						+ " (property 'butler.components.ext.address') within 300 ms"
+						+ " (property 'butler.components.ext.warm-up-timeout')");
 		});
 	}
 
@@ -181,8 +183,8 @@ class ForeignComponentTests {
 			this.contextRunner.run((context) -> assertThat(context).getFailure()
 				.cause()
 				.isInstanceOf(ComponentControlException.class)
-				.hasMessage("Cannot bind the control channel of 'ext' to " + this.address
-						+ ": Address already in use"));
+				.hasMessage("Control channel of 'ext' cannot bind " + this.address
+						+ " (property 'butler.components.ext.address'): the address is already in use"));
 		}
 	}
 
@@ -489,7 +491,9 @@ class ForeignComponentTests {
 			.run((context) -> assertThat(context).getFailure()
 				.cause()
 				.isInstanceOf(ComponentControlException.class)
-				.hasMessage("Foreign component 'ext' did not report READY on " + this.address + " within 1000 ms; "
+				.hasMessage("Foreign component 'ext' did not report READY on " + this.address
+						+ " (property 'butler.components.ext.address') within 1000 ms"
+						+ " (property 'butler.components.ext.warm-up-timeout'); "
 						+ "its connection to the control channel dropped meanwhile, as ZeroMQ does when a frame is "
 						+ "over the maximum message size (1 MB, butler.zmq.max-message-size)"));
 	}

@@ -12,7 +12,7 @@ class ComponentControlFailureAnalyzer extends AbstractFailureAnalyzer<ComponentC
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ComponentControlException cause) {
-		return new FailureAnalysis("A Butler component did not start:\n\n    " + cause.getMessage(),
+		return new FailureAnalysis(cause.getMessage(),
 				"Fix the cause above, or mark the component optional with "
 						+ "'butler.services.<id>.optional=true' (or 'butler.components.<id>.optional=true') "
 						+ "if the application can run without it.",

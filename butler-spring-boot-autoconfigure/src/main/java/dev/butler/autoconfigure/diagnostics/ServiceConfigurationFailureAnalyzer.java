@@ -12,7 +12,7 @@ class ServiceConfigurationFailureAnalyzer extends AbstractFailureAnalyzer<Servic
 
 	@Override
 	protected FailureAnalysis analyze(Throwable rootFailure, ServiceConfigurationException cause) {
-		return new FailureAnalysis("A Butler service has an invalid configuration:\n\n    " + cause.getMessage(),
+		return new FailureAnalysis(cause.getMessage(),
 				"Update property '" + cause.getProperty() + "' in your application's configuration.", cause);
 	}
 

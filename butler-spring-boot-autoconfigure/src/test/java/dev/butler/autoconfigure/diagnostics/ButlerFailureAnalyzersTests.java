@@ -1,9 +1,13 @@
 package dev.butler.autoconfigure.diagnostics;
 
 import org.junit.jupiter.api.Test;
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
+import dev.butler.component.EndpointAddressException;
 import dev.butler.component.IpcPolicy;
 import dev.butler.component.UnsupportedTransportException;
 import dev.butler.control.ComponentControlException;
@@ -37,6 +41,37 @@ class ButlerFailureAnalyzersTests {
 			.contains("tcp://")
 			.contains("inproc://")
 			.contains("butler.zmq.ipc=emulate");
+	}
+
+	@Test
+	void analyzeAddressInUseShouldSayWhoHoldsItAndWhatToChange() {
+		try (ZContext zmq = new ZContext(); ZMQ.Socket squatter = zmq.createSocket(SocketType.PAIR);
+				ZMQ.Socket socket = zmq.createSocket(SocketType.PAIR)) {
+			squatter.bind("tcp://127.0.0.1:*");
+			String address = squatter.getLastEndpoint();
+			RuntimeException inUse = assertThrows(RuntimeException.class, () -> socket.bind(address));
+			EndpointAddressException cause = EndpointAddressException.of("Channel 'out' of service 'feed' cannot bind",
+					address, inUse);
+			FailureAnalysis analysis = new EndpointAddressFailureAnalyzer()
+				.analyze(new IllegalStateException("Failed to start bean", cause.withProperty("butler.services.feed.out")));
+			assertThat(analysis.getDescription()).isEqualTo("Channel 'out' of service 'feed' cannot bind " + address
+					+ " (property 'butler.services.feed.out'): the address is already in use");
+			assertThat(analysis.getAction()).isEqualTo("Stop the process that listens on " + address
+					+ ", or set property 'butler.services.feed.out' to a free address.");
+		}
+	}
+
+	@Test
+	void analyzeBadAddressGivenInCodeShouldAskForAValidOne() {
+		try (ZContext zmq = new ZContext(); ZMQ.Socket socket = zmq.createSocket(SocketType.PAIR)) {
+			RuntimeException bad = assertThrows(RuntimeException.class, () -> socket.connect("tcp://127.0.0.1"));
+			EndpointAddressException cause = EndpointAddressException
+				.of("Channel 'out' of service 'feed' cannot connect to", "tcp://127.0.0.1", bad);
+			FailureAnalysis analysis = new EndpointAddressFailureAnalyzer().analyze(cause);
+			assertThat(analysis.getDescription()).isEqualTo("Channel 'out' of service 'feed' cannot connect to "
+					+ "tcp://127.0.0.1: no port; expected tcp://<host>:<port>, e.g. tcp://127.0.0.1:5700");
+			assertThat(analysis.getAction()).startsWith("Change the code that gives it to a valid address: ");
+		}
 	}
 
 	@Test
