@@ -2,11 +2,15 @@ package dev.butler.autoconfigure;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DataSizeUnit;
+import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
+import org.springframework.util.unit.DataUnit;
 
 import dev.butler.component.IpcPolicy;
 
@@ -22,9 +26,9 @@ import dev.butler.component.IpcPolicy;
  * @param components Foreign components to drive over ICCP, by component id
  * @param shutdownWhenFinished Whether the application exits once every service that starts with it
  * has finished, with exit code 0 if all ended with outcome OK and 1 otherwise, like
- * {@code saturnin-service}; for running standard services as pipeline stages from the command line
- * @param spoolDir Directory under which relative directory-queue names ({@code queue-in-dir},
- * {@code queue-out-dir}) resolve, like Mentat's spool; relative to the working directory unless
+ * saturnin-service; for running standard services as pipeline stages from the command line
+ * @param spoolDir Directory under which relative directory-queue names (queue-in-dir,
+ * queue-out-dir) resolve, like Mentat's spool; relative to the working directory unless
  * absolute
  */
 @ConfigurationProperties("butler")
@@ -50,7 +54,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	/**
 	 * Control of the services of this application.
 	 *
-	 * @param address Address of an external ICCP controller (like Saturnin's {@code --iccp}) that the
+	 * @param address Address of an external ICCP controller (like Saturnin's --iccp) that the
 	 * only service of this application connects to instead of the in-process controller
 	 */
 	public record Control(String address) {
@@ -62,18 +66,22 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 *
 	 * @param ioThreads Number of ZeroMQ I/O threads
 	 * @param handshakeInterval Maximum time for the ZMTP handshake of a new connection on a service
-	 * channel. JeroMQ sometimes stalls a fresh tcp handshake; it is retried after this interval
+	 * channel. JeroMQ sometimes stalls a fresh tcp handshake; it is retried after this interval. If a
+	 * duration suffix is not specified, milliseconds will be used
 	 * @param maxMessageSize Largest frame that any socket of the runtime (service channels and data
 	 * pipes, ICCP control channels, foreign components) accepts from a peer over tcp or ipc; ZeroMQ
 	 * drops the connection of a peer that sends a larger one. The default of 64MB bounds what one
 	 * peer can make the application allocate (JeroMQ allocates a frame's announced size up front,
-	 * up to 2GB) and is far above what Butler protocols carry. Zero or less, e.g. -1, for no limit
+	 * up to 2GB) and is far above what Butler protocols carry. Zero or less, e.g. -1, for no limit. If
+	 * a data size suffix is not specified, bytes will be used
 	 * @param ipc What to do with ipc:// addresses, which JeroMQ serves as TCP ports on 127.0.0.1 that
-	 * libzmq peers cannot reach: {@code reject} them at start-up, or {@code emulate} them for
+	 * libzmq peers cannot reach: reject them at start-up, or emulate them for
 	 * deployments whose peers are all JeroMQ
 	 */
-	public record Zmq(@DefaultValue("1") int ioThreads, @DefaultValue("1s") Duration handshakeInterval,
-			@DefaultValue("64MB") DataSize maxMessageSize, @DefaultValue("reject") IpcPolicy ipc) {
+	public record Zmq(@DefaultValue("1") int ioThreads,
+			@DefaultValue("1s") @DurationUnit(ChronoUnit.MILLIS) Duration handshakeInterval,
+			@DefaultValue("64MB") @DataSizeUnit(DataUnit.BYTES) DataSize maxMessageSize,
+			@DefaultValue("reject") IpcPolicy ipc) {
 
 	}
 
@@ -93,15 +101,18 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param optional Whether the application can do without the service: a failed warm-up does
 	 * not fail start-up and an aborted service does not make health DOWN
 	 * @param autoStartup Whether the service starts with the application
-	 * @param warmUpTimeout How long to wait for the service to report READY
-	 * @param stopTimeout How long to wait for the service to report FINISHED after STOP
+	 * @param warmUpTimeout How long to wait for the service to report READY. If a duration suffix is not
+	 * specified, milliseconds will be used
+	 * @param stopTimeout How long to wait for the service to report FINISHED after STOP. If a duration
+	 * suffix is not specified, milliseconds will be used
 	 * @param controlAddress Address of an external ICCP controller to connect to instead of the
 	 * in-process one
 	 * @param agent Name or uid of a standard service to run under this id, e.g.
-	 * {@code saturnin.text.reader}; for services that are not beans of the application
+	 * saturnin.text.reader; for services that are not beans of the application
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
-			@DefaultValue("10s") Duration warmUpTimeout, @DefaultValue("10s") Duration stopTimeout,
+			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
+			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
 			String controlAddress, String agent) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
@@ -112,16 +123,20 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	/**
 	 * A component in another process that connects to this application's controller.
 	 *
-	 * @param address Address to bind and wait on for the component, e.g. {@code tcp://127.0.0.1:5100}
+	 * @param address Address to bind and wait on for the component, e.g. tcp://127.0.0.1:5100
 	 * @param optional Whether the application can do without the component
 	 * @param autoStartup Whether to wait for the component when the application starts
-	 * @param warmUpTimeout How long to wait for the component to report READY
-	 * @param stopTimeout How long to wait for FINISHED after STOP
+	 * @param warmUpTimeout How long to wait for the component to report READY. If a duration suffix is not
+	 * specified, milliseconds will be used
+	 * @param stopTimeout How long to wait for FINISHED after STOP. If a duration suffix is not
+	 * specified, milliseconds will be used
 	 * @param configurable Whether the component supports ICCP REQUEST/CONF; never sent otherwise
 	 */
 	public record Component(String address, @DefaultValue("false") boolean optional,
-			@DefaultValue("true") boolean autoStartup, @DefaultValue("30s") Duration warmUpTimeout,
-			@DefaultValue("10s") Duration stopTimeout, @DefaultValue("false") boolean configurable) {
+			@DefaultValue("true") boolean autoStartup,
+			@DefaultValue("30s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
+			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
+			@DefaultValue("false") boolean configurable) {
 
 	}
 

@@ -5,6 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -39,6 +42,8 @@ import dev.butler.standard.StandardServices;
  * bean, and a {@link ForeignComponent} for every entry of {@code butler.components}.
  */
 final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
+
+	private static final Log logger = LogFactory.getLog(ButlerServiceRegistrar.class);
 
 	/** Vendor uid used when a service names none: {@code uuid5(NAMESPACE_OID, "dev.butler")}. */
 	static final UUID DEFAULT_VENDOR = Uuids.nameBased(Uuids.NAMESPACE_OID, "dev.butler");
@@ -151,6 +156,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			.synthesize();
 		ServiceDefinition definition = new ServiceDefinition(id, agent(id, annotation), service,
 				configType(service.getClass()));
+		warnOfLibraryVendor(definition);
 		ButlerProperties properties = beanFactory.getBean(ButlerProperties.class);
 		ButlerProperties.Service options = properties.service(id);
 		String controlAddress = null;
@@ -167,6 +173,20 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 						options.stopTimeout(), controlAddress),
 				beanFactory.getBean(ButlerController.class),
 				beanFactory.getBean(ServiceRuntime.class));
+	}
+
+	/**
+	 * Warn when a service of the application, not one of the library's standard services, goes by the
+	 * library's vendor uid, which is what it gets when its {@code @ButlerService} names no vendor.
+	 */
+	private static void warnOfLibraryVendor(ServiceDefinition definition) {
+		if (DEFAULT_VENDOR.equals(definition.agent().vendor())
+				&& !StandardServices.all().contains(definition.service().getClass())) {
+			logger.warn("Butler service '" + definition.id() + "' (" + definition.service().getClass().getName()
+					+ ") goes by the vendor uid of the Butler library, " + DEFAULT_VENDOR
+					+ "; peers and controllers take it for the library's own agent. Set your organisation's uid with "
+					+ "@ButlerService(vendor = \"...\"), e.g. uuid5(NAMESPACE_OID, <your organisation's OID>)");
+		}
 	}
 
 	private ForeignComponent createComponent(BeanFactory beanFactory, String id, ButlerProperties.Component component) {

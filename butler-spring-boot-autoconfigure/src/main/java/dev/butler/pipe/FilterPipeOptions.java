@@ -1,6 +1,7 @@
 package dev.butler.pipe;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -8,41 +9,46 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * Options of a data filter's two pipes, with Saturnin's names: {@code input_pipe},
  * {@code input_pipe_address}, {@code input_pipe_mode}, {@code input_pipe_format},
  * {@code input_batch_size}, {@code input_ready_schedule_interval}, the same with {@code output_},
- * and {@code propagate_input_error}.
+ * and {@code propagate_input_error}. Durations are milliseconds unless they carry a unit.
  *
  * @param inputPipe Name of the input pipe
  * @param inputPipeAddress ZeroMQ address the input pipe binds or connects to
  * @param inputPipeMode Whether to bind the input pipe or connect to it
  * @param inputPipeFormat MIME type of the input data; required when connecting
  * @param inputBatchSize Number of DATA messages taken in one batch
- * @param inputReadyScheduleInterval Time before a bound input pipe asks again after READY(0)
+ * @param inputReadyScheduleInterval Time before a bound input pipe asks again after READY(0). If a
+ * duration suffix is not specified, milliseconds will be used
  * @param outputPipe Name of the output pipe
  * @param outputPipeAddress ZeroMQ address the output pipe binds or connects to
  * @param outputPipeMode Whether to bind the output pipe or connect to it
  * @param outputPipeFormat MIME type of the output data; required when connecting
  * @param outputBatchSize Number of DATA messages given in one batch
- * @param outputReadyScheduleInterval Time before a bound output pipe asks again after READY(0)
+ * @param outputReadyScheduleInterval Time before a bound output pipe asks again after READY(0). If a
+ * duration suffix is not specified, milliseconds will be used
  * @param propagateInputError Whether an input pipe closed with an error closes the output pipe with
  * the same error at once, instead of delivering what is left
- * @param peerTimeout Time a silent peer may go unheard before its pipe ends. Not a Saturnin option
+ * @param peerTimeout Time a silent peer may go unheard before its pipe ends. Not a Saturnin option.
+ * If a duration suffix is not specified, milliseconds will be used
  * @param openTimeout Time a connecting pipe waits for its server's first answer to OPEN. Not a
- * Saturnin option
+ * Saturnin option. If a duration suffix is not specified, milliseconds will be used
  * @param closeTimeout Time a pipe waits, after it sent a final CLOSE, for the peer to disconnect
- * before closing its socket. Not a Saturnin option
+ * before closing its socket. Not a Saturnin option. If a duration suffix is not specified,
+ * milliseconds will be used
  */
 public record FilterPipeOptions(@NotBlank String inputPipe, @NotBlank String inputPipeAddress,
 		@NotNull PipeMode inputPipeMode, String inputPipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int inputBatchSize,
-		@DefaultValue("1000ms") Duration inputReadyScheduleInterval, @NotBlank String outputPipe,
+		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) Duration inputReadyScheduleInterval, @NotBlank String outputPipe,
 		@NotBlank String outputPipeAddress, @NotNull PipeMode outputPipeMode, String outputPipeFormat,
 		@DefaultValue("50") @Min(1) @Max(65535) int outputBatchSize,
-		@DefaultValue("1000ms") Duration outputReadyScheduleInterval, @DefaultValue("true") boolean propagateInputError,
-		@DefaultValue("10s") Duration peerTimeout, @DefaultValue("10s") Duration openTimeout,
-		@DefaultValue("5s") Duration closeTimeout) {
+		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) Duration outputReadyScheduleInterval, @DefaultValue("true") boolean propagateInputError,
+		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration peerTimeout, @DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration openTimeout,
+		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) Duration closeTimeout) {
 
 	/**
 	 * Return the options of the input pipe. A filter stops on its own once both pipes closed, so

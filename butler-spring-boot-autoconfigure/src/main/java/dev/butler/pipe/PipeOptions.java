@@ -1,6 +1,7 @@
 package dev.butler.pipe;
 
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -9,35 +10,42 @@ import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
 
 /**
  * Options of one data pipe endpoint, with Saturnin's names: {@code pipe}, {@code pipe_address},
  * {@code pipe_mode}, {@code pipe_format}, {@code batch_size}, {@code ready_schedule_interval} and
  * {@code stop_on_close}. Spring's relaxed binding accepts both {@code pipe-address} and
- * {@code pipe_address}.
+ * {@code pipe_address}. Durations are milliseconds unless they carry a unit ({@code 250ms},
+ * {@code 10s}), as Saturnin's {@code ready_schedule_interval} is.
  *
  * @param pipe Name of the pipe
  * @param pipeAddress ZeroMQ address the pipe binds or connects to
  * @param pipeMode Whether to bind (be the pipe's server) or connect (be its client)
- * @param pipeFormat MIME type of the data, e.g. {@code text/plain;charset=utf-8}; required when
- * connecting, sent in OPEN
- * @param batchSize Number of DATA messages this side takes or gives in one batch
- * @param readyScheduleInterval Time before a server asks again after its peer answered READY(0)
+ * @param pipeFormat MIME type of the data, e.g. text/plain;charset=utf-8; required when connecting,
+ * sent in OPEN
+ * @param batchSize Number of DATA messages this side takes or gives in one batch; 5 for the text
+ * reader and writer, as in Saturnin
+ * @param readyScheduleInterval Time before a server asks again after its peer answered READY(0). If
+ * a duration suffix is not specified, milliseconds will be used
  * @param stopOnClose Whether the service stops when the pipe closes
  * @param peerTimeout Time a silent peer may go unheard before the pipe ends; ZeroMQ heartbeats keep
- * a live but idle peer heard. Not a Saturnin option
+ * a live but idle peer heard; 100ms to 655s. Not a Saturnin option. If a duration suffix is not
+ * specified, milliseconds will be used
  * @param openTimeout Time a connecting pipe waits for its server's first answer to OPEN before the
  * session ends with ERROR. Saturnin allows 100 ms and so needs its server started first; the default
- * lets stages start in any order. Not a Saturnin option
+ * lets stages start in any order. Not a Saturnin option. If a duration suffix is not specified,
+ * milliseconds will be used
  * @param closeTimeout Time the pipe waits, after it sent a final CLOSE, for the peer to disconnect
  * before it closes its socket anyway, so that the last batch and the CLOSE reach a peer that closes
- * its socket at once, as Saturnin does. Not a Saturnin option
+ * its socket at once, as Saturnin does. Not a Saturnin option. If a duration suffix is not
+ * specified, milliseconds will be used
  */
 public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @NotNull PipeMode pipeMode,
 		String pipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int batchSize,
-		@DefaultValue("1000ms") Duration readyScheduleInterval, @DefaultValue("true") boolean stopOnClose,
-		@DefaultValue("10s") Duration peerTimeout, @DefaultValue("10s") Duration openTimeout,
-		@DefaultValue("5s") Duration closeTimeout) {
+		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) Duration readyScheduleInterval, @DefaultValue("true") boolean stopOnClose,
+		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration peerTimeout, @DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration openTimeout,
+		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) Duration closeTimeout) {
 
 	/**
 	 * Default {@link #peerTimeout()}.

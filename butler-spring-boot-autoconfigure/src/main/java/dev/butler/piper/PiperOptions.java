@@ -21,15 +21,18 @@ import dev.butler.service.ServiceContext;
  * @param queueInDir the queue directory to consume; relative names resolve under
  * {@code butler.spool-dir}; the service id if not set
  * @param queueInWait how often to look for new messages when the directory cannot be watched, and as
- * a safety net when it can
+ * a safety net when it can. If a duration suffix is not specified, seconds
+ * will be used
  * @param queueInPerms permissions of queue directories created, as {@code 770} or {@code rwxrwx---};
  * the process's umask if not set
  * @param queueOutDir the queue to hand processed messages on to; none if not set
  * @param queueOutLimit the number of messages waiting in the next queue at which the service pauses
  * @param queueOutWait how long to pause when the next queue is full, or after a failed queue
- * operation, before trying again
+ * operation, before trying again. If a duration suffix is not specified, seconds
+ * will be used
  * @param maxAttempts how many times a message is processed before a failure banishes it
- * @param retryWait how long to wait before processing a failed message again
+ * @param retryWait how long to wait before processing a failed message again. If a duration
+ * suffix is not specified, seconds will be used
  * @param maxRecoveries how many times a message is taken back from consumers that ended without
  * finishing it (a crash, a kill) before it is banished instead, as it may be what ends them
  */

@@ -34,6 +34,7 @@ import dev.butler.service.ServiceContext;
  * the change lasts until the service is restarted.
  */
 @ButlerService(id = "aggregator", oid = "2.25.156454599572089037576074315226745361353.2",
+		vendor = SampleApplication.VENDOR,
 		name = "sample.aggregator", version = "0.1.0", classification = "sample/aggregator",
 		description = "Keeps rolling statistics of sensor readings and answers queries about them")
 class AggregatorService implements MicroService<AggregatorService.Config> {

@@ -20,6 +20,7 @@ import dev.butler.service.ButlerService;
  * {@code errors/} with the reason beside it.
  */
 @ButlerService(id = "alert-triage", oid = "2.25.156454599572089037576074315226745361353.3",
+		vendor = SampleApplication.VENDOR,
 		name = "sample.alert-triage", version = "0.1.0", classification = "sample/piper",
 		description = "Turns WARN and ERROR log lines from a directory queue into tickets")
 class AlertTriageService extends PiperService<Void> {

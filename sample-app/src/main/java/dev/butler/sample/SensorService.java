@@ -21,7 +21,8 @@ import dev.butler.service.ServiceContext;
  * A simulated temperature sensor: every {@code interval} it takes a {@link Reading} and publishes it
  * on a PUB socket bound to {@code address}.
  */
-@ButlerService(id = "sensor", oid = "2.25.156454599572089037576074315226745361353.1", name = "sample.sensor",
+@ButlerService(id = "sensor", oid = "2.25.156454599572089037576074315226745361353.1",
+		vendor = SampleApplication.VENDOR, name = "sample.sensor",
 		version = "0.1.0", classification = "sample/sensor",
 		description = "Publishes simulated temperature readings at a fixed rate")
 class SensorService implements MicroService<SensorService.Config> {

@@ -16,6 +16,7 @@ import com.jayway.jsonpath.DocumentContext;
 import com.jayway.jsonpath.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -25,6 +26,7 @@ import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 
@@ -39,8 +41,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Runs the whole application, on ports of its own so that it does not clash with a running sample.
+ * Runs the whole application, on ports of its own so that it does not clash with a running sample,
+ * and with its files in a temporary directory, closed before the directory is deleted.
  */
+@DirtiesContext
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "butler.services.sensor.interval=50ms", "butler.services.aggregator.address=tcp://127.0.0.1:*",
 				"butler.services.aggregator.report-interval=0s" })
@@ -52,11 +56,8 @@ class SampleApplicationTests {
 
 	private static final String PROBLEMS_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
 
-	private static final Path PROBLEMS_FILE = Path.of(System.getProperty("java.io.tmpdir"),
-			"butler-sample-test-" + ProcessHandle.current().pid(), "problems.log");
-
-	private static final Path SPOOL = Path.of(System.getProperty("java.io.tmpdir"),
-			"butler-sample-test-" + ProcessHandle.current().pid(), "spool");
+	@TempDir
+	static Path work;
 
 	private final ZContext zmq = new ZContext();
 
@@ -74,8 +75,16 @@ class SampleApplicationTests {
 		registry.add("butler.services.log-filter.input-pipe-address", () -> LOG_LINES_ADDRESS);
 		registry.add("butler.services.log-filter.output-pipe-address", () -> PROBLEMS_ADDRESS);
 		registry.add("butler.services.log-writer.pipe-address", () -> PROBLEMS_ADDRESS);
-		registry.add("butler.services.log-writer.filename", () -> PROBLEMS_FILE.toString());
-		registry.add("butler.spool-dir", SPOOL::toString);
+		registry.add("butler.services.log-writer.filename", () -> problemsFile().toString());
+		registry.add("butler.spool-dir", () -> spool().toString());
+	}
+
+	private static Path problemsFile() {
+		return work.resolve("problems.log");
+	}
+
+	private static Path spool() {
+		return work.resolve("spool");
 	}
 
 	@AfterEach
@@ -174,15 +183,15 @@ class SampleApplicationTests {
 			.until(() -> stages.stream().allMatch((id) -> component(id).state() == State.FINISHED));
 		stages.forEach((id) -> assertThat(component(id).outcome()).as(id).isEqualTo(Outcome.OK));
 		assertThat(component("log-filter").agent().name()).isEqualTo("saturnin.text.linefilter");
-		List<String> problems = Files.readAllLines(PROBLEMS_FILE, StandardCharsets.UTF_8);
+		List<String> problems = Files.readAllLines(problemsFile(), StandardCharsets.UTF_8);
 		assertThat(problems).hasSize(554).allMatch((line) -> line.contains(" WARN ") || line.contains(" ERROR "));
 		assertThat(problems).anyMatch((line) -> line.contains("«quantity»"));
 	}
 
 	@Test
 	void alertTriageTurnsProblemLinesDroppedIntoItsQueueIntoTickets() throws Exception {
-		DirectoryQueue alerts = DirectoryQueue.open(SPOOL.resolve("alerts"));
-		DirectoryQueue tickets = DirectoryQueue.open(SPOOL.resolve("tickets"));
+		DirectoryQueue alerts = DirectoryQueue.open(spool().resolve("alerts"));
+		DirectoryQueue tickets = DirectoryQueue.open(spool().resolve("tickets"));
 		String error = alerts.enqueue(bytes("2026-11-01T08:00:05.120 ERROR [billing] payment gateway timed out"));
 		alerts.enqueue(bytes("2026-11-01T08:00:05.300 INFO  [billing] batch committed"));
 		String garbage = alerts.enqueue(bytes("not a log line"));

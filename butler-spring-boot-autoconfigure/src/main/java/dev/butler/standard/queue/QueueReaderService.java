@@ -77,7 +77,7 @@ public class QueueReaderService extends DataProducerService<QueueReaderService.C
 	 *
 	 * @param queueInDir Queue directory to send; relative names resolve under {@code butler.spool-dir}
 	 * @param queueInWait How often to look for new messages when the directory cannot be watched, and
-	 * as a safety net when it can
+	 * as a safety net when it can. If a duration suffix is not specified, seconds will be used
 	 * @param queueInPerms Permissions of queue directories created, as {@code 770} or
 	 * {@code rwxrwx---}; the process's umask if not set
 	 * @param stopWhenEmpty Whether to end the data with OK once the queue is empty, instead of waiting

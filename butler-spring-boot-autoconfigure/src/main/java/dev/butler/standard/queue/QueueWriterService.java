@@ -88,7 +88,8 @@ public class QueueWriterService extends DataConsumerService<QueueWriterService.C
 	 * {@code butler.spool-dir}
 	 * @param queueOutLimit Number of messages waiting in the queue at which the writer holds its
 	 * producer back
-	 * @param queueOutWait How often to count a full queue again
+	 * @param queueOutWait How often to count a full queue again. If a duration suffix is not
+	 * specified, seconds will be used
 	 * @param queueInPerms Permissions of queue directories created, as {@code 770} or
 	 * {@code rwxrwx---}; the process's umask if not set
 	 * @param groupCommit Whether to write the payloads of a batch together, with one sync

@@ -14,7 +14,8 @@ import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
 @ButlerService(id = "echo", oid = "1.3.6.1.4.1.32473.1.1", name = "example.echo", version = "1.0.0",
-		classification = "example/echo", description = "Echoes what it receives")
+		vendor = "90ca7846-4948-5998-b367-8fc400f0f0bb", classification = "example/echo",
+		description = "Echoes what it receives")
 class EchoService implements MicroService<EchoService.Config> {
 
 	private static final Log log = LogFactory.getLog(EchoService.class);
