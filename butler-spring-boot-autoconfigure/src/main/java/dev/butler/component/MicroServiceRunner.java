@@ -425,6 +425,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		this.runtime.ipc().checkOptions(this.config, this::propertyName);
 		ColdStartWarmUp.runOnce(this.zmq);
 		this.definition.service().initialize(this.config, this);
+		this.runtime.configBinder().checkUnknownOptions(this.definition);
 		bindEndpoints();
 		this.definition.service().acquireResources();
 		this.resourcesAcquired = true;
