@@ -54,6 +54,8 @@ final class ServicePropertyNames {
 
 	private final Map<String, Set<ConfigurationPropertyName>> mapNames = new ConcurrentHashMap<>();
 
+	private final Set<String> warned = ConcurrentHashMap.newKeySet();
+
 	/**
 	 * Return a handler that records, for the service, every name a bind tries.
 	 * @param serviceId the service
@@ -139,7 +141,7 @@ final class ServicePropertyNames {
 	 * @param environment the environment
 	 * @param serviceId the service
 	 * @param action what to do
-	 * @param logger where to warn
+	 * @param logger where to warn, once for the same properties
 	 * @throws UnknownPropertyException on {@code fail}
 	 */
 	void check(Environment environment, String serviceId, UnknownPropertyAction action, Log logger) {
@@ -163,7 +165,9 @@ final class ServicePropertyNames {
 			}).collect(Collectors.joining(", ")) + ".";
 		}
 		message += " Known: " + (known.isEmpty() ? "none" : String.join(", ", known));
-		report(unknown.get(0), message, action, logger);
+		if (action == UnknownPropertyAction.FAIL || this.warned.add(message)) {
+			report(unknown.get(0), message, action, logger);
+		}
 	}
 
 	/**
@@ -258,7 +262,7 @@ final class ServicePropertyNames {
 		if (prefix.isAncestorOf(name)) {
 			return true;
 		}
-		if (source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
+		if (SERVICES_NAME.isAncestorOf(name) && source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
 			// BUTLER_SERVICES_TEXT_READER_FILE, the legacy form of text-reader, reads as text.reader.file
 			String variable = sourceName(source.getConfigurationProperty(name));
 			if (variable == null) {

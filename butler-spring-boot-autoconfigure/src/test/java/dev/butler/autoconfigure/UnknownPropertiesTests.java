@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -181,9 +183,14 @@ class UnknownPropertiesTests {
 				assertThat(context.getBean("butlerService.listener", ManagedMicroService.class).state())
 					.isEqualTo(State.RUNNING);
 				assertThat(context.getBean(ListenerService.class).config.port()).isEqualTo(5000);
+				context.getBean("butlerService.listener", ManagedMicroService.class).restart();
+				assertThat(context.getBean("butlerService.listener", ManagedMicroService.class).state())
+					.isEqualTo(State.RUNNING);
 			});
+		String warning = "Unknown property 'butler.services.listener.prot' of service 'listener'; did you mean 'port'?";
+		assertThat(output.getAll().split(Pattern.quote(warning), -1)).as("warned once").hasSize(2);
 		assertThat(output).contains("WARN")
-			.contains("Unknown property 'butler.services.listener.prot' of service 'listener'; did you mean 'port'?")
+			.contains(warning)
 			.contains("Unknown service 'listner' (property 'butler.services.listner.port'; did you mean 'listener'?)")
 			.doesNotContain(SWITCH);
 	}
@@ -202,11 +209,11 @@ class UnknownPropertiesTests {
 
 	@Test
 	void nearestShouldPreferTheSmallestEditDistance() {
-		assertThat(ServicePropertyNames.nearest("fiel", java.util.List.of("file", "file-mode", "filename")))
+		assertThat(ServicePropertyNames.nearest("fiel", List.of("file", "file-mode", "filename")))
 			.containsExactly("file");
-		assertThat(ServicePropertyNames.nearest("file_mod", java.util.List.of("file", "file-mode")))
+		assertThat(ServicePropertyNames.nearest("file_mod", List.of("file", "file-mode")))
 			.containsExactly("file-mode");
-		assertThat(ServicePropertyNames.nearest("colour", java.util.List.of("port", "idle-timeout"))).isEmpty();
+		assertThat(ServicePropertyNames.nearest("colour", List.of("port", "idle-timeout"))).isEmpty();
 	}
 
 	@Configuration(proxyBeanMethods = false)
