@@ -3,6 +3,9 @@ package dev.butler.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -16,6 +19,7 @@ import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 import org.springframework.validation.Validator;
 
+import dev.butler.autoconfigure.ButlerProperties.UnknownPropertyAction;
 import dev.butler.component.ServiceConfigBinder;
 import dev.butler.component.ServiceDefinition;
 import dev.butler.service.ServiceConfigurationException;
@@ -23,17 +27,26 @@ import dev.butler.service.ServiceConfigurationException;
 /**
  * Binds a service's configuration from {@code butler.services.<id>.*} with Spring Boot's
  * {@link Binder}, so relaxed names, conversions and {@code @DefaultValue} work as for
- * {@code @ConfigurationProperties}, and validates it when a validator is available.
+ * {@code @ConfigurationProperties}, and validates it when a validator is available. Remembers
+ * the names each service's binds read, to find properties under its prefix that none of them
+ * reads.
  */
 final class BinderServiceConfigBinder implements ServiceConfigBinder {
+
+	private static final Log logger = LogFactory.getLog(BinderServiceConfigBinder.class);
 
 	private final Environment environment;
 
 	private final Validator validator;
 
-	BinderServiceConfigBinder(Environment environment, Validator validator) {
+	private final UnknownPropertyAction onUnknownProperty;
+
+	private final ServicePropertyNames names = new ServicePropertyNames();
+
+	BinderServiceConfigBinder(Environment environment, Validator validator, UnknownPropertyAction onUnknownProperty) {
 		this.environment = environment;
 		this.validator = validator;
+		this.onUnknownProperty = onUnknownProperty;
 	}
 
 	@Override
@@ -47,11 +60,26 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 		}
 		try {
 			return Binder.get(this.environment)
-				.bindOrCreate(definition.configPrefix(), Bindable.of(type), handler);
+				.bindOrCreate(ServicePropertyNames.prefix(definition.id()), Bindable.of(type),
+						this.names.recording(definition.id(), handler));
 		}
 		catch (BindException ex) {
 			throw translate(definition, ex);
 		}
+	}
+
+	@Override
+	public void checkUnknownOptions(ServiceDefinition definition) {
+		try {
+			// The runtime options of ButlerProperties.Service share the prefix
+			Binder.get(this.environment)
+				.bindOrCreate(ServicePropertyNames.prefix(definition.id()), Bindable.of(ButlerProperties.Service.class),
+						this.names.recording(definition.id(), BindHandler.DEFAULT));
+		}
+		catch (BindException ex) {
+			// already reported when ButlerProperties was bound
+		}
+		this.names.check(this.environment, definition.id(), this.onUnknownProperty, logger);
 	}
 
 	private ServiceConfigurationException translate(ServiceDefinition definition, BindException ex) {

@@ -8,6 +8,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZContext;
 
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -54,6 +55,12 @@ public final class ButlerAutoConfiguration {
 	@Bean
 	static ButlerServiceRegistrar butlerServiceRegistrar() {
 		return new ButlerServiceRegistrar();
+	}
+
+	@Bean
+	UnknownServicesCheck butlerUnknownServicesCheck(ListableBeanFactory beanFactory, Environment environment,
+			ButlerProperties properties) {
+		return new UnknownServicesCheck(beanFactory, environment, properties);
 	}
 
 	@Bean(destroyMethod = "close")
@@ -125,10 +132,10 @@ public final class ButlerAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ServiceConfigBinder butlerServiceConfigBinder(Environment environment,
-				ObjectProvider<jakarta.validation.Validator> validator) {
+				ObjectProvider<jakarta.validation.Validator> validator, ButlerProperties properties) {
 			jakarta.validation.Validator available = validator.getIfUnique();
 			Validator adapter = (available != null) ? new SpringValidatorAdapter(available) : null;
-			return new BinderServiceConfigBinder(environment, adapter);
+			return new BinderServiceConfigBinder(environment, adapter, properties.onUnknownProperty());
 		}
 
 	}
@@ -139,8 +146,8 @@ public final class ButlerAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		ServiceConfigBinder butlerServiceConfigBinder(Environment environment) {
-			return new BinderServiceConfigBinder(environment, null);
+		ServiceConfigBinder butlerServiceConfigBinder(Environment environment, ButlerProperties properties) {
+			return new BinderServiceConfigBinder(environment, null, properties.onUnknownProperty());
 		}
 
 	}

@@ -30,12 +30,14 @@ import dev.butler.component.IpcPolicy;
  * @param spoolDir Directory under which relative directory-queue names (queue-in-dir,
  * queue-out-dir) resolve, like Mentat's spool; relative to the working directory unless
  * absolute
+ * @param onUnknownProperty What to do with a property under {@code butler.services.<id>} that the
+ * service does not read, or whose id names no service: {@code fail} start-up, or log a {@code warn}ing
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
 		@DefaultValue Zmq zmq, @DefaultValue Scheduler scheduler, Map<String, Service> services,
 		Map<String, Component> components, @DefaultValue("false") boolean shutdownWhenFinished,
-		@DefaultValue("spool") Path spoolDir) {
+		@DefaultValue("spool") Path spoolDir, @DefaultValue("fail") UnknownPropertyAction onUnknownProperty) {
 
 	public ButlerProperties {
 		services = (services != null) ? Map.copyOf(services) : Map.of();
@@ -137,6 +139,23 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
 			@DefaultValue("false") boolean configurable) {
+
+	}
+
+	/**
+	 * What to do with a property under {@code butler.services} that nothing reads, most likely a typo.
+	 */
+	public enum UnknownPropertyAction {
+
+		/**
+		 * Fail start-up, naming the property and the nearest known ones.
+		 */
+		FAIL,
+
+		/**
+		 * Log a warning naming the property and the nearest known ones, and go on.
+		 */
+		WARN
 
 	}
 

@@ -435,6 +435,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		}
 		ColdStartWarmUp.runOnce(this.zmq);
 		this.definition.service().initialize(this.config, this);
+		this.runtime.configBinder().checkUnknownOptions(this.definition);
 		bindEndpoints();
 		this.definition.service().acquireResources();
 		this.resourcesAcquired = true;

@@ -17,4 +17,14 @@ public interface ServiceConfigBinder {
 	 */
 	Object bind(ServiceDefinition definition, Class<?> type);
 
+	/**
+	 * Check that nothing is set under the prefix of a service that none of its binds read, e.g. a
+	 * misspelt option. Called once the service has initialized, so has bound all its options, and
+	 * before it acquires resources.
+	 * @param definition the service
+	 * @throws dev.butler.service.ServiceConfigurationException naming the unknown property
+	 */
+	default void checkUnknownOptions(ServiceDefinition definition) {
+	}
+
 }

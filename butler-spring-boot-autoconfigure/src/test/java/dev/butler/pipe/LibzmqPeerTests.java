@@ -47,8 +47,7 @@ class LibzmqPeerTests {
 	private static String python;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(AutoConfigurations.of(ButlerAutoConfiguration.class))
-		.withPropertyValues("butler.services.source.auto-startup=false", "butler.services.sink.auto-startup=false");
+		.withConfiguration(AutoConfigurations.of(ButlerAutoConfiguration.class));
 
 	@BeforeAll
 	static void findPythonWithPyzmq() {
@@ -78,32 +77,34 @@ class LibzmqPeerTests {
 
 	private void runRounds(Class<?> service, String id, PipeMode mode, String peerRole, String peerMode,
 			String expected) {
-		this.contextRunner.withUserConfiguration(service).run((context) -> {
-			ButlerComponent component = context.getBean(ButlerComponents.class).find(id).orElseThrow();
-			for (int round = 1; round <= ROUNDS; round++) {
-				String address = freeTcpAddress();
-				options = new PipeOptions("items", address, mode, "text/plain;charset=utf-8", 50,
-						Duration.ofMillis(100), true);
-				Process peer;
-				if (mode == PipeMode.BIND) {
-					component.start();
-					peer = startPeer(peerRole, peerMode, address);
+		this.contextRunner.withUserConfiguration(service)
+			.withPropertyValues("butler.services." + id + ".auto-startup=false")
+			.run((context) -> {
+				ButlerComponent component = context.getBean(ButlerComponents.class).find(id).orElseThrow();
+				for (int round = 1; round <= ROUNDS; round++) {
+					String address = freeTcpAddress();
+					options = new PipeOptions("items", address, mode, "text/plain;charset=utf-8", 50,
+							Duration.ofMillis(100), true);
+					Process peer;
+					if (mode == PipeMode.BIND) {
+						component.start();
+						peer = startPeer(peerRole, peerMode, address);
+					}
+					else {
+						peer = startPeer(peerRole, peerMode, address);
+						component.start();
+					}
+					assertThat(peer.waitFor(20, TimeUnit.SECONDS)).as("peer of round %d ended", round).isTrue();
+					String output = read(peer.getInputStream()).trim();
+					assertThat(output).as("round %d: %s", round, read(peer.getErrorStream())).isEqualTo(expected);
+					await().atMost(Duration.ofSeconds(10)).until(() -> component.state() == State.FINISHED
+							|| component.state() == State.ABORTED);
+					assertThat(component.state()).as("round %d", round).isEqualTo(State.FINISHED);
+					assertThat(component.outcome()).isEqualTo(id.equals("source") ? Outcome.OK : Outcome.ERROR);
+					assertThat(component.pipes()).singleElement()
+						.satisfies((pipe) -> assertThat(pipe.counts().dropped()).isZero());
 				}
-				else {
-					peer = startPeer(peerRole, peerMode, address);
-					component.start();
-				}
-				assertThat(peer.waitFor(20, TimeUnit.SECONDS)).as("peer of round %d ended", round).isTrue();
-				String output = read(peer.getInputStream()).trim();
-				assertThat(output).as("round %d: %s", round, read(peer.getErrorStream())).isEqualTo(expected);
-				await().atMost(Duration.ofSeconds(10)).until(() -> component.state() == State.FINISHED
-						|| component.state() == State.ABORTED);
-				assertThat(component.state()).as("round %d", round).isEqualTo(State.FINISHED);
-				assertThat(component.outcome()).isEqualTo(id.equals("source") ? Outcome.OK : Outcome.ERROR);
-				assertThat(component.pipes()).singleElement()
-					.satisfies((pipe) -> assertThat(pipe.counts().dropped()).isZero());
-			}
-		});
+			});
 	}
 
 	private static Process startPeer(String role, String mode, String address) throws IOException {

@@ -1,0 +1,23 @@
+package dev.butler.autoconfigure;
+
+import dev.butler.service.ServiceConfigurationException;
+
+/**
+ * Thrown when a property under {@code butler.services} is read by nothing: a key that no bind of its
+ * service reads, or an id that names no service. The message names the nearest known names.
+ */
+final class UnknownPropertyException extends ServiceConfigurationException {
+
+	private final String message;
+
+	UnknownPropertyException(String property, Object value, String message) {
+		super(property, value, message);
+		this.message = message;
+	}
+
+	@Override
+	public String getMessage() {
+		return this.message;
+	}
+
+}
