@@ -30,8 +30,8 @@ import dev.butler.component.IpcPolicy;
  * @param spoolDir Directory under which relative directory-queue names (queue-in-dir,
  * queue-out-dir) resolve, like Mentat's spool; relative to the working directory unless
  * absolute
- * @param onUnknownProperty What to do with a property under {@code butler.services.<id>} that the
- * service does not read, or whose id names no service: {@code fail} start-up, or log a {@code warn}ing
+ * @param onUnknownProperty What to do with a property under butler.services.<id> that the service
+ * does not read, or whose id names no service: fail start-up, or log a warning and go on
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,

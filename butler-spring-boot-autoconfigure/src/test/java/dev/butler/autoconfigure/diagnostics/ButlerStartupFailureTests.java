@@ -145,7 +145,7 @@ class ButlerStartupFailureTests {
 	void missingInputFileShouldNameTheFilenameKey(String agent, CapturedOutput output) {
 		Path missing = this.directory.resolve("missing.dat");
 		String report = failToStart(output, BareApplication.class, "butler.services.reader.agent=" + agent,
-				"butler.services.reader.filename=" + missing, "butler.services.reader.block-size=512",
+				"butler.services.reader.filename=" + missing, binaryOnly(agent, "butler.services.reader.block-size=512"),
 				"butler.services.reader.pipe=data", "butler.services.reader.pipe-address=tcp://127.0.0.1:*",
 				"butler.services.reader.pipe-mode=bind");
 		assertThat(report)
@@ -185,8 +185,16 @@ class ButlerStartupFailureTests {
 
 	private static String[] writer(String agent, Path filename) {
 		return new String[] { "butler.services.writer.agent=" + agent, "butler.services.writer.filename=" + filename,
-				"butler.services.writer.file-type=stream", "butler.services.writer.pipe=data",
+				binaryOnly(agent, "butler.services.writer.file-type=stream"), "butler.services.writer.pipe=data",
 				"butler.services.writer.pipe-address=tcp://127.0.0.1:*", "butler.services.writer.pipe-mode=bind" };
+	}
+
+	/**
+	 * Return a property only the binary services read, or a harmless one for the text services, which
+	 * would refuse it as unknown.
+	 */
+	private static String binaryOnly(String agent, String property) {
+		return agent.contains(".binary.") ? property : "butler.enabled=true";
 	}
 
 	/**
