@@ -82,6 +82,9 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private final List<ServiceResource> resources = new CopyOnWriteArrayList<>();
 
+	/** The configuration and further options bound for this run, in binding order. */
+	private final List<Object> boundOptions = new CopyOnWriteArrayList<>();
+
 	private final List<ServiceResource> openResources = new ArrayList<>();
 
 	private final Queue<ActionTask> dueActions = new ConcurrentLinkedQueue<>();
@@ -135,6 +138,9 @@ public final class MicroServiceRunner implements ServiceContext {
 			ServiceStatistics statistics) {
 		this.definition = definition;
 		this.config = config;
+		if (config != null) {
+			this.boundOptions.add(config);
+		}
 		this.runtime = runtime;
 		this.zmq = runtime.zmq();
 		this.statistics = statistics;
@@ -229,6 +235,15 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	/**
+	 * Return what was bound from the service's configuration prefix for this run: its configuration
+	 * first, then the option types it asked for with {@link #bindOptions}, in that order.
+	 * @return the bound objects
+	 */
+	public List<Object> boundOptions() {
+		return List.copyOf(this.boundOptions);
+	}
+
+	/**
 	 * Return the resources the service registered.
 	 * @return the resources, in registration order
 	 */
@@ -260,6 +275,9 @@ public final class MicroServiceRunner implements ServiceContext {
 	public <T> T bindOptions(Class<T> type) {
 		T options = type.cast(this.runtime.configBinder().bind(this.definition, type));
 		this.runtime.ipc().checkOptions(options, this::propertyName);
+		if (options != null && !this.boundOptions.contains(options)) {
+			this.boundOptions.add(options);
+		}
 		return options;
 	}
 
@@ -353,6 +371,11 @@ public final class MicroServiceRunner implements ServiceContext {
 	@Override
 	public Executor loopExecutor() {
 		return this.loopExecutor;
+	}
+
+	@Override
+	public Clock clock() {
+		return this.clock;
 	}
 
 	@Override
