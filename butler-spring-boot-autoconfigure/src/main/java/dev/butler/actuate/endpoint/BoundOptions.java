@@ -3,6 +3,7 @@ package dev.butler.actuate.endpoint;
 import java.beans.PropertyDescriptor;
 import java.lang.reflect.RecordComponent;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -140,7 +141,7 @@ final class BoundOptions {
 
 	private static Object render(Object value) {
 		if (value instanceof Duration duration) {
-			return DurationStyle.SIMPLE.print(duration);
+			return print(duration);
 		}
 		if (value instanceof Enum<?> constant) {
 			return constant.name();
@@ -155,6 +156,17 @@ final class BoundOptions {
 			return value;
 		}
 		return value.toString();
+	}
+
+	/** In the largest unit that states it exactly, as it would be written: {@code 10s}, {@code 1500ms}. */
+	private static String print(Duration duration) {
+		for (ChronoUnit unit : List.of(ChronoUnit.DAYS, ChronoUnit.HOURS, ChronoUnit.MINUTES, ChronoUnit.SECONDS,
+				ChronoUnit.MILLIS)) {
+			if (!duration.isZero() && duration.truncatedTo(unit).equals(duration)) {
+				return DurationStyle.SIMPLE.print(duration, unit);
+			}
+		}
+		return DurationStyle.SIMPLE.print(duration, duration.isZero() ? ChronoUnit.SECONDS : ChronoUnit.NANOS);
 	}
 
 	/** Records and JavaBeans of the application, whose properties bind one by one. */
