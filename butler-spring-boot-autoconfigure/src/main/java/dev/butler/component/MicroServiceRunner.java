@@ -83,7 +83,10 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private final List<ServiceResource> resources = new CopyOnWriteArrayList<>();
 
-	/** The configuration and the options bound since, where an address that fails is looked up. */
+	/**
+	 * The configuration and further options bound for this run, in binding order: what the endpoint
+	 * shows, and where an address that fails is looked up.
+	 */
 	private final List<Object> boundOptions = new CopyOnWriteArrayList<>();
 
 	private final List<ServiceResource> openResources = new ArrayList<>();
@@ -139,6 +142,9 @@ public final class MicroServiceRunner implements ServiceContext {
 			ServiceStatistics statistics) {
 		this.definition = definition;
 		this.config = config;
+		if (config != null) {
+			this.boundOptions.add(config);
+		}
 		this.runtime = runtime;
 		this.zmq = runtime.zmq();
 		this.statistics = statistics;
@@ -233,6 +239,15 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	/**
+	 * Return what was bound from the service's configuration prefix for this run: its configuration
+	 * first, then the option types it asked for with {@link #bindOptions}, in that order.
+	 * @return the bound objects
+	 */
+	public List<Object> boundOptions() {
+		return List.copyOf(this.boundOptions);
+	}
+
+	/**
 	 * Return the resources the service registered.
 	 * @return the resources, in registration order
 	 */
@@ -264,7 +279,9 @@ public final class MicroServiceRunner implements ServiceContext {
 	public <T> T bindOptions(Class<T> type) {
 		T options = type.cast(this.runtime.configBinder().bind(this.definition, type));
 		this.runtime.ipc().checkOptions(options, this::propertyName);
-		this.boundOptions.add(options);
+		if (options != null && !this.boundOptions.contains(options)) {
+			this.boundOptions.add(options);
+		}
 		return options;
 	}
 
@@ -361,6 +378,11 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	@Override
+	public Clock clock() {
+		return this.clock;
+	}
+
+	@Override
 	public Path spoolDirectory() {
 		return this.runtime.spoolDirectory();
 	}
@@ -430,9 +452,6 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private void warmUpService() throws Exception {
 		this.runtime.ipc().checkOptions(this.config, this::propertyName);
-		if (this.config != null) {
-			this.boundOptions.add(this.config);
-		}
 		ColdStartWarmUp.runOnce(this.zmq);
 		this.definition.service().initialize(this.config, this);
 		this.runtime.configBinder().checkUnknownOptions(this.definition);

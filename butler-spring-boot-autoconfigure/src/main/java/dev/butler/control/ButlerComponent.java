@@ -141,6 +141,25 @@ public interface ButlerComponent extends SmartLifecycle {
 	}
 
 	/**
+	 * Return the prefix its configuration is bound from, or {@code null} if the application does
+	 * not bind it (foreign components).
+	 * @return the configuration prefix, e.g. {@code butler.services.<id>}
+	 */
+	default String configPrefix() {
+		return null;
+	}
+
+	/**
+	 * Return what was bound from {@link #configPrefix()} for the current run: how the application
+	 * runs the component ({@link ComponentOptions}), then the service's configuration, then further
+	 * option types it bound; empty before the first start.
+	 * @return the bound objects
+	 */
+	default List<Object> boundOptions() {
+		return List.of();
+	}
+
+	/**
 	 * Start the component and wait until it is READY.
 	 * @throws ComponentControlException if it fails to warm up or does not answer in time
 	 */

@@ -2,6 +2,7 @@ package dev.butler.control;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -214,6 +215,23 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			.filter(DataPipe.class::isInstance)
 			.map(DataPipe.class::cast)
 			.toList();
+	}
+
+	@Override
+	public String configPrefix() {
+		return this.definition.configPrefix();
+	}
+
+	@Override
+	public List<Object> boundOptions() {
+		MicroServiceRunner current = this.runner;
+		if (current == null) {
+			return List.of();
+		}
+		List<Object> bound = new ArrayList<>();
+		bound.add(this.options);
+		bound.addAll(current.boundOptions());
+		return List.copyOf(bound);
 	}
 
 	@Override

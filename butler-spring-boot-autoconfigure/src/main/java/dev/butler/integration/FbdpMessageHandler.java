@@ -59,7 +59,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	public static final String PIPE_CHANNEL = "pipe";
 
 	/** Name of the channel that wakes the adapter's service when messages arrive. */
-	static final String WAKE_CHANNEL = "wake";
+	static final String WAKE_CHANNEL = "#wake";
 
 	/** How often a sender waiting for room checks that the pipe is still open. */
 	private static final long CHECK_MILLIS = 100;

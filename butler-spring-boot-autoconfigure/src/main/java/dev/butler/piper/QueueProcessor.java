@@ -1,10 +1,13 @@
 package dev.butler.piper;
 
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.butler.base.Durations;
 import dev.butler.queue.DirectoryQueue;
 import dev.butler.queue.OutputLimit;
 import dev.butler.queue.QueueCounts;
@@ -57,6 +60,9 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 	private OutputLimit outputLimit;
 
 	private ScheduledAction resumption;
+
+	/** When the current pause began, {@code null} while not paused; loop thread only. */
+	private Instant pausedAt;
 
 	QueueProcessor(String name, ServiceContext context, PiperOptions options, Handler handler,
 			QueueStatistics statistics) {
@@ -115,10 +121,14 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 				}
 				QueueMessage message = this.reader.next();
 				if (message == null) {
+					resumed();
 					return;
 				}
 				process(message, 1);
-				if (this.state != QueueSnapshot.State.ACTIVE) {
+				if (this.state == QueueSnapshot.State.ACTIVE) {
+					resumed();
+				}
+				else {
 					return;
 				}
 			}
@@ -213,19 +223,37 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 		}
 	}
 
+	/**
+	 * Pause until a check after {@code queue_out_wait} finds the queue can go on; logged once per
+	 * pause, not at every check.
+	 */
 	private void pause(QueueSnapshot.State reason, QueueException failure) {
 		this.state = reason;
 		if (failure != null) {
 			this.lastError = failure.getMessage();
-			logger.error("Service '" + this.context.serviceId() + "' pauses its queue for "
-					+ this.options.queueOutWait() + ": " + failure.getMessage());
 		}
-		else {
-			logger.info("Service '" + this.context.serviceId() + "' pauses: queue '" + this.next + "' holds "
-					+ this.outputLimit.limit() + " messages or more; checking again every "
-					+ this.options.queueOutWait());
+		if (this.pausedAt == null) {
+			this.pausedAt = this.context.clock().instant();
+			String every = Durations.human(this.options.queueOutWait());
+			if (failure != null) {
+				logger.error("Service '" + this.context.serviceId() + "' pauses its queue: " + failure.getMessage()
+						+ "; trying again every " + every);
+			}
+			else {
+				logger.info("Service '" + this.context.serviceId() + "' pauses: queue '" + this.next + "' holds "
+						+ this.outputLimit.limit() + " messages or more; checking again every " + every);
+			}
 		}
 		this.resumption = this.context.schedule(this.name + "-resume", this::resume, this.options.queueOutWait());
+	}
+
+	/** The queue moves again: log the end of a pause. */
+	private void resumed() {
+		if (this.pausedAt != null) {
+			Duration paused = Duration.between(this.pausedAt, this.context.clock().instant());
+			this.pausedAt = null;
+			logger.info("Service '" + this.context.serviceId() + "' resumes its queue after " + Durations.human(paused));
+		}
 	}
 
 	private void resume() {

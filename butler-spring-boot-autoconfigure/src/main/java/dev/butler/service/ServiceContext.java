@@ -1,6 +1,7 @@
 package dev.butler.service;
 
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +63,8 @@ public interface ServiceContext {
 	void addResource(ServiceResource resource);
 
 	/**
-	 * Create a channel whose input the run loop delivers to {@code handler}.
+	 * Create a channel whose input the run loop delivers to {@code handler}. A name that starts
+	 * with {@code #} marks internal plumbing, which {@code /actuator/butler} shows only when asked.
 	 * @param name channel name, unique within the service
 	 * @param type socket type
 	 * @param handler handler for received messages, or {@code null} for an output-only channel
@@ -127,6 +129,12 @@ public interface ServiceContext {
 	 * @return the loop's executor
 	 */
 	Executor loopExecutor();
+
+	/**
+	 * Return the clock of the runtime, e.g. to tell how long something lasted.
+	 * @return the clock
+	 */
+	Clock clock();
 
 	/**
 	 * Return the directory under which relative queue and spool names resolve

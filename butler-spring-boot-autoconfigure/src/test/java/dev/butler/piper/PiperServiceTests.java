@@ -11,15 +11,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
@@ -116,7 +120,9 @@ class PiperServiceTests {
 	}
 
 	@Test
-	void aFullNextQueueShouldPauseTheServiceUntilItDrains() throws IOException {
+	@ExtendWith(OutputCaptureExtension.class)
+	void aFullNextQueueShouldPauseTheServiceUntilItDrainsLoggingOncePerPause(CapturedOutput output)
+			throws IOException {
 		DirectoryQueue in = DirectoryQueue.open(this.spool.resolve("upper"));
 		for (int i = 0; i < 12; i++) {
 			in.enqueue(bytes("m" + i));
@@ -131,11 +137,17 @@ class PiperServiceTests {
 				assertThat(in.countIncoming()).isEqualTo(7);
 				Thread.sleep(500);
 				assertThat(done.countIncoming()).as("still paused").isEqualTo(5);
+				assertThat(count(output, "' pauses: queue '")).as("one line although checked again").isOne();
+				assertThat(output).contains("checking again every 200ms").doesNotContain("resumes its queue");
 				drain(done, 5);
 				await().atMost(Duration.ofSeconds(5)).until(() -> done.countIncoming() == 5 && in.countIncoming() == 2);
 				drain(done, 5);
 				await().atMost(Duration.ofSeconds(5)).until(() -> in.countIncoming() == 0 && done.countIncoming() == 2);
 				assertThat(upper.queues().get(0).counts().handedOn()).isEqualTo(12);
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(count(output, "resumes its queue after ")).isEqualTo(2));
+				assertThat(count(output, "' pauses: queue '")).isEqualTo(2);
+				assertThat(output).containsPattern("Service 'upper' resumes its queue after \\d+(ms|s)");
 			});
 	}
 
@@ -401,6 +413,11 @@ class PiperServiceTests {
 	@ButlerService("upper-2")
 	static class SecondUpper extends Upper {
 
+	}
+
+
+	private static int count(CapturedOutput output, String text) {
+		return output.getAll().split(Pattern.quote(text), -1).length - 1;
 	}
 
 }

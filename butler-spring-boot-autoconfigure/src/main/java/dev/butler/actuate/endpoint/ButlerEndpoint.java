@@ -3,6 +3,7 @@ package dev.butler.actuate.endpoint;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -12,6 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.Sanitizer;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.actuate.endpoint.Show;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
@@ -25,6 +30,7 @@ import dev.butler.component.ServiceStatistics;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ComponentControlException;
+import dev.butler.control.ComponentOptions;
 import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeRole;
 import dev.butler.pipe.PipeSnapshot;
@@ -38,54 +44,113 @@ import dev.butler.service.ScheduledAction;
  * {@link Endpoint @Endpoint} exposing the Butler services and foreign components of the application,
  * and ICCP control over them: stop, start, restart and run-time configuration. Its write operations
  * are off by default: grant them with {@code management.endpoint.butler.access=unrestricted}.
+ * Configuration values are shown as Boot's {@code env} and {@code configprops} endpoints show
+ * theirs: masked unless {@link Show} allows them, then passed through the sanitizing functions.
  */
 @Endpoint(id = "butler", defaultAccess = Access.READ_ONLY)
 public class ButlerEndpoint {
+
+	private static final String CONTROL_PREFIX = "inproc://butler-control/";
+
+	/**
+	 * Masks values whose key looks like a credential (ends with {@code password}, {@code secret},
+	 * {@code key} or {@code token}, or contains {@code credentials}) even where values are shown;
+	 * applied after the application's sanitizing functions.
+	 */
+	private static final SanitizingFunction CREDENTIALS = SanitizingFunction.sanitizeValue().ifLikelyCredential();
 
 	private final ButlerComponents components;
 
 	private final Clock clock;
 
+	private final Sanitizer sanitizer;
+
+	private final Show showValues;
+
 	/**
-	 * Create a new endpoint.
+	 * Create a new endpoint that never shows configuration values.
 	 * @param components the components to expose
 	 * @param clock the clock used for uptimes
 	 */
 	public ButlerEndpoint(ButlerComponents components, Clock clock) {
+		this(components, clock, List.of(), Show.NEVER);
+	}
+
+	/**
+	 * Create a new endpoint.
+	 * @param components the components to expose
+	 * @param clock the clock used for uptimes
+	 * @param sanitizingFunctions applied, in order, to configuration values that are shown; values
+	 * whose key looks like a credential are masked in any case
+	 * @param showValues when to show configuration values
+	 */
+	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
+			Show showValues) {
 		this.components = components;
 		this.clock = clock;
+		List<SanitizingFunction> functions = new ArrayList<>();
+		sanitizingFunctions.forEach(functions::add);
+		functions.add(CREDENTIALS);
+		this.sanitizer = new Sanitizer(functions);
+		this.showValues = showValues;
+	}
+
+	/**
+	 * Describe all components, without internal plumbing.
+	 * @return the descriptor of every component, by id
+	 */
+	public ButlerDescriptor components() {
+		return components(null);
 	}
 
 	/**
 	 * Describe all components.
+	 * @param internal whether to show internal plumbing too: Butler's own in-process control
+	 * addresses and channels whose name starts with {@code #}
 	 * @return the descriptor of every component, by id
 	 */
 	@ReadOperation
-	public ButlerDescriptor components() {
-		Map<String, ComponentDescriptor> descriptors = new LinkedHashMap<>();
-		for (ButlerComponent component : this.components) {
-			descriptors.put(component.id(), describe(component));
-		}
-		return new ButlerDescriptor(descriptors);
+	public ButlerDescriptor components(@Nullable Boolean internal) {
+		return describeAll(Boolean.TRUE.equals(internal), this.showValues.isShown(true));
 	}
 
 	/**
 	 * Describe one component.
 	 * @param id the component id
+	 * @param internal whether to show internal plumbing too
 	 * @return its descriptor, or {@code null} if there is no such component
 	 */
 	@ReadOperation
-	public @Nullable ComponentDescriptor component(@Selector String id) {
-		return this.components.find(id).map(this::describe).orElse(null);
+	public @Nullable ComponentDescriptor component(@Selector String id, @Nullable Boolean internal) {
+		return describe(id, Boolean.TRUE.equals(internal), this.showValues.isShown(true));
+	}
+
+	List<String> ids() {
+		return this.components.list().stream().map(ButlerComponent::id).toList();
+	}
+
+	ButlerDescriptor describeAll(boolean internal, boolean showUnsanitized) {
+		Map<String, ComponentDescriptor> descriptors = new LinkedHashMap<>();
+		for (ButlerComponent component : this.components) {
+			descriptors.put(component.id(), describe(component, internal, showUnsanitized));
+		}
+		return new ButlerDescriptor(descriptors);
+	}
+
+	@Nullable ComponentDescriptor describe(String id, boolean internal, boolean showUnsanitized) {
+		return this.components.find(id).map((component) -> describe(component, internal, showUnsanitized))
+			.orElse(null);
 	}
 
 	/**
 	 * Control a component.
 	 * @param id the component id
 	 * @param action what to do
-	 * @param options the options of a {@link ControlAction#CONFIGURE} action, as
-	 * {@code name=value} pairs separated by {@code ;} or new lines
+	 * @param options the options of a {@link ControlAction#CONFIGURE} action: {@code name=value}
+	 * pairs separated by {@code ;} or new lines, or a JSON object
 	 * @return the result, or {@code null} if there is no such component
+	 * @throws InvalidEndpointRequestException if the options are malformed, name an option twice, or
+	 * name one the service does not have
 	 */
 	@WriteOperation
 	public @Nullable ControlResult control(@Selector String id, ControlAction action, @Nullable String options) {
@@ -101,7 +166,9 @@ public class ButlerEndpoint {
 				case START -> component.start();
 				case RESTART -> component.restart();
 				case CONFIGURE -> {
-					ButlerComponent.ConfigurationReply reply = component.configure(parseOptions(options));
+					Map<String, Object> parsed = ConfigureOptions.parse(options);
+					refuseUnknownOptions(component, parsed);
+					ButlerComponent.ConfigurationReply reply = component.configure(parsed);
 					success = reply.accepted();
 					message = reply.message();
 				}
@@ -115,41 +182,67 @@ public class ButlerEndpoint {
 				component.details());
 	}
 
-	static Map<String, Object> parseOptions(@Nullable String options) {
-		Map<String, Object> parsed = new LinkedHashMap<>();
-		if (options == null) {
-			return parsed;
+	/**
+	 * Refuse options the service does not have: its options are those of its configuration type and
+	 * of the option types it bound for its current run. Foreign components and services that are
+	 * not running are not checked.
+	 */
+	private void refuseUnknownOptions(ButlerComponent component, Map<String, Object> options) {
+		List<Object> bound = component.boundOptions();
+		if (component.kind() != ButlerComponent.Kind.SERVICE || bound.isEmpty() || options.isEmpty()) {
+			return;
 		}
-		for (String pair : options.split("[;\\n]")) {
-			if (pair.isBlank()) {
-				continue;
-			}
-			int equals = pair.indexOf('=');
-			if (equals <= 0 || pair.substring(0, equals).isBlank()) {
-				throw new InvalidEndpointRequestException("Invalid option '" + pair.trim() + "', expected name=value",
-						"Invalid option, expected name=value");
-			}
-			parsed.put(pair.substring(0, equals).trim(), pair.substring(equals + 1).trim());
+		List<Class<?>> types = bound.stream()
+			.filter((object) -> !(object instanceof ComponentOptions))
+			.<Class<?>>map(Object::getClass)
+			.toList();
+		List<String> unknown = BoundOptions.unknown(options, types);
+		if (unknown.isEmpty()) {
+			return;
 		}
-		return parsed;
+		List<String> names = BoundOptions.names(types);
+		String message = "Unknown option(s) " + ConfigureOptions.quoted(unknown) + " for service '" + component.id()
+				+ "': " + (names.isEmpty() ? "it has no options"
+						: "its options are " + String.join(", ", names));
+		throw new InvalidEndpointRequestException(message, message);
 	}
 
-	private ComponentDescriptor describe(ButlerComponent component) {
+	private ComponentDescriptor describe(ButlerComponent component, boolean internal, boolean showUnsanitized) {
 		Instant startedAt = component.startedAt();
 		boolean live = startedAt != null && !component.state().isTerminal() && component.state() != State.UNKNOWN;
 		ServiceStatistics statistics = component.statistics();
 		Map<String, ChannelDescriptor> channels = new LinkedHashMap<>();
-		statistics.channels()
-			.forEach((name, counters) -> channels.put(name, new ChannelDescriptor(counters.received(), counters.sent())));
+		statistics.channels().forEach((name, counters) -> {
+			if (internal || !name.startsWith("#")) {
+				channels.put(name, new ChannelDescriptor(counters.received(), counters.sent()));
+			}
+		});
+		String controlAddress = component.controlAddress();
+		if (!internal && controlAddress != null && controlAddress.startsWith(CONTROL_PREFIX)) {
+			controlAddress = null;
+		}
 		return new ComponentDescriptor(component.id(), component.kind(), AgentInfo.of(component.agent()),
 				PeerInfo.of(component.peer()), component.state(), component.outcome(), component.details(),
-				component.isOptional(), component.endpoints(), component.controlAddress(), startedAt,
+				component.isOptional(), configuration(component, showUnsanitized), component.endpoints(),
+				controlAddress, startedAt,
 				live ? Duration.between(startedAt, this.clock.instant()) : null,
 				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
 				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
 						channels),
 				component.pipes().stream().map(PipeDescriptor::of).toList(),
 				component.queues().stream().map(QueueDescriptor::of).toList());
+	}
+
+	private @Nullable ConfigurationDescriptor configuration(ButlerComponent component, boolean showUnsanitized) {
+		String prefix = component.configPrefix();
+		if (prefix == null) {
+			return null;
+		}
+		Map<String, @Nullable Object> properties = new LinkedHashMap<>();
+		BoundOptions.properties(component.boundOptions())
+			.forEach((name, value) -> properties.put(name,
+					this.sanitizer.sanitize(new SanitizableData(null, prefix + "." + name, value), showUnsanitized)));
+		return new ConfigurationDescriptor(prefix, properties);
 	}
 
 	/**
@@ -191,8 +284,10 @@ public class ButlerEndpoint {
 	 * @param outcome outcome of the last run
 	 * @param details details of the outcome
 	 * @param optional whether the application can do without it
+	 * @param configuration what was bound from its configuration prefix for the current run, or
+	 * {@code null} if the application binds none (foreign components)
 	 * @param endpoints bound endpoints by channel
-	 * @param controlAddress address of its ICCP control channel
+	 * @param controlAddress address of its ICCP control channel, unless it is internal
 	 * @param startedAt when it was last started
 	 * @param uptime how long it has been running
 	 * @param scheduledActions actions scheduled on its loop
@@ -202,9 +297,20 @@ public class ButlerEndpoint {
 	 */
 	public record ComponentDescriptor(String id, ButlerComponent.Kind kind, @Nullable AgentInfo agent,
 			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
-			Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
+			@Nullable ConfigurationDescriptor configuration, Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
 			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages,
 			List<PipeDescriptor> pipes, List<QueueDescriptor> queues) {
+
+	}
+
+	/**
+	 * The configuration of a component's current run.
+	 *
+	 * @param prefix the prefix it is bound from
+	 * @param properties the values by property name, relative to the prefix; masked as
+	 * {@code ******} unless values are shown
+	 */
+	public record ConfigurationDescriptor(String prefix, Map<String, @Nullable Object> properties) {
 
 	}
 

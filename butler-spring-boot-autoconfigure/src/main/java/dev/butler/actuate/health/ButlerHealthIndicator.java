@@ -12,8 +12,10 @@ import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 
 /**
- * Health of the Butler components: DOWN when a component that is not optional has aborted or ended
- * with an error.
+ * Health of the Butler components: DOWN while a component that is not optional is ABORTED, that is
+ * it failed to start or failed while it ran. A component that FINISHED, on its own (a batch stage
+ * at the end of its input) or when told to stop, is done and counts as up whatever its outcome; it
+ * shows with {@code "done": true} and, for outcome ERROR, its details.
  */
 public class ButlerHealthIndicator extends AbstractHealthIndicator {
 
@@ -32,12 +34,17 @@ public class ButlerHealthIndicator extends AbstractHealthIndicator {
 	protected void doHealthCheck(Health.Builder builder) {
 		boolean up = true;
 		for (ButlerComponent component : this.components) {
-			boolean failed = component.state() == State.ABORTED || component.outcome() == Outcome.ERROR;
+			State state = component.state();
+			boolean failed = state == State.ABORTED;
+			boolean done = state == State.FINISHED;
 			Map<String, Object> detail = new LinkedHashMap<>();
-			detail.put("state", component.state());
+			detail.put("state", state);
 			detail.put("outcome", component.outcome());
 			detail.put("optional", component.isOptional());
-			if (failed && !component.details().isEmpty()) {
+			if (done) {
+				detail.put("done", true);
+			}
+			if ((failed || component.outcome() == Outcome.ERROR) && !component.details().isEmpty()) {
 				detail.put("details", component.details());
 			}
 			builder.withDetail(component.id(), detail);

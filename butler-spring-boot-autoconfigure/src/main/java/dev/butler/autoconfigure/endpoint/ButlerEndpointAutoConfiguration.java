@@ -4,10 +4,12 @@ import java.time.Clock;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
 import dev.butler.actuate.endpoint.ButlerEndpoint;
@@ -17,25 +19,31 @@ import dev.butler.control.ButlerComponents;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
- * {@link ButlerEndpoint}.
+ * {@link ButlerEndpoint}. Configuration values show as in Boot's {@code env} endpoint:
+ * {@code management.endpoint.butler.show-values} (default {@code never}) and {@code roles}, with
+ * the application's {@link SanitizingFunction} beans applied.
  */
 @AutoConfiguration(after = ButlerAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnAvailableEndpoint(ButlerEndpoint.class)
 @ConditionalOnBean(ButlerComponents.class)
+@EnableConfigurationProperties(ButlerEndpointProperties.class)
 public final class ButlerEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock) {
-		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC));
+	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock,
+			ButlerEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions) {
+		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC),
+				sanitizingFunctions.orderedStream().toList(), properties.showValues());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBean(ButlerEndpoint.class)
-	ButlerEndpointWebExtension butlerEndpointWebExtension(ButlerEndpoint endpoint) {
-		return new ButlerEndpointWebExtension(endpoint);
+	ButlerEndpointWebExtension butlerEndpointWebExtension(ButlerEndpoint endpoint,
+			ButlerEndpointProperties properties) {
+		return new ButlerEndpointWebExtension(endpoint, properties.showValues(), properties.roles());
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.butler.standard.queue;
 
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,6 +11,7 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import dev.butler.base.Durations;
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeException;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
@@ -43,6 +45,9 @@ final class QueueOutput extends QueueBridge {
 	private ScheduledAction recheck;
 
 	private ScheduledAction groupTimeout;
+
+	/** When the pipe was last held back; loop thread only. */
+	private Instant pausedAt;
 
 	QueueOutput(ServiceContext context, QueueWriterService.Config config, Set<PosixFilePermission> permissions,
 			QueueStatistics statistics, Supplier<DataPipe> pipe) {
@@ -95,7 +100,8 @@ final class QueueOutput extends QueueBridge {
 		if (!room) {
 			logger.info("Service '" + this.context.serviceId() + "' holds its pipe back: queue '" + queue()
 					+ "' holds " + this.limit.limit() + " messages or more; counting again every "
-					+ this.config.queueOutWait());
+					+ Durations.human(this.config.queueOutWait()));
+			this.pausedAt = this.context.clock().instant();
 			state(QueueSnapshot.State.PAUSED);
 			scheduleRecheck();
 		}
@@ -144,8 +150,9 @@ final class QueueOutput extends QueueBridge {
 			this.pipe.get().close(failure.getCode(), failure.getMessage());
 			return;
 		}
-		logger.info("Service '" + this.context.serviceId() + "' takes data again: queue '" + queue()
-				+ "' has room");
+		logger.info("Service '" + this.context.serviceId() + "' takes data again after "
+				+ Durations.human(Duration.between(this.pausedAt, this.context.clock().instant())) + ": queue '"
+				+ queue() + "' has room");
 		state(QueueSnapshot.State.ACTIVE);
 		this.pipe.get().resume();
 	}

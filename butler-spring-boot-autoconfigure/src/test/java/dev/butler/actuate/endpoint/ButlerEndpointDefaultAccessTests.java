@@ -8,6 +8,8 @@ import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootConfiguration;
@@ -29,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Tests that {@code /actuator/butler} only reads unless its write operations are granted.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = "management.endpoints.web.exposure.include=butler")
+		properties = { "management.endpoints.web.exposure.include=butler", "butler.services.idle.greeting=hello" })
 class ButlerEndpointDefaultAccessTests {
 
 	private final HttpClient http = HttpClient.newHttpClient();
@@ -50,6 +52,15 @@ class ButlerEndpointDefaultAccessTests {
 		assertThat(this.components.find("idle").orElseThrow().state()).isEqualTo(State.RUNNING);
 	}
 
+	@Test
+	void endpointByDefaultShouldShowConfigurationKeysButNotTheirValues() throws Exception {
+		HttpResponse<String> read = send(HttpRequest.newBuilder(uri()).GET());
+		JsonNode properties = JsonMapper.shared().readTree(read.body()).get("configuration").get("properties");
+		assertThat(properties.propertyNames()).contains("greeting", "stop-timeout", "optional");
+		assertThat(properties.get("greeting").asString()).isEqualTo("******");
+		assertThat(properties.get("stop-timeout").asString()).isEqualTo("******");
+	}
+
 	private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
 		return this.http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
 	}
@@ -66,13 +77,17 @@ class ButlerEndpointDefaultAccessTests {
 	}
 
 	@ButlerService(id = "idle")
-	static class IdleService implements MicroService<Void> {
+	static class IdleService implements MicroService<IdleService.Settings> {
 
 		@Override
-		public void initialize(Void config, ServiceContext context) {
+		public void initialize(Settings config, ServiceContext context) {
 			context.createChannel("in", SocketType.PULL, (channel, message) -> {
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
+		}
+
+		record Settings(String greeting) {
+
 		}
 
 	}

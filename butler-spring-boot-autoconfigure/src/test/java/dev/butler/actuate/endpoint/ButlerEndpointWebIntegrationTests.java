@@ -6,6 +6,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,11 +19,13 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.SpringBootConfiguration;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -43,7 +47,9 @@ import static org.awaitility.Awaitility.await;
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "management.endpoints.web.exposure.include=butler,health,prometheus",
 				"management.endpoint.butler.access=unrestricted",
-				"management.endpoint.health.show-details=always", "butler.services.fragile.stop-timeout=2s" })
+				"management.endpoint.health.show-details=always", "management.endpoint.butler.show-values=always",
+				"butler.services.fragile.stop-timeout=2s", "butler.services.ticker.api-token=s3cret",
+				"butler.services.ticker.label=hidden by the application" })
 class ButlerEndpointWebIntegrationTests {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
@@ -138,19 +144,56 @@ class ButlerEndpointWebIntegrationTests {
 	}
 
 	@Test
-	void readUnknownServiceShouldAnswer404() throws Exception {
-		get("/actuator/butler/nope", 404);
+	void readShouldShowTheConfigurationOfEachServiceSanitized() throws Exception {
+		JsonNode configuration = get("/actuator/butler/ticker", 200).get("configuration");
+		assertThat(configuration.get("prefix").asString()).isEqualTo("butler.services.ticker");
+		JsonNode properties = configuration.get("properties");
+		assertThat(properties.get("optional").asBoolean()).isFalse();
+		assertThat(properties.get("auto-startup").asBoolean()).isTrue();
+		assertThat(properties.get("stop-timeout").asString()).isEqualTo("10s");
+		assertThat(properties.get("period").asString()).isEqualTo("1s");
+		assertThat(properties.get("label").asString()).as("masked by the application's SanitizingFunction")
+			.isEqualTo("******");
+		assertThat(properties.get("api-token").asString()).as("a credential, masked although values show")
+			.isEqualTo("******");
+		JsonNode sink = get("/actuator/butler/sink", 200).get("configuration").get("properties");
+		assertThat(sink.get("pipe-address").asString()).isEqualTo(PIPE_ADDRESS);
+		assertThat(sink.get("pipe-format").asString()).isEqualTo(PIPE_FORMAT);
+		assertThat(sink.get("batch-size").asInt()).isEqualTo(7);
+		assertThat(sink.get("stop-timeout").asString()).isEqualTo("10s");
 	}
 
 	@Test
-	void writeUnknownServiceShouldAnswer404() throws Exception {
-		post("/actuator/butler/nope", "{\"action\":\"stop\"}", 404);
+	void readShouldHideInternalPlumbingUnlessAsked() throws Exception {
+		JsonNode ticker = get("/actuator/butler/ticker", 200);
+		assertThat(ticker.get("controlAddress").isNull()).isTrue();
+		assertThat(ticker.get("messages").get("channels").propertyNames()).containsExactly("in");
+		JsonNode all = get("/actuator/butler?internal=true", 200).get("components").get("ticker");
+		assertThat(all.get("controlAddress").asString()).startsWith("inproc://butler-control/ticker/");
+		assertThat(all.get("messages").get("channels").propertyNames()).containsExactlyInAnyOrder("in", "#wake");
+		assertThat(get("/actuator/butler", 200).get("components").get("ticker").get("controlAddress").isNull())
+			.isTrue();
 	}
 
 	@Test
-	void writeBadActionShouldAnswer400() throws Exception {
-		post("/actuator/butler/ticker", "{\"action\":\"explode\"}", 400);
-		post("/actuator/butler/ticker", "{}", 400);
+	void readUnknownServiceShouldAnswer404SayingWhy() throws Exception {
+		JsonNode error = get("/actuator/butler/nope", 404);
+		assertThat(error.get("status").asInt()).isEqualTo(404);
+		assertThat(error.get("message").asString()).contains("'nope'").contains("ticker");
+	}
+
+	@Test
+	void writeUnknownServiceShouldAnswer404SayingWhy() throws Exception {
+		JsonNode error = post("/actuator/butler/nope", "{\"action\":\"stop\"}", 404);
+		assertThat(error.get("message").asString()).contains("'nope'");
+	}
+
+	@Test
+	void writeBadActionShouldAnswer400SayingWhy() throws Exception {
+		assertThat(post("/actuator/butler/ticker", "{\"action\":\"explode\"}", 400).get("message").asString())
+			.isEqualTo("Unknown action 'explode', expected one of stop, start, restart, configure");
+		assertThat(post("/actuator/butler/ticker", "{}", 400).get("message").asString())
+			.startsWith("Missing 'action'");
 	}
 
 	@Test
@@ -159,13 +202,53 @@ class ButlerEndpointWebIntegrationTests {
 				200);
 		assertThat(accepted.get("success").asBoolean()).isTrue();
 		assertThat(accepted.get("message").asString()).isEqualTo("OK");
-		JsonNode refused = post("/actuator/butler/fragile", "{\"action\":\"configure\",\"options\":\"a=1\"}", 409);
-		assertThat(refused.get("success").asBoolean()).isFalse();
-		assertThat(refused.get("message").asString()).contains("does not support run-time configuration");
-		post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"nonsense\"}", 400);
+		assertThat(post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"nonsense\"}", 400)
+			.get("message")
+			.asString()).contains("'nonsense'");
 		JsonNode invalid = post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"period=soon\"}",
 				409);
 		assertThat(invalid.get("message").asString()).contains("period");
+		JsonNode refused = post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"label= \"}", 409);
+		assertThat(refused.get("success").asBoolean()).isFalse();
+		assertThat(refused.get("message").asString()).contains("'label' must not be blank");
+	}
+
+	@Test
+	void configureShouldTakeAJsonObjectOfOptions() throws Exception {
+		JsonNode accepted = post("/actuator/butler/ticker",
+				"{\"action\":\"configure\",\"options\":\"{\\\"label\\\": \\\"x\\\", \\\"period\\\": \\\"20ms\\\"}\"}", 200);
+		assertThat(accepted.get("success").asBoolean()).isTrue();
+		JsonNode blank = post("/actuator/butler/ticker",
+				"{\"action\":\"configure\",\"options\":\"{\\\"label\\\": \\\" \\\"}\"}", 409);
+		assertThat(blank.get("message").asString()).contains("'label' must not be blank");
+	}
+
+	@Test
+	void configureShouldRefuseDuplicateOptionsNamingThem() throws Exception {
+		assertThat(post("/actuator/butler/ticker",
+				"{\"action\":\"configure\",\"options\":\"{\\\"label\\\": \\\"x\\\", \\\"label\\\": \\\"y\\\"}\"}", 400)
+			.get("message")
+			.asString()).isEqualTo("Option(s) given more than once: 'label'");
+		assertThat(post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"period=1s;label=a;period=2s\"}",
+				400)
+			.get("message")
+			.asString()).isEqualTo("Option(s) given more than once: 'period'");
+	}
+
+	@Test
+	void configureShouldRefuseUnknownOptionsNamingThem() throws Exception {
+		assertThat(post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"colour=red;label=x;size=2\"}",
+				400)
+			.get("message")
+			.asString()).isEqualTo(
+					"Unknown option(s) 'colour', 'size' for service 'ticker': its options are label, period, api-token");
+		assertThat(post("/actuator/butler/ticker", "{\"action\":\"configure\",\"options\":\"api_token=t;Period=2s\"}",
+				200)
+			.get("success")
+			.asBoolean()).isTrue();
+		assertThat(post("/actuator/butler/fragile", "{\"action\":\"configure\",\"options\":\"a=1\"}", 400)
+			.get("message")
+			.asString()).isEqualTo("Unknown option(s) 'a' for service 'fragile': it has no options");
 	}
 
 	@Test
@@ -203,6 +286,19 @@ class ButlerEndpointWebIntegrationTests {
 		assertThat(readiness.get("components").get("butler").get("status").asString()).isEqualTo("DOWN");
 		post("/actuator/butler/fragile", "{\"action\":\"start\"}", 200);
 		get("/actuator/health/readiness", 200);
+	}
+
+	@Test
+	void aBatchStageThatFinishedWithErrorShouldNotHoldReadinessDown() throws Exception {
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> get("/actuator/butler/batch", 200).get("state").asString().equals("FINISHED"));
+		JsonNode readiness = get("/actuator/health/readiness", 200);
+		assertThat(readiness.get("status").asString()).isEqualTo("UP");
+		JsonNode batch = readiness.get("components").get("butler").get("details").get("batch");
+		assertThat(batch.get("state").asString()).isEqualTo("FINISHED");
+		assertThat(batch.get("outcome").asString()).isEqualTo("ERROR");
+		assertThat(batch.get("done").asBoolean()).isTrue();
+		assertThat(batch.get("details").get(0).asString()).isEqualTo("input ended early");
 	}
 
 	@Test
@@ -267,19 +363,26 @@ class ButlerEndpointWebIntegrationTests {
 
 	@SpringBootConfiguration
 	@EnableAutoConfiguration
-	@Import({ TickerService.class, FragileService.class, NumbersService.class, SinkService.class })
+	@Import({ TickerService.class, FragileService.class, NumbersService.class, SinkService.class, BatchService.class })
 	static class TestApplication {
+
+		@Bean
+		SanitizingFunction labelSanitizer() {
+			return SanitizingFunction.sanitizeValue().ifKeyEquals("butler.services.ticker.label");
+		}
 
 	}
 
 	@ButlerService(id = "ticker", name = "test.ticker", classification = "test/ticker")
-	static class TickerService implements MicroService<Void> {
+	static class TickerService implements MicroService<TickerService.Settings> {
 
 		@Override
-		public void initialize(Void config, ServiceContext context) {
+		public void initialize(Settings config, ServiceContext context) {
 			context.createChannel("in", SocketType.PULL, (channel, message) -> {
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
+			context.createChannel("#wake", SocketType.PULL, (channel, message) -> {
+			}).bind("inproc://ticker-wake-" + UUID.randomUUID());
 			context.scheduleAtFixedRate("tick", () -> {
 			}, Duration.ofMillis(20));
 		}
@@ -292,7 +395,7 @@ class ButlerEndpointWebIntegrationTests {
 			}
 		}
 
-		record Settings(@DefaultValue("default") String label, @DefaultValue("1s") Duration period) {
+		record Settings(@DefaultValue("default") String label, @DefaultValue("1s") Duration period, String apiToken) {
 
 		}
 
@@ -307,6 +410,19 @@ class ButlerEndpointWebIntegrationTests {
 				throw new IllegalStateException("Told to fail: " + message.popString());
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
+		}
+
+	}
+
+	/**
+	 * A batch stage that ends on its own with outcome ERROR soon after it started.
+	 */
+	@ButlerService(id = "batch")
+	static class BatchService implements MicroService<Void> {
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			context.schedule("end", () -> context.stop(List.of("input ended early")), Duration.ofMillis(50));
 		}
 
 	}

@@ -15,10 +15,12 @@ import java.util.List;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -28,6 +30,8 @@ import org.zeromq.ZMQ;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
@@ -129,7 +133,9 @@ class QueueBridgeServicesTests {
 	}
 
 	@Test
-	void queueWriterShouldHoldItsProducerBackWhileTheQueueHoldsItsLimit() throws Exception {
+	@ExtendWith(OutputCaptureExtension.class)
+	void queueWriterShouldHoldItsProducerBackWhileTheQueueHoldsItsLimitLoggingOncePerPause(CapturedOutput output)
+			throws Exception {
 		List<byte[]> payloads = payloads(10);
 		Path source = blockFile("source.bin", payloads);
 		Path out = this.dir.resolve("out");
@@ -145,6 +151,8 @@ class QueueBridgeServicesTests {
 					.until(() -> queue(context, "writer").state() == QueueSnapshot.State.PAUSED);
 				Thread.sleep(700);
 				assertThat(names(out)).as("held back").hasSize(3);
+				assertThat(count(output, "holds its pipe back")).as("one line although counted again").isOne();
+				assertThat(output).contains("counting again every 200ms").doesNotContain("takes data again");
 				List<byte[]> taken = new ArrayList<>();
 				while (taken.size() < payloads.size()) {
 					await().atMost(TIMEOUT).until(() -> !names(out).isEmpty());
@@ -158,6 +166,9 @@ class QueueBridgeServicesTests {
 				}
 				assertThat(taken).containsExactlyElementsOf(payloads);
 				awaitFinished(context, "writer");
+				assertThat(output).containsPattern("Service 'writer' takes data again after \\d+(ms|s)");
+				assertThat(count(output, "takes data again after ")).isBetween(count(output, "holds its pipe back") - 1,
+						count(output, "holds its pipe back"));
 				assertThat(component(context, "writer").outcome()).isEqualTo(Outcome.OK);
 			});
 	}
@@ -545,6 +556,11 @@ class QueueBridgeServicesTests {
 			received.add(new String(data, StandardCharsets.UTF_8));
 		}
 
+	}
+
+
+	private static int count(CapturedOutput output, String text) {
+		return output.getAll().split(Pattern.quote(text), -1).length - 1;
 	}
 
 }
