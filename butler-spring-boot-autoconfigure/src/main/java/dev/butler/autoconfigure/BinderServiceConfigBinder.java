@@ -18,6 +18,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 import org.springframework.validation.Validator;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 
 import dev.butler.autoconfigure.ButlerProperties.UnknownPropertyAction;
 import dev.butler.component.ServiceConfigBinder;
@@ -88,8 +89,8 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 			String property = null;
 			Object value = null;
 			for (ObjectError error : validation.getValidationErrors().getAllErrors()) {
-				String name = validation.getValidationErrors().getName() + "."
-						+ ((error instanceof FieldError field) ? dashed(field.getField()) : error.getObjectName());
+				String name = validation.getValidationErrors().getName() + "." + ((error instanceof FieldError field)
+						? DataObjectPropertyName.toDashedForm(field.getField()) : error.getObjectName());
 				Object rejected = (error instanceof FieldError field) ? field.getRejectedValue() : null;
 				if (property == null) {
 					property = name;
@@ -115,19 +116,6 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 				"cannot bind to " + ex.getTarget().getType() + " of service '" + definition.id() + "' ("
 						+ root.getMessage() + ")",
 				ex);
-	}
-
-	private static String dashed(String field) {
-		StringBuilder result = new StringBuilder();
-		for (char ch : field.toCharArray()) {
-			if (Character.isUpperCase(ch)) {
-				result.append('-').append(Character.toLowerCase(ch));
-			}
-			else {
-				result.append(ch);
-			}
-		}
-		return result.toString();
 	}
 
 }

@@ -3,6 +3,8 @@ package dev.butler.component;
 import java.lang.reflect.RecordComponent;
 import java.util.function.Function;
 
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+
 /**
  * What the runtime does with {@code ipc://} addresses ({@code butler.zmq.ipc}), and the one check of
  * every address a service, pipe or controller binds or connects to. JeroMQ has no Unix-domain
@@ -80,7 +82,7 @@ public enum IpcPolicy {
 		}
 		for (RecordComponent component : options.getClass().getRecordComponents()) {
 			if (component.getType() == String.class) {
-				checkProperty(propertyName.apply(dashed(component.getName())), valueOf(component, options));
+				checkProperty(propertyName.apply(DataObjectPropertyName.toDashedForm(component.getName())), valueOf(component, options));
 			}
 		}
 	}
@@ -95,7 +97,7 @@ public enum IpcPolicy {
 		}
 		for (RecordComponent component : options.getClass().getRecordComponents()) {
 			if (component.getType() == String.class && value.equals(valueOf(component, options))) {
-				return dashed(component.getName());
+				return DataObjectPropertyName.toDashedForm(component.getName());
 			}
 		}
 		return null;
@@ -113,19 +115,6 @@ public enum IpcPolicy {
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			return null;
 		}
-	}
-
-	private static String dashed(String name) {
-		StringBuilder result = new StringBuilder(name.length() + 4);
-		for (char ch : name.toCharArray()) {
-			if (Character.isUpperCase(ch)) {
-				result.append('-').append(Character.toLowerCase(ch));
-			}
-			else {
-				result.append(ch);
-			}
-		}
-		return result.toString();
 	}
 
 }

@@ -16,6 +16,7 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 import org.springframework.boot.convert.DurationStyle;
 
 /**
@@ -187,8 +188,8 @@ final class BoundOptions {
 		List<Property> properties = new ArrayList<>();
 		if (type.isRecord()) {
 			for (RecordComponent component : type.getRecordComponents()) {
-				properties.add(new Property(dashed(component.getName()), component.getType(),
-						(target) -> invoke(component.getAccessor(), target)));
+				String name = DataObjectPropertyName.toDashedForm(component.getName());
+				properties.add(new Property(name, component.getType(), (target) -> invoke(component.getAccessor(), target)));
 			}
 			return properties;
 		}
@@ -197,7 +198,8 @@ final class BoundOptions {
 		}
 		for (PropertyDescriptor descriptor : BeanUtils.getPropertyDescriptors(type)) {
 			if (descriptor.getReadMethod() != null && descriptor.getWriteMethod() != null) {
-				properties.add(new Property(dashed(descriptor.getName()), descriptor.getPropertyType(),
+				String name = DataObjectPropertyName.toDashedForm(descriptor.getName());
+				properties.add(new Property(name, descriptor.getPropertyType(),
 						(target) -> invoke(descriptor.getReadMethod(), target)));
 			}
 		}
@@ -212,19 +214,6 @@ final class BoundOptions {
 		catch (ReflectiveOperationException | RuntimeException ex) {
 			return null;
 		}
-	}
-
-	static String dashed(String name) {
-		StringBuilder dashed = new StringBuilder();
-		for (char ch : name.toCharArray()) {
-			if (Character.isUpperCase(ch)) {
-				dashed.append('-').append(Character.toLowerCase(ch));
-			}
-			else {
-				dashed.append(ch);
-			}
-		}
-		return dashed.toString();
 	}
 
 	private record Property(String name, Class<?> type, Function<Object, @Nullable Object> value) {
