@@ -292,16 +292,28 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	@Override
 	public Channel createChannel(String name, SocketType type, MessageHandler handler) {
+		return createChannel(name, type, handler, null);
+	}
+
+	@Override
+	public Channel createIsolatedChannel(String name, SocketType type, MessageHandler handler) {
+		return createChannel(name, type, handler, new ZContext(1));
+	}
+
+	private Channel createChannel(String name, SocketType type, MessageHandler handler, ZContext ownContext) {
 		if (this.channels.containsKey(name)) {
+			if (ownContext != null) {
+				ownContext.close();
+			}
 			throw new IllegalArgumentException(
 					"Service '" + serviceId() + "' already has a channel named '" + name + "'");
 		}
-		ZMQ.Socket socket = this.zmq.createSocket(type);
+		ZMQ.Socket socket = ((ownContext != null) ? ownContext : this.zmq).createSocket(type);
 		socket.setLinger(0);
 		ZmqSupport.limitMessageSize(socket, this.runtime.maxMessageSize());
 		this.runtime.socketCustomizer().customize(serviceId(), name, type, socket);
 		ZmqChannel channel = new ZmqChannel(name, serviceId(), this.runtime.ipc(), socket, handler,
-				this.statistics.channel(name));
+				this.statistics.channel(name), ownContext);
 		this.channels.put(name, channel);
 		return channel;
 	}

@@ -4,6 +4,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 
+import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -28,6 +29,9 @@ final class ZmqChannel implements Channel {
 
 	private final ChannelCounters counters;
 
+	/** The context the channel has to itself, closed with it, or {@code null} for the shared one. */
+	private final ZContext ownContext;
+
 	private OutputHandler outputHandler;
 
 	/** The socket's signalling channel in the loop's selector, {@code null} until first polled. */
@@ -36,13 +40,14 @@ final class ZmqChannel implements Channel {
 	private int readyEvents;
 
 	ZmqChannel(String name, String serviceId, IpcPolicy ipc, ZMQ.Socket socket, MessageHandler handler,
-			ChannelCounters counters) {
+			ChannelCounters counters, ZContext ownContext) {
 		this.name = name;
 		this.serviceId = serviceId;
 		this.ipc = ipc;
 		this.socket = socket;
 		this.handler = handler;
 		this.counters = counters;
+		this.ownContext = ownContext;
 	}
 
 	@Override
@@ -177,6 +182,9 @@ final class ZmqChannel implements Channel {
 		// a dropped connection once the reader is gone, stalling every socket of the context.
 		this.socket.monitor(null, 0);
 		this.socket.close();
+		if (this.ownContext != null) {
+			this.ownContext.close();
+		}
 	}
 
 }

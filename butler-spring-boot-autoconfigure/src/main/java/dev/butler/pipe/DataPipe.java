@@ -206,7 +206,9 @@ public final class DataPipe implements ServiceResource {
 		this.handler = handler;
 		this.inproc = options.pipeAddress().startsWith("inproc://");
 		boolean server = options.pipeMode() == PipeMode.BIND;
-		this.channel = context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
+		// A bound tcp pipe is a ROUTER with heartbeats, which JeroMQ can make kill its I/O thread as it closes.
+		this.channel = (server && !this.inproc) ? context.createIsolatedChannel(name, SocketType.ROUTER, this::received)
+				: context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
 		// Only inproc relies on linger; elsewhere the pipe waits for its peer's disconnect before closing.
 		this.channel.socket().setLinger(this.inproc ? options.closeTimeout().toMillis() : 0);
 		// Flow control is FBDP's, the high-water mark only backs it up. JeroMQ tells a writer what was read

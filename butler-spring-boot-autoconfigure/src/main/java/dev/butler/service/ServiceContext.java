@@ -73,6 +73,20 @@ public interface ServiceContext {
 	Channel createChannel(String name, SocketType type, MessageHandler handler);
 
 	/**
+	 * Create a channel as {@link #createChannel} does, on a ZeroMQ I/O thread of its own that ends
+	 * with the channel; for a tcp ROUTER that uses ZeroMQ heartbeats. JeroMQ 0.6.0 can leave behind
+	 * the heartbeat timer of a connection whose handshake ends while its ROUTER closes; when it fires,
+	 * it kills the I/O thread it runs on, and every socket on that thread goes deaf. The channel's own
+	 * thread ends with the channel, before such a timer fires. Not for {@code inproc://}, which works
+	 * only within the shared context.
+	 * @param name channel name, unique within the service
+	 * @param type socket type
+	 * @param handler handler for received messages, or {@code null} for an output-only channel
+	 * @return the channel
+	 */
+	Channel createIsolatedChannel(String name, SocketType type, MessageHandler handler);
+
+	/**
 	 * Register an address the channel binds during warm-up. Bound addresses are reported to the
 	 * controller in ICCP READY.
 	 * @param channel the channel name
