@@ -146,11 +146,11 @@ class PipeFuzzTests {
 	 * again whenever it finished; a filter that does not answer while it runs is a lock-up all
 	 * the same.
 	 * <p>
-	 * Its {@code peer_timeout} is long by default, so that ZeroMQ heartbeats do not fire during the
-	 * run: each restart closes sockets with connections of vanished clients, and JeroMQ 0.6.0 then
-	 * now and then fires a heartbeat timer on an engine it already unplugged, which kills the
-	 * server's I/O thread ({@code NullPointerException} in {@code StreamEngine.pullAndEncode}, or
-	 * an {@code AssertionError} with assertions on). {@code -Dfuzz.peer-timeout=10s} shows it.
+	 * Its {@code peer_timeout} is long by default, so that ZeroMQ heartbeats do not fire during a
+	 * quick run: with heartbeats, each restart's close of the bound pipes while clients connect
+	 * leaves JeroMQ heartbeat timers behind (see the pipe's own I/O thread in {@code DataPipe}), and
+	 * a long run with {@code -Dfuzz.peer-timeout=10s} now and then still finds the filter output
+	 * not answering a clean OPEN within 2 s.
 	 */
 	private void fuzzFilter(String name, boolean fuzzInput) {
 		String inputAddress = freeTcpAddress();
