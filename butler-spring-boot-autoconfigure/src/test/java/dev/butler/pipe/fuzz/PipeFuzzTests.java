@@ -218,6 +218,11 @@ class PipeFuzzTests {
 				return component.scheduledActions().size();
 			}
 
+			@Override
+			public String pipes() {
+				return component.pipes().toString();
+			}
+
 		};
 	}
 

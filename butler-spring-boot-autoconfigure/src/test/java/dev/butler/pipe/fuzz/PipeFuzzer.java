@@ -179,6 +179,12 @@ public final class PipeFuzzer {
 		 */
 		int scheduledActions();
 
+		/**
+		 * Describe the service's pipes: state, peer and counts, for a failure report.
+		 * @return the description
+		 */
+		String pipes();
+
 	}
 
 	/**
@@ -778,7 +784,8 @@ public final class PipeFuzzer {
 						}
 						checkFailure();
 						throw fail("LOCK-UP " + when + ": a clean OPEN on a fresh socket got no answer within "
-								+ ANSWER_TIMEOUT.toMillis() + " ms (server: " + state() + ")");
+								+ ANSWER_TIMEOUT.toMillis() + " ms (server: " + state() + ")\nPipes: " + this.target.server().pipes()
+								+ "\n" + serverThreads());
 					}
 					record(latency);
 					if (answer instanceof FbdpMessage.Ready) {
@@ -1081,6 +1088,23 @@ public final class PipeFuzzer {
 					this.recent.removeFirst();
 				}
 			}
+		}
+
+		/**
+		 * Describe what the threads of the server and of ZeroMQ are doing, to tell a lock-up of the
+		 * service from one of ZeroMQ.
+		 */
+		private static String serverThreads() {
+			StringBuilder threads = new StringBuilder("Server and ZeroMQ threads:");
+			Thread.getAllStackTraces().forEach((thread, stack) -> {
+				if (thread.getName().matches("(iothread|reaper|butler-).*")) {
+					threads.append("\n  ").append(thread.getName()).append(" (").append(thread.getState()).append(")");
+					for (int i = 0; i < Math.min(stack.length, 8); i++) {
+						threads.append("\n      at ").append(stack[i]);
+					}
+				}
+			});
+			return threads.toString();
 		}
 
 		private AssertionError fail(String message) {
