@@ -140,7 +140,7 @@ class DataPipeSessionEndTests {
 		String address = freeTcpAddress();
 		try (FreezableRelay relay = new FreezableRelay(address); ZContext zmq = new ZContext()) {
 			this.contextRunner.withPropertyValues(sink(address, "bind"))
-				.withPropertyValues("butler.services.sink.peer-timeout=600ms")
+				.withPropertyValues("butler.services.sink.peer-timeout=1s")
 				.run((context) -> {
 					ZMQ.Socket peer = client(zmq, relay.address());
 					send(peer, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
@@ -315,7 +315,7 @@ class DataPipeSessionEndTests {
 	void peerThatStopsReadingShouldEndItsSessionAsStalledAndNotHoldUpTheNextClient() {
 		String address = freeTcpAddress();
 		this.contextRunner.withPropertyValues(sink(address, "bind"))
-			.withPropertyValues("butler.services.sink.stop-on-close=false", "butler.services.sink.peer-timeout=500ms")
+			.withPropertyValues("butler.services.sink.stop-on-close=false", "butler.services.sink.peer-timeout=1s")
 			.run((context) -> {
 				try (ZContext zmq = new ZContext()) {
 					ZMQ.Socket deaf = zmq.createSocket(SocketType.DEALER);
