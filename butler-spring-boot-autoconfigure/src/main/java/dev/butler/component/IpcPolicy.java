@@ -1,9 +1,6 @@
 package dev.butler.component;
 
-import java.lang.reflect.RecordComponent;
 import java.util.function.Function;
-
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 
 /**
  * What the runtime does with {@code ipc://} addresses ({@code butler.zmq.ipc}), and the one check of
@@ -77,44 +74,14 @@ public enum IpcPolicy {
 	 * @throws UnsupportedTransportException naming the property if this policy refuses an address
 	 */
 	public void checkOptions(Object options, Function<String, String> propertyName) {
-		if (this == EMULATE || options == null || !options.getClass().isRecord()) {
+		if (this == EMULATE) {
 			return;
 		}
-		for (RecordComponent component : options.getClass().getRecordComponents()) {
-			if (component.getType() == String.class) {
-				checkProperty(propertyName.apply(DataObjectPropertyName.toDashedForm(component.getName())), valueOf(component, options));
-			}
-		}
-	}
-
-	/**
-	 * Find the string component of a record of options that holds a value.
-	 * @return the option's name, e.g. {@code pipe-address}, or {@code null}
-	 */
-	static String optionHolding(Object options, String value) {
-		if (!options.getClass().isRecord()) {
-			return null;
-		}
-		for (RecordComponent component : options.getClass().getRecordComponents()) {
-			if (component.getType() == String.class && value.equals(valueOf(component, options))) {
-				return DataObjectPropertyName.toDashedForm(component.getName());
-			}
-		}
-		return null;
+		TextOptions.of(options).forEach((option, value) -> checkProperty(propertyName.apply(option), value));
 	}
 
 	private boolean refuses(String address) {
 		return this == REJECT && isIpc(address);
-	}
-
-	private static String valueOf(RecordComponent component, Object record) {
-		try {
-			component.getAccessor().setAccessible(true);
-			return (String) component.getAccessor().invoke(record);
-		}
-		catch (ReflectiveOperationException | RuntimeException ex) {
-			return null;
-		}
 	}
 
 }

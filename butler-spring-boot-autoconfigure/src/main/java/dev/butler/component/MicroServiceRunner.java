@@ -619,9 +619,10 @@ public final class MicroServiceRunner implements ServiceContext {
 	 */
 	private String propertyHolding(String address) {
 		for (Object options : this.boundOptions) {
-			String option = IpcPolicy.optionHolding(options, address);
-			if (option != null) {
-				return propertyName(option);
+			for (Map.Entry<String, String> option : TextOptions.of(options).entrySet()) {
+				if (address.equals(option.getValue())) {
+					return propertyName(option.getKey());
+				}
 			}
 		}
 		return null;
