@@ -13,10 +13,10 @@ import org.zeromq.ZContext;
 
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
-import dev.butler.base.AgentDescriptor;
-import dev.butler.base.Uuids;
-import dev.butler.component.ServiceDefinition;
-import dev.butler.component.ServiceRuntime;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Uuids;
+import dev.butler.runtime.ServiceDefinition;
+import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ManagedMicroService;

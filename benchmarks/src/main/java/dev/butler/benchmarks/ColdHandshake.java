@@ -61,7 +61,7 @@ import dev.butler.protocol.fbdp.PipeSocket;
  * <li>{@code coldHandshake.jvmOptions}: options for the application's JVM, e.g. {@code -Xshare:auto}.</li>
  * <li>{@code coldHandshake.echo}: a regular expression; the application's log lines in which it is
  * found are shown, e.g. {@code "Warmed up"} with
- * {@code --logging.level.dev.butler.component.ColdStartWarmUp=debug}.</li>
+ * {@code --logging.level.dev.butler.runtime.ColdStartWarmUp=debug}.</li>
  * </ul>
  */
 public final class ColdHandshake {

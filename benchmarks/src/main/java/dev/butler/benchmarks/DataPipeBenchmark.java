@@ -27,7 +27,7 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-import dev.butler.base.Outcome;
+import dev.butler.protocol.Outcome;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeHandler;
@@ -157,7 +157,7 @@ public class DataPipeBenchmark {
 
 	private static void awaitFinished(ManagedMicroService service) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (service.state() != dev.butler.base.State.FINISHED) {
+		while (service.state() != dev.butler.protocol.State.FINISHED) {
 			if (System.nanoTime() - deadline > 0) {
 				throw new IllegalStateException("Service '" + service.id() + "' did not finish: " + service.state());
 			}

@@ -49,13 +49,13 @@ public class ManagedServiceBenchmark {
 	}
 
 	@Benchmark
-	public dev.butler.base.State startUntilReady(StoppedService stopped) {
+	public dev.butler.protocol.State startUntilReady(StoppedService stopped) {
 		stopped.service.start();
 		return stopped.service.state();
 	}
 
 	@Benchmark
-	public dev.butler.base.State stopUntilFinished(StartedService started) {
+	public dev.butler.protocol.State stopUntilFinished(StartedService started) {
 		started.service.stop();
 		return started.service.state();
 	}
@@ -143,7 +143,7 @@ public class ManagedServiceBenchmark {
 
 		@TearDown(Level.Invocation)
 		public void checkFinished() {
-			if (this.service.state() != dev.butler.base.State.FINISHED) {
+			if (this.service.state() != dev.butler.protocol.State.FINISHED) {
 				throw new IllegalStateException("Service did not finish: " + this.service.state());
 			}
 		}

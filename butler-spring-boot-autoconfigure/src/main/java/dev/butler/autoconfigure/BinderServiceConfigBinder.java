@@ -21,8 +21,8 @@ import org.springframework.validation.Validator;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 
 import dev.butler.autoconfigure.ButlerProperties.UnknownPropertyAction;
-import dev.butler.component.ServiceConfigBinder;
-import dev.butler.component.ServiceDefinition;
+import dev.butler.runtime.ServiceConfigBinder;
+import dev.butler.runtime.ServiceDefinition;
 import dev.butler.service.ServiceConfigurationException;
 
 /**

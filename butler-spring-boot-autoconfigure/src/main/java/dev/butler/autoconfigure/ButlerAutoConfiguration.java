@@ -27,10 +27,10 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.validation.Validator;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
-import dev.butler.component.ChannelSocketCustomizer;
-import dev.butler.component.IpcPolicy;
-import dev.butler.component.ServiceConfigBinder;
-import dev.butler.component.ServiceRuntime;
+import dev.butler.runtime.ChannelSocketCustomizer;
+import dev.butler.runtime.IpcPolicy;
+import dev.butler.runtime.ServiceConfigBinder;
+import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ButlerComponents;
 import dev.butler.service.ButlerService;

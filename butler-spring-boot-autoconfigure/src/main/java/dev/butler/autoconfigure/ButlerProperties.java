@@ -12,7 +12,7 @@ import org.springframework.boot.convert.DurationUnit;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
 
-import dev.butler.component.IpcPolicy;
+import dev.butler.runtime.IpcPolicy;
 
 /**
  * Configuration properties of the Butler runtime. A service's own, typed options live beside these

@@ -24,10 +24,11 @@ import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
-import dev.butler.base.AgentDescriptor;
-import dev.butler.base.Uuids;
-import dev.butler.component.ServiceDefinition;
-import dev.butler.component.ServiceRuntime;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Uuids;
+import dev.butler.protocol.VendorUids;
+import dev.butler.runtime.ServiceDefinition;
+import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ForeignComponent;
@@ -44,9 +45,6 @@ import dev.butler.standard.StandardServices;
 final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcessor, EnvironmentAware {
 
 	private static final Log logger = LogFactory.getLog(ButlerServiceRegistrar.class);
-
-	/** Vendor uid used when a service names none: {@code uuid5(NAMESPACE_OID, "dev.butler")}. */
-	static final UUID DEFAULT_VENDOR = Uuids.nameBased(Uuids.NAMESPACE_OID, "dev.butler");
 
 	static final String SERVICE_BEAN_PREFIX = "butlerService.";
 
@@ -180,10 +178,10 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 	 * library's vendor uid, which is what it gets when its {@code @ButlerService} names no vendor.
 	 */
 	private static void warnOfLibraryVendor(ServiceDefinition definition) {
-		if (DEFAULT_VENDOR.equals(definition.agent().vendor())
+		if (VendorUids.BUTLER.equals(definition.agent().vendor())
 				&& !StandardServices.all().contains(definition.service().getClass())) {
 			logger.warn("Butler service '" + definition.id() + "' (" + definition.service().getClass().getName()
-					+ ") goes by the vendor uid of the Butler library, " + DEFAULT_VENDOR
+					+ ") goes by the vendor uid of the Butler library, " + VendorUids.BUTLER
 					+ "; peers and controllers take it for the library's own agent. Set your organisation's uid with "
 					+ "@ButlerService(vendor = \"...\"), e.g. uuid5(NAMESPACE_OID, <your organisation's OID>)");
 		}
@@ -215,7 +213,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			uid = Uuids.fromOid(StringUtils.hasText(annotation.oid()) ? annotation.oid() : name);
 		}
 		UUID vendor = StringUtils.hasText(annotation.vendor()) ? parseUuid(annotation.vendor(), "vendor", id)
-				: DEFAULT_VENDOR;
+				: VendorUids.BUTLER;
 		return new AgentDescriptor(uid, name, annotation.version(), vendor, annotation.classification(),
 				annotation.description());
 	}

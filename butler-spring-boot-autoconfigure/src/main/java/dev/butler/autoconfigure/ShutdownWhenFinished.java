@@ -12,7 +12,7 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.TaskScheduler;
 
-import dev.butler.base.Outcome;
+import dev.butler.protocol.Outcome;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 

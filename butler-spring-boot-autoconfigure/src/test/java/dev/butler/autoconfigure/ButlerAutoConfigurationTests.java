@@ -1,6 +1,5 @@
 package dev.butler.autoconfigure;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -16,15 +15,16 @@ import org.springframework.boot.validation.autoconfigure.ValidationAutoConfigura
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.butler.base.Outcome;
-import dev.butler.base.Uuids;
-import dev.butler.component.ChannelSocketCustomizer;
-import dev.butler.base.State;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.Uuids;
+import dev.butler.protocol.VendorUids;
+import dev.butler.runtime.ChannelSocketCustomizer;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ManagedMicroService;
-import dev.butler.component.ServiceConfigBinder;
+import dev.butler.runtime.ServiceConfigBinder;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceConfigurationException;
@@ -189,7 +189,7 @@ class ButlerAutoConfigurationTests {
 			ManagedMicroService service = context.getBean(ManagedMicroService.class);
 			assertThat(service.agent().uid()).isEqualTo(Uuids.fromOid("1.3.6.1.4.1.32473.1.1"));
 			assertThat(service.agent().version()).isEqualTo("1.2.3");
-			assertThat(service.agent().vendor()).isEqualTo(ButlerServiceRegistrar.DEFAULT_VENDOR);
+			assertThat(service.agent().vendor()).isEqualTo(VendorUids.BUTLER);
 			assertThat(service.definition().configType()).isEqualTo(EchoService.Config.class);
 		});
 	}

@@ -13,7 +13,7 @@ import org.springframework.util.unit.DataSize;
 
 import dev.butler.pipe.FilterPipeOptions;
 import dev.butler.pipe.PipeOptions;
-import dev.butler.piper.PiperOptions;
+import dev.butler.queue.PiperOptions;
 import dev.butler.standard.queue.QueueReaderService;
 import dev.butler.standard.queue.QueueWriterService;
 

@@ -39,11 +39,11 @@ import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
 
 import dev.butler.autoconfigure.integration.ButlerIntegrationAutoConfiguration;
-import dev.butler.base.Outcome;
-import dev.butler.base.PeerDescriptor;
-import dev.butler.base.State;
-import dev.butler.component.IpcPolicy;
-import dev.butler.component.UnsupportedTransportException;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.protocol.State;
+import dev.butler.runtime.IpcPolicy;
+import dev.butler.runtime.UnsupportedTransportException;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.integration.dsl.FbdpPipes;

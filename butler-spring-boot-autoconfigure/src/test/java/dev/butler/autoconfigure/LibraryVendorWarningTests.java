@@ -13,6 +13,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.control.ManagedMicroService;
+import dev.butler.protocol.VendorUids;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
@@ -34,11 +35,11 @@ class LibraryVendorWarningTests {
 		this.contextRunner.withUserConfiguration(NoVendorService.class).run((context) -> {
 			assertThat(context).hasNotFailed();
 			assertThat(context.getBean(ManagedMicroService.class).agent().vendor())
-				.isEqualTo(ButlerServiceRegistrar.DEFAULT_VENDOR);
+				.isEqualTo(VendorUids.BUTLER);
 		});
 		assertThat(output).contains("WARN")
 			.contains("Butler service 'no-vendor'")
-			.contains("vendor uid of the Butler library, " + ButlerServiceRegistrar.DEFAULT_VENDOR)
+			.contains("vendor uid of the Butler library, " + VendorUids.BUTLER)
 			.contains("@ButlerService(vendor = ");
 	}
 
@@ -65,7 +66,7 @@ class LibraryVendorWarningTests {
 			.run((context) -> {
 				assertThat(context).hasNotFailed();
 				assertThat(context.getBean(ManagedMicroService.class).agent().vendor())
-					.isEqualTo(ButlerServiceRegistrar.DEFAULT_VENDOR);
+					.isEqualTo(VendorUids.BUTLER);
 			});
 		assertThat(output).contains("store").doesNotContain("vendor uid of the Butler library");
 	}

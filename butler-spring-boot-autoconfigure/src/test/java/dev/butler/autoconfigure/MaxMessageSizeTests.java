@@ -18,8 +18,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
-import dev.butler.base.State;
-import dev.butler.component.ChannelSocketCustomizer;
+import dev.butler.protocol.State;
+import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.PipeTestSupport;
 import dev.butler.protocol.fbdp.FbdpMessage;

@@ -27,7 +27,7 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-import dev.butler.base.State;
+import dev.butler.protocol.State;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;

@@ -15,8 +15,8 @@ import org.springframework.boot.test.context.assertj.AssertableApplicationContex
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.base.Outcome;
-import dev.butler.base.State;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
 import dev.butler.protocol.config.ConfigProtoMapper;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;

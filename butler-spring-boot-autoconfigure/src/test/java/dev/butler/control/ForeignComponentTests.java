@@ -28,9 +28,9 @@ import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.actuate.endpoint.ButlerEndpoint.ControlAction;
 import dev.butler.actuate.endpoint.ButlerEndpoint.ControlResult;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.base.Outcome;
-import dev.butler.base.PeerDescriptor;
-import dev.butler.base.State;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.protocol.State;
 import dev.butler.protocol.iccp.IccpMessage;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -19,9 +19,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.base.Outcome;
-import dev.butler.base.PeerDescriptor;
-import dev.butler.base.State;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;

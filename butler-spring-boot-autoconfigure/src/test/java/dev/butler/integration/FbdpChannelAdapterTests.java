@@ -39,7 +39,7 @@ import org.springframework.messaging.support.MessageBuilder;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.integration.ButlerIntegrationAutoConfiguration;
-import dev.butler.base.State;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponents;
 import dev.butler.integration.dsl.FbdpMessageProducerSpec;
 import dev.butler.integration.dsl.FbdpPipes;

@@ -12,7 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.base.State;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.protocol.fbdp.FbdpErrorCode;

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
 
 import tools.jackson.databind.json.JsonMapper;
 
-import dev.butler.piper.Disposition;
-import dev.butler.piper.PiperService;
+import dev.butler.queue.Disposition;
+import dev.butler.queue.PiperService;
 import dev.butler.queue.QueueMessage;
 import dev.butler.service.ButlerService;
 

@@ -30,8 +30,8 @@ import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 
-import dev.butler.base.Outcome;
-import dev.butler.base.State;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponent.ConfigurationReply;
 import dev.butler.control.ButlerComponents;

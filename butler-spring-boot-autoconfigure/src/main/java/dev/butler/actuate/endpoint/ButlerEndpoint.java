@@ -22,11 +22,11 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
-import dev.butler.base.AgentDescriptor;
-import dev.butler.base.Outcome;
-import dev.butler.base.PeerDescriptor;
-import dev.butler.base.State;
-import dev.butler.component.ServiceStatistics;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.protocol.State;
+import dev.butler.runtime.ServiceStatistics;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ComponentControlException;

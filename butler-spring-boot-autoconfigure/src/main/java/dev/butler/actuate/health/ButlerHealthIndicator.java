@@ -6,8 +6,8 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-import dev.butler.base.Outcome;
-import dev.butler.base.State;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 

@@ -17,8 +17,8 @@ import org.springframework.context.ApplicationListener;
 
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
-import dev.butler.base.Outcome;
-import dev.butler.base.State;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerServiceReadyEvent;
 import dev.butler.pipe.PipeCounts;
 import dev.butler.pipe.PipeSnapshot;

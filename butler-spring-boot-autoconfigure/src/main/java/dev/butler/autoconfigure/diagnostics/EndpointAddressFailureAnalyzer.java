@@ -3,7 +3,7 @@ package dev.butler.autoconfigure.diagnostics;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-import dev.butler.component.EndpointAddressException;
+import dev.butler.runtime.EndpointAddressException;
 
 /**
  * Explains a start-up failure caused by an address a Butler socket cannot bind or connect to: in use,

@@ -3,7 +3,7 @@ package dev.butler.autoconfigure.diagnostics;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-import dev.butler.component.UnsupportedTransportException;
+import dev.butler.runtime.UnsupportedTransportException;
 
 /**
  * Explains a start-up failure caused by an {@code ipc://} address, which the JeroMQ engine cannot

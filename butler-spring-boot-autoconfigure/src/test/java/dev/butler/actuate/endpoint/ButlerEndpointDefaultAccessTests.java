@@ -19,7 +19,7 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.annotation.Import;
 
-import dev.butler.base.State;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponents;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;

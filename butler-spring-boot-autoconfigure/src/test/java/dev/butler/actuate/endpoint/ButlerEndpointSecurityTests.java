@@ -25,7 +25,7 @@ import org.springframework.security.core.userdetails.User;
 import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 
-import dev.butler.base.State;
+import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponents;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;

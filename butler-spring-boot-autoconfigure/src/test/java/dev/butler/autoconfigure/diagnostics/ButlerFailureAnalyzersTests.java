@@ -7,9 +7,9 @@ import org.zeromq.ZMQ;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
-import dev.butler.component.EndpointAddressException;
-import dev.butler.component.IpcPolicy;
-import dev.butler.component.UnsupportedTransportException;
+import dev.butler.runtime.EndpointAddressException;
+import dev.butler.runtime.IpcPolicy;
+import dev.butler.runtime.UnsupportedTransportException;
 import dev.butler.control.ComponentControlException;
 import dev.butler.service.ServiceConfigurationException;
 

@@ -35,13 +35,14 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.base.AgentDescriptor;
-import dev.butler.base.Outcome;
-import dev.butler.base.State;
-import dev.butler.base.Uuids;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
+import dev.butler.protocol.Uuids;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.DataConsumerService;
+import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;
 import dev.butler.protocol.fbdp.PipeSocket;
@@ -358,9 +359,9 @@ class QueueBridgeServicesTests {
 
 	@Test
 	void servicesShouldCarryThisProjectsAgentIdentity() {
-		String writerUid = Uuids.fromOid(StandardServices.BUTLER_OID + ".1.1").toString();
-		String readerUid = Uuids.fromOid(StandardServices.BUTLER_OID + ".1.2").toString();
-		assertThat(StandardServices.BUTLER_OID)
+		String writerUid = Uuids.fromOid(VendorUids.BUTLER_OID + ".1.1").toString();
+		String readerUid = Uuids.fromOid(VendorUids.BUTLER_OID + ".1.2").toString();
+		assertThat(VendorUids.BUTLER_OID)
 			.isEqualTo("2.25." + uuidAsInteger(Uuids.nameBased(Uuids.NAMESPACE_OID, "dev.butler")));
 		assertThat(StandardServices.find("butler.queue.writer")).contains(QueueWriterService.class);
 		assertThat(StandardServices.find(writerUid.toUpperCase())).contains(QueueWriterService.class);
@@ -557,7 +558,6 @@ class QueueBridgeServicesTests {
 		}
 
 	}
-
 
 	private static int count(CapturedOutput output, String text) {
 		return output.getAll().split(Pattern.quote(text), -1).length - 1;

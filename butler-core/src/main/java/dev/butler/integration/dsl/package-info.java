@@ -1,0 +1,4 @@
+/**
+ * Java DSL for the FBDP channel adapters.
+ */
+package dev.butler.integration.dsl;

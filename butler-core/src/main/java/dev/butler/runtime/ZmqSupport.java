@@ -1,0 +1,151 @@
+package dev.butler.runtime;
+
+import java.time.Duration;
+
+import org.zeromq.ZFrame;
+import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
+import org.zeromq.ZMsg;
+
+/**
+ * Small JeroMQ helpers the runtime needs and JeroMQ lacks.
+ */
+public final class ZmqSupport {
+
+	/** How long {@link #bind} keeps trying an address that is in use. */
+	static final Duration BIND_PATIENCE = Duration.ofSeconds(1);
+
+	/**
+	 * Default largest frame a socket accepts from a peer: 64 MB. ZeroMQ's own default is no limit,
+	 * and JeroMQ allocates a frame's whole size as soon as the peer announces it, so any peer that
+	 * can connect could make the application allocate up to 2 GB with a 9-byte header. 64 MB is far
+	 * above what Butler protocols carry (ICCP and FBDP control frames are bytes to kilobytes; a
+	 * Saturnin text reader sends DATA of 64 K characters) and still leaves room for large binary
+	 * blocks.
+	 */
+	public static final long DEFAULT_MAX_MESSAGE_SIZE = 64L * 1024 * 1024;
+
+	private ZmqSupport() {
+	}
+
+	/**
+	 * Bind a socket, retrying for a short while if the address is in use. JeroMQ closes sockets
+	 * asynchronously, so a socket closed just before may hold its tcp port for a few more
+	 * milliseconds: without retrying, restarting a service or a foreign component on a fixed port
+	 * fails at random with "Address already in use".
+	 * @param socket the socket
+	 * @param address the address to bind
+	 * @throws ZMQException if the socket cannot bind, e.g. the address is still in use after
+	 * {@link #BIND_PATIENCE}; its message is the reason, e.g. "Address already in use"
+	 */
+	public static void bind(ZMQ.Socket socket, String address) {
+		long deadline = System.nanoTime() + BIND_PATIENCE.toNanos();
+		while (true) {
+			try {
+				socket.bind(address);
+				return;
+			}
+			catch (ZMQException ex) {
+				if (ex.getErrorCode() != ZMQ.Error.EADDRINUSE.getCode() || System.nanoTime() - deadline >= 0) {
+					throw explained(ex);
+				}
+				try {
+					Thread.sleep(10);
+				}
+				catch (InterruptedException interrupted) {
+					Thread.currentThread().interrupt();
+					throw explained(ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Limit the size of each frame (message part) the socket accepts from a peer. ZeroMQ enforces
+	 * it on tcp:// and ipc:// connections, not inproc://, by dropping the connection of a peer that
+	 * announces a larger frame: the frame is never received and, on a connecting socket, the
+	 * connection is not re-established. JeroMQ reports that drop as a plain disconnect.
+	 * @param socket the socket, before it binds or connects
+	 * @param maxMessageSize the largest frame in bytes; zero or less for no limit
+	 */
+	public static void limitMessageSize(ZMQ.Socket socket, long maxMessageSize) {
+		socket.setMaxMsgSize((maxMessageSize > 0) ? maxMessageSize : -1);
+	}
+
+	/**
+	 * Describe a maximum message size for messages, e.g. {@code 64 MB}, or {@code unlimited}.
+	 * @param maxMessageSize the size in bytes; zero or less for no limit
+	 * @return the description
+	 */
+	public static String describeSize(long maxMessageSize) {
+		if (maxMessageSize <= 0) {
+			return "unlimited";
+		}
+		long kb = 1024;
+		long mb = kb * 1024;
+		if (maxMessageSize % mb == 0) {
+			return (maxMessageSize / mb) + " MB";
+		}
+		if (maxMessageSize % kb == 0) {
+			return (maxMessageSize / kb) + " KB";
+		}
+		return maxMessageSize + " bytes";
+	}
+
+	/**
+	 * JeroMQ's message is only "Errno 48": put the reason in the message, where callers look.
+	 */
+	private static ZMQException explained(ZMQException ex) {
+		try {
+			return new ZMQException(ZMQ.Error.findByCode(ex.getErrorCode()).getMessage(), ex.getErrorCode(), ex);
+		}
+		catch (IllegalArgumentException unknownCode) {
+			return ex;
+		}
+	}
+
+	/**
+	 * Send a multipart message only if the socket can take it now. A multipart message is atomic: once
+	 * its first frame is accepted, the rest is too.
+	 * @param socket the socket
+	 * @param message the message; destroyed when sent
+	 * @return {@code true} if sent
+	 */
+	public static boolean sendNow(ZMQ.Socket socket, ZMsg message) {
+		int size = message.size();
+		int index = 0;
+		for (ZFrame frame : message) {
+			index++;
+			int flags = ZMQ.DONTWAIT | ((index < size) ? ZMQ.SNDMORE : 0);
+			if (!socket.send(frame.getData(), flags)) {
+				if (index == 1) {
+					return false;
+				}
+				throw new IllegalStateException("Socket refused frame " + index + " of a multipart message");
+			}
+		}
+		message.destroy();
+		return true;
+	}
+
+	/**
+	 * Send a multipart message of the given frames only if the socket can take it now.
+	 * @param socket the socket
+	 * @param frames the frames, in order
+	 * @return {@code true} if sent
+	 */
+	public static boolean sendNow(ZMQ.Socket socket, byte[]... frames) {
+		int last = frames.length - 1;
+		for (int i = 0; i <= last; i++) {
+			int flags = ZMQ.DONTWAIT | ((i < last) ? ZMQ.SNDMORE : 0);
+			if (!socket.send(frames[i], flags)) {
+				if (i == 0) {
+					return false;
+				}
+				throw new IllegalStateException("Socket refused frame " + (i + 1) + " of a multipart message");
+			}
+		}
+		return true;
+	}
+
+}

@@ -1,0 +1,184 @@
+package dev.butler.service;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.PeerDescriptor;
+
+/**
+ * What the runtime offers a running {@link MicroService}: its identity, its channels and endpoints,
+ * and scheduling on its own loop thread. Use it only from the service's thread.
+ */
+public interface ServiceContext {
+
+	/**
+	 * Return the service id.
+	 * @return the service id
+	 */
+	String serviceId();
+
+	/**
+	 * Return the agent identity of the service.
+	 * @return the agent descriptor
+	 */
+	AgentDescriptor agent();
+
+	/**
+	 * Return the identity of this running instance; a new one is made at each start.
+	 * @return the peer descriptor
+	 */
+	PeerDescriptor peer();
+
+	/**
+	 * Return the full name of a configuration property of this service, for error messages.
+	 * @param option the option name, e.g. {@code port}
+	 * @return the property name, e.g. {@code butler.services.echo.port}
+	 */
+	String propertyName(String option);
+
+	/**
+	 * Bind and validate options of another type from this service's configuration prefix, e.g.
+	 * {@link dev.butler.pipe.PipeOptions} beside the service's own configuration. Relaxed names,
+	 * conversions and {@code @DefaultValue} work as for the service's configuration.
+	 * @param <T> the options type
+	 * @param type the options type, usually a record
+	 * @return the bound options
+	 * @throws ServiceConfigurationException naming the property and value at fault
+	 */
+	<T> T bindOptions(Class<T> type);
+
+	/**
+	 * Register a resource the runtime opens and closes with the service, see
+	 * {@link ServiceResource}. Call from {@link MicroService#initialize}.
+	 * @param resource the resource
+	 */
+	void addResource(ServiceResource resource);
+
+	/**
+	 * Create a channel whose input the run loop delivers to {@code handler}. A name that starts
+	 * with {@code #} marks internal plumbing, which {@code /actuator/butler} shows only when asked.
+	 * @param name channel name, unique within the service
+	 * @param type socket type
+	 * @param handler handler for received messages, or {@code null} for an output-only channel
+	 * @return the channel
+	 */
+	Channel createChannel(String name, SocketType type, MessageHandler handler);
+
+	/**
+	 * Create a channel as {@link #createChannel} does, on a ZeroMQ I/O thread of its own that ends
+	 * with the channel; for a tcp ROUTER that uses ZeroMQ heartbeats. JeroMQ 0.6.0 can leave behind
+	 * the heartbeat timer of a connection whose handshake ends while its ROUTER closes; when it fires,
+	 * it kills the I/O thread it runs on, and every socket on that thread goes deaf. The channel's own
+	 * thread ends with the channel, before such a timer fires. Not for {@code inproc://}, which works
+	 * only within the shared context.
+	 * @param name channel name, unique within the service
+	 * @param type socket type
+	 * @param handler handler for received messages, or {@code null} for an output-only channel
+	 * @return the channel
+	 */
+	Channel createIsolatedChannel(String name, SocketType type, MessageHandler handler);
+
+	/**
+	 * Register an address the channel binds during warm-up. Bound addresses are reported to the
+	 * controller in ICCP READY.
+	 * @param channel the channel name
+	 * @param address the ZeroMQ address, e.g. {@code tcp://127.0.0.1:*}
+	 */
+	void addEndpoint(String channel, String address);
+
+	/**
+	 * Return the addresses bound so far, by channel name.
+	 * @return the bound endpoints
+	 */
+	Map<String, List<String>> endpoints();
+
+	/**
+	 * Return the channel with the given name.
+	 * @param name the channel name
+	 * @return the channel
+	 * @throws IllegalArgumentException if there is no such channel
+	 */
+	Channel channel(String name);
+
+	/**
+	 * Run an action once on the service's loop thread after a delay.
+	 * @param name action name
+	 * @param action the action
+	 * @param delay the delay
+	 * @return the scheduled action
+	 */
+	ScheduledAction schedule(String name, Runnable action, Duration delay);
+
+	/**
+	 * Run an action on the service's loop thread at a fixed rate, the first time after one period.
+	 * @param name action name
+	 * @param action the action
+	 * @param period the period
+	 * @return the scheduled action
+	 */
+	ScheduledAction scheduleAtFixedRate(String name, Runnable action, Duration period);
+
+	/**
+	 * Run an action on the service's loop thread repeatedly, with a fixed delay between the end of
+	 * one run and the start of the next.
+	 * @param name action name
+	 * @param action the action
+	 * @param delay the delay
+	 * @return the scheduled action
+	 */
+	ScheduledAction scheduleWithFixedDelay(String name, Runnable action, Duration delay);
+
+	/**
+	 * Return an executor that runs tasks on the service's loop thread, in the order given, between
+	 * message deliveries. Unlike the rest of the context it may be used from any thread, e.g. to hand
+	 * the loop work found by a file watcher. Tasks still queued when the service stops do not run.
+	 * @return the loop's executor
+	 */
+	Executor loopExecutor();
+
+	/**
+	 * Return the clock of the runtime, e.g. to tell how long something lasted.
+	 * @return the clock
+	 */
+	Clock clock();
+
+	/**
+	 * Return the directory under which relative queue and spool names resolve
+	 * ({@code butler.spool-dir}).
+	 * @return the absolute spool directory
+	 */
+	Path spoolDirectory();
+
+	/**
+	 * End the service on its own, with outcome OK, as if the controller had sent STOP.
+	 */
+	void stop();
+
+	/**
+	 * End the service on its own with outcome ERROR and the given details.
+	 * @param details the reason, one line per entry
+	 */
+	void stop(List<String> details);
+
+	/**
+	 * Add a line to the details the service reports with its outcome in FINISHED, e.g. that it
+	 * stopped before the end of its input. Does not change the outcome.
+	 * @param detail the line
+	 */
+	void addOutcomeDetail(String detail);
+
+	/**
+	 * Return the ZeroMQ context the service's sockets belong to.
+	 * @return the ZeroMQ context
+	 */
+	ZContext zmqContext();
+
+}

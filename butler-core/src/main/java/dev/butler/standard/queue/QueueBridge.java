@@ -1,0 +1,183 @@
+package dev.butler.standard.queue;
+
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.Set;
+
+import dev.butler.queue.PiperOptions;
+import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.QueueCounts;
+import dev.butler.queue.QueueEndpoint;
+import dev.butler.queue.QueueException;
+import dev.butler.queue.QueueSnapshot;
+import dev.butler.queue.QueueStatistics;
+import dev.butler.service.ServiceConfigurationException;
+import dev.butler.service.ServiceContext;
+import dev.butler.service.ServiceResource;
+
+/**
+ * The directory queue of a bridge service: opened when the service starts, so that a queue that
+ * cannot be opened fails start-up, closed after the service's pipe, and described in
+ * {@code /actuator/butler}. Runs on the service's loop thread; {@link #describe()} and
+ * {@link #counts()} may be called from any thread.
+ */
+abstract class QueueBridge implements ServiceResource, QueueEndpoint {
+
+	private final String name;
+
+	private final String option;
+
+	private final String value;
+
+	private final Path directory;
+
+	private final Set<PosixFilePermission> permissions;
+
+	protected final ServiceContext context;
+
+	protected final QueueStatistics statistics;
+
+	private volatile DirectoryQueue queue;
+
+	private volatile QueueSnapshot.State state = QueueSnapshot.State.CLOSED;
+
+	private volatile String lastError;
+
+	/**
+	 * Create the queue side of a bridge.
+	 * @param name the queue's name in {@code /actuator/butler}
+	 * @param option the option naming the directory, e.g. {@code queue-out-dir}
+	 * @param value the option's value
+	 * @param context the service context
+	 * @param permissions permissions of directories created, {@code null} for the umask
+	 * @param statistics the counters, kept over all runs of the service
+	 */
+	QueueBridge(String name, String option, String value, ServiceContext context,
+			Set<PosixFilePermission> permissions, QueueStatistics statistics) {
+		this.name = name;
+		this.option = option;
+		this.value = value;
+		this.directory = PiperOptions.resolve(context, value);
+		this.permissions = permissions;
+		this.context = context;
+		this.statistics = statistics;
+	}
+
+	/**
+	 * Check that a queue directory option is set, for when no Bean Validation checks it.
+	 * @param value the option value
+	 * @param option the option name, e.g. {@code queue-in-dir}
+	 * @param context the service context, to name the property
+	 * @throws ServiceConfigurationException if the value is missing
+	 */
+	static void require(String value, String option, ServiceContext context) {
+		if (value == null || value.isBlank()) {
+			throw new ServiceConfigurationException(context.propertyName(option), value,
+					"is required: the queue directory, absolute or under butler.spool-dir");
+		}
+	}
+
+	@Override
+	public final void open() throws Exception {
+		DirectoryQueue opened;
+		try {
+			opened = DirectoryQueue.open(this.directory, this.permissions);
+			opened(opened);
+		}
+		catch (QueueException ex) {
+			throw new ServiceConfigurationException(this.context.propertyName(this.option), this.value,
+					ex.getMessage(), ex);
+		}
+		this.lastError = null;
+		this.queue = opened;
+		this.state = QueueSnapshot.State.ACTIVE;
+	}
+
+	/**
+	 * The queue is open: start using it.
+	 * @param queue the queue
+	 * @throws QueueException if it cannot be used
+	 */
+	protected abstract void opened(DirectoryQueue queue) throws QueueException;
+
+	@Override
+	public final void close(String reason) {
+		this.state = QueueSnapshot.State.CLOSED;
+		closing();
+	}
+
+	/**
+	 * The service stops, after its pipe closed: put away what is left.
+	 */
+	protected abstract void closing();
+
+	/**
+	 * Return the queue.
+	 * @return the queue, {@code null} before it is opened
+	 */
+	protected final DirectoryQueue queue() {
+		return this.queue;
+	}
+
+	/**
+	 * Return what this side is doing with the queue.
+	 * @return the state
+	 */
+	protected final QueueSnapshot.State state() {
+		return this.state;
+	}
+
+	/**
+	 * Change what this side is doing with the queue, unless it is closed.
+	 * @param state the new state
+	 */
+	protected final void state(QueueSnapshot.State state) {
+		if (this.state != QueueSnapshot.State.CLOSED) {
+			this.state = state;
+		}
+	}
+
+	/**
+	 * Record a failed queue operation for {@code /actuator/butler}.
+	 * @param failure what failed
+	 */
+	protected final void recordError(QueueException failure) {
+		this.lastError = failure.getMessage();
+	}
+
+	/**
+	 * Return this side's subdirectory of {@code pending/}.
+	 * @return the consumer name, {@code null} if this side does not consume
+	 */
+	protected String consumer() {
+		return null;
+	}
+
+	/**
+	 * Whether arrivals are watched rather than polled.
+	 * @return {@code true} if watched
+	 */
+	protected boolean isWatching() {
+		return false;
+	}
+
+	@Override
+	public final String queueName() {
+		return this.name;
+	}
+
+	@Override
+	public final QueueCounts counts() {
+		return this.statistics.counts();
+	}
+
+	@Override
+	public final QueueSnapshot describe() {
+		QueueSnapshot.State current = this.state;
+		DirectoryQueue opened = this.queue;
+		long backlog = (opened != null) ? opened.backlog() : -1;
+		return new QueueSnapshot(this.name, this.directory.toString(), null, consumer(), current, isWatching(),
+				backlog, this.statistics.counts(), this.lastError);
+	}
+
+}

@@ -1,0 +1,258 @@
+package dev.butler.standard.text;
+
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetEncoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+import java.util.regex.Pattern;
+import java.util.regex.PatternSyntaxException;
+
+import org.springframework.expression.EvaluationException;
+import org.springframework.expression.Expression;
+import org.springframework.expression.ExpressionParser;
+import org.springframework.expression.ParseException;
+import org.springframework.expression.spel.standard.SpelExpressionParser;
+import org.springframework.expression.spel.support.SimpleEvaluationContext;
+
+import dev.butler.pipe.DataFilterService;
+import dev.butler.pipe.FilterPipeOptions;
+import dev.butler.pipe.PipeException;
+import dev.butler.pipe.PipeMode;
+import dev.butler.protocol.VendorUids;
+import dev.butler.protocol.fbdp.FbdpErrorCode;
+import dev.butler.service.ButlerService;
+import dev.butler.service.ServiceConfigurationException;
+import dev.butler.service.ServiceContext;
+
+/**
+ * Saturnin's text line filter ({@code saturnin.text.linefilter}): reads text from its input pipe and
+ * writes the lines that pass its filter to its output pipe. The filter is one of:
+ * <ul>
+ * <li>{@code regex}: a Java regular expression; a line passes if it is found in the line
+ * ({@link java.util.regex.Matcher#find()}, like Python's {@code re.search}).</li>
+ * <li>{@code expr}: a SpEL boolean expression, in place of Saturnin's Python expression; the line is
+ * its root object and the variable {@code #line}, e.g. {@code #line.contains('ERROR')}. It may read
+ * properties and call methods of the line, nothing else (a
+ * {@link SimpleEvaluationContext#forReadOnlyDataBinding() read-only} context).</li>
+ * <li>{@code func}: a Python function in Saturnin, which cannot run here: it fails the start-up.</li>
+ * </ul>
+ * <p>
+ * Lines end with {@code \n}, {@code \r\n} or {@code \r}, and may be split anywhere between DATA
+ * messages. The filter sees a line without its line end; a line that passes is written with it, and
+ * a last line without one is filtered and written without one. Passing lines are packed into DATA
+ * messages of {@code max_chars} characters, as in Saturnin; the last message may be shorter.
+ * <p>
+ * Both pipes' data formats must be {@code text/plain} (with {@code charset}, default {@code ascii},
+ * and {@code errors}); a client that names another is refused with
+ * {@code DATA_FORMAT_NOT_SUPPORTED}. A bound output pipe takes no input before its client has named
+ * the output format.
+ */
+@ButlerService(uid = "455093ea-fd99-53c4-9b1f-b2c9b764f482", name = "saturnin.text.linefilter", version = "0.2.1",
+		vendor = VendorUids.SATURNIN_UID, classification = "text/filter",
+		description = "Text line filter microservice")
+public class TextLineFilterService extends DataFilterService<TextLineFilterConfig> {
+
+	private static final ExpressionParser PARSER = new SpelExpressionParser();
+
+	private final StringBuilder line = new StringBuilder();
+
+	private final StringBuilder output = new StringBuilder();
+
+	private TextLineFilterConfig config;
+
+	private Predicate<String> filter;
+
+	private TextDecoder decoder;
+
+	private CharsetEncoder encoder;
+
+	private boolean afterCarriageReturn;
+
+	private int outputChars;
+
+	@Override
+	protected void prepare(TextLineFilterConfig config, ServiceContext context) {
+		this.config = config;
+		this.filter = createFilter(config, context);
+		FilterPipeOptions pipes = context.bindOptions(FilterPipeOptions.class);
+		TextFormat inputFormat = configuredFormat(context, "input-pipe-format", pipes.inputPipeFormat());
+		TextFormat outputFormat = (pipes.outputPipeFormat() != null)
+				? TextSupport.configuredWriteFormat(context, "output-pipe-format", pipes.outputPipeFormat()) : null;
+		this.decoder = (pipes.inputPipeMode() == PipeMode.CONNECT && inputFormat != null)
+				? new TextDecoder(inputFormat) : null;
+		this.encoder = (pipes.outputPipeMode() == PipeMode.CONNECT && outputFormat != null)
+				? outputFormat.newEncoder() : null;
+		this.line.setLength(0);
+		this.afterCarriageReturn = false;
+		this.output.setLength(0);
+		this.outputChars = 0;
+	}
+
+	@Override
+	protected void acceptInputClient(String dataFormat) {
+		this.decoder = new TextDecoder(TextSupport.clientFormat(dataFormat));
+		this.line.setLength(0);
+		this.afterCarriageReturn = false;
+	}
+
+	@Override
+	protected void acceptOutputClient(String dataFormat) {
+		this.encoder = TextSupport.clientEncoder(dataFormat);
+		inputPipe().resume();
+	}
+
+	@Override
+	protected boolean isInputReady() {
+		return this.encoder != null;
+	}
+
+	@Override
+	protected void acceptData(byte[] data) {
+		split(this.decoder.decode(data));
+	}
+
+	@Override
+	protected void finishInput() {
+		if (this.decoder != null) {
+			split(this.decoder.finish());
+		}
+		if (this.afterCarriageReturn) {
+			this.afterCarriageReturn = false;
+			endLine("\r");
+		}
+		else if (!this.line.isEmpty()) {
+			String last = this.line.toString();
+			this.line.setLength(0);
+			if (passes(last)) {
+				write(last);
+			}
+		}
+		if (!this.output.isEmpty()) {
+			emit(TextSupport.encode(this.encoder, this.output));
+			this.output.setLength(0);
+			this.outputChars = 0;
+		}
+	}
+
+	private void split(CharSequence text) {
+		int start = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char ch = text.charAt(i);
+			if (this.afterCarriageReturn) {
+				this.afterCarriageReturn = false;
+				if (ch == '\n') {
+					endLine("\r\n");
+					start = i + 1;
+					continue;
+				}
+				endLine("\r");
+			}
+			if (ch == '\n') {
+				this.line.append(text, start, i);
+				endLine("\n");
+				start = i + 1;
+			}
+			else if (ch == '\r') {
+				this.line.append(text, start, i);
+				this.afterCarriageReturn = true;
+				start = i + 1;
+			}
+		}
+		this.line.append(text, start, text.length());
+	}
+
+	private void endLine(String lineEnd) {
+		String text = this.line.toString();
+		this.line.setLength(0);
+		if (passes(text)) {
+			write(text + lineEnd);
+		}
+	}
+
+	private boolean passes(String text) {
+		try {
+			return this.filter.test(text);
+		}
+		catch (EvaluationException ex) {
+			throw new PipeException(FbdpErrorCode.ERROR,
+					"Filter expression '" + this.config.expr() + "' failed on a line: " + ex.getMessage());
+		}
+	}
+
+	/**
+	 * Add passing text to the output and send every full block of {@code max_chars} characters.
+	 */
+	private void write(String text) {
+		this.output.append(text);
+		this.outputChars += text.codePointCount(0, text.length());
+		int maxChars = this.config.maxChars();
+		while (this.outputChars >= maxChars) {
+			int end = this.output.offsetByCodePoints(0, maxChars);
+			emit(TextSupport.encode(this.encoder, CharBuffer.wrap(this.output, 0, end)));
+			this.output.delete(0, end);
+			this.outputChars -= maxChars;
+		}
+	}
+
+	private static TextFormat configuredFormat(ServiceContext context, String option, String format) {
+		return (format != null) ? TextSupport.configuredFormat(context, option, format) : null;
+	}
+
+	private static Predicate<String> createFilter(TextLineFilterConfig config, ServiceContext context) {
+		List<String> defined = new ArrayList<>();
+		List<String> values = new ArrayList<>();
+		for (String[] option : new String[][] { { "regex", config.regex() }, { "expr", config.expr() },
+				{ "func", config.func() } }) {
+			if (option[1] != null) {
+				defined.add(option[0]);
+				values.add(option[1]);
+			}
+		}
+		if (defined.size() != 1) {
+			String option = defined.isEmpty() ? "regex" : defined.get(1);
+			throw new ServiceConfigurationException(context.propertyName(option),
+					defined.isEmpty() ? null : values.get(1),
+					"exactly one of 'regex', 'expr' and 'func' must define the filter, but "
+							+ (defined.isEmpty() ? "none is set" : String.join(" and ", defined) + " are set"));
+		}
+		if (config.func() != null) {
+			throw new ServiceConfigurationException(context.propertyName("func"), config.func(),
+					"Python functions cannot run in this implementation; filter with 'regex' (a Java regular "
+							+ "expression) or 'expr' (a SpEL boolean expression over #line) instead");
+		}
+		if (config.regex() != null) {
+			try {
+				Pattern pattern = Pattern.compile(config.regex());
+				return (text) -> pattern.matcher(text).find();
+			}
+			catch (PatternSyntaxException ex) {
+				throw new ServiceConfigurationException(context.propertyName("regex"), config.regex(),
+						"not a Java regular expression: " + ex.getDescription() + " near index " + ex.getIndex(), ex);
+			}
+		}
+		return expressionFilter(config.expr(), context);
+	}
+
+	private static Predicate<String> expressionFilter(String source, ServiceContext context) {
+		Expression expression;
+		try {
+			if (source.isBlank()) {
+				throw new ParseException(0, "the expression is empty");
+			}
+			expression = PARSER.parseExpression(source);
+		}
+		catch (ParseException ex) {
+			throw new ServiceConfigurationException(context.propertyName("expr"), source,
+					"not a SpEL expression: " + ex.getMessage(), ex);
+		}
+		SimpleEvaluationContext evaluation = SimpleEvaluationContext.forReadOnlyDataBinding()
+			.withInstanceMethods()
+			.build();
+		return (text) -> {
+			evaluation.setVariable("line", text);
+			return Boolean.TRUE.equals(expression.getValue(evaluation, text, Boolean.class));
+		};
+	}
+
+}

@@ -1,0 +1,73 @@
+package dev.butler;
+
+import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.junit.AnalyzeClasses;
+import com.tngtech.archunit.junit.ArchTest;
+import com.tngtech.archunit.lang.ArchRule;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+/**
+ * The rules of the house's layout, as ARCHITECTURE.md states them: what each package may use.
+ */
+@AnalyzeClasses(packages = "dev.butler", importOptions = ImportOption.DoNotIncludeTests.class)
+class ArchitectureTests {
+
+	@ArchTest
+	static final ArchRule protocolShouldDependOnNothingOfSpringNorOfTheRuntime = noClasses()
+		.that()
+		.resideInAPackage("dev.butler.protocol..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.springframework..", "io.micrometer..", "jakarta..", "dev.butler.service..",
+				"dev.butler.runtime..", "dev.butler.control..", "dev.butler.pipe..", "dev.butler.queue..",
+				"dev.butler.standard..", "dev.butler.integration..", "dev.butler.actuate..",
+				"dev.butler.autoconfigure..");
+
+	@ArchTest
+	static final ArchRule coreShouldNotDependOnBootsAutoConfigurationNorOnTheActuator = noClasses()
+		.that()
+		.resideOutsideOfPackages("dev.butler.actuate..", "dev.butler.autoconfigure..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.springframework.boot.autoconfigure..", "org.springframework.boot.actuate..",
+				"org.springframework.boot.health..", "io.micrometer.core..", "dev.butler.actuate..",
+				"dev.butler.autoconfigure..");
+
+	@ArchTest
+	static final ArchRule standardServicesShouldUseOnlyTheServiceApiPipesAndQueues = noClasses()
+		.that()
+		.resideInAPackage("dev.butler.standard..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("dev.butler.runtime..", "dev.butler.control..", "dev.butler.integration..");
+
+	@ArchTest
+	static final ArchRule layersShouldOnlyBeUsedFromAbove = layeredArchitecture().consideringOnlyDependenciesInLayers()
+		.layer("protocol").definedBy("dev.butler.protocol..")
+		.layer("service").definedBy("dev.butler.service..")
+		.layer("runtime").definedBy("dev.butler.runtime..")
+		.layer("pipe").definedBy("dev.butler.pipe..")
+		.layer("queue").definedBy("dev.butler.queue..")
+		.layer("control").definedBy("dev.butler.control..")
+		.layer("standard").definedBy("dev.butler.standard..")
+		.layer("integration").definedBy("dev.butler.integration..")
+		.layer("actuate").definedBy("dev.butler.actuate..")
+		.layer("autoconfigure").definedBy("dev.butler.autoconfigure..")
+		.whereLayer("autoconfigure").mayNotBeAccessedByAnyLayer()
+		.whereLayer("actuate").mayOnlyBeAccessedByLayers("autoconfigure")
+		.whereLayer("integration").mayOnlyBeAccessedByLayers("autoconfigure")
+		.whereLayer("standard").mayOnlyBeAccessedByLayers("autoconfigure")
+		.whereLayer("control").mayOnlyBeAccessedByLayers("integration", "actuate", "autoconfigure")
+		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "integration", "actuate", "autoconfigure")
+		.whereLayer("pipe").mayOnlyBeAccessedByLayers("control", "standard", "integration", "actuate", "autoconfigure")
+		.whereLayer("queue").mayOnlyBeAccessedByLayers("control", "standard", "actuate", "autoconfigure")
+		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "standard",
+				"integration", "actuate", "autoconfigure");
+
+	@ArchTest
+	static final ArchRule packagesShouldBeFreeOfCycles = slices().matching("dev.butler.(**)").should().beFreeOfCycles();
+
+}
