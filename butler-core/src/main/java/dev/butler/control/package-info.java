@@ -1,0 +1,6 @@
+/**
+ * ICCP control: the in-process controller, services managed as Spring
+ * {@link org.springframework.context.SmartLifecycle SmartLifecycle} beans, and foreign components run
+ * by other processes, all seen as {@link dev.butler.control.ButlerComponent}s.
+ */
+package dev.butler.control;

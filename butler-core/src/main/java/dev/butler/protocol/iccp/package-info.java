@@ -1,0 +1,5 @@
+/**
+ * Saturnin's Internal Component Control Protocol (ICCP): the messages between a controller and the
+ * components it runs, and their codec.
+ */
+package dev.butler.protocol.iccp;

@@ -1,0 +1,6 @@
+/**
+ * Directory queues (Mentat's filer protocol, durable): the {@link dev.butler.queue.DirectoryQueue},
+ * its readers and watchers, and the base class of piper services that process a queue's messages
+ * ({@link dev.butler.queue.PiperService}).
+ */
+package dev.butler.queue;

@@ -1,0 +1,5 @@
+/**
+ * Saturnin's standard text services: the text reader, writer and line filter, and how they decode
+ * and encode text.
+ */
+package dev.butler.standard.text;

@@ -1,0 +1,5 @@
+/**
+ * The {@code butler} actuator endpoint: services, their pipes and queues, and ICCP control
+ * (start, stop, restart, configure) over HTTP.
+ */
+package dev.butler.actuate.endpoint;

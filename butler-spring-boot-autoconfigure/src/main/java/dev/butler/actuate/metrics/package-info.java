@@ -1,0 +1,4 @@
+/**
+ * Micrometer meters of services, pipes and queues.
+ */
+package dev.butler.actuate.metrics;

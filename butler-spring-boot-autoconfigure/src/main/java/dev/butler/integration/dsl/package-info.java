@@ -1,4 +1,0 @@
-/**
- * Java DSL for the FBDP channel adapters.
- */
-package dev.butler.integration.dsl;
