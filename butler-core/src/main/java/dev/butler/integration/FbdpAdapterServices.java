@@ -6,8 +6,6 @@ import java.util.function.Function;
 import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.BeanFactory;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 import dev.butler.protocol.AgentDescriptor;
@@ -18,7 +16,6 @@ import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ManagedMicroService;
-import dev.butler.pipe.DataPipe;
 import dev.butler.service.MicroService;
 
 /**
@@ -87,17 +84,25 @@ public class FbdpAdapterServices {
 	 */
 	enum Kind {
 
-		INBOUND("fbdp-inbound-channel-adapter", "Feeds the data of a pipe into a Spring Integration flow"),
+		INBOUND("fbdp-inbound-channel-adapter", "Feeds the data of a pipe into a Spring Integration flow",
+				"FBDP inbound channel adapter", "-inbound"),
 
-		OUTBOUND("fbdp-outbound-channel-adapter", "Feeds the messages of a Spring Integration flow into a pipe");
+		OUTBOUND("fbdp-outbound-channel-adapter", "Feeds the messages of a Spring Integration flow into a pipe",
+				"FBDP outbound channel adapter", "-outbound");
 
 		private final String agentName;
 
 		private final String description;
 
-		Kind(String agentName, String description) {
+		final String adapter;
+
+		final String idSuffix;
+
+		Kind(String agentName, String description, String adapter, String idSuffix) {
 			this.agentName = agentName;
 			this.description = description;
+			this.adapter = adapter;
+			this.idSuffix = idSuffix;
 		}
 
 	}
@@ -116,26 +121,6 @@ public class FbdpAdapterServices {
 		Assert.state(services != null, () -> adapter
 				+ " needs an FbdpAdapterServices bean, which is auto-configured with the Butler runtime");
 		return services;
-	}
-
-	/**
-	 * Publish that an adapter's pipe closed; a failing listener is logged, not thrown.
-	 * @param publisher the publisher, {@code null} outside a context
-	 * @param source the adapter
-	 * @param pipe the closed pipe
-	 * @param logger the adapter's logger
-	 */
-	static void publishClosed(ApplicationEventPublisher publisher, Object source, DataPipe pipe, LogAccessor logger) {
-		if (publisher == null) {
-			return;
-		}
-		try {
-			publisher.publishEvent(new FbdpPipeClosedEvent(source, pipe.options().pipe(), pipe.role(), pipe.closeCode(),
-					pipe.closeDetails()));
-		}
-		catch (RuntimeException ex) {
-			logger.warn(ex, () -> "A listener failed on the close of data pipe '" + pipe.options().pipe() + "'");
-		}
 	}
 
 }

@@ -12,7 +12,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.integration.MessageTimeoutException;
 import org.springframework.integration.handler.AbstractMessageHandler;
 import org.springframework.integration.support.management.ManageableLifecycle;
@@ -66,23 +65,15 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 	private static final byte[] WAKE = new byte[0];
 
-	private final PipeOptions options;
+	private final AdapterService service;
 
 	private final Lock lifecycleLock = new ReentrantLock();
-
-	private String serviceId;
 
 	private int queueCapacity;
 
 	private long sendTimeout = -1;
 
-	private FbdpAdapterServices services;
-
-	private ApplicationEventPublisher eventPublisher;
-
 	private volatile PipeProducer run;
-
-	private volatile ManagedMicroService service;
 
 	/**
 	 * Create an adapter for the pipe with the given options. Its service id is the pipe name
@@ -90,10 +81,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	 * @param options the pipe options
 	 */
 	public FbdpMessageHandler(PipeOptions options) {
-		Assert.notNull(options, "'options' must not be null");
-		options.validate();
-		this.options = options;
-		this.serviceId = options.pipe() + "-outbound";
+		this.service = new AdapterService(FbdpAdapterServices.Kind.OUTBOUND, options);
 	}
 
 	/**
@@ -103,9 +91,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	 * @param serviceId the id of the adapter's service
 	 */
 	public FbdpMessageHandler(String serviceId) {
-		Assert.hasText(serviceId, "'serviceId' must not be empty");
-		this.options = null;
-		this.serviceId = serviceId;
+		this.service = new AdapterService(FbdpAdapterServices.Kind.OUTBOUND, serviceId);
 	}
 
 	/**
@@ -114,9 +100,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	 * @param serviceId the service id
 	 */
 	public void setServiceId(String serviceId) {
-		Assert.hasText(serviceId, "'serviceId' must not be empty");
-		Assert.state(this.options != null, "The service id of an adapter bound from its properties is fixed");
-		this.serviceId = serviceId;
+		this.service.setId(serviceId);
 	}
 
 	/**
@@ -124,7 +108,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	 * @return the service id
 	 */
 	public String getServiceId() {
-		return this.serviceId;
+		return this.service.id();
 	}
 
 	/**
@@ -151,7 +135,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	 * @return the service, {@code null} before the first start
 	 */
 	public ButlerComponent getService() {
-		return this.service;
+		return this.service.current();
 	}
 
 	@Override
@@ -162,8 +146,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	@Override
 	protected void onInit() {
 		super.onInit();
-		this.services = FbdpAdapterServices.find(getBeanFactory(), "FBDP outbound channel adapter '" + getComponentName() + "'");
-		this.eventPublisher = getApplicationContext();
+		this.service.init(getBeanFactory(), getApplicationContext(), getComponentName());
 	}
 
 	@Override
@@ -174,10 +157,8 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 				return;
 			}
 			PipeProducer producer = new PipeProducer();
-			ManagedMicroService newService = this.services.create(this.serviceId, FbdpAdapterServices.Kind.OUTBOUND,
-					producer);
+			ManagedMicroService newService = this.service.create(producer);
 			producer.service = newService;
-			this.service = newService;
 			newService.start();
 			producer.connectWakeUp();
 			this.run = producer;
@@ -260,7 +241,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	}
 
 	private void publish(DataPipe pipe) {
-		FbdpAdapterServices.publishClosed(this.eventPublisher, this, pipe, this.logger);
+		this.service.publishClosed(this, pipe, this.logger);
 	}
 
 	/**
@@ -305,8 +286,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 		@Override
 		public void initialize(Void config, ServiceContext context) {
-			PipeOptions bound = (FbdpMessageHandler.this.options != null) ? FbdpMessageHandler.this.options
-					: context.bindOptions(PipeOptions.class);
+			PipeOptions bound = FbdpMessageHandler.this.service.pipeOptions(context);
 			int capacity = (FbdpMessageHandler.this.queueCapacity > 0) ? FbdpMessageHandler.this.queueCapacity
 					: 2 * bound.batchSize();
 			this.queue = new LinkedBlockingQueue<>(capacity);
@@ -370,7 +350,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 		private String pipeName() {
 			PipeOptions bound = this.pipeOptions;
-			return (bound != null) ? bound.pipe() : FbdpMessageHandler.this.serviceId;
+			return (bound != null) ? bound.pipe() : FbdpMessageHandler.this.service.id();
 		}
 
 		/**
@@ -421,7 +401,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 			this.wakeUpLock.lock();
 			try {
 				if (this.wakeUpAddress != null) {
-					this.wakeUpSocket = FbdpMessageHandler.this.services.zmq().createSocket(SocketType.PUSH);
+					this.wakeUpSocket = FbdpMessageHandler.this.service.zmq().createSocket(SocketType.PUSH);
 					this.wakeUpSocket.setLinger(0);
 					this.wakeUpSocket.connect(this.wakeUpAddress);
 				}

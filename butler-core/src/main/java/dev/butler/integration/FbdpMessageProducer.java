@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.history.MessageHistory;
@@ -57,9 +56,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	/** How soon a message the output channel did not take in time is offered again. */
 	private static final Duration RETRY_DELAY = Duration.ofMillis(10);
 
-	private final PipeOptions options;
-
-	private String serviceId;
+	private final AdapterService service;
 
 	private boolean textPayload;
 
@@ -67,13 +64,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 
 	private boolean shouldTrack;
 
-	private FbdpAdapterServices services;
-
-	private ApplicationEventPublisher eventPublisher;
-
 	private MessageBuilderFactory messageBuilders;
-
-	private volatile ManagedMicroService service;
 
 	/**
 	 * Create an adapter for the pipe with the given options. Its service id is the pipe name
@@ -81,10 +72,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	 * @param options the pipe options
 	 */
 	public FbdpMessageProducer(PipeOptions options) {
-		Assert.notNull(options, "'options' must not be null");
-		options.validate();
-		this.options = options;
-		this.serviceId = options.pipe() + "-inbound";
+		this.service = new AdapterService(FbdpAdapterServices.Kind.INBOUND, options);
 	}
 
 	/**
@@ -94,9 +82,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	 * @param serviceId the id of the adapter's service
 	 */
 	public FbdpMessageProducer(String serviceId) {
-		Assert.hasText(serviceId, "'serviceId' must not be empty");
-		this.options = null;
-		this.serviceId = serviceId;
+		this.service = new AdapterService(FbdpAdapterServices.Kind.INBOUND, serviceId);
 	}
 
 	/**
@@ -105,9 +91,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	 * @param serviceId the service id
 	 */
 	public void setServiceId(String serviceId) {
-		Assert.hasText(serviceId, "'serviceId' must not be empty");
-		Assert.state(this.options != null, "The service id of an adapter bound from its properties is fixed");
-		this.serviceId = serviceId;
+		this.service.setId(serviceId);
 	}
 
 	/**
@@ -115,7 +99,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	 * @return the service id
 	 */
 	public String getServiceId() {
-		return this.serviceId;
+		return this.service.id();
 	}
 
 	/**
@@ -148,7 +132,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	 * @return the service, {@code null} before the first start
 	 */
 	public ButlerComponent getService() {
-		return this.service;
+		return this.service.current();
 	}
 
 	@Override
@@ -159,22 +143,18 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	@Override
 	protected void onInit() {
 		super.onInit();
-		this.services = FbdpAdapterServices.find(getBeanFactory(), "FBDP inbound channel adapter '" + getComponentName() + "'");
-		this.eventPublisher = getApplicationContext();
+		this.service.init(getBeanFactory(), getApplicationContext(), getComponentName());
 		this.messageBuilders = getMessageBuilderFactory();
 	}
 
 	@Override
 	protected void doStart() {
-		ManagedMicroService newService = this.services.create(this.serviceId, FbdpAdapterServices.Kind.INBOUND,
-				new PipeConsumer(this.services.componentOptions(this.serviceId).stopTimeout()));
-		this.service = newService;
-		newService.start();
+		this.service.create(new PipeConsumer(this.service.stopTimeout())).start();
 	}
 
 	@Override
 	protected void doStop() {
-		ManagedMicroService current = this.service;
+		ManagedMicroService current = this.service.current();
 		if (current != null) {
 			current.stop();
 		}
@@ -205,7 +185,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	}
 
 	private void publish(DataPipe pipe) {
-		FbdpAdapterServices.publishClosed(this.eventPublisher, this, pipe, this.logger);
+		this.service.publishClosed(this, pipe, this.logger);
 	}
 
 	/**
@@ -255,8 +235,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 			this.context = context;
 			this.waiting.clear();
 			this.retry = null;
-			this.pipeOptions = (FbdpMessageProducer.this.options != null) ? FbdpMessageProducer.this.options
-					: context.bindOptions(PipeOptions.class);
+			this.pipeOptions = FbdpMessageProducer.this.service.pipeOptions(context);
 			if (FbdpMessageProducer.this.textPayload && this.pipeOptions.pipeMode() == PipeMode.CONNECT) {
 				this.charset = DataFormats.charset(this.pipeOptions.pipeFormat());
 			}
