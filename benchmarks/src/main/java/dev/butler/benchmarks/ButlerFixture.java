@@ -13,13 +13,14 @@ import org.zeromq.ZContext;
 
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
-import dev.butler.protocol.AgentDescriptor;
-import dev.butler.protocol.Uuids;
-import dev.butler.runtime.ServiceDefinition;
-import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Uuids;
+import dev.butler.runtime.BoundConfiguration;
+import dev.butler.runtime.ServiceDefinition;
+import dev.butler.runtime.ServiceRuntime;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
@@ -72,7 +73,7 @@ final class ButlerFixture implements AutoCloseable {
 				null);
 		return new ManagedMicroService(definition, options, this.controller, new ServiceRuntime(this.zmq, this.scheduler,
 				ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
-				}, (unused, type) -> null, Path.of("spool")));
+				}, (unused) -> BoundConfiguration.NONE, Path.of("spool")));
 	}
 
 	/**

@@ -20,22 +20,23 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 
+import dev.butler.pipe.DataPipe;
+import dev.butler.pipe.PipeCounts;
+import dev.butler.pipe.PipeSnapshot;
 import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.State;
+import dev.butler.protocol.iccp.IccpMessage;
+import dev.butler.protocol.iccp.IccpProtocolException;
+import dev.butler.queue.QueueCounts;
+import dev.butler.queue.QueueEndpoint;
+import dev.butler.queue.QueueSnapshot;
+import dev.butler.runtime.BoundConfiguration;
 import dev.butler.runtime.MicroServiceRunner;
 import dev.butler.runtime.ServiceDefinition;
 import dev.butler.runtime.ServiceRuntime;
 import dev.butler.runtime.ServiceStatistics;
-import dev.butler.pipe.DataPipe;
-import dev.butler.pipe.PipeCounts;
-import dev.butler.pipe.PipeSnapshot;
-import dev.butler.queue.QueueCounts;
-import dev.butler.queue.QueueEndpoint;
-import dev.butler.queue.QueueSnapshot;
-import dev.butler.protocol.iccp.IccpMessage;
-import dev.butler.protocol.iccp.IccpProtocolException;
 import dev.butler.service.ScheduledAction;
 
 /**
@@ -230,7 +231,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		}
 		List<Object> bound = new ArrayList<>();
 		bound.add(this.options);
-		bound.addAll(current.boundOptions());
+		bound.addAll(current.bound().all());
 		return List.copyOf(bound);
 	}
 
@@ -252,8 +253,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		if (isRunning()) {
 			return;
 		}
-		Object config = this.runtime.configBinder().bind(this.definition, this.definition.configType());
-		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, config, this.runtime, this.statistics);
+		BoundConfiguration bound = this.runtime.configBinder().bind(this.definition);
+		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, bound, this.runtime, this.statistics);
 		closeConnection();
 		MicroServiceRunner previous = this.runner;
 		if (previous != null) {

@@ -1,6 +1,7 @@
 package dev.butler.integration;
 
 import java.time.Duration;
+import java.util.List;
 
 import org.zeromq.ZContext;
 
@@ -99,11 +100,18 @@ final class AdapterService {
 	}
 
 	/**
-	 * Return the options of the pipe, binding them from the service's properties if none were given.
+	 * Return the option types the service binds: the pipe options, unless they were given.
+	 */
+	List<Class<?>> optionTypes() {
+		return (this.options != null) ? List.of() : List.of(PipeOptions.class);
+	}
+
+	/**
+	 * Return the options of the pipe: those given, or those bound from the service's properties.
 	 * Called on the service's thread as it initializes.
 	 */
 	PipeOptions pipeOptions(ServiceContext context) {
-		return (this.options != null) ? this.options : context.bindOptions(PipeOptions.class);
+		return (this.options != null) ? this.options : context.options(PipeOptions.class);
 	}
 
 	/**

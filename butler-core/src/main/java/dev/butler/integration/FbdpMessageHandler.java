@@ -1,6 +1,7 @@
 package dev.butler.integration;
 
 import java.nio.charset.Charset;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -283,6 +284,11 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 		private String charsetFormat;
 
 		private Charset charset;
+
+		@Override
+		public List<Class<?>> optionTypes() {
+			return FbdpMessageHandler.this.service.optionTypes();
+		}
 
 		@Override
 		public void initialize(Void config, ServiceContext context) {

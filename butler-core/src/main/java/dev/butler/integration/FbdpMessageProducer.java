@@ -4,6 +4,7 @@ import java.nio.charset.Charset;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.endpoint.MessageProducerSupport;
@@ -228,6 +229,11 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 
 		PipeConsumer(Duration stopTimeout) {
 			this.stopTimeout = stopTimeout;
+		}
+
+		@Override
+		public List<Class<?>> optionTypes() {
+			return FbdpMessageProducer.this.service.optionTypes();
 		}
 
 		@Override

@@ -49,10 +49,19 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 
 	private boolean stopping;
 
+	/**
+	 * Declare the options of both pipes, bound from the service's prefix. Override and add to them
+	 * to read further option types.
+	 */
+	@Override
+	public List<Class<?>> optionTypes() {
+		return List.of(FilterPipeOptions.class);
+	}
+
 	@Override
 	public final void initialize(C config, ServiceContext context) throws Exception {
 		this.context = context;
-		this.options = context.bindOptions(FilterPipeOptions.class);
+		this.options = context.options(FilterPipeOptions.class);
 		this.output.clear();
 		this.inputEnded = false;
 		this.outputEnded = false;

@@ -1,5 +1,7 @@
 package dev.butler.pipe;
 
+import java.util.List;
+
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
@@ -28,7 +30,7 @@ public abstract class OnePipeService<C> implements MicroService<C> {
 
 	@Override
 	public final void initialize(C config, ServiceContext context) throws Exception {
-		PipeOptions options = bindPipeOptions(context);
+		PipeOptions options = pipeOptions(context);
 		prepare(config, context);
 		this.pipe = new DataPipe(context, PIPE_CHANNEL, this.role, options, new PipeHandler() {
 
@@ -61,13 +63,21 @@ public abstract class OnePipeService<C> implements MicroService<C> {
 	}
 
 	/**
-	 * Bind the pipe options from the service's prefix. Override to change a default, e.g. the
-	 * {@code batch_size} of 5 that Saturnin's text services use.
+	 * Declare the pipe options, bound from the service's prefix. Override and add to them to read
+	 * further option types; change a default with {@link #optionDefaults()}.
+	 */
+	@Override
+	public List<Class<?>> optionTypes() {
+		return List.of(PipeOptions.class);
+	}
+
+	/**
+	 * Return the options of this run's pipe: by default those bound from the service's prefix.
 	 * @param context the service context
 	 * @return the pipe options
 	 */
-	protected PipeOptions bindPipeOptions(ServiceContext context) {
-		return context.bindOptions(PipeOptions.class);
+	protected PipeOptions pipeOptions(ServiceContext context) {
+		return context.options(PipeOptions.class);
 	}
 
 	/**

@@ -1,5 +1,7 @@
 package dev.butler.queue;
 
+import java.util.List;
+
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
@@ -23,9 +25,18 @@ public abstract class PiperService<C> implements MicroService<C> {
 
 	private final QueueStatistics statistics = new QueueStatistics();
 
+	/**
+	 * Declare the piper options, bound from the service's prefix. Override and add to them to read
+	 * further option types.
+	 */
+	@Override
+	public List<Class<?>> optionTypes() {
+		return List.of(PiperOptions.class);
+	}
+
 	@Override
 	public final void initialize(C config, ServiceContext context) throws Exception {
-		PiperOptions options = context.bindOptions(PiperOptions.class);
+		PiperOptions options = context.options(PiperOptions.class);
 		options.validate(context);
 		prepare(config, context);
 		context.addResource(new QueueProcessor(QUEUE_IN, context, options, this::process, this.statistics));

@@ -65,7 +65,7 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private final ServiceDefinition definition;
 
-	private final Object config;
+	private final BoundConfiguration bound;
 
 	private final ServiceRuntime runtime;
 
@@ -87,8 +87,6 @@ public final class MicroServiceRunner implements ServiceContext {
 	 * The configuration and further options bound for this run, in binding order: what the endpoint
 	 * shows, and where an address that fails is looked up.
 	 */
-	private final List<Object> boundOptions = new CopyOnWriteArrayList<>();
-
 	private final List<ServiceResource> openResources = new ArrayList<>();
 
 	private final Queue<ActionTask> dueActions = new ConcurrentLinkedQueue<>();
@@ -134,17 +132,14 @@ public final class MicroServiceRunner implements ServiceContext {
 	/**
 	 * Create a runner for one run of a service.
 	 * @param definition the service
-	 * @param config the bound configuration, {@code null} for none
+	 * @param bound the configuration and options bound for this run
 	 * @param runtime what all services share
 	 * @param statistics the counters of the service, kept across runs
 	 */
-	public MicroServiceRunner(ServiceDefinition definition, Object config, ServiceRuntime runtime,
+	public MicroServiceRunner(ServiceDefinition definition, BoundConfiguration bound, ServiceRuntime runtime,
 			ServiceStatistics statistics) {
 		this.definition = definition;
-		this.config = config;
-		if (config != null) {
-			this.boundOptions.add(config);
-		}
+		this.bound = bound;
 		this.runtime = runtime;
 		this.zmq = runtime.zmq();
 		this.statistics = statistics;
@@ -239,12 +234,11 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	/**
-	 * Return what was bound from the service's configuration prefix for this run: its configuration
-	 * first, then the option types it asked for with {@link #bindOptions}, in that order.
-	 * @return the bound objects
+	 * Return what was bound from the service's configuration prefix for this run.
+	 * @return the configuration and options
 	 */
-	public List<Object> boundOptions() {
-		return List.copyOf(this.boundOptions);
+	public BoundConfiguration bound() {
+		return this.bound;
 	}
 
 	/**
@@ -276,13 +270,8 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	@Override
-	public <T> T bindOptions(Class<T> type) {
-		T options = type.cast(this.runtime.configBinder().bind(this.definition, type));
-		this.runtime.ipc().checkOptions(options, this::propertyName);
-		if (options != null && !this.boundOptions.contains(options)) {
-			this.boundOptions.add(options);
-		}
-		return options;
+	public <T> T options(Class<T> type) {
+		return this.bound.options(type);
 	}
 
 	@Override
@@ -463,10 +452,11 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private void warmUpService() throws Exception {
-		this.runtime.ipc().checkOptions(this.config, this::propertyName);
+		for (Object options : this.bound.all()) {
+			this.runtime.ipc().checkOptions(options, this::propertyName);
+		}
 		ColdStartWarmUp.runOnce(this.zmq);
-		this.definition.service().initialize(this.config, this);
-		this.runtime.configBinder().checkUnknownOptions(this.definition);
+		this.definition.service().initialize(this.bound.config(), this);
 		bindEndpoints();
 		this.definition.service().acquireResources();
 		this.resourcesAcquired = true;
@@ -618,7 +608,7 @@ public final class MicroServiceRunner implements ServiceContext {
 	 * Return the option whose value is {@code address}, e.g. {@code butler.services.writer.pipe-address}.
 	 */
 	private String propertyHolding(String address) {
-		for (Object options : this.boundOptions) {
+		for (Object options : this.bound.all()) {
 			for (Map.Entry<String, String> option : TextOptions.of(options).entrySet()) {
 				if (address.equals(option.getValue())) {
 					return propertyName(option.getKey());

@@ -1,5 +1,8 @@
 package dev.butler.service;
 
+import java.util.List;
+import java.util.Map;
+
 /**
  * A Firebird Butler microservice, with the life cycle of Saturnin's {@code MicroService}.
  * <p>
@@ -10,11 +13,35 @@ package dev.butler.service;
  * locking. A stop request ends the run loop and calls {@link #stopActivities()} and
  * {@link #releaseResources()}. A service may be started again after it stopped: {@link #initialize}
  * is then called again with a freshly bound configuration.
+ * <p>
+ * Everything under {@code butler.services.<id>} is bound once per start, before warm-up, on the
+ * thread that starts the service: the configuration {@code C}, each of the {@link #optionTypes()}
+ * and the runtime keys. A key that none of them declares fails the start, naming the nearest known
+ * keys.
  *
  * @param <C> the type of the service configuration, bound from {@code butler.services.<id>.*}; use
  * {@link Void} for a service without configuration
  */
 public interface MicroService<C> {
+
+	/**
+	 * Return the types of further options this service reads from its configuration prefix beside
+	 * its configuration, e.g. {@code PipeOptions}. They are bound and validated with the
+	 * configuration before each start; read them with {@link ServiceContext#options(Class)}.
+	 * @return the option types, none by default
+	 */
+	default List<Class<?>> optionTypes() {
+		return List.of();
+	}
+
+	/**
+	 * Return defaults of this service's options that differ from those of the option types, e.g.
+	 * {@code batch-size=5} for the text services, as in Saturnin. A property that is set wins.
+	 * @return the defaults by property name relative to the configuration prefix, none by default
+	 */
+	default Map<String, Object> optionDefaults() {
+		return Map.of();
+	}
 
 	/**
 	 * Verify the configuration and assemble the service: create its channels and register the

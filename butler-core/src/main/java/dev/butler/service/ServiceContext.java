@@ -45,15 +45,15 @@ public interface ServiceContext {
 	String propertyName(String option);
 
 	/**
-	 * Bind and validate options of another type from this service's configuration prefix, e.g.
-	 * {@link dev.butler.pipe.PipeOptions} beside the service's own configuration. Relaxed names,
-	 * conversions and {@code @DefaultValue} work as for the service's configuration.
+	 * Return options of one of the service's {@link MicroService#optionTypes() option types}, e.g.
+	 * {@link dev.butler.pipe.PipeOptions}, as bound and validated from this service's configuration
+	 * prefix for this run.
 	 * @param <T> the options type
 	 * @param type the options type, usually a record
 	 * @return the bound options
-	 * @throws ServiceConfigurationException naming the property and value at fault
+	 * @throws IllegalArgumentException if the service does not declare the type
 	 */
-	<T> T bindOptions(Class<T> type);
+	<T> T options(Class<T> type);
 
 	/**
 	 * Register a resource the runtime opens and closes with the service, see

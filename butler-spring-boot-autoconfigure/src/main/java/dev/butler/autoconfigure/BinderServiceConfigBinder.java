@@ -1,7 +1,9 @@
 package dev.butler.autoconfigure;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -10,23 +12,29 @@ import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.boot.context.properties.bind.PropertySourcesPlaceholdersResolver;
 import org.springframework.boot.context.properties.bind.handler.IgnoreTopLevelConverterNotFoundBindHandler;
 import org.springframework.boot.context.properties.bind.validation.BindValidationException;
 import org.springframework.boot.context.properties.bind.validation.ValidationBindHandler;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.core.env.Environment;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 import org.springframework.validation.Validator;
-import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 
 import dev.butler.autoconfigure.ButlerProperties.UnknownPropertyAction;
+import dev.butler.runtime.BoundConfiguration;
 import dev.butler.runtime.ServiceConfigBinder;
 import dev.butler.runtime.ServiceDefinition;
 import dev.butler.service.ServiceConfigurationException;
 
 /**
- * Binds a service's configuration from {@code butler.services.<id>.*} with Spring Boot's
+ * Binds a service's configuration and option types from {@code butler.services.<id>.*} with Spring Boot's
  * {@link Binder}, so relaxed names, conversions and {@code @DefaultValue} work as for
  * {@code @ConfigurationProperties}, and validates it when a validator is available. Remembers
  * the names each service's binds read, to find properties under its prefix that none of them
@@ -51,31 +59,57 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 	}
 
 	@Override
-	public Object bind(ServiceDefinition definition, Class<?> type) {
-		if (type == Void.class) {
-			return null;
+	public BoundConfiguration bind(ServiceDefinition definition) {
+		ConfigurationPropertyName prefix = ServicePropertyNames.prefix(definition.id());
+		Binder binder = binder(prefix, definition.service().optionDefaults());
+		BindHandler handler = this.names.recording(definition.id(), validating());
+		Object config = (definition.configType() != Void.class)
+				? bind(binder, prefix, definition.configType(), handler, definition) : null;
+		Map<Class<?>, Object> options = new LinkedHashMap<>();
+		for (Class<?> type : definition.service().optionTypes()) {
+			options.put(type, bind(binder, prefix, type, handler, definition));
 		}
+		checkUnknownOptions(binder, prefix, definition);
+		return new BoundConfiguration(config, options);
+	}
+
+	/**
+	 * A binder over the environment, with a service's option defaults under everything that is set.
+	 */
+	private Binder binder(ConfigurationPropertyName prefix, Map<String, Object> defaults) {
+		List<ConfigurationPropertySource> sources = new ArrayList<>();
+		ConfigurationPropertySources.get(this.environment).forEach(sources::add);
+		if (!defaults.isEmpty()) {
+			Map<String, Object> prefixed = new LinkedHashMap<>();
+			defaults.forEach((name, value) -> prefixed.put(prefix + "." + name, value));
+			sources.add(new MapConfigurationPropertySource(prefixed));
+		}
+		return new Binder(sources, new PropertySourcesPlaceholdersResolver(this.environment));
+	}
+
+	private BindHandler validating() {
 		BindHandler handler = new IgnoreTopLevelConverterNotFoundBindHandler();
-		if (this.validator != null) {
-			handler = new ValidationBindHandler(handler, this.validator);
-		}
+		return (this.validator != null) ? new ValidationBindHandler(handler, this.validator) : handler;
+	}
+
+	private Object bind(Binder binder, ConfigurationPropertyName prefix, Class<?> type, BindHandler handler,
+			ServiceDefinition definition) {
 		try {
-			return Binder.get(this.environment)
-				.bindOrCreate(ServicePropertyNames.prefix(definition.id()), Bindable.of(type),
-						this.names.recording(definition.id(), handler));
+			return binder.bindOrCreate(prefix, Bindable.of(type), handler);
 		}
 		catch (BindException ex) {
 			throw translate(definition, ex);
 		}
 	}
 
-	@Override
-	public void checkUnknownOptions(ServiceDefinition definition) {
+	/**
+	 * Check that nothing under the prefix went unread by the binds so far and by the runtime keys of
+	 * {@link ButlerProperties.Service}, which share the prefix.
+	 */
+	private void checkUnknownOptions(Binder binder, ConfigurationPropertyName prefix, ServiceDefinition definition) {
 		try {
-			// The runtime options of ButlerProperties.Service share the prefix
-			Binder.get(this.environment)
-				.bindOrCreate(ServicePropertyNames.prefix(definition.id()), Bindable.of(ButlerProperties.Service.class),
-						this.names.recording(definition.id(), BindHandler.DEFAULT));
+			binder.bindOrCreate(prefix, Bindable.of(ButlerProperties.Service.class),
+					this.names.recording(definition.id(), BindHandler.DEFAULT));
 		}
 		catch (BindException ex) {
 			// already reported when ButlerProperties was bound

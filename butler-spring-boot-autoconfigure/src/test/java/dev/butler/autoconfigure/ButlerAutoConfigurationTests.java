@@ -2,6 +2,7 @@ package dev.butler.autoconfigure;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
@@ -11,19 +12,20 @@ import org.zeromq.ZMQ;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.Uuids;
-import dev.butler.protocol.VendorUids;
-import dev.butler.runtime.ChannelSocketCustomizer;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
+import dev.butler.protocol.Uuids;
+import dev.butler.protocol.VendorUids;
+import dev.butler.runtime.BoundConfiguration;
+import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.runtime.ServiceConfigBinder;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
@@ -100,8 +102,8 @@ class ButlerAutoConfigurationTests {
 
 	@Test
 	void runWithUserConfigBinderShouldUseIt() {
-		ServiceConfigBinder binder = (definition, type) -> new EchoService.Config("tcp://127.0.0.1:*", Duration.ofSeconds(1),
-				"user:");
+		ServiceConfigBinder binder = (definition) -> new BoundConfiguration(
+				new EchoService.Config("tcp://127.0.0.1:*", Duration.ofSeconds(1), "user:"), Map.of());
 		this.contextRunner.withUserConfiguration(EchoService.class)
 			.withBean(ServiceConfigBinder.class, () -> binder)
 			.run((context) -> {

@@ -147,7 +147,7 @@ class LibzmqPeerTests {
 		private int next;
 
 		@Override
-		protected PipeOptions bindPipeOptions(ServiceContext context) {
+		protected PipeOptions pipeOptions(ServiceContext context) {
 			return options;
 		}
 
@@ -169,7 +169,7 @@ class LibzmqPeerTests {
 		private int received;
 
 		@Override
-		protected PipeOptions bindPipeOptions(ServiceContext context) {
+		protected PipeOptions pipeOptions(ServiceContext context) {
 			return options;
 		}
 

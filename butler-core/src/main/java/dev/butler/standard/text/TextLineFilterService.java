@@ -75,7 +75,7 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 	protected void prepare(TextLineFilterConfig config, ServiceContext context) {
 		this.config = config;
 		this.filter = createFilter(config, context);
-		FilterPipeOptions pipes = context.bindOptions(FilterPipeOptions.class);
+		FilterPipeOptions pipes = context.options(FilterPipeOptions.class);
 		TextFormat inputFormat = configuredFormat(context, "input-pipe-format", pipes.inputPipeFormat());
 		TextFormat outputFormat = (pipes.outputPipeFormat() != null)
 				? TextSupport.configuredWriteFormat(context, "output-pipe-format", pipes.outputPipeFormat()) : null;

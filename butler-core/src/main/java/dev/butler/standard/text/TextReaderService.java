@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Map;
 
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.core.io.DefaultResourceLoader;
@@ -55,8 +56,6 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 
 	private TextReaderConfig config;
 
-	private PipeOptions pipeOptions;
-
 	private TextFormat fileFormat;
 
 	private CharsetEncoder pipeEncoder;
@@ -71,9 +70,8 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 	}
 
 	@Override
-	protected PipeOptions bindPipeOptions(ServiceContext context) {
-		this.pipeOptions = TextSupport.bindPipeOptions(context);
-		return this.pipeOptions;
+	public Map<String, Object> optionDefaults() {
+		return TextSupport.PIPE_DEFAULTS;
 	}
 
 	@Override
@@ -87,9 +85,10 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 		}
 		this.fileFormat = TextSupport.configuredFormat(context, "file-format", config.fileFormat());
 		this.pipeEncoder = null;
-		if (this.pipeOptions.pipeFormat() != null) {
-			TextFormat pipeFormat = TextSupport.configuredWriteFormat(context, "pipe-format", this.pipeOptions.pipeFormat());
-			if (this.pipeOptions.pipeMode() == PipeMode.CONNECT) {
+		PipeOptions pipeOptions = context.options(PipeOptions.class);
+		if (pipeOptions.pipeFormat() != null) {
+			TextFormat pipeFormat = TextSupport.configuredWriteFormat(context, "pipe-format", pipeOptions.pipeFormat());
+			if (pipeOptions.pipeMode() == PipeMode.CONNECT) {
 				this.pipeEncoder = pipeFormat.newEncoder();
 			}
 		}

@@ -5,9 +5,9 @@ import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CharsetEncoder;
 import java.util.Locale;
+import java.util.Map;
 
 import dev.butler.pipe.PipeException;
-import dev.butler.pipe.PipeOptions;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
@@ -23,20 +23,8 @@ final class TextSupport {
 	private TextSupport() {
 	}
 
-	/**
-	 * Bind the pipe options with the text services' default {@code batch_size} of 5.
-	 * @param context the service context
-	 * @return the pipe options
-	 */
-	static PipeOptions bindPipeOptions(ServiceContext context) {
-		PipeOptions options = context.bindOptions(PipeOptions.class);
-		if (context.bindOptions(BatchSize.class).batchSize() != null) {
-			return options;
-		}
-		return new PipeOptions(options.pipe(), options.pipeAddress(), options.pipeMode(), options.pipeFormat(),
-				DEFAULT_BATCH_SIZE, options.readyScheduleInterval(), options.stopOnClose(), options.peerTimeout(),
-				options.openTimeout(), options.closeTimeout());
-	}
+	/** The text reader's and writer's defaults that differ from those of the pipe options. */
+	static final Map<String, Object> PIPE_DEFAULTS = Map.of("batch-size", DEFAULT_BATCH_SIZE);
 
 	/**
 	 * Parse a format given in the configuration.
@@ -138,14 +126,6 @@ final class TextSupport {
 	 */
 	static boolean isStandardStream(String filename, String stream) {
 		return filename.toLowerCase(Locale.ROOT).equals(stream);
-	}
-
-	/**
-	 * Just {@code batch_size}, to tell whether it was set.
-	 *
-	 * @param batchSize the batch size, {@code null} if not set
-	 */
-	record BatchSize(Integer batchSize) {
 	}
 
 }

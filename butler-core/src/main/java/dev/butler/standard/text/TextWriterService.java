@@ -10,6 +10,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.butler.pipe.DataConsumerService;
 import dev.butler.pipe.DataPipe;
@@ -51,8 +52,6 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 
 	private TextWriterConfig config;
 
-	private PipeOptions pipeOptions;
-
 	private TextFormat fileFormat;
 
 	private TextDecoder decoder;
@@ -62,9 +61,8 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 	private FileChannel channel;
 
 	@Override
-	protected PipeOptions bindPipeOptions(ServiceContext context) {
-		this.pipeOptions = TextSupport.bindPipeOptions(context);
-		return this.pipeOptions;
+	public Map<String, Object> optionDefaults() {
+		return TextSupport.PIPE_DEFAULTS;
 	}
 
 	@Override
@@ -81,9 +79,10 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 					"stdout and stderr can only be written in mode WRITE");
 		}
 		this.decoder = null;
-		if (this.pipeOptions.pipeFormat() != null) {
-			TextFormat pipeFormat = TextSupport.configuredFormat(context, "pipe-format", this.pipeOptions.pipeFormat());
-			if (this.pipeOptions.pipeMode() == PipeMode.CONNECT) {
+		PipeOptions pipeOptions = context.options(PipeOptions.class);
+		if (pipeOptions.pipeFormat() != null) {
+			TextFormat pipeFormat = TextSupport.configuredFormat(context, "pipe-format", pipeOptions.pipeFormat());
+			if (pipeOptions.pipeMode() == PipeMode.CONNECT) {
 				this.decoder = new TextDecoder(pipeFormat);
 			}
 		}
