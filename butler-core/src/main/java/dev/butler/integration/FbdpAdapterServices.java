@@ -8,14 +8,14 @@ import org.zeromq.ZContext;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.util.Assert;
 
-import dev.butler.protocol.AgentDescriptor;
-import dev.butler.protocol.Uuids;
-import dev.butler.protocol.VendorUids;
-import dev.butler.runtime.ServiceDefinition;
-import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.VendorUids;
+import dev.butler.runtime.ServiceDefinition;
+import dev.butler.runtime.ServiceRuntime;
+import dev.butler.service.AgentIdentity;
 import dev.butler.service.MicroService;
 
 /**
@@ -67,7 +67,7 @@ public class FbdpAdapterServices {
 	@SuppressWarnings("unchecked")
 	ManagedMicroService create(String id, Kind kind, MicroService<Void> service) {
 		String name = "dev.butler.integration." + kind.agentName;
-		AgentDescriptor agent = new AgentDescriptor(Uuids.fromOid(name), name, VERSION, VendorUids.BUTLER,
+		AgentDescriptor agent = new AgentDescriptor(AgentIdentity.uid("", "", name, id), name, VERSION, VendorUids.BUTLER,
 				"integration/" + kind.agentName, kind.description);
 		ServiceDefinition definition = new ServiceDefinition(id, agent, (MicroService<Object>) (MicroService<?>) service,
 				Void.class);

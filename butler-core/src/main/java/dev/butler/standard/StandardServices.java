@@ -2,12 +2,10 @@ package dev.butler.standard;
 
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 
-import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 
-import dev.butler.protocol.Uuids;
+import dev.butler.service.AgentIdentity;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.standard.binary.BinaryReaderService;
@@ -53,17 +51,13 @@ public final class StandardServices {
 	 */
 	public static Optional<Class<? extends MicroService<?>>> find(String agent) {
 		for (Class<? extends MicroService<?>> service : SERVICES) {
-			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(service).get(ButlerService.class);
-			if (agent.equals(annotation.getString("name")) || agent.equalsIgnoreCase(uid(annotation))) {
+			ButlerService annotation = MergedAnnotations.from(service).get(ButlerService.class).synthesize();
+			if (agent.equals(annotation.name())
+					|| agent.equalsIgnoreCase(AgentIdentity.uid(annotation.name(), annotation).toString())) {
 				return Optional.of(service);
 			}
 		}
 		return Optional.empty();
-	}
-
-	private static String uid(MergedAnnotation<ButlerService> annotation) {
-		String uid = annotation.getString("uid");
-		return uid.isEmpty() ? Uuids.fromOid(annotation.getString("oid")).toString() : uid;
 	}
 
 	/**

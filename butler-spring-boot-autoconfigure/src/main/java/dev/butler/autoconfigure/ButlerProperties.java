@@ -9,9 +9,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DataSizeUnit;
 import org.springframework.boot.convert.DurationUnit;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
 
+import dev.butler.control.ComponentOptions;
 import dev.butler.runtime.IpcPolicy;
 
 /**
@@ -51,6 +53,29 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 */
 	public Service service(String id) {
 		return this.services.getOrDefault(id, Service.DEFAULTS);
+	}
+
+	/**
+	 * Return how the application runs the service with the given id: its runtime options, with the
+	 * address of its controller checked against the {@link Zmq#ipc() ipc policy}.
+	 * @param id the service id
+	 * @param externalControl the address of an external controller ({@code butler.control.address})
+	 * when it applies to this service and the service names none of its own, else {@code null}
+	 * @return the options
+	 */
+	public ComponentOptions componentOptions(String id, String externalControl) {
+		Service service = service(id);
+		String controlAddress = null;
+		if (StringUtils.hasText(service.controlAddress())) {
+			controlAddress = service.controlAddress();
+			this.zmq.ipc().checkProperty("butler.services." + id + ".control-address", controlAddress);
+		}
+		else if (StringUtils.hasText(externalControl)) {
+			controlAddress = externalControl;
+			this.zmq.ipc().checkProperty("butler.control.address", controlAddress);
+		}
+		return new ComponentOptions(service.optional(), service.autoStartup(), service.warmUpTimeout(),
+				service.stopTimeout(), controlAddress);
 	}
 
 	/**

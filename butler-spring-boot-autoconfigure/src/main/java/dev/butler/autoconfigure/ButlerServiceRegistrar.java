@@ -3,7 +3,6 @@ package dev.butler.autoconfigure;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -17,22 +16,19 @@ import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.EnvironmentAware;
-import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
-import dev.butler.protocol.AgentDescriptor;
-import dev.butler.protocol.Uuids;
-import dev.butler.protocol.VendorUids;
-import dev.butler.runtime.ServiceDefinition;
-import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ForeignComponent;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.protocol.VendorUids;
+import dev.butler.runtime.ServiceDefinition;
+import dev.butler.runtime.ServiceRuntime;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceConfigurationException;
@@ -145,30 +141,12 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		return services;
 	}
 
-	@SuppressWarnings("unchecked")
 	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
 			String externalControl) {
-		MicroService<Object> service = beanFactory.getBean(beanName, MicroService.class);
-		ButlerService annotation = MergedAnnotations.from(service.getClass(), SearchStrategy.TYPE_HIERARCHY)
-			.get(ButlerService.class)
-			.synthesize();
-		ServiceDefinition definition = new ServiceDefinition(id, agent(id, annotation), service,
-				configType(service.getClass()));
+		ServiceDefinition definition = ServiceDefinition.of(id, beanFactory.getBean(beanName, MicroService.class));
 		warnOfLibraryVendor(definition);
-		ButlerProperties properties = beanFactory.getBean(ButlerProperties.class);
-		ButlerProperties.Service options = properties.service(id);
-		String controlAddress = null;
-		if (StringUtils.hasText(options.controlAddress())) {
-			controlAddress = options.controlAddress();
-			properties.zmq().ipc().checkProperty("butler.services." + id + ".control-address", controlAddress);
-		}
-		else if (StringUtils.hasText(externalControl)) {
-			controlAddress = externalControl;
-			properties.zmq().ipc().checkProperty("butler.control.address", controlAddress);
-		}
 		return new ManagedMicroService(definition,
-				new ComponentOptions(options.optional(), options.autoStartup(), options.warmUpTimeout(),
-						options.stopTimeout(), controlAddress),
+				beanFactory.getBean(ButlerProperties.class).componentOptions(id, externalControl),
 				beanFactory.getBean(ButlerController.class),
 				beanFactory.getBean(ServiceRuntime.class));
 	}
@@ -201,36 +179,6 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 						component.stopTimeout(), component.address()),
 				component.configurable(), beanFactory.getBean(ButlerController.class),
 				beanFactory.getBeanProvider(Clock.class).getIfUnique(Clock::systemUTC));
-	}
-
-	static AgentDescriptor agent(String id, ButlerService annotation) {
-		String name = StringUtils.hasText(annotation.name()) ? annotation.name() : id;
-		UUID uid;
-		if (StringUtils.hasText(annotation.uid())) {
-			uid = parseUuid(annotation.uid(), "uid", id);
-		}
-		else {
-			uid = Uuids.fromOid(StringUtils.hasText(annotation.oid()) ? annotation.oid() : name);
-		}
-		UUID vendor = StringUtils.hasText(annotation.vendor()) ? parseUuid(annotation.vendor(), "vendor", id)
-				: VendorUids.BUTLER;
-		return new AgentDescriptor(uid, name, annotation.version(), vendor, annotation.classification(),
-				annotation.description());
-	}
-
-	private static UUID parseUuid(String value, String attribute, String id) {
-		try {
-			return UUID.fromString(value);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(
-					"@ButlerService(" + attribute + " = \"" + value + "\") of service '" + id + "' is not a UUID", ex);
-		}
-	}
-
-	static Class<?> configType(Class<?> serviceType) {
-		Class<?> type = ResolvableType.forClass(serviceType).as(MicroService.class).getGeneric(0).resolve();
-		return (type != null) ? type : Void.class;
 	}
 
 }

@@ -9,10 +9,9 @@ import org.springframework.integration.endpoint.MessageProducerSupport;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
-import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
-import dev.butler.control.ComponentOptions;
 import dev.butler.integration.FbdpAdapterServices;
+import dev.butler.runtime.ServiceRuntime;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
@@ -29,12 +28,7 @@ public final class ButlerIntegrationAutoConfiguration {
 	@ConditionalOnMissingBean
 	FbdpAdapterServices fbdpAdapterServices(ServiceRuntime runtime, ButlerController controller,
 			ButlerProperties properties) {
-		return new FbdpAdapterServices(runtime, controller, (id) -> {
-			ButlerProperties.Service service = properties.service(id);
-			properties.zmq().ipc().checkProperty("butler.services." + id + ".control-address", service.controlAddress());
-			return new ComponentOptions(service.optional(), true, service.warmUpTimeout(), service.stopTimeout(),
-					service.controlAddress());
-		});
+		return new FbdpAdapterServices(runtime, controller, (id) -> properties.componentOptions(id, null));
 	}
 
 }
