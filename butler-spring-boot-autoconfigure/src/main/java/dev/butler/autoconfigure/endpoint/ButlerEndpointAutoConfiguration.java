@@ -15,6 +15,7 @@ import org.springframework.context.annotation.Bean;
 import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.actuate.endpoint.ButlerEndpointWebExtension;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ButlerComponents;
 
 /**
@@ -26,7 +27,7 @@ import dev.butler.control.ButlerComponents;
 @AutoConfiguration(after = ButlerAutoConfiguration.class)
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnAvailableEndpoint(ButlerEndpoint.class)
-@ConditionalOnBean(ButlerComponents.class)
+@ConditionalOnButlerRuntime
 @EnableConfigurationProperties(ButlerEndpointProperties.class)
 public final class ButlerEndpointAutoConfiguration {
 

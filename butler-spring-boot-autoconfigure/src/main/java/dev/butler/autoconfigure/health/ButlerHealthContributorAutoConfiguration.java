@@ -1,7 +1,6 @@
 package dev.butler.autoconfigure.health;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
@@ -10,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.butler.actuate.health.ButlerHealthIndicator;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ButlerComponents;
 
 /**
@@ -19,7 +19,7 @@ import dev.butler.control.ButlerComponents;
  */
 @AutoConfiguration(after = ButlerAutoConfiguration.class)
 @ConditionalOnClass(HealthIndicator.class)
-@ConditionalOnBean(ButlerComponents.class)
+@ConditionalOnButlerRuntime
 @ConditionalOnEnabledHealthIndicator("butler")
 public final class ButlerHealthContributorAutoConfiguration {
 

@@ -1,7 +1,6 @@
 package dev.butler.autoconfigure.integration;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -9,6 +8,7 @@ import org.springframework.integration.endpoint.MessageProducerSupport;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
+import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.integration.FbdpAdapterServices;
 import dev.butler.runtime.ServiceRuntime;
@@ -21,7 +21,7 @@ import dev.butler.runtime.ServiceRuntime;
  */
 @AutoConfiguration(after = ButlerAutoConfiguration.class)
 @ConditionalOnClass({ MessageProducerSupport.class, FbdpAdapterServices.class })
-@ConditionalOnBean({ ServiceRuntime.class, ButlerController.class, ButlerProperties.class })
+@ConditionalOnButlerRuntime
 public final class ButlerIntegrationAutoConfiguration {
 
 	@Bean

@@ -12,6 +12,7 @@ import org.springframework.context.annotation.Bean;
 
 import dev.butler.actuate.metrics.ButlerMetrics;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ButlerComponents;
 
 /**
@@ -21,7 +22,8 @@ import dev.butler.control.ButlerComponents;
 @AutoConfiguration(after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
 		ButlerAutoConfiguration.class })
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
-@ConditionalOnBean({ MeterRegistry.class, ButlerComponents.class })
+@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnButlerRuntime
 public final class ButlerMetricsAutoConfiguration {
 
 	@Bean
