@@ -1,5 +1,7 @@
 package dev.butler.pipe;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
  * Counters of a data pipe endpoint at one moment, or summed over several runs of its service.
  *
@@ -11,7 +13,7 @@ package dev.butler.pipe;
  * nothing within {@code close_timeout}
  * @param stalls sessions ended because the peer took no message for {@code peer_timeout}
  */
-public record PipeCounts(long dataMessages, long bytes, long batches, long refused, long dropped, long stalls) {
+public record PipeCounts(@JsonProperty("messages") long dataMessages, long bytes, long batches, long refused, long dropped, long stalls) {
 
 	/**
 	 * Nothing counted.
