@@ -45,6 +45,14 @@ class ArchitectureTests {
 		.resideInAnyPackage("dev.butler.runtime..", "dev.butler.control..", "dev.butler.integration..");
 
 	@ArchTest
+	static final ArchRule controlAndActuatorShouldKnowResourcesOnlyByTheirSnapshots = noClasses()
+		.that()
+		.resideInAnyPackage("dev.butler.control..", "dev.butler.actuate..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("dev.butler.pipe..", "dev.butler.queue..");
+
+	@ArchTest
 	static final ArchRule layersShouldOnlyBeUsedFromAbove = layeredArchitecture().consideringOnlyDependenciesInLayers()
 		.layer("protocol").definedBy("dev.butler.protocol..")
 		.layer("service").definedBy("dev.butler.service..")
@@ -62,8 +70,8 @@ class ArchitectureTests {
 		.whereLayer("standard").mayOnlyBeAccessedByLayers("autoconfigure")
 		.whereLayer("control").mayOnlyBeAccessedByLayers("integration", "actuate", "autoconfigure")
 		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "integration", "actuate", "autoconfigure")
-		.whereLayer("pipe").mayOnlyBeAccessedByLayers("control", "standard", "integration", "actuate", "autoconfigure")
-		.whereLayer("queue").mayOnlyBeAccessedByLayers("control", "standard", "actuate", "autoconfigure")
+		.whereLayer("pipe").mayOnlyBeAccessedByLayers("standard", "integration", "autoconfigure")
+		.whereLayer("queue").mayOnlyBeAccessedByLayers("standard", "autoconfigure")
 		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "standard",
 				"integration", "actuate", "autoconfigure");
 

@@ -12,10 +12,7 @@ import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.State;
 import dev.butler.runtime.ServiceStatistics;
-import dev.butler.pipe.PipeCounts;
-import dev.butler.pipe.PipeSnapshot;
-import dev.butler.queue.QueueCounts;
-import dev.butler.queue.QueueSnapshot;
+import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
 
 /**
@@ -105,39 +102,22 @@ public interface ButlerComponent extends SmartLifecycle {
 	ServiceStatistics statistics();
 
 	/**
-	 * Describe the data pipes of the current run, in the order the service created them (local
-	 * services only; empty for foreign components).
-	 * @return the pipes, empty before the first start
+	 * Describe the resources of the current run, e.g. data pipes and directory queues, in the order
+	 * the service added them (local services only; empty for foreign components).
+	 * @return the snapshots, empty before the first start
 	 */
-	default List<PipeSnapshot> pipes() {
+	default List<ResourceSnapshot> resources() {
 		return List.of();
 	}
 
 	/**
-	 * Return the counters of the data pipes summed over all runs, the current one included, by pipe
-	 * channel name: unlike {@link #pipes()}, they only grow, as {@link #statistics()} does.
-	 * @return the totals by pipe name
+	 * Return the counts of the resources summed over all runs, the current one included: unlike the
+	 * counts in {@link #resources()}, they only grow, as {@link #statistics()} do. Cheap: it does not
+	 * describe the resources.
+	 * @return the counts, with the resource each belongs to
 	 */
-	default Map<String, PipeCounts> pipeTotals() {
-		return Map.of();
-	}
-
-	/**
-	 * Describe the directory queues the current run uses (local services only; empty for foreign
-	 * components). Their counters cover all runs of the service.
-	 * @return the queues, empty before the first start
-	 */
-	default List<QueueSnapshot> queues() {
+	default List<ResourceCount> resourceCounts() {
 		return List.of();
-	}
-
-	/**
-	 * Return the counters of the directory queues of the current run by queue name, without listing
-	 * the queues; they cover all runs of the service.
-	 * @return the counters by queue name
-	 */
-	default Map<String, QueueCounts> queueCounts() {
-		return Map.of();
 	}
 
 	/**
@@ -224,6 +204,17 @@ public interface ButlerComponent extends SmartLifecycle {
 	 * @param message {@code OK} or the error the component returned
 	 */
 	record ConfigurationReply(boolean accepted, String message) {
+
+	}
+
+	/**
+	 * A count of a resource.
+	 *
+	 * @param kind the resource's kind, e.g. {@code pipe}
+	 * @param resource the resource's name
+	 * @param count the count
+	 */
+	record ResourceCount(String kind, String resource, ResourceSnapshot.Count count) {
 
 	}
 

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -20,24 +21,20 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
 
-import dev.butler.pipe.DataPipe;
-import dev.butler.pipe.PipeCounts;
-import dev.butler.pipe.PipeSnapshot;
 import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.State;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
-import dev.butler.queue.QueueCounts;
-import dev.butler.queue.QueueEndpoint;
-import dev.butler.queue.QueueSnapshot;
 import dev.butler.runtime.BoundConfiguration;
 import dev.butler.runtime.MicroServiceRunner;
 import dev.butler.runtime.ServiceDefinition;
 import dev.butler.runtime.ServiceRuntime;
 import dev.butler.runtime.ServiceStatistics;
+import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
+import dev.butler.service.ServiceResource;
 
 /**
  * Runs a local Butler service as a {@link SmartLifecycle}: {@code start()} is warm-up ending in
@@ -68,8 +65,12 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private volatile MicroServiceRunner runner;
 
-	/** Pipe counters of the runs before the current one; see {@link #pipeTotals()}. */
-	private volatile PipeHistory pipeHistory = new PipeHistory(Map.of(), null);
+	/** Resource counts of the runs before the current one; see {@link #resourceCounts()}. */
+	private volatile CountHistory countHistory = new CountHistory(List.of(), null);
+
+	/** Kind and name of the resources seen, by resource; weak, so that past runs' resources go. */
+	private final Map<ServiceResource, ResourceName> resourceNames = Collections
+		.synchronizedMap(new WeakHashMap<>());
 
 	private volatile ControlConnection connection;
 
@@ -167,55 +168,62 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	@Override
-	public List<PipeSnapshot> pipes() {
+	public List<ResourceSnapshot> resources() {
 		MicroServiceRunner current = this.runner;
-		return (current != null) ? pipesOf(current).stream().map(DataPipe::describe).toList() : List.of();
+		if (current == null) {
+			return List.of();
+		}
+		List<ResourceSnapshot> snapshots = new ArrayList<>();
+		for (ServiceResource resource : current.resources()) {
+			ResourceSnapshot snapshot = resource.describe();
+			if (snapshot != null) {
+				this.resourceNames.put(resource, new ResourceName(snapshot.kind(), snapshot.name()));
+				snapshots.add(snapshot);
+			}
+		}
+		return List.copyOf(snapshots);
 	}
 
 	@Override
-	public Map<String, PipeCounts> pipeTotals() {
+	public List<ResourceCount> resourceCounts() {
 		// The runner before the history: a new runner is published after the history that holds its
 		// predecessor, and a runner that is already in the history is not counted twice.
 		MicroServiceRunner current = this.runner;
-		PipeHistory history = this.pipeHistory;
-		Map<String, PipeCounts> totals = new LinkedHashMap<>(history.totals());
+		CountHistory history = this.countHistory;
+		Map<CountKey, ResourceCount> totals = new LinkedHashMap<>();
+		history.counts().forEach((count) -> totals.put(CountKey.of(count), count));
 		if (current != null && current != history.lastRun()) {
-			for (DataPipe pipe : pipesOf(current)) {
-				totals.merge(pipe.name(), PipeCounts.of(pipe.statistics()), PipeCounts::plus);
+			for (ServiceResource resource : current.resources()) {
+				ResourceName name = nameOf(resource);
+				if (name == null) {
+					continue;
+				}
+				for (ResourceSnapshot.Count count : resource.counters()) {
+					ResourceCount now = new ResourceCount(name.kind(), name.name(), count);
+					totals.merge(CountKey.of(now), now, (before, latest) -> latest.count().perRun()
+							? new ResourceCount(latest.kind(), latest.resource(),
+									latest.count().withValue(before.count().value() + latest.count().value()))
+							: latest);
+				}
 			}
 		}
-		return Collections.unmodifiableMap(totals);
+		return List.copyOf(totals.values());
 	}
 
-	@Override
-	public List<QueueSnapshot> queues() {
-		return queuesOf(this.runner).stream().map(QueueEndpoint::describe).toList();
-	}
-
-	@Override
-	public Map<String, QueueCounts> queueCounts() {
-		Map<String, QueueCounts> counts = new LinkedHashMap<>();
-		queuesOf(this.runner).forEach((queue) -> counts.put(queue.queueName(), queue.counts()));
-		return Collections.unmodifiableMap(counts);
-	}
-
-	private static List<QueueEndpoint> queuesOf(MicroServiceRunner runner) {
-		if (runner == null) {
-			return List.of();
+	/**
+	 * Return the kind and name of a resource, describing it only the first time: they do not change.
+	 */
+	private ResourceName nameOf(ServiceResource resource) {
+		ResourceName name = this.resourceNames.get(resource);
+		if (name == null) {
+			ResourceSnapshot snapshot = resource.describe();
+			if (snapshot == null) {
+				return null;
+			}
+			name = new ResourceName(snapshot.kind(), snapshot.name());
+			this.resourceNames.put(resource, name);
 		}
-		return runner.resources()
-			.stream()
-			.filter(QueueEndpoint.class::isInstance)
-			.map(QueueEndpoint.class::cast)
-			.toList();
-	}
-
-	private static List<DataPipe> pipesOf(MicroServiceRunner runner) {
-		return runner.resources()
-			.stream()
-			.filter(DataPipe.class::isInstance)
-			.map(DataPipe.class::cast)
-			.toList();
+		return name;
 	}
 
 	@Override
@@ -258,7 +266,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		closeConnection();
 		MicroServiceRunner previous = this.runner;
 		if (previous != null) {
-			this.pipeHistory = new PipeHistory(pipeTotals(), previous);
+			this.countHistory = new CountHistory(resourceCounts(), previous);
 		}
 		this.runner = newRunner;
 		try {
@@ -395,12 +403,27 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	/**
-	 * Pipe counters summed over the runs before the current one.
+	 * Resource counts summed over the runs before the current one.
 	 *
-	 * @param totals the counters by pipe channel name
+	 * @param counts the counts
 	 * @param lastRun the last run they include, {@code null} for none
 	 */
-	private record PipeHistory(Map<String, PipeCounts> totals, MicroServiceRunner lastRun) {
+	private record CountHistory(List<ResourceCount> counts, MicroServiceRunner lastRun) {
+
+	}
+
+	private record ResourceName(String kind, String name) {
+
+	}
+
+	/**
+	 * What tells a count apart from the others of a service.
+	 */
+	private record CountKey(String kind, String resource, String name, Map<String, String> tags) {
+
+		static CountKey of(ResourceCount count) {
+			return new CountKey(count.kind(), count.resource(), count.count().name(), count.count().tags());
+		}
 
 	}
 

@@ -454,6 +454,7 @@ public final class DataPipe implements ServiceResource {
 	 * without locking, so a pipe that changes state meanwhile may be seen half-way.
 	 * @return what the endpoint is and has done
 	 */
+	@Override
 	public PipeSnapshot describe() {
 		// The state first: what goes with a state is written before it.
 		PipeState currentState = this.state;
@@ -727,7 +728,7 @@ public final class DataPipe implements ServiceResource {
 	private void startBatch(int size) {
 		this.transmit = size;
 		this.state = PipeState.TRANSMITTING;
-		this.statistics.batches++;
+		this.statistics.batches.increment();
 		if (this.role == PipeRole.PRODUCER) {
 			writable();
 		}
@@ -933,7 +934,8 @@ public final class DataPipe implements ServiceResource {
 	 * Answer a message that cannot be served with CLOSE, to its sender only.
 	 */
 	private void refuse(byte[] sender, FbdpErrorCode code, String reason) {
-		long refused = ++this.statistics.refused;
+		this.statistics.refused.increment();
+		long refused = this.statistics.refused();
 		if (refused <= REFUSALS_LOGGED || refused % 1000 == 0) {
 			logger.warn("Data pipe '" + this.options.pipe() + "' of service '" + this.context.serviceId()
 					+ "' refused a message" + ((refused > REFUSALS_LOGGED) ? " (" + refused + " so far)" : "") + ": "
@@ -1071,7 +1073,7 @@ public final class DataPipe implements ServiceResource {
 		logger.warn(reason);
 		end(FbdpErrorCode.ERROR, List.of(reason), false);
 		// Counted last: a reader that sees the stall also sees what it dropped.
-		this.statistics.stalls++;
+		this.statistics.stalls.increment();
 		expectDisconnect(peer);
 	}
 
@@ -1109,7 +1111,7 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	private void drop(int messages) {
-		this.statistics.dropped += messages;
+		this.statistics.dropped.add(messages);
 	}
 
 	/**

@@ -1,7 +1,9 @@
 package dev.butler.pipe;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+
 /**
- * Counters of a data pipe endpoint at one moment, or summed over several runs of its service.
+ * Counters of a data pipe endpoint at one moment.
  *
  * @param dataMessages DATA messages sent or received
  * @param bytes payload bytes sent or received
@@ -11,12 +13,8 @@ package dev.butler.pipe;
  * nothing within {@code close_timeout}
  * @param stalls sessions ended because the peer took no message for {@code peer_timeout}
  */
-public record PipeCounts(long dataMessages, long bytes, long batches, long refused, long dropped, long stalls) {
-
-	/**
-	 * Nothing counted.
-	 */
-	public static final PipeCounts NONE = new PipeCounts(0, 0, 0, 0, 0, 0);
+public record PipeCounts(@JsonProperty("messages") long dataMessages, long bytes, long batches, long refused,
+		long dropped, long stalls) {
 
 	/**
 	 * Return the current values of live counters.
@@ -26,17 +24,6 @@ public record PipeCounts(long dataMessages, long bytes, long batches, long refus
 	public static PipeCounts of(PipeStatistics statistics) {
 		return new PipeCounts(statistics.dataMessages(), statistics.bytes(), statistics.batches(),
 				statistics.refused(), statistics.dropped(), statistics.stalls());
-	}
-
-	/**
-	 * Return the sum of these counts and others.
-	 * @param other the counts to add
-	 * @return the sum
-	 */
-	public PipeCounts plus(PipeCounts other) {
-		return new PipeCounts(this.dataMessages + other.dataMessages, this.bytes + other.bytes,
-				this.batches + other.batches, this.refused + other.refused, this.dropped + other.dropped,
-				this.stalls + other.stalls);
 	}
 
 }

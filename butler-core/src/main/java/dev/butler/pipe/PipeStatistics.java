@@ -1,48 +1,31 @@
 package dev.butler.pipe;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
+import dev.butler.service.Counter;
 
 /**
  * Counters of a data pipe endpoint, written by the service's loop thread.
  */
 public final class PipeStatistics {
 
-	private static final VarHandle DATA_MESSAGES;
+	private final Counter dataMessages = new Counter();
 
-	private static final VarHandle BYTES;
+	private final Counter bytes = new Counter();
 
-	static {
-		try {
-			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			DATA_MESSAGES = lookup.findVarHandle(PipeStatistics.class, "dataMessages", long.class);
-			BYTES = lookup.findVarHandle(PipeStatistics.class, "bytes", long.class);
-		}
-		catch (ReflectiveOperationException ex) {
-			throw new ExceptionInInitializerError(ex);
-		}
-	}
+	final Counter batches = new Counter();
 
-	private volatile long dataMessages;
+	final Counter refused = new Counter();
 
-	private volatile long bytes;
+	final Counter dropped = new Counter();
 
-	volatile long batches;
-
-	volatile long refused;
-
-	volatile long dropped;
-
-	volatile long stalls;
+	final Counter stalls = new Counter();
 
 	/**
-	 * Count a DATA message moved. Called per message by the only writer, the loop thread: a release
-	 * store publishes the counts to other threads without the full fence of a volatile write.
+	 * Count a DATA message moved.
 	 * @param length the payload length
 	 */
 	void recordData(int length) {
-		DATA_MESSAGES.setRelease(this, this.dataMessages + 1);
-		BYTES.setRelease(this, this.bytes + length);
+		this.dataMessages.increment();
+		this.bytes.add(length);
 	}
 
 	/**
@@ -50,7 +33,7 @@ public final class PipeStatistics {
 	 * @return the DATA messages sent or received
 	 */
 	public long dataMessages() {
-		return this.dataMessages;
+		return this.dataMessages.get();
 	}
 
 	/**
@@ -58,7 +41,7 @@ public final class PipeStatistics {
 	 * @return the bytes sent or received
 	 */
 	public long bytes() {
-		return this.bytes;
+		return this.bytes.get();
 	}
 
 	/**
@@ -66,7 +49,7 @@ public final class PipeStatistics {
 	 * @return the number of batches
 	 */
 	public long batches() {
-		return this.batches;
+		return this.batches.get();
 	}
 
 	/**
@@ -74,7 +57,7 @@ public final class PipeStatistics {
 	 * @return the number of refused messages
 	 */
 	public long refused() {
-		return this.refused;
+		return this.refused.get();
 	}
 
 	/**
@@ -83,7 +66,7 @@ public final class PipeStatistics {
 	 * @return the number of dropped messages
 	 */
 	public long dropped() {
-		return this.dropped;
+		return this.dropped.get();
 	}
 
 	/**
@@ -91,7 +74,7 @@ public final class PipeStatistics {
 	 * @return the number of stalled sessions
 	 */
 	public long stalls() {
-		return this.stalls;
+		return this.stalls.get();
 	}
 
 }

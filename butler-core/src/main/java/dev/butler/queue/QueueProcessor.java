@@ -3,11 +3,13 @@ package dev.butler.queue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import dev.butler.service.Durations;
+import dev.butler.service.ResourceSnapshot.Count;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
 import dev.butler.service.ServiceResource;
@@ -16,7 +18,7 @@ import dev.butler.service.ServiceResource;
  * Runs a {@link PiperService}'s input queue on the service's loop: claims messages as they arrive,
  * has them processed and disposes of them, pausing while the next queue is full.
  */
-final class QueueProcessor implements ServiceResource, QueueEndpoint {
+final class QueueProcessor implements ServiceResource {
 
 	/** Messages processed before the loop serves its other work. */
 	private static final int BUDGET = 64;
@@ -254,13 +256,8 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 	}
 
 	@Override
-	public String queueName() {
-		return this.name;
-	}
-
-	@Override
-	public QueueCounts counts() {
-		return this.statistics.counts();
+	public List<Count> counters() {
+		return this.statistics.counts().counters();
 	}
 
 	@Override

@@ -163,7 +163,7 @@ public final class QueueReader implements AutoCloseable {
 					+ " move them to '" + this.queue.incoming() + "' to process them again");
 		}
 		if (recovered > 0) {
-			this.statistics.recovered.addAndGet(recovered);
+			this.statistics.recovered.add(recovered);
 			logger.info("Recovered " + recovered + " message(s) of ended consumers into '" + this.queue.incoming() + "'");
 		}
 		deleteExpiredTemporaryFiles();
@@ -317,17 +317,17 @@ public final class QueueReader implements AutoCloseable {
 			try {
 				DirectoryQueue.moveAtomically(this.queue.incoming().resolve(name), target);
 				this.held.add(file.fileName());
-				this.statistics.claimed.incrementAndGet();
+				this.statistics.claimed.increment();
 				return new QueueMessage(file.name(), target, file.recoveries());
 			}
 			catch (NoSuchFileException ex) {
 				if (!Files.isDirectory(this.claimed)) {
 					throw QueueException.of("claim into", this.claimed, ex);
 				}
-				this.statistics.skipped.incrementAndGet();
+				this.statistics.skipped.increment();
 			}
 			catch (IOException ex) {
-				this.statistics.failures.incrementAndGet();
+				this.statistics.failures.increment();
 				throw QueueException.of("claim message", this.queue.incoming().resolve(name), ex);
 			}
 		}
@@ -344,7 +344,7 @@ public final class QueueReader implements AutoCloseable {
 			}
 		}
 		catch (IOException ex) {
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			throw QueueException.of("list", this.queue.incoming(), ex);
 		}
 		Collections.sort(found);
@@ -370,10 +370,10 @@ public final class QueueReader implements AutoCloseable {
 		try {
 			Files.delete(message.path());
 			released(message);
-			this.statistics.committed.incrementAndGet();
+			this.statistics.committed.increment();
 		}
 		catch (IOException ex) {
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			throw QueueException.of("delete message", message.path(), ex);
 		}
 	}
@@ -393,11 +393,11 @@ public final class QueueReader implements AutoCloseable {
 					new MessageFile(message.name(), 0), DirectoryQueue.Repeat.NEVER);
 			released(message);
 			DirectoryQueue.syncDirectory(next.incoming());
-			this.statistics.handedOn.incrementAndGet();
+			this.statistics.handedOn.increment();
 			return placed;
 		}
 		catch (IOException ex) {
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			throw QueueException.of("hand on message to", next.incoming(), ex);
 		}
 	}
@@ -419,16 +419,16 @@ public final class QueueReader implements AutoCloseable {
 			placed = next.put(message.name(), content, this.owner.toString(), message.recoveries() > 0);
 		}
 		catch (QueueException ex) {
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			throw ex;
 		}
-		this.statistics.handedOn.incrementAndGet();
+		this.statistics.handedOn.increment();
 		try {
 			Files.delete(message.path());
 			released(message);
 		}
 		catch (IOException ex) {
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			throw QueueException.of("delete message", message.path(), ex);
 		}
 		return placed;
@@ -470,11 +470,11 @@ public final class QueueReader implements AutoCloseable {
 			moveToErrors(message, metaFile);
 			released(message);
 			DirectoryQueue.syncDirectory(this.queue.errors());
-			this.statistics.banished.incrementAndGet();
+			this.statistics.banished.increment();
 		}
 		catch (IOException ex) {
 			DirectoryQueue.deleteQuietly(metaFile);
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			throw QueueException.of("banish message to", this.queue.errors(), ex);
 		}
 	}
@@ -538,12 +538,12 @@ public final class QueueReader implements AutoCloseable {
 					new MessageFile(message.name(), message.recoveries()), DirectoryQueue.Repeat.NEVER);
 			released(message);
 			DirectoryQueue.syncDirectory(this.queue.incoming());
-			this.statistics.released.incrementAndGet();
+			this.statistics.released.increment();
 			this.names = List.of();
 			this.cursor = 0;
 		}
 		catch (IOException ex) {
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			throw QueueException.of("release message to", this.queue.incoming(), ex);
 		}
 	}
@@ -589,10 +589,10 @@ public final class QueueReader implements AutoCloseable {
 		this.closed = true;
 		try {
 			int released = releaseAll();
-			this.statistics.released.addAndGet(released);
+			this.statistics.released.add(released);
 		}
 		catch (QueueException ex) {
-			this.statistics.failures.incrementAndGet();
+			this.statistics.failures.increment();
 			logger.warn(ex.getMessage() + "; they will be recovered when a consumer of the queue starts");
 		}
 		finally {

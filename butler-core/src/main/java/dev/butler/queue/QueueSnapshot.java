@@ -1,7 +1,16 @@
 package dev.butler.queue;
 
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+
+import dev.butler.service.ResourceSnapshot;
+
 /**
- * A directory queue as one service uses it, at one moment, for {@code /actuator/butler}.
+ * A directory queue as one service uses it, at one moment. Listed as {@code queues} in
+ * {@code /actuator/butler}, with the counts in line; its meters are {@code butler.queue.messages}
+ * by {@code outcome}, {@code butler.queue.failures} and the gauge {@code butler.queue.backlog}.
  *
  * @param name what the service calls it, e.g. {@code queue-in}
  * @param directory the queue directory
@@ -14,7 +23,24 @@ package dev.butler.queue;
  * @param lastError the last failed operation, {@code null} if none
  */
 public record QueueSnapshot(String name, String directory, String next, String consumer, State state,
-		boolean watching, long backlog, QueueCounts counts, String lastError) {
+		boolean watching, long backlog, @JsonIgnoreProperties("claimed") @JsonUnwrapped QueueCounts counts,
+		String lastError) implements ResourceSnapshot {
+
+	@Override
+	public String kind() {
+		return "queue";
+	}
+
+	@Override
+	public List<Count> counters() {
+		return this.counts.counters();
+	}
+
+	@Override
+	public List<Level> gauges() {
+		return List.of(new Level("backlog", (this.backlog >= 0) ? this.backlog : Double.NaN,
+				"Messages waiting in the queue's incoming directory"));
+	}
 
 	/**
 	 * What a service is doing with a queue.

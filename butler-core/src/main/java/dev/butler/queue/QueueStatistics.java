@@ -1,6 +1,6 @@
 package dev.butler.queue;
 
-import java.util.concurrent.atomic.AtomicLong;
+import dev.butler.service.Counter;
 
 /**
  * Live counters of a queue consumer or producer, kept over all runs of its service. Written by one
@@ -8,46 +8,46 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class QueueStatistics {
 
-	final AtomicLong enqueued = new AtomicLong();
+	final Counter enqueued = new Counter();
 
-	final AtomicLong claimed = new AtomicLong();
+	final Counter claimed = new Counter();
 
-	final AtomicLong skipped = new AtomicLong();
+	final Counter skipped = new Counter();
 
-	final AtomicLong processed = new AtomicLong();
+	final Counter processed = new Counter();
 
-	final AtomicLong committed = new AtomicLong();
+	final Counter committed = new Counter();
 
-	final AtomicLong handedOn = new AtomicLong();
+	final Counter handedOn = new Counter();
 
-	final AtomicLong banished = new AtomicLong();
+	final Counter banished = new Counter();
 
-	final AtomicLong released = new AtomicLong();
+	final Counter released = new Counter();
 
-	final AtomicLong recovered = new AtomicLong();
+	final Counter recovered = new Counter();
 
-	final AtomicLong failures = new AtomicLong();
+	final Counter failures = new Counter();
 
 	/**
 	 * Count messages written into a queue.
 	 * @param count the number of messages
 	 */
 	public void enqueued(int count) {
-		this.enqueued.addAndGet(count);
+		this.enqueued.add(count);
 	}
 
 	/**
 	 * Count a message given to a handler.
 	 */
 	public void processed() {
-		this.processed.incrementAndGet();
+		this.processed.increment();
 	}
 
 	/**
 	 * Count a failed queue operation.
 	 */
 	public void failed() {
-		this.failures.incrementAndGet();
+		this.failures.increment();
 	}
 
 	/**

@@ -3,7 +3,8 @@ package dev.butler.runtime;
 import java.util.Collections;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+
+import dev.butler.service.Counter;
 
 /**
  * Message and error counters of one service, kept across restarts so that they only grow.
@@ -12,7 +13,7 @@ public final class ServiceStatistics {
 
 	private final Map<String, ChannelCounters> channels = new ConcurrentHashMap<>();
 
-	private final AtomicLong errors = new AtomicLong();
+	private final Counter errors = new Counter();
 
 	/**
 	 * Return the counters of a channel, creating them on first use.
@@ -59,7 +60,7 @@ public final class ServiceStatistics {
 	 * Count a failure.
 	 */
 	public void recordError() {
-		this.errors.incrementAndGet();
+		this.errors.increment();
 	}
 
 	/**
@@ -67,9 +68,9 @@ public final class ServiceStatistics {
 	 */
 	public static final class ChannelCounters {
 
-		private final AtomicLong received = new AtomicLong();
+		private final Counter received = new Counter();
 
-		private final AtomicLong sent = new AtomicLong();
+		private final Counter sent = new Counter();
 
 		/**
 		 * Return the number of messages received.
@@ -88,11 +89,11 @@ public final class ServiceStatistics {
 		}
 
 		void recordReceived() {
-			this.received.incrementAndGet();
+			this.received.increment();
 		}
 
 		void recordSent() {
-			this.sent.incrementAndGet();
+			this.sent.increment();
 		}
 
 	}

@@ -1,13 +1,14 @@
 package dev.butler.service;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * A part of a service that the runtime opens and closes with it, registered with
  * {@link ServiceContext#addResource}: opened after {@link MicroService#acquireResources()} and before
  * {@link MicroService#startActivities()}, closed after {@link MicroService#stopActivities()} and
  * before {@link MicroService#releaseResources()}, also when the service fails. Data pipes are
- * resources. Called on the service's loop thread.
+ * resources. Called on the service's loop thread, except {@link #describe()} and {@link #counters()}.
  */
 public interface ServiceResource {
 
@@ -45,6 +46,25 @@ public interface ServiceResource {
 	 * Give up closing after {@link #settleTimeout()}: report what is lost. Should not throw.
 	 */
 	default void abandon() {
+	}
+
+	/**
+	 * Describe the resource as it is now, for {@code /actuator/butler} and the meters. Called from
+	 * any thread, e.g. an HTTP worker; reads without locking and does not block for long.
+	 * @return what the resource is and has done, or {@code null} (the default) to leave it out
+	 */
+	default ResourceSnapshot describe() {
+		return null;
+	}
+
+	/**
+	 * Return the counts of {@link #describe()}, without the work describing may take (e.g. counting
+	 * the files of a queue): meters read them on every scrape. Called from any thread.
+	 * @return the counts
+	 */
+	default List<ResourceSnapshot.Count> counters() {
+		ResourceSnapshot snapshot = describe();
+		return (snapshot != null) ? snapshot.counters() : List.of();
 	}
 
 }

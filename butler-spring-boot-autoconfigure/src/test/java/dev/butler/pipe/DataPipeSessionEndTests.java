@@ -83,12 +83,12 @@ class DataPipeSessionEndTests {
 			.withPropertyValues("butler.services.sink.stop-on-close=false")
 			.run((context) -> {
 				ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
-				assertThat(component.pipes()).singleElement()
+				assertThat(PipeTestSupport.pipes(component)).singleElement()
 					.satisfies((pipe) -> assertThat(pipe.state()).isEqualTo(PipeState.WAITING));
 				assertThat(component.endpoints()).containsOnlyKeys("pipe");
 				component.stop();
 				assertThat(component.state()).isEqualTo(State.FINISHED);
-				assertThat(component.pipes()).singleElement()
+				assertThat(PipeTestSupport.pipes(component)).singleElement()
 					.satisfies((pipe) -> assertThat(pipe.state()).isEqualTo(PipeState.CLOSED));
 				assertThat(component.endpoints()).isEmpty();
 			});
@@ -177,7 +177,7 @@ class DataPipeSessionEndTests {
 					assertThat(receive(peer)).as("probe of a silent peer").isEqualTo(FbdpMessage.noop());
 					assertThat(receive(peer)).as("next probe").isEqualTo(FbdpMessage.noop());
 					ButlerComponent sink = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
-					assertThat(sink.pipes()).singleElement()
+					assertThat(PipeTestSupport.pipes(sink)).singleElement()
 						.satisfies((pipe) -> assertThat(pipe.state()).isNotEqualTo(PipeState.CLOSED));
 				}
 			});
@@ -193,7 +193,7 @@ class DataPipeSessionEndTests {
 				assertThat(component.outcome()).isEqualTo(Outcome.ERROR);
 				assertThat(component.details()).first(InstanceOfAssertFactories.STRING)
 					.contains("did not answer OPEN within 500 ms (open_timeout)");
-				assertThat(component.pipes()).singleElement()
+				assertThat(PipeTestSupport.pipes(component)).singleElement()
 					.satisfies((pipe) -> assertThat(pipe.counts().dropped()).isEqualTo(1));
 				assertThat(component.details()).contains("Data pipe 'lines' dropped 1 message(s) that no peer took");
 			});
@@ -242,7 +242,7 @@ class DataPipeSessionEndTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(2500));
 			assertThat(component.state()).isEqualTo(State.FINISHED);
 			assertThat(component.outcome()).isEqualTo(Outcome.OK);
-			assertThat(component.pipes()).singleElement()
+			assertThat(PipeTestSupport.pipes(component)).singleElement()
 				.satisfies((pipe) -> assertThat(pipe.counts().dropped()).as("OPEN and CLOSE").isEqualTo(2));
 			assertThat(component.details()).containsExactly(
 					"Data pipe 'lines' was still open when the service stopped: its input ended early, after 0 DATA "
@@ -330,13 +330,13 @@ class DataPipeSessionEndTests {
 					byte[] noopAskingForAck = FbdpCodec.header(FbdpMessageType.NOOP, FbdpFlags.ACK_REQ, 0);
 					ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
 					long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-					while (component.pipes().get(0).counts().stalls() == 0 && System.nanoTime() < deadline) {
+					while (PipeTestSupport.pipes(component).get(0).counts().stalls() == 0 && System.nanoTime() < deadline) {
 						for (int i = 0; i < 10_000; i++) {
 							deaf.send(noopAskingForAck, ZMQ.DONTWAIT);
 						}
 						Thread.sleep(20);
 					}
-					assertThat(component.pipes()).singleElement().satisfies((pipe) -> {
+					assertThat(PipeTestSupport.pipes(component)).singleElement().satisfies((pipe) -> {
 						assertThat(pipe.counts().stalls()).isEqualTo(1);
 						assertThat(pipe.counts().dropped()).isPositive();
 						assertThat(pipe.closeDetails()).singleElement(InstanceOfAssertFactories.STRING)

@@ -101,7 +101,7 @@ class LibzmqPeerTests {
 							|| component.state() == State.ABORTED);
 					assertThat(component.state()).as("round %d", round).isEqualTo(State.FINISHED);
 					assertThat(component.outcome()).isEqualTo(id.equals("source") ? Outcome.OK : Outcome.ERROR);
-					assertThat(component.pipes()).singleElement()
+					assertThat(PipeTestSupport.pipes(component)).singleElement()
 						.satisfies((pipe) -> assertThat(pipe.counts().dropped()).isZero());
 				}
 			});

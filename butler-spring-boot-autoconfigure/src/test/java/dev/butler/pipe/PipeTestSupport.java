@@ -2,12 +2,16 @@ package dev.butler.pipe;
 
 import java.io.IOException;
 import java.net.ServerSocket;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
+import dev.butler.control.ButlerComponent;
 import dev.butler.protocol.fbdp.FbdpCodec;
 import dev.butler.protocol.fbdp.FbdpMessage;
 
@@ -19,6 +23,34 @@ import static org.assertj.core.api.Assertions.assertThat;
 public final class PipeTestSupport {
 
 	private PipeTestSupport() {
+	}
+
+	/**
+	 * Return the data pipes of a component's current run, as {@code /actuator/butler} lists them.
+	 */
+	public static List<PipeSnapshot> pipes(ButlerComponent component) {
+		return component.resources()
+			.stream()
+			.filter(PipeSnapshot.class::isInstance)
+			.map(PipeSnapshot.class::cast)
+			.toList();
+	}
+
+	/**
+	 * Return the counters of a component's data pipes summed over all its runs, by pipe name, as the
+	 * meters read them.
+	 */
+	public static Map<String, PipeCounts> pipeTotals(ButlerComponent component) {
+		Map<String, Map<String, Long>> byPipe = new LinkedHashMap<>();
+		component.resourceCounts()
+			.stream()
+			.filter((total) -> total.kind().equals("pipe"))
+			.forEach((total) -> byPipe.computeIfAbsent(total.resource(), (name) -> new LinkedHashMap<>())
+				.put(total.count().name(), total.count().value()));
+		Map<String, PipeCounts> totals = new LinkedHashMap<>();
+		byPipe.forEach((name, counts) -> totals.put(name, new PipeCounts(counts.get("messages"), counts.get("bytes"),
+				counts.get("batches"), counts.get("refused"), counts.get("dropped"), counts.get("stalls"))));
+		return totals;
 	}
 
 	public static String freeTcpAddress() {

@@ -69,7 +69,7 @@ class PiperServiceTests {
 			JsonNode meta = JsonMapper.shared().readTree(in.errors().resolve(bad + ".meta").toFile());
 			assertThat(meta.get("reason").asString()).isEqualTo("refused: bad");
 			assertThat(in.countIncoming()).isZero();
-			QueueSnapshot snapshot = component(context).queues().get(0);
+			QueueSnapshot snapshot = QueueTestSupport.queues(component(context)).get(0);
 			assertThat(snapshot.name()).isEqualTo("queue-in");
 			assertThat(snapshot.directory()).isEqualTo(in.directory().toString());
 			assertThat(snapshot.next()).isEqualTo(done.directory().toString());
@@ -127,7 +127,7 @@ class PiperServiceTests {
 				DirectoryQueue done = DirectoryQueue.open(this.spool.resolve("done"));
 				ButlerComponent upper = component(context);
 				await().atMost(Duration.ofSeconds(5))
-					.until(() -> upper.queues().get(0).state() == QueueSnapshot.State.PAUSED);
+					.until(() -> QueueTestSupport.queues(upper).get(0).state() == QueueSnapshot.State.PAUSED);
 				assertThat(done.countIncoming()).isEqualTo(5);
 				assertThat(in.countIncoming()).isEqualTo(7);
 				Thread.sleep(500);
@@ -138,7 +138,7 @@ class PiperServiceTests {
 				await().atMost(Duration.ofSeconds(5)).until(() -> done.countIncoming() == 5 && in.countIncoming() == 2);
 				drain(done, 5);
 				await().atMost(Duration.ofSeconds(5)).until(() -> in.countIncoming() == 0 && done.countIncoming() == 2);
-				assertThat(upper.queues().get(0).counts().handedOn()).isEqualTo(12);
+				assertThat(QueueTestSupport.queues(upper).get(0).counts().handedOn()).isEqualTo(12);
 				await().atMost(Duration.ofSeconds(5))
 					.untilAsserted(() -> assertThat(count(output, "resumes its queue after ")).isEqualTo(2));
 				assertThat(count(output, "' pauses: queue '")).isEqualTo(2);
@@ -167,8 +167,8 @@ class PiperServiceTests {
 				.run((context) -> {
 					ButlerComponent upper = component(context);
 					await().atMost(Duration.ofSeconds(5))
-						.until(() -> upper.queues().get(0).state() == QueueSnapshot.State.STALLED);
-					QueueSnapshot stalled = upper.queues().get(0);
+						.until(() -> QueueTestSupport.queues(upper).get(0).state() == QueueSnapshot.State.STALLED);
+					QueueSnapshot stalled = QueueTestSupport.queues(upper).get(0);
 					assertThat(stalled.lastError()).contains("No space left on device", done.incoming().toString());
 					assertThat(stalled.counts().failures()).isPositive();
 					assertThat(in.incoming().resolve(name)).hasContent("hello");
@@ -176,7 +176,7 @@ class PiperServiceTests {
 					Files.delete(filler);
 					await().atMost(Duration.ofSeconds(5)).until(() -> done.countIncoming() == 1);
 					assertThat(done.incoming().resolve(name)).hasContent("HELLO");
-					assertThat(upper.queues().get(0).state()).isEqualTo(QueueSnapshot.State.ACTIVE);
+					assertThat(QueueTestSupport.queues(upper).get(0).state()).isEqualTo(QueueSnapshot.State.ACTIVE);
 				});
 		}
 		finally {
@@ -213,8 +213,8 @@ class PiperServiceTests {
 				FileSystemFaults.denyWrites(done.incoming());
 				String name = in.enqueue(bytes("keep"));
 				await().atMost(Duration.ofSeconds(5))
-					.until(() -> upper.queues().get(0).state() == QueueSnapshot.State.STALLED);
-				assertThat(upper.queues().get(0).lastError()).contains("hand on message to", done.incoming().toString());
+					.until(() -> QueueTestSupport.queues(upper).get(0).state() == QueueSnapshot.State.STALLED);
+				assertThat(QueueTestSupport.queues(upper).get(0).lastError()).contains("hand on message to", done.incoming().toString());
 				assertThat(in.incoming().resolve(name)).hasContent("keep");
 				FileSystemFaults.allowWrites(done.incoming());
 				await().atMost(Duration.ofSeconds(5)).until(() -> done.countIncoming() == 1);
@@ -309,7 +309,7 @@ class PiperServiceTests {
 			assertThat(meta.get("reason").asString()).startsWith("Recovered 2 time(s) from consumers that ended")
 				.contains(ended.getFileName().toString(), "at most 2 recoveries");
 			assertThat(context.getBean(Upper.class).seen).containsExactly("survivor");
-			QueueSnapshot snapshot = component(context).queues().get(0);
+			QueueSnapshot snapshot = QueueTestSupport.queues(component(context)).get(0);
 			assertThat(snapshot.counts().recovered()).isEqualTo(1);
 			assertThat(snapshot.counts().banished()).isEqualTo(1);
 		});
@@ -345,11 +345,11 @@ class PiperServiceTests {
 		runner().withPropertyValues("butler.services.upper.max_attempts=5", "butler.services.upper.retry-wait=1h")
 			.run((context) -> {
 				ButlerComponent upper = component(context);
-				await().atMost(Duration.ofSeconds(5)).until(() -> upper.queues().get(0).counts().processed() == 1);
+				await().atMost(Duration.ofSeconds(5)).until(() -> QueueTestSupport.queues(upper).get(0).counts().processed() == 1);
 				assertThat(in.countIncoming()).isZero();
 				upper.stop();
 				assertThat(in.incoming().resolve(name)).hasContent("fail");
-				assertThat(upper.queues().get(0).state()).isEqualTo(QueueSnapshot.State.CLOSED);
+				assertThat(QueueTestSupport.queues(upper).get(0).state()).isEqualTo(QueueSnapshot.State.CLOSED);
 				try (Stream<Path> pending = Files.list(in.pending())) {
 					assertThat(pending).isEmpty();
 				}

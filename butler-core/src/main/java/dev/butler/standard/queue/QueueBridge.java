@@ -2,15 +2,15 @@ package dev.butler.standard.queue;
 
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
 import java.util.Set;
 
 import dev.butler.queue.PiperOptions;
 import dev.butler.queue.DirectoryQueue;
-import dev.butler.queue.QueueCounts;
-import dev.butler.queue.QueueEndpoint;
 import dev.butler.queue.QueueException;
 import dev.butler.queue.QueueSnapshot;
 import dev.butler.queue.QueueStatistics;
+import dev.butler.service.ResourceSnapshot.Count;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
 import dev.butler.service.ServiceResource;
@@ -19,9 +19,9 @@ import dev.butler.service.ServiceResource;
  * The directory queue of a bridge service: opened when the service starts, so that a queue that
  * cannot be opened fails start-up, closed after the service's pipe, and described in
  * {@code /actuator/butler}. Runs on the service's loop thread; {@link #describe()} and
- * {@link #counts()} may be called from any thread.
+ * {@link #counters()} may be called from any thread.
  */
-abstract class QueueBridge implements ServiceResource, QueueEndpoint {
+abstract class QueueBridge implements ServiceResource {
 
 	private final String name;
 
@@ -162,13 +162,8 @@ abstract class QueueBridge implements ServiceResource, QueueEndpoint {
 	}
 
 	@Override
-	public final String queueName() {
-		return this.name;
-	}
-
-	@Override
-	public final QueueCounts counts() {
-		return this.statistics.counts();
+	public final List<Count> counters() {
+		return this.statistics.counts().counters();
 	}
 
 	@Override

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -31,13 +32,7 @@ import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ComponentControlException;
 import dev.butler.control.ComponentOptions;
-import dev.butler.pipe.PipeMode;
-import dev.butler.pipe.PipeRole;
-import dev.butler.pipe.PipeSnapshot;
-import dev.butler.pipe.PipeState;
-import dev.butler.queue.QueueCounts;
-import dev.butler.queue.QueueSnapshot;
-import dev.butler.protocol.fbdp.FbdpErrorCode;
+import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
 
 /**
@@ -229,8 +224,20 @@ public class ButlerEndpoint {
 				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
 				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
 						channels),
-				component.pipes().stream().map(PipeDescriptor::of).toList(),
-				component.queues().stream().map(QueueDescriptor::of).toList());
+				resources(component));
+	}
+
+	/**
+	 * Group the component's resources for the JSON: every service lists the standard groups, empty
+	 * or not, and any other group it has.
+	 */
+	private static Map<String, List<ResourceSnapshot>> resources(ButlerComponent component) {
+		Map<String, List<ResourceSnapshot>> groups = new LinkedHashMap<>();
+		ResourceSnapshot.STANDARD_GROUPS.forEach((group) -> groups.put(group, new ArrayList<>()));
+		for (ResourceSnapshot resource : component.resources()) {
+			groups.computeIfAbsent(resource.group(), (group) -> new ArrayList<>()).add(resource);
+		}
+		return groups;
 	}
 
 	private @Nullable ConfigurationDescriptor configuration(ButlerComponent component, boolean showUnsanitized) {
@@ -292,14 +299,14 @@ public class ButlerEndpoint {
 	 * @param uptime how long it has been running
 	 * @param scheduledActions actions scheduled on its loop
 	 * @param messages message counters
-	 * @param pipes data pipes of the current run
-	 * @param queues directory queues of the current run
+	 * @param resources the resources of the current run by group, each a property of its own: data
+	 * pipes as {@code pipes}, directory queues as {@code queues}, and so on
 	 */
 	public record ComponentDescriptor(String id, ButlerComponent.Kind kind, @Nullable AgentInfo agent,
 			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
 			@Nullable ConfigurationDescriptor configuration, Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
 			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages,
-			List<PipeDescriptor> pipes, List<QueueDescriptor> queues) {
+			@JsonAnyGetter Map<String, List<ResourceSnapshot>> resources) {
 
 	}
 
@@ -387,79 +394,6 @@ public class ButlerEndpoint {
 	 * @param sent messages sent
 	 */
 	public record ChannelDescriptor(long received, long sent) {
-
-	}
-
-	/**
-	 * A data pipe endpoint of the current run.
-	 *
-	 * @param name channel name of the endpoint
-	 * @param pipe name of the pipe
-	 * @param role producer or consumer
-	 * @param mode bind or connect
-	 * @param address address the endpoint binds or connects to
-	 * @param peer the address a connected endpoint connects to, or the routing id (hex) of a bound
-	 * endpoint's client while it has one
-	 * @param dataFormat data format of the session
-	 * @param batchSize the {@code batch_size} option
-	 * @param state state of the endpoint
-	 * @param closeCode how the last session closed
-	 * @param closeDetails descriptions that came with the close
-	 * @param messages DATA messages sent or received in this run
-	 * @param bytes payload bytes sent or received in this run
-	 * @param batches batches agreed in this run
-	 * @param refused messages refused with CLOSE in this run
-	 * @param dropped messages that could not be delivered in this run
-	 * @param stalls sessions ended in this run because the peer took no message for
-	 * {@code peer_timeout}
-	 */
-	public record PipeDescriptor(String name, String pipe, PipeRole role, PipeMode mode, String address,
-			@Nullable String peer, @Nullable String dataFormat, int batchSize, PipeState state,
-			@Nullable FbdpErrorCode closeCode, List<String> closeDetails, long messages, long bytes, long batches,
-			long refused, long dropped, long stalls) {
-
-		static PipeDescriptor of(PipeSnapshot pipe) {
-			return new PipeDescriptor(pipe.name(), pipe.pipe(), pipe.role(), pipe.mode(), pipe.address(), pipe.peer(),
-					pipe.dataFormat(), pipe.batchSize(), pipe.state(), pipe.closeCode(), pipe.closeDetails(),
-					pipe.counts().dataMessages(), pipe.counts().bytes(), pipe.counts().batches(),
-					pipe.counts().refused(), pipe.counts().dropped(), pipe.counts().stalls());
-		}
-
-	}
-
-	/**
-	 * A directory queue the current run uses.
-	 *
-	 * @param name what the service calls the queue
-	 * @param directory the queue directory
-	 * @param next the queue messages are handed on to
-	 * @param consumer the service's subdirectory of {@code pending/}
-	 * @param state what the service is doing with the queue
-	 * @param watching whether arrivals are watched rather than polled
-	 * @param backlog messages waiting in {@code incoming/}, -1 if they cannot be counted
-	 * @param enqueued messages written into the queue, over all runs
-	 * @param processed messages processed, retries included, over all runs
-	 * @param committed messages done with and deleted, over all runs
-	 * @param handedOn messages handed on to the next queue, over all runs
-	 * @param banished messages moved to {@code errors/}, over all runs
-	 * @param skipped messages another consumer claimed first, over all runs
-	 * @param released messages put back into {@code incoming/} on stop or failure, over all runs
-	 * @param recovered messages of ended processes put back into {@code incoming/}, over all runs
-	 * @param failures failed queue operations, over all runs
-	 * @param lastError the last failed operation
-	 */
-	public record QueueDescriptor(String name, String directory, @Nullable String next, @Nullable String consumer,
-			QueueSnapshot.State state, boolean watching, long backlog, long enqueued, long processed, long committed,
-			long handedOn, long banished, long skipped, long released, long recovered, long failures,
-			@Nullable String lastError) {
-
-		static QueueDescriptor of(QueueSnapshot queue) {
-			QueueCounts counts = queue.counts();
-			return new QueueDescriptor(queue.name(), queue.directory(), queue.next(), queue.consumer(), queue.state(),
-					queue.watching(), queue.backlog(), counts.enqueued(), counts.processed(), counts.committed(),
-					counts.handedOn(), counts.banished(), counts.skipped(), counts.released(), counts.recovered(),
-					counts.failures(), queue.lastError());
-		}
 
 	}
 

@@ -1,5 +1,5 @@
 /**
- * The {@code butler} actuator endpoint: services, their pipes and queues, and ICCP control
+ * The {@code butler} actuator endpoint: services, their resources (pipes, queues, …), and ICCP control
  * (start, stop, restart, configure) over HTTP.
  */
 package dev.butler.actuate.endpoint;

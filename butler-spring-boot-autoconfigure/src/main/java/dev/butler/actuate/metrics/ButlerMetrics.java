@@ -1,16 +1,13 @@
 package dev.butler.actuate.metrics;
 
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.ToLongFunction;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.binder.BaseUnits;
 import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.context.ApplicationListener;
@@ -20,10 +17,7 @@ import dev.butler.control.ButlerComponents;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.State;
 import dev.butler.control.ButlerServiceReadyEvent;
-import dev.butler.pipe.PipeCounts;
-import dev.butler.pipe.PipeSnapshot;
-import dev.butler.queue.QueueCounts;
-import dev.butler.queue.QueueSnapshot;
+import dev.butler.service.ResourceSnapshot;
 
 /**
  * {@link MeterBinder} for Butler components: {@code butler.service.state} and
@@ -32,27 +26,19 @@ import dev.butler.queue.QueueSnapshot;
  * {@code butler.messages.sent} and {@code butler.service.errors}, tagged with the component id and
  * kind. Scheduled actions are timed as {@code butler.action} through the Observation API.
  * <p>
- * Data pipes are counted as {@code butler.pipe.messages}, {@code butler.pipe.bytes},
- * {@code butler.pipe.batches}, {@code butler.pipe.refused}, {@code butler.pipe.dropped} and
- * {@code butler.pipe.stalls}, tagged with the service id, the pipe's
- * channel name and its role, over all runs of the service (see {@link ButlerComponent#pipeTotals()}).
- * A service creates its pipes when it starts, so their meters are bound on each
- * {@link ButlerServiceReadyEvent}, and when the binder is bound.
- * <p>
- * Directory queues are counted as {@code butler.queue.messages} by {@code outcome} (enqueued,
- * claimed, skipped, processed, committed, handed-on, banished, released, recovered) and
- * {@code butler.queue.failures}, with {@code butler.queue.backlog} for the messages waiting, tagged
- * with the service id and the queue name.
+ * Each resource of a service ({@link ButlerComponent#resources()}) gets the meters its snapshot
+ * asks for: {@code butler.<kind>.<name>}, tagged with the service id, {@code <kind>} = the
+ * resource's name and the count's own tags. Counters are summed over all runs of the service
+ * ({@link ButlerComponent#resourceCounts()}). Data pipes are counted as {@code butler.pipe.messages},
+ * {@code butler.pipe.bytes}, {@code butler.pipe.batches}, {@code butler.pipe.refused},
+ * {@code butler.pipe.dropped} and {@code butler.pipe.stalls} with their {@code role}; directory
+ * queues as {@code butler.queue.messages} by {@code outcome} (enqueued, claimed, skipped,
+ * processed, committed, handed-on, banished, released, recovered) and {@code butler.queue.failures},
+ * with the gauge {@code butler.queue.backlog} for the messages waiting. A service creates its
+ * resources when it starts, so their meters are bound on each {@link ButlerServiceReadyEvent}, and
+ * when the binder is bound.
  */
 public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerServiceReadyEvent> {
-
-	private static final QueueCounts QUEUE_NONE = new QueueCounts(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
-
-	private static final Map<String, ToLongFunction<QueueCounts>> QUEUE_OUTCOMES = Map.of("enqueued",
-			QueueCounts::enqueued, "claimed", QueueCounts::claimed, "skipped", QueueCounts::skipped, "processed",
-			QueueCounts::processed, "committed", QueueCounts::committed, "handed-on", QueueCounts::handedOn,
-			"banished", QueueCounts::banished, "released", QueueCounts::released, "recovered",
-			QueueCounts::recovered);
 
 	private final ButlerComponents components;
 
@@ -97,100 +83,71 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 				.tags(tags)
 				.description("Failed warm-ups, runs that ended with outcome ERROR and malformed control messages")
 				.register(registry);
-			bindPipes(registry, component);
-			bindQueues(registry, component);
+			bindResources(registry, component);
 		}
 	}
 
 	@Override
 	public void onApplicationEvent(ButlerServiceReadyEvent event) {
 		for (MeterRegistry registry : this.registries) {
-			bindPipes(registry, event.getService());
-			bindQueues(registry, event.getService());
+			bindResources(registry, event.getService());
 		}
 	}
 
 	/**
-	 * Bind the meters of the component's current pipes, unless an earlier run bound them already.
+	 * Bind the meters of the component's current resources, unless an earlier run bound them.
 	 */
-	private void bindPipes(MeterRegistry registry, ButlerComponent component) {
-		for (PipeSnapshot pipe : component.pipes()) {
-			Tags tags = Tags.of("service", component.id(), "pipe", pipe.name(), "role",
-					pipe.role().name().toLowerCase(Locale.ROOT));
-			if (registry.find("butler.pipe.messages").tags(tags).functionCounter() != null) {
-				continue;
+	private void bindResources(MeterRegistry registry, ButlerComponent component) {
+		for (ResourceSnapshot resource : component.resources()) {
+			Tags tags = Tags.of("service", component.id(), resource.kind(), resource.name());
+			String prefix = "butler." + resource.kind() + ".";
+			for (ResourceSnapshot.Count count : resource.counters()) {
+				Tags meterTags = tags.and(Tags.of(count.tags().entrySet()
+					.stream()
+					.map((tag) -> Tag.of(tag.getKey(), tag.getValue()))
+					.toList()));
+				if (registry.find(prefix + count.name()).tags(meterTags).meter() != null) {
+					continue;
+				}
+				FunctionCounter
+					.builder(prefix + count.name(), component,
+							(c) -> total(c, resource.kind(), resource.name(), count))
+					.tags(meterTags)
+					.baseUnit(count.baseUnit())
+					.description(count.description())
+					.register(registry);
 			}
-			pipeCounter("butler.pipe.messages", component, pipe.name(), PipeCounts::dataMessages)
-				.tags(tags)
-				.description("DATA messages the pipe sent or received, over all runs of the service")
-				.register(registry);
-			pipeCounter("butler.pipe.bytes", component, pipe.name(), PipeCounts::bytes)
-				.tags(tags)
-				.baseUnit(BaseUnits.BYTES)
-				.description("Payload bytes the pipe sent or received, over all runs of the service")
-				.register(registry);
-			pipeCounter("butler.pipe.batches", component, pipe.name(), PipeCounts::batches)
-				.tags(tags)
-				.description("Batches the pipe agreed with its peer, over all runs of the service")
-				.register(registry);
-			pipeCounter("butler.pipe.refused", component, pipe.name(), PipeCounts::refused)
-				.tags(tags)
-				.description("Messages the pipe refused with CLOSE, over all runs of the service")
-				.register(registry);
-			pipeCounter("butler.pipe.dropped", component, pipe.name(), PipeCounts::dropped)
-				.tags(tags)
-				.description("Messages the pipe could not deliver: the peer was gone, never answered, or took "
-						+ "nothing within close_timeout, over all runs of the service")
-				.register(registry);
-			pipeCounter("butler.pipe.stalls", component, pipe.name(), PipeCounts::stalls)
-				.tags(tags)
-				.description("Sessions the pipe ended because the peer took no message for peer_timeout, over all "
-						+ "runs of the service")
-				.register(registry);
+			for (ResourceSnapshot.Level level : resource.gauges()) {
+				if (registry.find(prefix + level.name()).tags(tags).meter() != null) {
+					continue;
+				}
+				Gauge.builder(prefix + level.name(), component, (c) -> level(c, resource.kind(), resource.name(), level))
+					.tags(tags)
+					.description(level.description())
+					.register(registry);
+			}
 		}
 	}
 
-	/**
-	 * Bind the meters of the component's current directory queues, unless an earlier run bound them.
-	 */
-	private void bindQueues(MeterRegistry registry, ButlerComponent component) {
-		for (String queue : component.queueCounts().keySet()) {
-			Tags tags = Tags.of("service", component.id(), "queue", queue);
-			if (registry.find("butler.queue.failures").tags(tags).functionCounter() != null) {
-				continue;
-			}
-			QUEUE_OUTCOMES.forEach((outcome, count) -> FunctionCounter
-				.builder("butler.queue.messages", component,
-						(c) -> count.applyAsLong(c.queueCounts().getOrDefault(queue, QUEUE_NONE)))
-				.tags(tags.and("outcome", outcome))
-				.description("Messages of the directory queue by what happened to them, over all runs of the service")
-				.register(registry));
-			FunctionCounter
-				.builder("butler.queue.failures", component,
-						(c) -> c.queueCounts().getOrDefault(queue, QUEUE_NONE).failures())
-				.tags(tags)
-				.description("Failed operations on the directory queue, e.g. for a full disk")
-				.register(registry);
-			Gauge.builder("butler.queue.backlog", component, (c) -> backlog(c, queue))
-				.tags(tags)
-				.description("Messages waiting in the queue's incoming directory")
-				.register(registry);
-		}
-	}
-
-	private static double backlog(ButlerComponent component, String queue) {
-		return component.queues()
+	private static double total(ButlerComponent component, String kind, String name, ResourceSnapshot.Count count) {
+		return component.resourceCounts()
 			.stream()
-			.filter((snapshot) -> snapshot.name().equals(queue) && snapshot.backlog() >= 0)
-			.mapToDouble(QueueSnapshot::backlog)
+			.filter((total) -> total.kind().equals(kind) && total.resource().equals(name)
+					&& total.count().name().equals(count.name()) && total.count().tags().equals(count.tags()))
+			.mapToDouble((total) -> total.count().value())
+			.findFirst()
+			.orElse(0);
+	}
+
+	private static double level(ButlerComponent component, String kind, String name, ResourceSnapshot.Level level) {
+		return component.resources()
+			.stream()
+			.filter((resource) -> resource.kind().equals(kind) && resource.name().equals(name))
+			.flatMap((resource) -> resource.gauges().stream())
+			.filter((candidate) -> candidate.name().equals(level.name()))
+			.mapToDouble(ResourceSnapshot.Level::value)
 			.findFirst()
 			.orElse(Double.NaN);
-	}
-
-	private static FunctionCounter.Builder<ButlerComponent> pipeCounter(String name, ButlerComponent component,
-			String pipe, ToLongFunction<PipeCounts> count) {
-		return FunctionCounter.builder(name, component,
-				(c) -> count.applyAsLong(c.pipeTotals().getOrDefault(pipe, PipeCounts.NONE)));
 	}
 
 }

@@ -1,4 +1,4 @@
 /**
- * Micrometer meters of services, pipes and queues.
+ * Micrometer meters of services and of their resources: pipes, queues, …
  */
 package dev.butler.actuate.metrics;

@@ -90,8 +90,8 @@ class ButlerMetricsTests {
 				.isEqualTo(2 * COUNT);
 			assertThat(registry.get("butler.pipe.bytes").tags("service", "consumer").functionCounter().count())
 				.isEqualTo(2 * BYTES);
-			assertThat(consumer.pipeTotals()).containsEntry("input", new PipeCounts(2 * COUNT, 2 * BYTES, 10, 0, 0, 0));
-			assertThat(consumer.pipes()).singleElement()
+			assertThat(PipeTestSupport.pipeTotals(consumer)).containsEntry("input", new PipeCounts(2 * COUNT, 2 * BYTES, 10, 0, 0, 0));
+			assertThat(PipeTestSupport.pipes(consumer)).singleElement()
 				.satisfies((pipe) -> assertThat(pipe.counts()).isEqualTo(new PipeCounts(COUNT, BYTES, 5, 0, 0, 0)));
 			assertThat(registry.get("butler.pipe.messages").tags("service", "producer").functionCounter().count())
 				.isEqualTo(2 * COUNT);
@@ -120,7 +120,7 @@ class ButlerMetricsTests {
 	private static void awaitConsumerFinished(ButlerComponents components) {
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> components.find("consumer").orElseThrow().state() == State.FINISHED
-					&& components.find("producer").orElseThrow().pipes().get(0).state() == PipeState.WAITING);
+					&& PipeTestSupport.pipes(components.find("producer").orElseThrow()).get(0).state() == PipeState.WAITING);
 	}
 
 	/**

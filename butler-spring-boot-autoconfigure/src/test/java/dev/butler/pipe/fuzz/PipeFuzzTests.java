@@ -31,6 +31,7 @@ import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.PipeRole;
+import dev.butler.pipe.PipeTestSupport;
 import dev.butler.pipe.fuzz.PipeFuzzer.Report;
 import dev.butler.pipe.fuzz.PipeFuzzer.Server;
 import dev.butler.pipe.fuzz.PipeFuzzer.Target;
@@ -220,7 +221,7 @@ class PipeFuzzTests {
 
 			@Override
 			public String pipes() {
-				return component.pipes().toString();
+				return PipeTestSupport.pipes(component).toString();
 			}
 
 		};

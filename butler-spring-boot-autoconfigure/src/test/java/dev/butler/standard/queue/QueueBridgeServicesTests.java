@@ -42,12 +42,14 @@ import dev.butler.protocol.Uuids;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.DataConsumerService;
+import dev.butler.pipe.PipeTestSupport;
 import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;
 import dev.butler.protocol.fbdp.PipeSocket;
 import dev.butler.queue.DirectoryQueue;
 import dev.butler.queue.QueueSnapshot;
+import dev.butler.queue.QueueTestSupport;
 import dev.butler.service.ButlerService;
 import dev.butler.standard.StandardServices;
 
@@ -271,7 +273,7 @@ class QueueBridgeServicesTests {
 			.run((context) -> {
 				awaitFinished(context, "writer");
 				assertThat(component(context, "writer").outcome()).isEqualTo(Outcome.OK);
-				assertThat(component(context, "reader").pipes()).singleElement()
+				assertThat(PipeTestSupport.pipes(component(context, "reader"))).singleElement()
 					.satisfies((pipe) -> assertThat(pipe.closeCode()).isEqualTo(FbdpErrorCode.OK));
 				assertThat(names(in)).isEmpty();
 				assertThat(in.resolve(DirectoryQueue.PENDING).resolve(queue(context, "reader").consumer()))
@@ -446,7 +448,7 @@ class QueueBridgeServicesTests {
 	}
 
 	private static QueueSnapshot queue(AssertableApplicationContext context, String id) {
-		List<QueueSnapshot> queues = component(context, id).queues();
+		List<QueueSnapshot> queues = QueueTestSupport.queues(component(context, id));
 		assertThat(queues).hasSize(1);
 		return queues.get(0);
 	}
