@@ -27,6 +27,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.validation.Validator;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
+import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.ServiceConfigBinder;
@@ -71,8 +72,15 @@ public final class ButlerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ButlerController butlerController(ZContext zmq, ButlerProperties properties) {
-		return new ButlerController(zmq, properties.zmq().maxMessageSize().toBytes(), properties.zmq().ipc());
+	ButlerThreads butlerThreads() {
+		return new ButlerThreads();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	ButlerController butlerController(ZContext zmq, ButlerThreads threads, ButlerProperties properties) {
+		return new ButlerController(zmq, threads, properties.zmq().maxMessageSize().toBytes(),
+				properties.zmq().ipc());
 	}
 
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
@@ -89,7 +97,7 @@ public final class ButlerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceRuntime butlerServiceRuntime(ZContext zmq,
+	ServiceRuntime butlerServiceRuntime(ZContext zmq, ButlerThreads threads,
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<Clock> clock,
 			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder,
@@ -99,7 +107,7 @@ public final class ButlerAutoConfiguration {
 		if (ipc == IpcPolicy.EMULATE) {
 			logger.warn(IpcPolicy.EMULATION_WARNING);
 		}
-		return new ServiceRuntime(zmq, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
+		return new ServiceRuntime(zmq, threads, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
 				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
 					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)),
 				configBinder, properties.spoolDir(), properties.zmq().maxMessageSize().toBytes(), ipc);
@@ -121,8 +129,8 @@ public final class ButlerAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty("butler.shutdown-when-finished")
 	ShutdownWhenFinished butlerShutdownWhenFinished(ButlerComponents components,
-			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler) {
-		return new ShutdownWhenFinished(components, scheduler);
+			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler, ButlerThreads threads) {
+		return new ShutdownWhenFinished(components, scheduler, threads);
 	}
 
 	@Configuration(proxyBeanMethods = false)
