@@ -29,8 +29,11 @@ import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
  */
 public final class ButlerThreads implements AutoCloseable {
 
-	/** How long {@link #close()} waits for threads by default. */
-	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(5);
+	/**
+	 * How long {@link #close()} waits for threads by default: their owners have waited for them
+	 * already (a service its {@code stop-timeout}), so this is for threads in their last moments.
+	 */
+	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(1);
 
 	/** Threads of the queue sync pool: how many files of a group are written and synced at once. */
 	static final int QUEUE_SYNC_THREADS = 8;

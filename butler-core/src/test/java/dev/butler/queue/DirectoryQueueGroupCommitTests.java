@@ -5,9 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import dev.butler.runtime.ButlerThreads;
 
 import static dev.butler.queue.DirectoryQueueTests.isComplete;
 import static dev.butler.queue.DirectoryQueueTests.list;
@@ -16,23 +21,65 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * {@link DirectoryQueue#enqueueAll}, which writes and syncs the files of a group on several threads:
- * every message arrives complete and in order, and a group that fails leaves none of its messages.
+ * {@link DirectoryQueue#enqueueAll}, which writes and syncs the files of a group on several threads
+ * of the executor the queue was opened with: every message arrives complete and in order, and a group
+ * that fails leaves none of its messages.
  */
 class DirectoryQueueGroupCommitTests {
 
 	@TempDir
 	Path temp;
 
+	private final ButlerThreads threads = new ButlerThreads();
+
+	private final AtomicInteger helpers = new AtomicInteger();
+
+	private final Executor groupSync = (task) -> {
+		this.helpers.incrementAndGet();
+		this.threads.queueSync().execute(task);
+	};
+
+	@AfterEach
+	void closeThreads() {
+		this.threads.close();
+	}
+
 	@Test
 	void enqueueAllShouldWriteEveryMessageCompleteAndInOrder() throws IOException {
+		DirectoryQueue queue = DirectoryQueue.open(this.temp.resolve("q"), null, this.groupSync);
+		List<byte[]> contents = contents(300);
+		List<String> names = queue.enqueueAll(contents);
+		assertWritten(queue, names, contents);
+		assertThat(this.helpers).hasValue(7);
+	}
+
+	@Test
+	void enqueueAllOfAQueueWithoutAnExecutorShouldWriteTheGroupOnTheCallingThread() throws IOException {
 		DirectoryQueue queue = DirectoryQueue.open(this.temp.resolve("q"));
+		List<byte[]> contents = contents(50);
+		assertWritten(queue, queue.enqueueAll(contents), contents);
+	}
+
+	@Test
+	void enqueueAllWhenTheExecutorIsClosedShouldWriteTheGroupOnTheCallingThread() throws IOException {
+		DirectoryQueue queue = DirectoryQueue.open(this.temp.resolve("q"), null, this.groupSync);
+		this.threads.close();
+		List<byte[]> contents = contents(50);
+		assertWritten(queue, queue.enqueueAll(contents), contents);
+		assertThat(this.threads.running()).isEmpty();
+	}
+
+	private static List<byte[]> contents(int count) {
 		List<byte[]> contents = new ArrayList<>();
-		for (int i = 0; i < 300; i++) {
+		for (int i = 0; i < count; i++) {
 			contents.add(message(4 + (i * 37) % 20_000));
 		}
-		List<String> names = queue.enqueueAll(contents);
-		assertThat(names).hasSize(300).isSorted().doesNotHaveDuplicates();
+		return contents;
+	}
+
+	private static void assertWritten(DirectoryQueue queue, List<String> names, List<byte[]> contents)
+			throws IOException {
+		assertThat(names).hasSize(contents.size()).isSorted().doesNotHaveDuplicates();
 		for (int i = 0; i < names.size(); i++) {
 			assertThat(Files.readAllBytes(queue.incoming().resolve(names.get(i)))).isEqualTo(contents.get(i));
 		}
@@ -43,7 +90,7 @@ class DirectoryQueueGroupCommitTests {
 	void enqueueAllOnAFullDiskShouldFailAndLeaveNoMessageOfTheGroup() throws IOException {
 		Path mount = FileSystemFaults.mountTmpfs(this.temp, "256k");
 		try {
-			DirectoryQueue queue = DirectoryQueue.open(mount.resolve("q"));
+			DirectoryQueue queue = DirectoryQueue.open(mount.resolve("q"), null, this.groupSync);
 			String first = queue.enqueue(message(1000));
 			List<byte[]> contents = new ArrayList<>();
 			for (int i = 0; i < 100; i++) {
@@ -64,7 +111,7 @@ class DirectoryQueueGroupCommitTests {
 
 	@Test
 	void anInterruptedEnqueueAllShouldFailLeavingNothingAndKeepTheInterrupt() throws IOException {
-		DirectoryQueue queue = DirectoryQueue.open(this.temp.resolve("q"));
+		DirectoryQueue queue = DirectoryQueue.open(this.temp.resolve("q"), null, this.groupSync);
 		List<byte[]> contents = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
 			contents.add(message(1000 + i));

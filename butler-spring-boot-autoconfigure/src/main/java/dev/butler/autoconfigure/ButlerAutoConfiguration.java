@@ -1,6 +1,7 @@
 package dev.butler.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -53,6 +54,9 @@ public final class ButlerAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ButlerAutoConfiguration.class);
 
+	/** How long closing the scheduler waits for its threads to end. */
+	private static final Duration SCHEDULER_TERMINATION = Duration.ofSeconds(5);
+
 	@Bean
 	static ButlerServiceRegistrar butlerServiceRegistrar() {
 		return new ButlerServiceRegistrar();
@@ -89,6 +93,7 @@ public final class ButlerAutoConfiguration {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskSchedulerBuilder()
 			.poolSize(properties.scheduler().poolSize())
 			.threadNamePrefix("butler-scheduler-")
+			.awaitTerminationPeriod(SCHEDULER_TERMINATION)
 			.build();
 		// Services stop after the context-closed event, and their periodic actions re-arm until then.
 		scheduler.setAcceptTasksAfterContextClose(true);
