@@ -6,13 +6,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import dev.butler.runtime.ButlerThreads;
 
 import static dev.butler.queue.DirectoryQueueTests.isComplete;
 import static dev.butler.queue.DirectoryQueueTests.list;
@@ -30,18 +31,19 @@ class DirectoryQueueGroupCommitTests {
 	@TempDir
 	Path temp;
 
-	private final ButlerThreads threads = new ButlerThreads();
+	private final ExecutorService pool = Executors.newFixedThreadPool(7);
 
 	private final AtomicInteger helpers = new AtomicInteger();
 
 	private final Executor groupSync = (task) -> {
 		this.helpers.incrementAndGet();
-		this.threads.queueSync().execute(task);
+		this.pool.execute(task);
 	};
 
 	@AfterEach
-	void closeThreads() {
-		this.threads.close();
+	void closePool() throws InterruptedException {
+		this.pool.shutdown();
+		assertThat(this.pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
 	}
 
 	@Test
@@ -63,10 +65,10 @@ class DirectoryQueueGroupCommitTests {
 	@Test
 	void enqueueAllWhenTheExecutorIsClosedShouldWriteTheGroupOnTheCallingThread() throws IOException {
 		DirectoryQueue queue = DirectoryQueue.open(this.temp.resolve("q"), null, this.groupSync);
-		this.threads.close();
+		this.pool.shutdown();
 		List<byte[]> contents = contents(50);
 		assertWritten(queue, queue.enqueueAll(contents), contents);
-		assertThat(this.threads.running()).isEmpty();
+		assertThat(this.helpers).hasValue(1);
 	}
 
 	private static List<byte[]> contents(int count) {
