@@ -19,6 +19,7 @@ import dev.butler.control.ManagedMicroService;
 import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Uuids;
 import dev.butler.runtime.BoundConfiguration;
+import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.ServiceDefinition;
 import dev.butler.runtime.ServiceRuntime;
 import dev.butler.service.ConfigurationRequest;
@@ -27,7 +28,7 @@ import dev.butler.service.ServiceContext;
 
 /**
  * The framework pieces a Spring application would provide, wired by hand: a ZeroMQ context, the
- * in-process ICCP controller and a task scheduler. No Spring context is started.
+ * runtime's threads, the in-process ICCP controller and a task scheduler. No Spring context is started.
  */
 final class ButlerFixture implements AutoCloseable {
 
@@ -43,7 +44,9 @@ final class ButlerFixture implements AutoCloseable {
 
 	private final ZContext zmq = new ZContext();
 
-	private final ButlerController controller = new ButlerController(this.zmq);
+	private final ButlerThreads threads = new ButlerThreads();
+
+	private final ButlerController controller = new ButlerController(this.zmq, this.threads);
 
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
@@ -71,9 +74,10 @@ final class ButlerFixture implements AutoCloseable {
 		ServiceDefinition definition = new ServiceDefinition(id, AGENT, service, Void.class);
 		ComponentOptions options = new ComponentOptions(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10),
 				null);
-		return new ManagedMicroService(definition, options, this.controller, new ServiceRuntime(this.zmq, this.scheduler,
-				ObservationRegistry.NOOP, Clock.systemUTC(), (serviceId, channel, type, socket) -> {
-				}, (unused) -> BoundConfiguration.NONE, Path.of("spool")));
+		ServiceRuntime runtime = new ServiceRuntime(this.zmq, this.threads, this.scheduler, ObservationRegistry.NOOP,
+				Clock.systemUTC(), (serviceId, channel, type, socket) -> {
+				}, (unused) -> BoundConfiguration.NONE, Path.of("spool"));
+		return new ManagedMicroService(definition, options, this.controller, runtime);
 	}
 
 	/**
@@ -95,6 +99,7 @@ final class ButlerFixture implements AutoCloseable {
 	@Override
 	public void close() {
 		this.controller.close();
+		this.threads.close();
 		this.scheduler.shutdown();
 		this.zmq.close();
 	}

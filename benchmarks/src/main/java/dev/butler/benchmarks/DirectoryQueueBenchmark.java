@@ -36,6 +36,7 @@ import dev.butler.queue.QueueException;
 import dev.butler.queue.QueueMessage;
 import dev.butler.queue.QueueReader;
 import dev.butler.queue.QueueStatistics;
+import dev.butler.runtime.ButlerThreads;
 
 /**
  * Durable enqueue → claim → commit through a {@link DirectoryQueue}, against a raw java.nio loop
@@ -190,12 +191,14 @@ public class DirectoryQueueBenchmark {
 	}
 
 	/**
-	 * A queue and its reader.
+	 * A queue, whose group commits use the sync pool of a runtime, and its reader.
 	 */
 	@State(Scope.Thread)
 	public static class Queue {
 
 		Path root;
+
+		ButlerThreads threads;
 
 		DirectoryQueue queue;
 
@@ -204,13 +207,15 @@ public class DirectoryQueueBenchmark {
 		@Setup(Level.Trial)
 		public void setUp() throws IOException {
 			this.root = newDirectory("queue");
-			this.queue = DirectoryQueue.open(this.root.resolve("q"));
+			this.threads = new ButlerThreads();
+			this.queue = DirectoryQueue.open(this.root.resolve("q"), null, this.threads.queueSync());
 			this.reader = QueueReader.open(this.queue, new QueueStatistics());
 		}
 
 		@TearDown(Level.Trial)
 		public void tearDown() throws IOException {
 			this.reader.close();
+			this.threads.close();
 			deleteTree(this.root);
 		}
 

@@ -18,6 +18,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
+import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.EndpointAddressException;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.LoopWakeup;
@@ -59,26 +60,28 @@ public final class ButlerController implements AutoCloseable {
 	 * {@link ZmqSupport#DEFAULT_MAX_MESSAGE_SIZE}, that refuses {@code ipc://} addresses, and start its
 	 * thread.
 	 * @param zmq the ZeroMQ context for the control sockets
+	 * @param threads where the controller's thread comes from
 	 */
-	public ButlerController(ZContext zmq) {
-		this(zmq, ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE, IpcPolicy.REJECT);
+	public ButlerController(ZContext zmq, ButlerThreads threads) {
+		this(zmq, threads, ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE, IpcPolicy.REJECT);
 	}
 
 	/**
-	 * Create a controller and start its thread.
+	 * Create a controller and start its thread, {@code butler-controller}, which keeps the JVM alive
+	 * until the controller is closed.
 	 * @param zmq the ZeroMQ context for the control sockets
+	 * @param threads where the controller's thread comes from
 	 * @param maxMessageSize the largest frame, in bytes, a control socket accepts from a component
 	 * over tcp or ipc, zero or less for no limit; ZeroMQ drops the connection of a component that
 	 * sends a larger one, and the controller logs a warning when a running component's connection
 	 * drops
 	 * @param ipc what to do with {@code ipc://} control addresses
 	 */
-	public ButlerController(ZContext zmq, long maxMessageSize, IpcPolicy ipc) {
+	public ButlerController(ZContext zmq, ButlerThreads threads, long maxMessageSize, IpcPolicy ipc) {
 		this.zmq = zmq;
 		this.maxMessageSize = maxMessageSize;
 		this.ipc = ipc;
-		this.thread = new Thread(this::run, "butler-controller");
-		this.thread.start();
+		this.thread = threads.start("butler-controller", false, this::run);
 	}
 
 	/**
@@ -268,6 +271,10 @@ public final class ButlerController implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Stop the controller's thread and wait up to 5 s for it to end; its {@link ButlerThreads}
+	 * reports it if it does not.
+	 */
 	@Override
 	public void close() {
 		if (this.running) {

@@ -23,9 +23,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -75,8 +74,11 @@ public final class DirectoryQueue {
 
 	private final Object fileStore;
 
-	private DirectoryQueue(Path directory) throws IOException {
+	private final Executor groupSync;
+
+	private DirectoryQueue(Path directory, Executor groupSync) throws IOException {
 		this.directory = directory;
+		this.groupSync = groupSync;
 		this.incoming = directory.resolve(INCOMING);
 		this.pending = directory.resolve(PENDING);
 		this.tmp = directory.resolve(TMP);
@@ -91,21 +93,27 @@ public final class DirectoryQueue {
 	}
 
 	/**
-	 * Open a queue directory, creating it and its subdirectories if needed.
+	 * Open a queue directory, creating it and its subdirectories if needed. {@link #enqueueAll} writes
+	 * and syncs the files of a group on the calling thread helped by up to 7 tasks on
+	 * {@code groupSync}, an executor the caller owns and closes, e.g. the pool a runtime's queues
+	 * share ({@code ButlerThreads.queueSync()}).
 	 * @param directory the queue directory
 	 * @param permissions permissions of directories created, or {@code null} to use the process's
 	 * umask
+	 * @param groupSync the helper threads of group commits, or {@code null} to write a group on the
+	 * calling thread alone
 	 * @return the queue
 	 * @throws QueueException if the directories cannot be created or are not writable
 	 */
-	public static DirectoryQueue open(Path directory, Set<PosixFilePermission> permissions) throws QueueException {
+	public static DirectoryQueue open(Path directory, Set<PosixFilePermission> permissions, Executor groupSync)
+			throws QueueException {
 		Path root = directory.toAbsolutePath().normalize();
 		try {
 			createDirectory(root, permissions);
 			for (String sub : List.of(INCOMING, PENDING, TMP, ERRORS)) {
 				createDirectory(root.resolve(sub), permissions);
 			}
-			return new DirectoryQueue(root);
+			return new DirectoryQueue(root, groupSync);
 		}
 		catch (QueueException ex) {
 			throw ex;
@@ -116,13 +124,29 @@ public final class DirectoryQueue {
 	}
 
 	/**
-	 * Open a queue directory with the process's default permissions.
+	 * Open a queue directory, creating it and its subdirectories if needed, that writes a group on
+	 * the calling thread alone.
+	 * @param directory the queue directory
+	 * @param permissions permissions of directories created, or {@code null} to use the process's
+	 * umask
+	 * @return the queue
+	 * @throws QueueException if the directories cannot be created or are not writable
+	 * @see #open(Path, Set, Executor)
+	 */
+	public static DirectoryQueue open(Path directory, Set<PosixFilePermission> permissions) throws QueueException {
+		return open(directory, permissions, null);
+	}
+
+	/**
+	 * Open a queue directory with the process's default permissions, that writes a group on the
+	 * calling thread alone.
 	 * @param directory the queue directory
 	 * @return the queue
 	 * @throws QueueException if the directories cannot be created or are not writable
+	 * @see #open(Path, Set, Executor)
 	 */
 	public static DirectoryQueue open(Path directory) throws QueueException {
-		return open(directory, null);
+		return open(directory, null, null);
 	}
 
 	/**
@@ -245,15 +269,20 @@ public final class DirectoryQueue {
 	 * @param contents their contents
 	 * @throws IOException the first failure; files that failed are deleted, the others are left
 	 */
-	private static void writeAllDurably(List<Path> files, List<byte[]> contents) throws IOException {
+	private void writeAllDurably(List<Path> files, List<byte[]> contents) throws IOException {
 		if (files.size() == 1) {
 			writeDurably(files.get(0), contents.get(0));
 			return;
 		}
 		GroupWrite group = new GroupWrite(files, contents);
-		int helpers = Math.min(files.size(), GROUP_SYNC_THREADS) - 1;
-		for (int i = 0; i < helpers; i++) {
-			GroupSyncThreads.EXECUTOR.execute(group);
+		int helpers = (this.groupSync != null) ? Math.min(files.size(), GROUP_SYNC_THREADS) - 1 : 0;
+		try {
+			for (int i = 0; i < helpers; i++) {
+				this.groupSync.execute(group);
+			}
+		}
+		catch (RejectedExecutionException ex) {
+			// The pool is closing: the calling thread writes what the helpers do not.
 		}
 		group.run();
 		group.await();
@@ -332,28 +361,6 @@ public final class DirectoryQueue {
 			if (ex instanceof Error error) {
 				throw error;
 			}
-		}
-
-	}
-
-	/**
-	 * The helper threads of group writes, shared by all queues of the process: daemons, created when
-	 * first needed and ended after a few idle seconds.
-	 */
-	private static final class GroupSyncThreads {
-
-		static final ThreadPoolExecutor EXECUTOR = create();
-
-		private static ThreadPoolExecutor create() {
-			AtomicInteger count = new AtomicInteger();
-			ThreadPoolExecutor executor = new ThreadPoolExecutor(GROUP_SYNC_THREADS, GROUP_SYNC_THREADS, 5,
-					TimeUnit.SECONDS, new LinkedBlockingQueue<>(), (task) -> {
-						Thread thread = new Thread(task, "butler-queue-sync-" + count.incrementAndGet());
-						thread.setDaemon(true);
-						return thread;
-					});
-			executor.allowCoreThreadTimeOut(true);
-			return executor;
 		}
 
 	}

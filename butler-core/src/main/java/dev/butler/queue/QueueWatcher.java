@@ -17,12 +17,16 @@ import dev.butler.service.ServiceContext;
 
 /**
  * Tells a service when files arrive in a directory, on the service's loop thread: at once where the
- * JDK's {@link WatchService} can watch the directory (on a daemon thread of its own), and by polling
- * at a fixed interval everywhere, as a fallback and a safety net.
+ * JDK's {@link WatchService} can watch the directory (on a thread of the service,
+ * {@code butler-queue-watch-<id>}), and by polling at a fixed interval everywhere, as a fallback and
+ * a safety net.
  */
 public final class QueueWatcher implements AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(QueueWatcher.class);
+
+	/** How long {@link #close()} waits for the watching thread to end. */
+	private static final long JOIN_MILLIS = 1000;
 
 	private final ServiceContext context;
 
@@ -31,6 +35,8 @@ public final class QueueWatcher implements AutoCloseable {
 	private final AtomicBoolean signalled = new AtomicBoolean();
 
 	private WatchService watchService;
+
+	private Thread thread;
 
 	private ScheduledAction poll;
 
@@ -51,27 +57,25 @@ public final class QueueWatcher implements AutoCloseable {
 	public static QueueWatcher watch(Path directory, ServiceContext context, String name, Duration pollInterval,
 			Runnable onArrival) {
 		QueueWatcher watcher = new QueueWatcher(context, onArrival);
-		watcher.watchService = startWatching(directory, "butler-queue-watch-" + context.serviceId(), watcher::signal);
+		watcher.startWatching(directory);
 		watcher.poll = context.scheduleWithFixedDelay(name + "-poll", onArrival, pollInterval);
 		return watcher;
 	}
 
-	private static WatchService startWatching(Path directory, String threadName, Runnable onEvent) {
-		WatchService watchService = null;
+	private void startWatching(Path directory) {
+		WatchService service = null;
 		try {
-			watchService = directory.getFileSystem().newWatchService();
-			directory.register(watchService, StandardWatchEventKinds.ENTRY_CREATE);
+			service = directory.getFileSystem().newWatchService();
+			directory.register(service, StandardWatchEventKinds.ENTRY_CREATE);
 		}
 		catch (IOException | UnsupportedOperationException ex) {
 			logger.info("Cannot watch '" + directory + "' (" + ex.getMessage() + "); polling it instead");
-			closeQuietly(watchService);
-			return null;
+			closeQuietly(service);
+			return;
 		}
-		WatchService service = watchService;
-		Thread thread = new Thread(() -> run(service, onEvent), threadName);
-		thread.setDaemon(true);
-		thread.start();
-		return service;
+		WatchService watching = service;
+		this.watchService = watching;
+		this.thread = this.context.startThread("queue-watch", () -> run(watching, this::signal));
 	}
 
 	private static void run(WatchService watchService, Runnable onEvent) {
@@ -113,13 +117,21 @@ public final class QueueWatcher implements AutoCloseable {
 	}
 
 	/**
-	 * Stop watching and polling.
+	 * Stop watching and polling, and wait a moment for the watching thread to end.
 	 */
 	@Override
 	public void close() {
 		closeQuietly(this.watchService);
 		if (this.poll != null) {
 			this.poll.cancel();
+		}
+		if (this.thread != null) {
+			try {
+				this.thread.join(JOIN_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 	}
 

@@ -154,9 +154,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		if (this.thread != null) {
 			throw new IllegalStateException("A runner runs its service only once");
 		}
-		this.thread = new Thread(() -> run(controlAddress), "butler-" + this.definition.id());
-		this.thread.setDaemon(true);
-		this.thread.start();
+		this.thread = this.runtime.threads().start("butler-" + this.definition.id(), true, () -> run(controlAddress));
 	}
 
 	/**
@@ -376,6 +374,16 @@ public final class MicroServiceRunner implements ServiceContext {
 	@Override
 	public Executor loopExecutor() {
 		return this.loopExecutor;
+	}
+
+	@Override
+	public Thread startThread(String purpose, Runnable task) {
+		return this.runtime.threads().start("butler-" + purpose + "-" + serviceId(), true, task);
+	}
+
+	@Override
+	public Executor queueSyncExecutor() {
+		return this.runtime.threads().queueSync();
 	}
 
 	@Override

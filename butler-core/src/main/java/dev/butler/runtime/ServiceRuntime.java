@@ -10,11 +10,13 @@ import org.zeromq.ZContext;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * What every service run shares: the ZeroMQ context, the scheduler that times scheduled actions,
- * the registry that observes them, the clock, the customizer applied to every channel socket and
- * the binder of service options, and what to do with {@code ipc://} addresses.
+ * What every service run shares: the ZeroMQ context, the source of threads, the scheduler that
+ * times scheduled actions, the registry that observes them, the clock, the customizer applied to
+ * every channel socket and the binder of service options, and what to do with {@code ipc://}
+ * addresses.
  *
  * @param zmq the ZeroMQ context
+ * @param threads where services' threads come from, closed by its owner after the services stopped
  * @param scheduler the scheduler timing scheduled actions
  * @param observations the registry observing scheduled actions
  * @param clock the clock
@@ -25,12 +27,13 @@ import org.springframework.scheduling.TaskScheduler;
  * a peer, zero or less for no limit; see {@link ZmqSupport#limitMessageSize}
  * @param ipc what to do with {@code ipc://} addresses
  */
-public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
-		ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory,
-		long maxMessageSize, IpcPolicy ipc) {
+public record ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler scheduler,
+		ObservationRegistry observations, Clock clock, ChannelSocketCustomizer socketCustomizer,
+		ServiceConfigBinder configBinder, Path spoolDirectory, long maxMessageSize, IpcPolicy ipc) {
 
 	public ServiceRuntime {
 		Objects.requireNonNull(zmq, "'zmq' must not be null");
+		Objects.requireNonNull(threads, "'threads' must not be null");
 		Objects.requireNonNull(scheduler, "'scheduler' must not be null");
 		Objects.requireNonNull(observations, "'observations' must not be null");
 		Objects.requireNonNull(clock, "'clock' must not be null");
@@ -46,6 +49,7 @@ public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationR
 	 * {@link ZmqSupport#DEFAULT_MAX_MESSAGE_SIZE} and that refuses {@code ipc://} addresses
 	 * ({@link IpcPolicy#REJECT}).
 	 * @param zmq the ZeroMQ context
+	 * @param threads where services' threads come from
 	 * @param scheduler the scheduler timing scheduled actions
 	 * @param observations the registry observing scheduled actions
 	 * @param clock the clock
@@ -53,9 +57,10 @@ public record ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationR
 	 * @param configBinder binds service options
 	 * @param spoolDirectory the directory relative queue names resolve under
 	 */
-	public ServiceRuntime(ZContext zmq, TaskScheduler scheduler, ObservationRegistry observations, Clock clock,
-			ChannelSocketCustomizer socketCustomizer, ServiceConfigBinder configBinder, Path spoolDirectory) {
-		this(zmq, scheduler, observations, clock, socketCustomizer, configBinder, spoolDirectory,
+	public ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler scheduler,
+			ObservationRegistry observations, Clock clock, ChannelSocketCustomizer socketCustomizer,
+			ServiceConfigBinder configBinder, Path spoolDirectory) {
+		this(zmq, threads, scheduler, observations, clock, socketCustomizer, configBinder, spoolDirectory,
 				ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE, IpcPolicy.REJECT);
 	}
 

@@ -145,6 +145,25 @@ public interface ServiceContext {
 	Executor loopExecutor();
 
 	/**
+	 * Start a thread of the service for blocking work its loop must not do, e.g. waiting for
+	 * file-system events; hand results to the loop with {@link #loopExecutor()}. The thread is
+	 * named {@code butler-<purpose>-<service id>} and comes from the runtime, which reports it if it
+	 * still runs when the runtime closes: the service must end it when it stops.
+	 * @param purpose what the thread does, e.g. {@code queue-watch}
+	 * @param task what it runs
+	 * @return the started thread
+	 */
+	Thread startThread(String purpose, Runnable task);
+
+	/**
+	 * Return the bounded pool, shared by all services of the runtime, that writes and syncs the
+	 * files of a directory queue's group commit; see
+	 * {@code DirectoryQueue.open(Path, Set, Executor)}.
+	 * @return the executor
+	 */
+	Executor queueSyncExecutor();
+
+	/**
 	 * Return the clock of the runtime, e.g. to tell how long something lasted.
 	 * @return the clock
 	 */

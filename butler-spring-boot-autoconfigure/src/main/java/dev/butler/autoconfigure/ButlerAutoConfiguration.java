@@ -1,6 +1,7 @@
 package dev.butler.autoconfigure;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -27,6 +28,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.validation.Validator;
 import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
+import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.ServiceConfigBinder;
@@ -52,6 +54,9 @@ public final class ButlerAutoConfiguration {
 
 	private static final Log logger = LogFactory.getLog(ButlerAutoConfiguration.class);
 
+	/** How long closing the scheduler waits for its threads to end. */
+	private static final Duration SCHEDULER_TERMINATION = Duration.ofSeconds(5);
+
 	@Bean
 	static ButlerServiceRegistrar butlerServiceRegistrar() {
 		return new ButlerServiceRegistrar();
@@ -71,8 +76,15 @@ public final class ButlerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ButlerController butlerController(ZContext zmq, ButlerProperties properties) {
-		return new ButlerController(zmq, properties.zmq().maxMessageSize().toBytes(), properties.zmq().ipc());
+	ButlerThreads butlerThreads() {
+		return new ButlerThreads();
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnMissingBean
+	ButlerController butlerController(ZContext zmq, ButlerThreads threads, ButlerProperties properties) {
+		return new ButlerController(zmq, threads, properties.zmq().maxMessageSize().toBytes(),
+				properties.zmq().ipc());
 	}
 
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
@@ -81,6 +93,7 @@ public final class ButlerAutoConfiguration {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskSchedulerBuilder()
 			.poolSize(properties.scheduler().poolSize())
 			.threadNamePrefix("butler-scheduler-")
+			.awaitTerminationPeriod(SCHEDULER_TERMINATION)
 			.build();
 		// Services stop after the context-closed event, and their periodic actions re-arm until then.
 		scheduler.setAcceptTasksAfterContextClose(true);
@@ -89,7 +102,7 @@ public final class ButlerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceRuntime butlerServiceRuntime(ZContext zmq,
+	ServiceRuntime butlerServiceRuntime(ZContext zmq, ButlerThreads threads,
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<Clock> clock,
 			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder,
@@ -99,7 +112,7 @@ public final class ButlerAutoConfiguration {
 		if (ipc == IpcPolicy.EMULATE) {
 			logger.warn(IpcPolicy.EMULATION_WARNING);
 		}
-		return new ServiceRuntime(zmq, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
+		return new ServiceRuntime(zmq, threads, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
 				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
 					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)),
 				configBinder, properties.spoolDir(), properties.zmq().maxMessageSize().toBytes(), ipc);
@@ -121,8 +134,8 @@ public final class ButlerAutoConfiguration {
 	@Bean
 	@ConditionalOnBooleanProperty("butler.shutdown-when-finished")
 	ShutdownWhenFinished butlerShutdownWhenFinished(ButlerComponents components,
-			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler) {
-		return new ShutdownWhenFinished(components, scheduler);
+			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler, ButlerThreads threads) {
+		return new ShutdownWhenFinished(components, scheduler, threads);
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -13,6 +13,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.TaskScheduler;
 
 import dev.butler.protocol.Outcome;
+import dev.butler.runtime.ButlerThreads;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 
@@ -30,11 +31,14 @@ final class ShutdownWhenFinished implements ApplicationListener<ApplicationReady
 
 	private final TaskScheduler scheduler;
 
+	private final ButlerThreads threads;
+
 	private ScheduledFuture<?> check;
 
-	ShutdownWhenFinished(ButlerComponents components, TaskScheduler scheduler) {
+	ShutdownWhenFinished(ButlerComponents components, TaskScheduler scheduler, ButlerThreads threads) {
 		this.components = components;
 		this.scheduler = scheduler;
+		this.threads = threads;
 	}
 
 	@Override
@@ -66,9 +70,9 @@ final class ShutdownWhenFinished implements ApplicationListener<ApplicationReady
 		int exitCode = ok ? 0 : 1;
 		logger.info("Every Butler service finished" + (ok ? "" : ", not all with outcome OK") + "; exiting with code "
 				+ exitCode);
-		Thread exit = new Thread(() -> System.exit(SpringApplication.exit(context, () -> exitCode)),
-				"butler-shutdown");
-		exit.start();
+		// Not on the scheduler's thread: closing the context stops the scheduler.
+		this.threads.start("butler-shutdown", false,
+				() -> System.exit(SpringApplication.exit(context, () -> exitCode)));
 	}
 
 }

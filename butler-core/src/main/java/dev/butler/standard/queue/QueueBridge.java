@@ -81,7 +81,7 @@ abstract class QueueBridge implements ServiceResource {
 	public final void open() throws Exception {
 		DirectoryQueue opened;
 		try {
-			opened = DirectoryQueue.open(this.directory, this.permissions);
+			opened = DirectoryQueue.open(this.directory, this.permissions, this.context.queueSyncExecutor());
 			opened(opened);
 		}
 		catch (QueueException ex) {

@@ -1,0 +1,170 @@
+package dev.butler.runtime;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+
+/**
+ * The threads of the Butler runtime: service loops, the controller, queue watchers and the pool
+ * that syncs the files of directory queues' group commits. Each is named for what it runs and
+ * tracked until it ends. Owners tell their threads to stop; {@link #close()} then waits a bounded
+ * time for those still running and reports each one left with a WARN naming it and where it is.
+ * Threads are never interrupted: JeroMQ does not tolerate it.
+ * <p>
+ * The auto-configuration provides one as a bean; without Spring Boot create one, hand it to the
+ * {@link ServiceRuntime} and the controller, and close it after them.
+ */
+public final class ButlerThreads implements AutoCloseable {
+
+	/**
+	 * How long {@link #close()} waits for threads by default: their owners have waited for them
+	 * already (a service its {@code stop-timeout}), so this is for threads in their last moments.
+	 */
+	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(1);
+
+	/** Threads of the queue sync pool: how many files of a group are written and synced at once. */
+	static final int QUEUE_SYNC_THREADS = 8;
+
+	private static final Log logger = LogFactory.getLog(ButlerThreads.class);
+
+	/** Frames of a thread left running that the report shows. */
+	private static final int REPORTED_FRAMES = 8;
+
+	private final Duration stopTimeout;
+
+	private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+	private final ThreadPoolExecutor queueSync;
+
+	private volatile boolean closed;
+
+	/**
+	 * Create a source of threads whose {@link #close()} waits up to {@link #DEFAULT_STOP_TIMEOUT}.
+	 */
+	public ButlerThreads() {
+		this(DEFAULT_STOP_TIMEOUT);
+	}
+
+	/**
+	 * Create a source of threads.
+	 * @param stopTimeout how long {@link #close()} waits, in all, for the threads still running
+	 */
+	public ButlerThreads(Duration stopTimeout) {
+		Objects.requireNonNull(stopTimeout, "'stopTimeout' must not be null");
+		this.stopTimeout = stopTimeout;
+		CustomizableThreadFactory syncThreads = new CustomizableThreadFactory("butler-queue-sync-");
+		syncThreads.setDaemon(true);
+		this.queueSync = new ThreadPoolExecutor(QUEUE_SYNC_THREADS, QUEUE_SYNC_THREADS, 5, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), (task) -> tracked(syncThreads.newThread(untrackWhenDone(task))));
+		this.queueSync.allowCoreThreadTimeOut(true);
+	}
+
+	/**
+	 * Start a thread. Its owner must end it; one still running when this closes is reported.
+	 * @param name the thread's name, e.g. {@code butler-echo}
+	 * @param daemon whether the JVM may exit while the thread runs
+	 * @param task what the thread runs
+	 * @return the started thread
+	 * @throws IllegalStateException if this is closed
+	 */
+	public Thread start(String name, boolean daemon, Runnable task) {
+		if (this.closed) {
+			throw new IllegalStateException("Butler threads are closed: cannot start '" + name + "'");
+		}
+		Thread thread = tracked(new Thread(untrackWhenDone(task), name));
+		thread.setDaemon(daemon);
+		thread.start();
+		return thread;
+	}
+
+	/**
+	 * Return the pool, shared by all directory queues of the runtime, that writes and syncs the files
+	 * of a group commit: up to {@value #QUEUE_SYNC_THREADS} daemon threads
+	 * {@code butler-queue-sync-N}, started when needed and ended after a few idle seconds. It refuses
+	 * work once this is closed.
+	 * @return the executor
+	 */
+	public Executor queueSync() {
+		return this.queueSync;
+	}
+
+	/**
+	 * Return the threads started here that still run.
+	 * @return the running threads
+	 */
+	public List<Thread> running() {
+		return this.threads.stream().filter(Thread::isAlive).toList();
+	}
+
+	/**
+	 * Stop taking new threads and work, wait up to the stop timeout for every thread to end (the
+	 * calling thread aside), and report each one still running at WARN level with where it is.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		this.queueSync.shutdown();
+		long deadline = System.nanoTime() + this.stopTimeout.toNanos();
+		try {
+			for (Thread thread : List.copyOf(this.threads)) {
+				long left = deadline - System.nanoTime();
+				if (thread != Thread.currentThread() && left > 0) {
+					thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+		for (Thread thread : running()) {
+			if (thread != Thread.currentThread()) {
+				logger.warn("Butler thread '" + thread.getName() + "' did not end within "
+						+ this.stopTimeout.toMillis() + " ms and is left running, at " + where(thread));
+			}
+		}
+	}
+
+	/**
+	 * Describe where a thread is: the top frames of its stack.
+	 * @param thread the thread
+	 * @return the frames, one per line
+	 */
+	static String where(Thread thread) {
+		StackTraceElement[] stack = thread.getStackTrace();
+		String frames = Arrays.stream(stack)
+			.limit(REPORTED_FRAMES)
+			.map((frame) -> "\n\tat " + frame)
+			.collect(Collectors.joining());
+		return frames.isEmpty() ? "an unknown place" : frames + ((stack.length > REPORTED_FRAMES) ? "\n\t..." : "");
+	}
+
+	private Thread tracked(Thread thread) {
+		this.threads.add(thread);
+		return thread;
+	}
+
+	private Runnable untrackWhenDone(Runnable task) {
+		return () -> {
+			try {
+				task.run();
+			}
+			finally {
+				this.threads.remove(Thread.currentThread());
+			}
+		};
+	}
+
+}
