@@ -1,6 +1,8 @@
 package dev.butler.autoconfigure;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,18 +41,18 @@ import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
 
 import dev.butler.autoconfigure.integration.ButlerIntegrationAutoConfiguration;
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.PeerDescriptor;
-import dev.butler.protocol.State;
-import dev.butler.runtime.IpcPolicy;
-import dev.butler.runtime.UnsupportedTransportException;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.integration.dsl.FbdpPipes;
 import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeOptions;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.protocol.State;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
+import dev.butler.runtime.IpcPolicy;
+import dev.butler.runtime.UnsupportedTransportException;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
@@ -310,8 +312,27 @@ class IpcAddressTests {
 			});
 	}
 
+	/**
+	 * An emulated ipc address whose TCP port, which JeroMQ derives from a hash of the name, is free
+	 * now and below the ephemeral range, where outgoing connections of other processes take ports.
+	 */
 	private static String ipcAddress(String name) {
-		return "ipc://butler-test-" + name + "-" + System.nanoTime();
+		while (true) {
+			String candidate = "butler-test-" + name + "-" + System.nanoTime();
+			int port = Math.abs(candidate.hashCode()) % 55536 + 10000;
+			if (port >= 10000 && port < 32768 && isFree(port)) {
+				return "ipc://" + candidate;
+			}
+		}
+	}
+
+	private static boolean isFree(int port) {
+		try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+			return true;
+		}
+		catch (IOException ex) {
+			return false;
+		}
 	}
 
 	@Configuration(proxyBeanMethods = false)
