@@ -1,4 +1,4 @@
-package dev.butler.autoconfigure;
+package dev.butler.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,20 +28,18 @@ import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-import dev.butler.autoconfigure.ButlerProperties.UnknownPropertyAction;
-
 /**
  * The names that the binds of each service read under {@code butler.services.<id>}, and what is set
  * there that none of them reads: a typo, which the binder would silently ignore.
  * <p>
  * Several types bind from one service's prefix (its configuration, pipe and piper options, the
- * runtime options of {@link ButlerProperties.Service}), so Boot's {@code NoUnboundElementsBindHandler}
+ * runtime keys of the application, e.g. {@code agent}), so Boot's {@code NoUnboundElementsBindHandler}
  * on any one bind would flag the names of the others. Instead every bind of a service records the
  * names it tries, and the properties present under the prefix are compared with their union once the
  * service has bound all its options. A property matches a name as the binder matches it: in any
  * relaxed form, environment variables included.
  */
-final class ServicePropertyNames {
+public final class ServicePropertyNames {
 
 	static final String SERVICES = "butler.services";
 
@@ -179,7 +177,7 @@ final class ServicePropertyNames {
 	 * @param logger where to warn
 	 * @throws UnknownPropertyException on {@code fail}
 	 */
-	static void checkServices(Environment environment, Collection<String> ids, UnknownPropertyAction action,
+	public static void checkServices(Environment environment, Collection<String> ids, UnknownPropertyAction action,
 			Log logger) {
 		List<ConfigurationProperty> unknown = ofUnknownServices(environment, ids);
 		if (unknown.isEmpty()) {
