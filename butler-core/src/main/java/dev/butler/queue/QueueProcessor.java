@@ -67,9 +67,9 @@ final class QueueProcessor implements ServiceResource, QueueEndpoint {
 
 	@Override
 	public void open() throws Exception {
-		DirectoryQueue in = DirectoryQueue.open(this.queueIn, this.options.permissions(this.context));
+		DirectoryQueue in = DirectoryQueue.open(this.queueIn, this.options.permissions());
 		if (this.queueOut != null) {
-			DirectoryQueue out = DirectoryQueue.open(this.queueOut, this.options.permissions(this.context));
+			DirectoryQueue out = DirectoryQueue.open(this.queueOut, this.options.permissions());
 			if (!in.isOnSameFileSystem(out)) {
 				throw new QueueException("Queue '" + out + "' (" + this.context.propertyName("queue-out-dir")
 						+ ") is on another filesystem than '" + in + "' (" + this.context.propertyName("queue-in-dir")

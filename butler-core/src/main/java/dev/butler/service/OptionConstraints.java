@@ -62,6 +62,23 @@ public final class OptionConstraints {
 				"'" + prefix + name + "' " + first.getMessage() + (shown ? ", got " + value : ""));
 	}
 
+	/**
+	 * Return a text as a message template that reads as the text itself, for messages of custom
+	 * constraints that quote a value: braces, dollar signs and backslashes are escaped.
+	 * @param text the text
+	 * @return the template
+	 */
+	public static String literal(String text) {
+		StringBuilder template = new StringBuilder(text.length());
+		for (char ch : text.toCharArray()) {
+			if (ch == '{' || ch == '}' || ch == '$' || ch == '\\') {
+				template.append('\\');
+			}
+			template.append(ch);
+		}
+		return template.toString();
+	}
+
 	private static String property(ConstraintViolation<?> violation) {
 		String property = "";
 		for (Path.Node node : violation.getPropertyPath()) {
