@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -61,9 +62,8 @@ public final class ServicePropertyNames {
 	 * @return the handler
 	 */
 	BindHandler recording(String serviceId, BindHandler parent) {
-		Set<ConfigurationPropertyName> tried = this.names.computeIfAbsent(serviceId, (id) -> ConcurrentHashMap.newKeySet());
-		Set<ConfigurationPropertyName> maps = this.mapNames.computeIfAbsent(serviceId,
-				(id) -> ConcurrentHashMap.newKeySet());
+		Set<ConfigurationPropertyName> tried = this.names.computeIfAbsent(serviceId, (id) -> new CopyOnWriteArraySet<>());
+		Set<ConfigurationPropertyName> maps = this.mapNames.computeIfAbsent(serviceId, (id) -> new CopyOnWriteArraySet<>());
 		return new AbstractBindHandler(parent) {
 
 			@Override
@@ -77,6 +77,24 @@ public final class ServicePropertyNames {
 			}
 
 		};
+	}
+
+	/**
+	 * Return the names a service's binds tried, in the order tried.
+	 * @param serviceId the service
+	 * @return the names
+	 */
+	Set<ConfigurationPropertyName> tried(String serviceId) {
+		return this.names.getOrDefault(serviceId, Set.of());
+	}
+
+	/**
+	 * Return the names of map-typed options a service's binds tried, whose keys are free.
+	 * @param serviceId the service
+	 * @return the names
+	 */
+	Set<ConfigurationPropertyName> maps(String serviceId) {
+		return this.mapNames.getOrDefault(serviceId, Set.of());
 	}
 
 	/**
