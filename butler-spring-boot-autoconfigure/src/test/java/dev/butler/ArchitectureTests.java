@@ -22,7 +22,7 @@ class ArchitectureTests {
 		.should()
 		.dependOnClassesThat()
 		.resideInAnyPackage("org.springframework..", "io.micrometer..", "jakarta..", "dev.butler.service..",
-				"dev.butler.runtime..", "dev.butler.control..", "dev.butler.pipe..", "dev.butler.queue..",
+				"dev.butler.runtime..", "dev.butler.control..", "dev.butler.config..", "dev.butler.pipe..", "dev.butler.queue..",
 				"dev.butler.standard..", "dev.butler.integration..", "dev.butler.actuate..",
 				"dev.butler.autoconfigure..");
 
@@ -60,6 +60,7 @@ class ArchitectureTests {
 		.layer("pipe").definedBy("dev.butler.pipe..")
 		.layer("queue").definedBy("dev.butler.queue..")
 		.layer("control").definedBy("dev.butler.control..")
+		.layer("config").definedBy("dev.butler.config..")
 		.layer("standard").definedBy("dev.butler.standard..")
 		.layer("integration").definedBy("dev.butler.integration..")
 		.layer("actuate").definedBy("dev.butler.actuate..")
@@ -68,11 +69,12 @@ class ArchitectureTests {
 		.whereLayer("actuate").mayOnlyBeAccessedByLayers("autoconfigure")
 		.whereLayer("integration").mayOnlyBeAccessedByLayers("autoconfigure")
 		.whereLayer("standard").mayOnlyBeAccessedByLayers("autoconfigure")
+		.whereLayer("config").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
 		.whereLayer("control").mayOnlyBeAccessedByLayers("integration", "actuate", "autoconfigure")
-		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "integration", "actuate", "autoconfigure")
+		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "config", "integration", "actuate", "autoconfigure")
 		.whereLayer("pipe").mayOnlyBeAccessedByLayers("standard", "integration", "autoconfigure")
 		.whereLayer("queue").mayOnlyBeAccessedByLayers("standard", "autoconfigure")
-		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "standard",
+		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "config", "standard",
 				"integration", "actuate", "autoconfigure");
 
 	@ArchTest

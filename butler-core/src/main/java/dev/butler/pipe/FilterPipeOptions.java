@@ -11,6 +11,8 @@ import jakarta.validation.constraints.NotNull;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 
+import dev.butler.service.DurationRange;
+
 /**
  * Options of a data filter's two pipes, with Saturnin's names: {@code input_pipe},
  * {@code input_pipe_address}, {@code input_pipe_mode}, {@code input_pipe_format},
@@ -41,14 +43,18 @@ import org.springframework.boot.convert.DurationUnit;
  * before closing its socket. Not a Saturnin option. If a duration suffix is not specified,
  * milliseconds will be used
  */
+@PipeFormatRequired(mode = "inputPipeMode", format = "inputPipeFormat")
+@PipeFormatRequired(mode = "outputPipeMode", format = "outputPipeFormat")
 public record FilterPipeOptions(@NotBlank String inputPipe, @NotBlank String inputPipeAddress,
 		@NotNull PipeMode inputPipeMode, String inputPipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int inputBatchSize,
-		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) Duration inputReadyScheduleInterval, @NotBlank String outputPipe,
-		@NotBlank String outputPipeAddress, @NotNull PipeMode outputPipeMode, String outputPipeFormat,
-		@DefaultValue("50") @Min(1) @Max(65535) int outputBatchSize,
-		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) Duration outputReadyScheduleInterval, @DefaultValue("true") boolean propagateInputError,
-		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration peerTimeout, @DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration openTimeout,
-		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) Duration closeTimeout) {
+		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration inputReadyScheduleInterval,
+		@NotBlank String outputPipe, @NotBlank String outputPipeAddress, @NotNull PipeMode outputPipeMode,
+		String outputPipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int outputBatchSize,
+		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration outputReadyScheduleInterval,
+		@DefaultValue("true") boolean propagateInputError,
+		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = PipeOptions.PEER_TIMEOUT_MIN, max = PipeOptions.PEER_TIMEOUT_MAX) Duration peerTimeout,
+		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration openTimeout,
+		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s") Duration closeTimeout) {
 
 	/**
 	 * Return the options of the input pipe. A filter stops on its own once both pipes closed, so

@@ -72,7 +72,9 @@ public abstract class OnePipeService<C> implements MicroService<C> {
 	}
 
 	/**
-	 * Return the options of this run's pipe: by default those bound from the service's prefix.
+	 * Return the options of this run's pipe: by default those bound from the service's prefix. A
+	 * service that gives its options in code overrides {@link #optionTypes()} too, without
+	 * {@link PipeOptions}, as bound options are validated whether or not they are read.
 	 * @param context the service context
 	 * @return the pipe options
 	 */

@@ -12,6 +12,9 @@ import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 
+import dev.butler.service.DurationRange;
+import dev.butler.service.OptionConstraints;
+
 /**
  * Options of one data pipe endpoint, with Saturnin's names: {@code pipe}, {@code pipe_address},
  * {@code pipe_mode}, {@code pipe_format}, {@code batch_size}, {@code ready_schedule_interval} and
@@ -41,11 +44,25 @@ import org.springframework.boot.convert.DurationUnit;
  * its socket at once, as Saturnin does. Not a Saturnin option. If a duration suffix is not
  * specified, milliseconds will be used
  */
+@PipeFormatRequired
 public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @NotNull PipeMode pipeMode,
 		String pipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int batchSize,
-		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) Duration readyScheduleInterval, @DefaultValue("true") boolean stopOnClose,
-		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration peerTimeout, @DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration openTimeout,
-		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) Duration closeTimeout) {
+		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration readyScheduleInterval,
+		@DefaultValue("true") boolean stopOnClose,
+		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = PEER_TIMEOUT_MIN, max = PEER_TIMEOUT_MAX) Duration peerTimeout,
+		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration openTimeout,
+		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s") Duration closeTimeout) {
+
+	/**
+	 * Least {@link #peerTimeout()}.
+	 */
+	public static final String PEER_TIMEOUT_MIN = "100ms";
+
+	/**
+	 * Greatest {@link #peerTimeout()}: JeroMQ takes a heartbeat TTL of at most 655 399 ms
+	 * (deciseconds in an unsigned short).
+	 */
+	public static final String PEER_TIMEOUT_MAX = "655s";
 
 	/**
 	 * Default {@link #peerTimeout()}.
@@ -101,7 +118,8 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 	}
 
 	/**
-	 * Check the rules that span options.
+	 * Check the options against their constraints, for options given in code; bound options are
+	 * checked as they are bound.
 	 * @throws IllegalArgumentException naming the option at fault
 	 */
 	public void validate() {
@@ -109,36 +127,10 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 	}
 
 	/**
-	 * Check the rules that span options, naming options with a prefix, e.g. {@code input_}.
+	 * Check the options against their constraints, naming options with a prefix, e.g. {@code input_}.
 	 */
 	void validate(String prefix) {
-		if (this.pipe == null || this.pipe.isBlank()) {
-			throw new IllegalArgumentException("'" + prefix + "pipe' is required: the name of the data pipe");
-		}
-		if (this.pipeAddress == null || this.pipeAddress.isBlank()) {
-			throw new IllegalArgumentException("'" + prefix + "pipe_address' is required: the address to bind or connect");
-		}
-		if (this.pipeMode == null) {
-			throw new IllegalArgumentException("'" + prefix + "pipe_mode' is required: bind or connect");
-		}
-		if (this.pipeMode == PipeMode.CONNECT && (this.pipeFormat == null || this.pipeFormat.isBlank())) {
-			throw new IllegalArgumentException("'" + prefix + "pipe_format' is required for CONNECT pipe mode");
-		}
-		if (this.readyScheduleInterval.isNegative() || this.readyScheduleInterval.isZero()) {
-			throw new IllegalArgumentException("'" + prefix + "ready_schedule_interval' must be positive");
-		}
-		// JeroMQ takes a heartbeat TTL of at most 655 399 ms (deciseconds in an unsigned short).
-		if (this.peerTimeout.toMillis() < 100 || this.peerTimeout.toMillis() > 655_000) {
-			throw new IllegalArgumentException(
-					"'" + prefix + "peer_timeout' must be between 100 ms and 655 s, got " + this.peerTimeout);
-		}
-		if (this.openTimeout.isNegative() || this.openTimeout.isZero()) {
-			throw new IllegalArgumentException("'" + prefix + "open_timeout' must be positive, got " + this.openTimeout);
-		}
-		if (this.closeTimeout.isNegative()) {
-			throw new IllegalArgumentException(
-					"'" + prefix + "close_timeout' must not be negative, got " + this.closeTimeout);
-		}
+		OptionConstraints.requireValid(this, prefix);
 	}
 
 }

@@ -6,9 +6,13 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Set;
 
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotNull;
+
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
 
+import dev.butler.service.DurationRange;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
 
@@ -35,60 +39,30 @@ import dev.butler.service.ServiceContext;
  * @param maxRecoveries how many times a message is taken back from consumers that ended without
  * finishing it (a crash, a kill) before it is banished instead, as it may be what ends them
  */
-public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration queueInWait,
-		String queueInPerms, String queueOutDir, @DefaultValue("10000") int queueOutLimit,
-		@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration queueOutWait,
-		@DefaultValue("1") int maxAttempts, @DefaultValue("1s") @DurationUnit(ChronoUnit.SECONDS) Duration retryWait,
-		@DefaultValue("3") int maxRecoveries) {
+public record PiperOptions(String queueInDir,
+		@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueInWait,
+		@QueuePermissions String queueInPerms, String queueOutDir,
+		@DefaultValue("10000") @Min(value = 1, message = "must be at least 1") int queueOutLimit,
+		@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueOutWait,
+		@DefaultValue("1") @Min(value = 1, message = "must be at least 1") int maxAttempts,
+		@DefaultValue("1s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration retryWait,
+		@DefaultValue("3") @Min(value = 0, message = PiperOptions.MAX_RECOVERIES_MESSAGE) int maxRecoveries) {
 
 	/**
-	 * Check the options.
-	 * @param context the service context, for property names
+	 * The message of a negative {@code max-recoveries}.
+	 */
+	public static final String MAX_RECOVERIES_MESSAGE = "must be 0 or more";
+
+	/**
+	 * Check what the constraints cannot: that the service does not hand messages on to the queue it
+	 * consumes, which depends on the spool directory.
+	 * @param context the service context, for property names and the spool directory
 	 * @throws ServiceConfigurationException naming the option at fault
 	 */
 	public void validate(ServiceContext context) {
-		requirePositive(context, "queue-in-wait", this.queueInWait);
-		requirePositive(context, "queue-out-wait", this.queueOutWait);
-		requirePositive(context, "retry-wait", this.retryWait);
-		if (this.queueOutLimit < 1) {
-			throw new ServiceConfigurationException(context.propertyName("queue-out-limit"), this.queueOutLimit,
-					"must be at least 1");
-		}
-		if (this.maxAttempts < 1) {
-			throw new ServiceConfigurationException(context.propertyName("max-attempts"), this.maxAttempts,
-					"must be at least 1");
-		}
-		requireMaxRecoveries(context, this.maxRecoveries);
-		permissions(context);
 		if (this.queueOutDir != null && resolve(context, this.queueOutDir).equals(queueIn(context))) {
 			throw new ServiceConfigurationException(context.propertyName("queue-out-dir"), this.queueOutDir,
 					"must not be the queue the service consumes");
-		}
-	}
-
-	/**
-	 * Check that a duration option, e.g. {@code queue-in-wait}, is positive.
-	 * @param context the service context, for the property name
-	 * @param option the option name
-	 * @param value the option value
-	 * @throws ServiceConfigurationException if it is zero or negative
-	 */
-	public static void requirePositive(ServiceContext context, String option, Duration value) {
-		if (value.isNegative() || value.isZero()) {
-			throw new ServiceConfigurationException(context.propertyName(option), value, "must be positive");
-		}
-	}
-
-	/**
-	 * Check a {@code max-recoveries} option.
-	 * @param context the service context, for the property name
-	 * @param maxRecoveries the option value
-	 * @throws ServiceConfigurationException if it is negative
-	 */
-	public static void requireMaxRecoveries(ServiceContext context, int maxRecoveries) {
-		if (maxRecoveries < 0) {
-			throw new ServiceConfigurationException(context.propertyName("max-recoveries"), maxRecoveries,
-					"must be 0 or more");
 		}
 	}
 
@@ -112,31 +86,21 @@ public record PiperOptions(String queueInDir, @DefaultValue("30s") @DurationUnit
 
 	/**
 	 * Return the permissions of queue directories created.
-	 * @param context the service context
 	 * @return the permissions, {@code null} for the umask
 	 */
-	public Set<PosixFilePermission> permissions(ServiceContext context) {
-		return permissions(context, this.queueInPerms);
+	public Set<PosixFilePermission> permissions() {
+		return permissions(this.queueInPerms);
 	}
 
 	/**
-	 * Parse a {@code queue-in-perms} option: the permissions of queue directories created.
-	 * @param context the service context, for the property name
+	 * Parse a {@code queue-in-perms} option, checked by {@link QueuePermissions}: the permissions of
+	 * queue directories created.
 	 * @param queueInPerms the option value, as {@code 770} or {@code rwxrwx---}
 	 * @return the permissions, {@code null} for the umask if the option is not set
-	 * @throws ServiceConfigurationException if the value is neither form
+	 * @throws IllegalArgumentException if the value is neither form
 	 */
-	public static Set<PosixFilePermission> permissions(ServiceContext context, String queueInPerms) {
-		if (queueInPerms == null) {
-			return null;
-		}
-		try {
-			return DirectoryQueue.parsePermissions(queueInPerms);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new ServiceConfigurationException(context.propertyName("queue-in-perms"), queueInPerms,
-					"expected octal digits such as 770 or a form such as rwxrwx---");
-		}
+	public static Set<PosixFilePermission> permissions(String queueInPerms) {
+		return (queueInPerms != null) ? DirectoryQueue.parsePermissions(queueInPerms) : null;
 	}
 
 	/**

@@ -69,10 +69,10 @@ final class QueueProcessor implements ServiceResource {
 
 	@Override
 	public void open() throws Exception {
-		DirectoryQueue in = DirectoryQueue.open(this.queueIn, this.options.permissions(this.context),
+		DirectoryQueue in = DirectoryQueue.open(this.queueIn, this.options.permissions(),
 				this.context.queueSyncExecutor());
 		if (this.queueOut != null) {
-			DirectoryQueue out = DirectoryQueue.open(this.queueOut, this.options.permissions(this.context),
+			DirectoryQueue out = DirectoryQueue.open(this.queueOut, this.options.permissions(),
 					this.context.queueSyncExecutor());
 			if (!in.isOnSameFileSystem(out)) {
 				throw new QueueException("Queue '" + out + "' (" + this.context.propertyName("queue-out-dir")

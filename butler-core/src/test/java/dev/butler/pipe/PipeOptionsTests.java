@@ -5,9 +5,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatNoException;
 
 /**
- * Tests of the rules {@link PipeOptions#validate()} checks across options.
+ * Tests of the constraints {@link PipeOptions#validate()} checks on options given in code.
  */
 class PipeOptionsTests {
 
@@ -30,6 +31,28 @@ class PipeOptionsTests {
 		PipeOptions options = options(Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(5));
 		assertThatIllegalArgumentException().isThrownBy(options::validate)
 			.withMessage("'open_timeout' must be positive, got PT0S");
+	}
+
+	@Test
+	void connectingWithoutFormatShouldBeRefusedNamingTheOption() {
+		PipeOptions options = new PipeOptions("items", "tcp://127.0.0.1:5700", PipeMode.CONNECT, " ", 50,
+				Duration.ofSeconds(1), true);
+		assertThatIllegalArgumentException().isThrownBy(() -> options.validate("output_"))
+			.withMessage("'output_pipe_format' is required for CONNECT pipe mode");
+	}
+
+	@Test
+	void batchSizeOfZeroShouldBeRefusedNamingTheOption() {
+		PipeOptions options = new PipeOptions("items", "tcp://127.0.0.1:5700", PipeMode.BIND, null, 0,
+				Duration.ofSeconds(1), true);
+		assertThatIllegalArgumentException().isThrownBy(options::validate)
+			.withMessage("'batch_size' must be greater than or equal to 1, got 0");
+	}
+
+	@Test
+	void validOptionsShouldPass() {
+		PipeOptions options = options(Duration.ofMillis(100), Duration.ofMillis(1), Duration.ZERO);
+		assertThatNoException().isThrownBy(options::validate);
 	}
 
 	private static PipeOptions options(Duration peerTimeout, Duration openTimeout, Duration closeTimeout) {

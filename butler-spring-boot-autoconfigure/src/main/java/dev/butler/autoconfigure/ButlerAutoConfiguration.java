@@ -14,27 +14,23 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
 import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.validation.Validator;
-import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
+import dev.butler.config.BinderServiceConfigBinder;
+import dev.butler.control.ButlerComponents;
+import dev.butler.control.ButlerController;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.ServiceConfigBinder;
 import dev.butler.runtime.ServiceRuntime;
-import dev.butler.control.ButlerController;
-import dev.butler.control.ButlerComponents;
 import dev.butler.service.ButlerService;
 
 /**
@@ -138,31 +134,12 @@ public final class ButlerAutoConfiguration {
 		return new ShutdownWhenFinished(components, scheduler, threads);
 	}
 
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(name = "jakarta.validation.Validator")
-	static class ValidatingConfigBinderConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ServiceConfigBinder butlerServiceConfigBinder(Environment environment,
-				ObjectProvider<jakarta.validation.Validator> validator, ButlerProperties properties) {
-			jakarta.validation.Validator available = validator.getIfUnique();
-			Validator adapter = (available != null) ? new SpringValidatorAdapter(available) : null;
-			return new BinderServiceConfigBinder(environment, adapter, properties.onUnknownProperty());
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnMissingClass("jakarta.validation.Validator")
-	static class PlainConfigBinderConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		ServiceConfigBinder butlerServiceConfigBinder(Environment environment, ButlerProperties properties) {
-			return new BinderServiceConfigBinder(environment, null, properties.onUnknownProperty());
-		}
-
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceConfigBinder butlerServiceConfigBinder(Environment environment,
+			ObjectProvider<jakarta.validation.Validator> validator, ButlerProperties properties) {
+		return new BinderServiceConfigBinder(environment, ButlerProperties.Service.class, validator.getIfUnique(),
+				properties.onUnknownProperty());
 	}
 
 }

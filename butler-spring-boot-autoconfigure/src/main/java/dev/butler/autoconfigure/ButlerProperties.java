@@ -13,6 +13,7 @@ import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 import org.springframework.util.unit.DataUnit;
 
+import dev.butler.config.UnknownPropertyAction;
 import dev.butler.control.ComponentOptions;
 import dev.butler.runtime.IpcPolicy;
 
@@ -164,23 +165,6 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
 			@DefaultValue("false") boolean configurable) {
-
-	}
-
-	/**
-	 * What to do with a property under {@code butler.services} that nothing reads, most likely a typo.
-	 */
-	public enum UnknownPropertyAction {
-
-		/**
-		 * Fail start-up, naming the property and the nearest known ones.
-		 */
-		FAIL,
-
-		/**
-		 * Log a warning naming the property and the nearest known ones, and go on.
-		 */
-		WARN
 
 	}
 

@@ -11,6 +11,7 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
+import dev.butler.config.ServicePropertyNames;
 import dev.butler.control.ButlerComponent;
 import dev.butler.integration.FbdpMessageHandler;
 import dev.butler.integration.FbdpMessageProducer;

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -205,15 +204,6 @@ class UnknownPropertiesTests {
 		assertThat(output).contains("APPLICATION FAILED TO START")
 			.contains("Unknown property 'butler.services.listener.prot' of service 'listener'; did you mean 'port'?")
 			.contains("Update property 'butler.services.listener.prot'");
-	}
-
-	@Test
-	void nearestShouldPreferTheSmallestEditDistance() {
-		assertThat(ServicePropertyNames.nearest("fiel", List.of("file", "file-mode", "filename")))
-			.containsExactly("file");
-		assertThat(ServicePropertyNames.nearest("file_mod", List.of("file", "file-mode")))
-			.containsExactly("file-mode");
-		assertThat(ServicePropertyNames.nearest("colour", List.of("port", "idle-timeout"))).isEmpty();
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -140,12 +140,13 @@ class DataPipeServicesTests {
 	}
 
 	@Test
-	void connectingFilterInputWithoutFormatShouldFailNamingTheSaturninOption() {
+	void connectingFilterInputWithoutFormatShouldFailNamingTheProperty() {
 		this.contextRunner.withPropertyValues(pipeline(freeTcpAddress(), freeTcpAddress(), 10))
 			.withPropertyValues("butler.services.doubler.input-pipe-format=")
 			.run((context) -> assertThat(context).getFailure()
-				.rootCause()
-				.hasMessageContaining("'input_pipe_format' is required for CONNECT pipe mode"));
+				.hasRootCauseInstanceOf(BindValidationException.class)
+				.hasStackTraceContaining("Invalid value '' for property 'butler.services.doubler.input-pipe-format': "
+						+ "is required for CONNECT pipe mode"));
 	}
 
 	private static String[] pipeline(String numbers, String doubled, int count) {

@@ -147,6 +147,11 @@ class LibzmqPeerTests {
 		private int next;
 
 		@Override
+		public List<Class<?>> optionTypes() {
+			return List.of();
+		}
+
+		@Override
 		protected PipeOptions pipeOptions(ServiceContext context) {
 			return options;
 		}
@@ -167,6 +172,11 @@ class LibzmqPeerTests {
 	static class Sink extends DataConsumerService<Void> {
 
 		private int received;
+
+		@Override
+		public List<Class<?>> optionTypes() {
+			return List.of();
+		}
 
 		@Override
 		protected PipeOptions pipeOptions(ServiceContext context) {

@@ -250,13 +250,14 @@ class PiperServiceTests {
 	void badOptionsShouldFailNamingTheProperty() {
 		runner().withPropertyValues("butler.services.upper.queue_out_limit=0").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("butler.services.upper.queue-out-limit");
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Invalid value '0' for property 'butler.services.upper.queue-out-limit': must be at least 1");
 		});
 		runner().withPropertyValues("butler.services.upper.queue_in_perms=rwz").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("butler.services.upper.queue-in-perms")
-				.hasMessageContaining("rwz");
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Invalid value 'rwz' for property 'butler.services.upper.queue-in-perms': "
+						+ "expected octal digits such as 770 or a form such as rwxrwx---");
 		});
 		runner().withPropertyValues("butler.services.upper.queue_out_dir=upper").run((context) -> {
 			assertThat(context).hasFailed();
@@ -265,9 +266,13 @@ class PiperServiceTests {
 		});
 		runner().withPropertyValues("butler.services.upper.max-recoveries=-1").run((context) -> {
 			assertThat(context).hasFailed();
-			assertThat(context.getStartupFailure()).rootCause()
-				.hasMessageContaining("butler.services.upper.max-recoveries")
-				.hasMessageContaining("must be 0 or more");
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Invalid value '-1' for property 'butler.services.upper.max-recoveries': must be 0 or more");
+		});
+		runner().withPropertyValues("butler.services.upper.retry-wait=0").run((context) -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure())
+				.hasStackTraceContaining("Invalid value 'PT0S' for property 'butler.services.upper.retry-wait': must be positive");
 		});
 	}
 

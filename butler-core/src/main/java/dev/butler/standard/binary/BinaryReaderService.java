@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.util.MimeType;
 
@@ -71,17 +72,6 @@ public class BinaryReaderService extends DataProducerService<BinaryReaderService
 	protected void prepare(Config config, ServiceContext context) {
 		this.config = config;
 		this.context = context;
-		Options.require(config.filename(), "filename", context);
-		int blockSize = Options.require(config.blockSize(), "block-size", context);
-		if (blockSize == 0 || blockSize < -1) {
-			throw new ServiceConfigurationException(context.propertyName("block-size"), blockSize,
-					"must be positive, or -1 for blocks stored after their length");
-		}
-		String filename = config.filename();
-		if (filename.equalsIgnoreCase("stdout") || filename.equalsIgnoreCase("stderr")) {
-			throw new ServiceConfigurationException(context.propertyName("filename"), filename,
-					"a binary reader reads a file or 'stdin'");
-		}
 	}
 
 	@Override
@@ -215,7 +205,9 @@ public class BinaryReaderService extends DataProducerService<BinaryReaderService
 	 * @param blockSize Size of the blocks in bytes, or -1 when the file holds each block after its
 	 * length (a 4-byte unsigned big-endian integer)
 	 */
-	public record Config(@NotBlank String filename, @NotNull Integer blockSize) {
+	public record Config(
+			@NotBlank @Pattern(regexp = "(?is)(?!(stdout|stderr)$).*", message = "a binary reader reads a file or 'stdin'") String filename,
+			@NotNull @BlockSize Integer blockSize) {
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.Locale;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -24,7 +25,7 @@ import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
 import dev.butler.standard.file.FileOpenMode;
-import dev.butler.service.ServiceConfigurationException;
+import dev.butler.standard.file.StandardStreamMode;
 import dev.butler.service.ServiceContext;
 
 /**
@@ -78,17 +79,6 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 	protected void prepare(Config config, ServiceContext context) {
 		this.config = config;
 		this.context = context;
-		Options.require(config.fileType(), "file-type", context);
-		Options.require(config.fileMode(), "file-mode", context);
-		String filename = Options.require(config.filename(), "filename", context);
-		if (filename.equalsIgnoreCase("stdin")) {
-			throw new ServiceConfigurationException(context.propertyName("filename"), filename,
-					"a binary writer writes a file, 'stdout' or 'stderr'");
-		}
-		if (isStandardStream() && config.fileMode() != FileOpenMode.WRITE) {
-			throw new ServiceConfigurationException(context.propertyName("file-mode"), config.fileMode(),
-					"'" + filename + "' supports only file mode WRITE");
-		}
 	}
 
 	@Override
@@ -186,8 +176,10 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 	 * @param fileMode What to do with an existing file
 	 * @param fileType Whether to write the payloads one after the other or each after its length
 	 */
-	public record Config(@NotBlank String filename, @DefaultValue("WRITE") @NotNull FileOpenMode fileMode,
-			@NotNull FileType fileType) {
+	@StandardStreamMode
+	public record Config(
+			@NotBlank @Pattern(regexp = "(?is)(?!stdin$).*", message = "a binary writer writes a file, 'stdout' or 'stderr'") String filename,
+			@DefaultValue("WRITE") @NotNull FileOpenMode fileMode, @NotNull FileType fileType) {
 	}
 
 	/**

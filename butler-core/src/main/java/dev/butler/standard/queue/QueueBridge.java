@@ -63,20 +63,6 @@ abstract class QueueBridge implements ServiceResource {
 		this.statistics = statistics;
 	}
 
-	/**
-	 * Check that a queue directory option is set, for when no Bean Validation checks it.
-	 * @param value the option value
-	 * @param option the option name, e.g. {@code queue-in-dir}
-	 * @param context the service context, to name the property
-	 * @throws ServiceConfigurationException if the value is missing
-	 */
-	static void require(String value, String option, ServiceContext context) {
-		if (value == null || value.isBlank()) {
-			throw new ServiceConfigurationException(context.propertyName(option), value,
-					"is required: the queue directory, absolute or under butler.spool-dir");
-		}
-	}
-
 	@Override
 	public final void open() throws Exception {
 		DirectoryQueue opened;

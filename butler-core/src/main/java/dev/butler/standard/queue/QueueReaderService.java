@@ -3,7 +3,9 @@ package dev.butler.standard.queue;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -12,8 +14,10 @@ import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.DataProducerService;
 import dev.butler.protocol.VendorUids;
 import dev.butler.queue.PiperOptions;
+import dev.butler.queue.QueuePermissions;
 import dev.butler.queue.QueueStatistics;
 import dev.butler.service.ButlerService;
+import dev.butler.service.DurationRange;
 import dev.butler.service.ServiceContext;
 
 /**
@@ -53,10 +57,7 @@ public class QueueReaderService extends DataProducerService<QueueReaderService.C
 
 	@Override
 	protected void prepare(Config config, ServiceContext context) {
-		QueueBridge.require(config.queueInDir(), "queue-in-dir", context);
-		PiperOptions.requirePositive(context, "queue-in-wait", config.queueInWait());
-		PiperOptions.requireMaxRecoveries(context, config.maxRecoveries());
-		this.input = new QueueInput(context, config, PiperOptions.permissions(context, config.queueInPerms()),
+		this.input = new QueueInput(context, config, PiperOptions.permissions(config.queueInPerms()),
 				this.statistics, this::pipe);
 		context.addResource(this.input);
 	}
@@ -86,8 +87,9 @@ public class QueueReaderService extends DataProducerService<QueueReaderService.C
 	 * finishing it before it is banished instead
 	 */
 	public record Config(@NotBlank String queueInDir,
-			@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) Duration queueInWait, String queueInPerms,
-			boolean stopWhenEmpty, @DefaultValue("3") int maxRecoveries) {
+			@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueInWait,
+			@QueuePermissions String queueInPerms, boolean stopWhenEmpty,
+			@DefaultValue("3") @Min(value = 0, message = PiperOptions.MAX_RECOVERIES_MESSAGE) int maxRecoveries) {
 	}
 
 }

@@ -3,7 +3,9 @@ package dev.butler.standard.queue;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -12,9 +14,10 @@ import dev.butler.pipe.DataConsumerService;
 import dev.butler.pipe.DataPipe;
 import dev.butler.protocol.VendorUids;
 import dev.butler.queue.PiperOptions;
+import dev.butler.queue.QueuePermissions;
 import dev.butler.queue.QueueStatistics;
 import dev.butler.service.ButlerService;
-import dev.butler.service.ServiceConfigurationException;
+import dev.butler.service.DurationRange;
 import dev.butler.service.ServiceContext;
 
 /**
@@ -54,13 +57,7 @@ public class QueueWriterService extends DataConsumerService<QueueWriterService.C
 
 	@Override
 	protected void prepare(Config config, ServiceContext context) {
-		QueueBridge.require(config.queueOutDir(), "queue-out-dir", context);
-		if (config.queueOutLimit() < 1) {
-			throw new ServiceConfigurationException(context.propertyName("queue-out-limit"), config.queueOutLimit(),
-					"must be at least 1");
-		}
-		PiperOptions.requirePositive(context, "queue-out-wait", config.queueOutWait());
-		this.output = new QueueOutput(context, config, PiperOptions.permissions(context, config.queueInPerms()),
+		this.output = new QueueOutput(context, config, PiperOptions.permissions(config.queueInPerms()),
 				this.statistics, this::pipe);
 		context.addResource(this.output);
 	}
@@ -94,8 +91,10 @@ public class QueueWriterService extends DataConsumerService<QueueWriterService.C
 	 * {@code rwxrwx---}; the process's umask if not set
 	 * @param groupCommit Whether to write the payloads of a batch together, with one sync
 	 */
-	public record Config(@NotBlank String queueOutDir, @DefaultValue("10000") int queueOutLimit,
-			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) Duration queueOutWait, String queueInPerms,
+	public record Config(@NotBlank String queueOutDir,
+			@DefaultValue("10000") @Min(value = 1, message = "must be at least 1") int queueOutLimit,
+			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueOutWait,
+			@QueuePermissions String queueInPerms,
 			boolean groupCommit) {
 	}
 

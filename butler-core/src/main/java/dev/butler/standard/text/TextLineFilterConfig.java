@@ -1,6 +1,7 @@
 package dev.butler.standard.text;
 
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Null;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,7 +18,11 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code #line.startsWith('ERROR')} or {@code length() > 80}. Stands for Saturnin's Python expression
  * @param func Saturnin's Python function; not supported, use {@code regex} or {@code expr}
  */
-public record TextLineFilterConfig(@DefaultValue("65535") @Min(1) int maxChars, String regex, String expr,
-		String func) {
+@OneFilter
+public record TextLineFilterConfig(@DefaultValue("65535") @Min(1) int maxChars, @ValidRegex String regex,
+		@ValidSpelExpression String expr, @Null(message = FUNC_UNSUPPORTED) String func) {
+
+	static final String FUNC_UNSUPPORTED = "Python functions cannot run in this implementation; filter with 'regex' "
+			+ "(a Java regular expression) or 'expr' (a SpEL boolean expression over #line) instead";
 
 }

@@ -2,16 +2,12 @@ package dev.butler.standard.text;
 
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetEncoder;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
-import org.springframework.expression.ParseException;
 import org.springframework.expression.spel.standard.SpelExpressionParser;
 import org.springframework.expression.spel.support.SimpleEvaluationContext;
 
@@ -22,7 +18,6 @@ import dev.butler.pipe.PipeMode;
 import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
-import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
 
 /**
@@ -74,7 +69,7 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 	@Override
 	protected void prepare(TextLineFilterConfig config, ServiceContext context) {
 		this.config = config;
-		this.filter = createFilter(config, context);
+		this.filter = createFilter(config);
 		FilterPipeOptions pipes = context.options(FilterPipeOptions.class);
 		TextFormat inputFormat = configuredFormat(context, "input-pipe-format", pipes.inputPipeFormat());
 		TextFormat outputFormat = (pipes.outputPipeFormat() != null)
@@ -199,53 +194,12 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 		return (format != null) ? TextSupport.configuredFormat(context, option, format) : null;
 	}
 
-	private static Predicate<String> createFilter(TextLineFilterConfig config, ServiceContext context) {
-		List<String> defined = new ArrayList<>();
-		List<String> values = new ArrayList<>();
-		for (String[] option : new String[][] { { "regex", config.regex() }, { "expr", config.expr() },
-				{ "func", config.func() } }) {
-			if (option[1] != null) {
-				defined.add(option[0]);
-				values.add(option[1]);
-			}
-		}
-		if (defined.size() != 1) {
-			String option = defined.isEmpty() ? "regex" : defined.get(1);
-			throw new ServiceConfigurationException(context.propertyName(option),
-					defined.isEmpty() ? null : values.get(1),
-					"exactly one of 'regex', 'expr' and 'func' must define the filter, but "
-							+ (defined.isEmpty() ? "none is set" : String.join(" and ", defined) + " are set"));
-		}
-		if (config.func() != null) {
-			throw new ServiceConfigurationException(context.propertyName("func"), config.func(),
-					"Python functions cannot run in this implementation; filter with 'regex' (a Java regular "
-							+ "expression) or 'expr' (a SpEL boolean expression over #line) instead");
-		}
+	private static Predicate<String> createFilter(TextLineFilterConfig config) {
 		if (config.regex() != null) {
-			try {
-				Pattern pattern = Pattern.compile(config.regex());
-				return (text) -> pattern.matcher(text).find();
-			}
-			catch (PatternSyntaxException ex) {
-				throw new ServiceConfigurationException(context.propertyName("regex"), config.regex(),
-						"not a Java regular expression: " + ex.getDescription() + " near index " + ex.getIndex(), ex);
-			}
+			Pattern pattern = Pattern.compile(config.regex());
+			return (text) -> pattern.matcher(text).find();
 		}
-		return expressionFilter(config.expr(), context);
-	}
-
-	private static Predicate<String> expressionFilter(String source, ServiceContext context) {
-		Expression expression;
-		try {
-			if (source.isBlank()) {
-				throw new ParseException(0, "the expression is empty");
-			}
-			expression = PARSER.parseExpression(source);
-		}
-		catch (ParseException ex) {
-			throw new ServiceConfigurationException(context.propertyName("expr"), source,
-					"not a SpEL expression: " + ex.getMessage(), ex);
-		}
+		Expression expression = PARSER.parseExpression(config.expr());
 		SimpleEvaluationContext evaluation = SimpleEvaluationContext.forReadOnlyDataBinding()
 			.withInstanceMethods()
 			.build();

@@ -2,6 +2,7 @@ package dev.butler.standard.text;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -17,8 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * {@code replace}) for bytes that are not valid in that charset
  * @param maxChars Maximum number of characters sent in one DATA message
  */
-public record TextReaderConfig(@NotBlank String filename,
-		@DefaultValue("text/plain;charset=utf-8") @NotBlank String fileFormat,
+public record TextReaderConfig(
+		@NotBlank @Pattern(regexp = "(?is)(?!(stdout|stderr)$).*", message = "a text reader reads a file, a class path resource or 'stdin'") String filename,
+		@DefaultValue("text/plain;charset=utf-8") @NotBlank @ValidTextFormat String fileFormat,
 		@DefaultValue("65535") @Min(1) int maxChars) {
 
 }

@@ -78,12 +78,7 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 	protected void prepare(TextReaderConfig config, ServiceContext context) {
 		this.context = context;
 		this.config = config;
-		if (TextSupport.isStandardStream(config.filename(), "stdout")
-				|| TextSupport.isStandardStream(config.filename(), "stderr")) {
-			throw new ServiceConfigurationException(context.propertyName("filename"), config.filename(),
-					"a text reader reads a file, a class path resource or 'stdin'");
-		}
-		this.fileFormat = TextSupport.configuredFormat(context, "file-format", config.fileFormat());
+		this.fileFormat = TextFormat.parse(config.fileFormat());
 		this.pipeEncoder = null;
 		PipeOptions pipeOptions = context.options(PipeOptions.class);
 		if (pipeOptions.pipeFormat() != null) {

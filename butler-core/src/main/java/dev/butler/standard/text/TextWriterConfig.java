@@ -2,10 +2,12 @@ package dev.butler.standard.text;
 
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import dev.butler.standard.file.FileOpenMode;
+import dev.butler.standard.file.StandardStreamMode;
 
 /**
  * Configuration of the {@link TextWriterService text writer}, with Saturnin's option names
@@ -21,8 +23,10 @@ import dev.butler.standard.file.FileOpenMode;
  * exists), {@code append} or {@code rename} (move an existing file aside to {@code <filename>.<n>});
  * only {@code write} for {@code stdout} and {@code stderr}
  */
-public record TextWriterConfig(@NotBlank String filename,
-		@DefaultValue("text/plain;charset=utf-8") @NotBlank String fileFormat,
+@StandardStreamMode
+public record TextWriterConfig(
+		@NotBlank @Pattern(regexp = "(?is)(?!stdin$).*", message = "the standard input cannot be written; use stdout, stderr or a file") String filename,
+		@DefaultValue("text/plain;charset=utf-8") @NotBlank @ValidTextFormat(encodable = true) String fileFormat,
 		@DefaultValue("write") @NotNull FileOpenMode fileMode) {
 
 }

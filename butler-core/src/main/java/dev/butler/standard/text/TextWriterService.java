@@ -20,9 +20,7 @@ import dev.butler.pipe.PipeOptions;
 import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
-import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
-import dev.butler.standard.file.FileOpenMode;
 
 /**
  * Saturnin's text writer ({@code saturnin.text.writer}): writes the text received from a data pipe
@@ -69,15 +67,7 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 	protected void prepare(TextWriterConfig config, ServiceContext context) {
 		this.context = context;
 		this.config = config;
-		this.fileFormat = TextSupport.configuredWriteFormat(context, "file-format", config.fileFormat());
-		if (TextSupport.isStandardStream(config.filename(), "stdin")) {
-			throw new ServiceConfigurationException(context.propertyName("filename"), config.filename(),
-					"the standard input cannot be written; use stdout, stderr or a file");
-		}
-		if (isStandardOutput() && config.fileMode() != FileOpenMode.WRITE) {
-			throw new ServiceConfigurationException(context.propertyName("file-mode"), config.fileMode(),
-					"stdout and stderr can only be written in mode WRITE");
-		}
+		this.fileFormat = TextFormat.parse(config.fileFormat());
 		this.decoder = null;
 		PipeOptions pipeOptions = context.options(PipeOptions.class);
 		if (pipeOptions.pipeFormat() != null) {

@@ -9,7 +9,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -21,8 +20,7 @@ import org.springframework.boot.convert.DurationStyle;
 
 /**
  * The options bound from a component's configuration prefix, as property names (relative to the
- * prefix, dashed as in {@code application.properties}) and values; and which option names a set
- * of bound types accepts.
+ * prefix, dashed as in {@code application.properties}) and values.
  */
 final class BoundOptions {
 
@@ -41,80 +39,6 @@ final class BoundOptions {
 			flatten("", object, properties);
 		}
 		return properties;
-	}
-
-	/**
-	 * Return the option names that none of the given types accepts, relaxed as Boot's binder is
-	 * ({@code batch_size}, {@code batch-size} and {@code batchSize} are one name). Nested options
-	 * (a map value, or a dotted name) are checked against nested types.
-	 * @param options the options
-	 * @param types the types the options are meant for; none accepts no option
-	 * @return the unknown names, as given, in order
-	 */
-	static List<String> unknown(Map<String, Object> options, Collection<Class<?>> types) {
-		List<String> unknown = new ArrayList<>();
-		Map<String, Property> known = known(types);
-		collectUnknown("", options, (known != null) ? known : Map.of(), unknown);
-		return unknown;
-	}
-
-	/**
-	 * Return the dashed option names the given types accept at their top level.
-	 * @param types the types
-	 * @return the names, in declaration order
-	 */
-	static List<String> names(Collection<Class<?>> types) {
-		List<String> names = new ArrayList<>();
-		for (Class<?> type : types) {
-			for (Property property : propertiesOf(type)) {
-				if (!names.contains(property.name())) {
-					names.add(property.name());
-				}
-			}
-		}
-		return names;
-	}
-
-	private static void collectUnknown(String path, Map<?, ?> options, @Nullable Map<String, Property> known,
-			List<String> unknown) {
-		options.forEach((key, value) -> {
-			String name = String.valueOf(key);
-			String[] parts = name.split("\\.", 2);
-			Property property = (known != null) ? known.get(canonical(parts[0])) : null;
-			if (known != null && property == null) {
-				unknown.add(path + name);
-				return;
-			}
-			Map<String, Property> nested = (property != null) ? known(nestedTypes(property.type())) : null;
-			if (parts.length > 1) {
-				collectUnknown(path + parts[0] + ".", Map.of(parts[1], (value != null) ? value : ""), nested, unknown);
-			}
-			else if (value instanceof Map<?, ?> map) {
-				collectUnknown(path + name + ".", map, nested, unknown);
-			}
-		});
-	}
-
-	/** {@code null} for any name: a map or a type whose names are not known. */
-	private static @Nullable Map<String, Property> known(Collection<Class<?>> types) {
-		if (types.isEmpty()) {
-			return null;
-		}
-		Map<String, Property> known = new LinkedHashMap<>();
-		for (Class<?> type : types) {
-			for (Property property : propertiesOf(type)) {
-				known.putIfAbsent(canonical(property.name()), property);
-			}
-		}
-		return known;
-	}
-
-	private static List<Class<?>> nestedTypes(Class<?> type) {
-		return isNested(type) ? List.of(type) : List.of();
-	}
-
-	private static String canonical(String name) {
-		return name.replace("-", "").replace("_", "").toLowerCase(Locale.ROOT);
 	}
 
 	private static void flatten(String path, @Nullable Object value, Map<String, Object> properties) {

@@ -27,6 +27,7 @@ import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.State;
+import dev.butler.config.OptionNames;
 import dev.butler.runtime.ServiceStatistics;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
@@ -191,11 +192,12 @@ public class ButlerEndpoint {
 			.filter((object) -> !(object instanceof ComponentOptions))
 			.<Class<?>>map(Object::getClass)
 			.toList();
-		List<String> unknown = BoundOptions.unknown(options, types);
+		OptionNames known = OptionNames.of(types);
+		List<String> unknown = known.unknown(options);
 		if (unknown.isEmpty()) {
 			return;
 		}
-		List<String> names = BoundOptions.names(types);
+		List<String> names = known.names();
 		String message = "Unknown option(s) " + ConfigureOptions.quoted(unknown) + " for service '" + component.id()
 				+ "': " + (names.isEmpty() ? "it has no options"
 						: "its options are " + String.join(", ", names));

@@ -366,11 +366,11 @@ class BinaryServicesTests {
 	}
 
 	@Test
-	void writerWithoutFileTypeShouldFailStartupNamingThePropertyWithoutBeanValidation() {
+	void writerWithoutFileTypeShouldFailStartupAlikeWithoutAValidatorOfTheApplication() {
 		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(ButlerAutoConfiguration.class))
 			.withPropertyValues(writer("bind", freeTcpAddress(), this.dir.resolve("out.bin"), ""))
 			.run((context) -> assertThat(context).getFailure()
-				.hasStackTraceContaining("Invalid value 'null' for property 'butler.services.writer.file-type': is required"));
+				.hasStackTraceContaining("Invalid value 'null' for property 'butler.services.writer.file-type': must not be null"));
 	}
 
 	@Test

@@ -318,7 +318,7 @@ class TextServicesTests {
 			.properties())
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("Invalid value 'APPEND' for property 'butler.services.writer.file-mode': "
-						+ "stdout and stderr can only be written in mode WRITE"));
+						+ "'stdout' supports only file mode WRITE"));
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package dev.butler.autoconfigure;
+package dev.butler.config;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,25 +26,28 @@ import org.springframework.core.env.Environment;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.ObjectError;
 import org.springframework.validation.Validator;
+import org.springframework.validation.beanvalidation.SpringValidatorAdapter;
 
-import dev.butler.autoconfigure.ButlerProperties.UnknownPropertyAction;
 import dev.butler.runtime.BoundConfiguration;
 import dev.butler.runtime.ServiceConfigBinder;
 import dev.butler.runtime.ServiceDefinition;
+import dev.butler.service.OptionConstraints;
 import dev.butler.service.ServiceConfigurationException;
 
 /**
  * Binds a service's configuration and option types from {@code butler.services.<id>.*} with Spring Boot's
  * {@link Binder}, so relaxed names, conversions and {@code @DefaultValue} work as for
- * {@code @ConfigurationProperties}, and validates it when a validator is available. Remembers
- * the names each service's binds read, to find properties under its prefix that none of them
- * reads.
+ * {@code @ConfigurationProperties}, and always validates them: with the application's validator if it
+ * has one, else with {@link OptionConstraints#validator() one of its own}. Remembers the names each
+ * service's binds read, to find properties under its prefix that none of them reads.
  */
-final class BinderServiceConfigBinder implements ServiceConfigBinder {
+public final class BinderServiceConfigBinder implements ServiceConfigBinder {
 
 	private static final Log logger = LogFactory.getLog(BinderServiceConfigBinder.class);
 
 	private final Environment environment;
+
+	private final Class<?> runtimeKeys;
 
 	private final Validator validator;
 
@@ -52,9 +55,21 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 
 	private final ServicePropertyNames names = new ServicePropertyNames();
 
-	BinderServiceConfigBinder(Environment environment, Validator validator, UnknownPropertyAction onUnknownProperty) {
+	/**
+	 * Create a binder.
+	 * @param environment the environment to bind from
+	 * @param runtimeKeys the type that binds the runtime keys the application reads under each
+	 * service's prefix (e.g. {@code agent}, {@code optional}), so that they count as known; {@code null}
+	 * for none
+	 * @param validator the application's validator, {@code null} to validate with a validator of the
+	 * binder's own
+	 * @param onUnknownProperty what to do with a property under a service's prefix that nothing reads
+	 */
+	public BinderServiceConfigBinder(Environment environment, Class<?> runtimeKeys,
+			jakarta.validation.Validator validator, UnknownPropertyAction onUnknownProperty) {
 		this.environment = environment;
-		this.validator = validator;
+		this.runtimeKeys = runtimeKeys;
+		this.validator = new SpringValidatorAdapter((validator != null) ? validator : OptionConstraints.validator());
 		this.onUnknownProperty = onUnknownProperty;
 	}
 
@@ -88,8 +103,7 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 	}
 
 	private BindHandler validating() {
-		BindHandler handler = new IgnoreTopLevelConverterNotFoundBindHandler();
-		return (this.validator != null) ? new ValidationBindHandler(handler, this.validator) : handler;
+		return new ValidationBindHandler(new IgnoreTopLevelConverterNotFoundBindHandler(), this.validator);
 	}
 
 	private Object bind(Binder binder, ConfigurationPropertyName prefix, Class<?> type, BindHandler handler,
@@ -103,16 +117,17 @@ final class BinderServiceConfigBinder implements ServiceConfigBinder {
 	}
 
 	/**
-	 * Check that nothing under the prefix went unread by the binds so far and by the runtime keys of
-	 * {@link ButlerProperties.Service}, which share the prefix.
+	 * Check that nothing under the prefix went unread by the binds so far and by the runtime keys,
+	 * which share the prefix.
 	 */
 	private void checkUnknownOptions(Binder binder, ConfigurationPropertyName prefix, ServiceDefinition definition) {
-		try {
-			binder.bindOrCreate(prefix, Bindable.of(ButlerProperties.Service.class),
-					this.names.recording(definition.id(), BindHandler.DEFAULT));
-		}
-		catch (BindException ex) {
-			// already reported when ButlerProperties was bound
+		if (this.runtimeKeys != null) {
+			try {
+				binder.bind(prefix, Bindable.of(this.runtimeKeys), this.names.recording(definition.id(), BindHandler.DEFAULT));
+			}
+			catch (BindException ex) {
+				// the application reports its own keys' errors where it binds them
+			}
 		}
 		this.names.check(this.environment, definition.id(), this.onUnknownProperty, logger);
 	}

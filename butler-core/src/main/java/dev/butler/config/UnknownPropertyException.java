@@ -1,4 +1,4 @@
-package dev.butler.autoconfigure;
+package dev.butler.config;
 
 import dev.butler.service.ServiceConfigurationException;
 
@@ -6,7 +6,7 @@ import dev.butler.service.ServiceConfigurationException;
  * Thrown when a property under {@code butler.services} is read by nothing: a key that no bind of its
  * service reads, or an id that names no service. The message names the nearest known names.
  */
-final class UnknownPropertyException extends ServiceConfigurationException {
+public final class UnknownPropertyException extends ServiceConfigurationException {
 
 	private final String message;
 

@@ -1,4 +1,4 @@
-package dev.butler.autoconfigure;
+package dev.butler.config;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
@@ -28,20 +29,18 @@ import org.springframework.boot.origin.PropertySourceOrigin;
 import org.springframework.core.env.Environment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
-import dev.butler.autoconfigure.ButlerProperties.UnknownPropertyAction;
-
 /**
  * The names that the binds of each service read under {@code butler.services.<id>}, and what is set
  * there that none of them reads: a typo, which the binder would silently ignore.
  * <p>
  * Several types bind from one service's prefix (its configuration, pipe and piper options, the
- * runtime options of {@link ButlerProperties.Service}), so Boot's {@code NoUnboundElementsBindHandler}
+ * runtime keys of the application, e.g. {@code agent}), so Boot's {@code NoUnboundElementsBindHandler}
  * on any one bind would flag the names of the others. Instead every bind of a service records the
  * names it tries, and the properties present under the prefix are compared with their union once the
  * service has bound all its options. A property matches a name as the binder matches it: in any
  * relaxed form, environment variables included.
  */
-final class ServicePropertyNames {
+public final class ServicePropertyNames {
 
 	static final String SERVICES = "butler.services";
 
@@ -63,9 +62,8 @@ final class ServicePropertyNames {
 	 * @return the handler
 	 */
 	BindHandler recording(String serviceId, BindHandler parent) {
-		Set<ConfigurationPropertyName> tried = this.names.computeIfAbsent(serviceId, (id) -> ConcurrentHashMap.newKeySet());
-		Set<ConfigurationPropertyName> maps = this.mapNames.computeIfAbsent(serviceId,
-				(id) -> ConcurrentHashMap.newKeySet());
+		Set<ConfigurationPropertyName> tried = this.names.computeIfAbsent(serviceId, (id) -> new CopyOnWriteArraySet<>());
+		Set<ConfigurationPropertyName> maps = this.mapNames.computeIfAbsent(serviceId, (id) -> new CopyOnWriteArraySet<>());
 		return new AbstractBindHandler(parent) {
 
 			@Override
@@ -79,6 +77,24 @@ final class ServicePropertyNames {
 			}
 
 		};
+	}
+
+	/**
+	 * Return the names a service's binds tried, in the order tried.
+	 * @param serviceId the service
+	 * @return the names
+	 */
+	Set<ConfigurationPropertyName> tried(String serviceId) {
+		return this.names.getOrDefault(serviceId, Set.of());
+	}
+
+	/**
+	 * Return the names of map-typed options a service's binds tried, whose keys are free.
+	 * @param serviceId the service
+	 * @return the names
+	 */
+	Set<ConfigurationPropertyName> maps(String serviceId) {
+		return this.mapNames.getOrDefault(serviceId, Set.of());
 	}
 
 	/**
@@ -179,7 +195,7 @@ final class ServicePropertyNames {
 	 * @param logger where to warn
 	 * @throws UnknownPropertyException on {@code fail}
 	 */
-	static void checkServices(Environment environment, Collection<String> ids, UnknownPropertyAction action,
+	public static void checkServices(Environment environment, Collection<String> ids, UnknownPropertyAction action,
 			Log logger) {
 		List<ConfigurationProperty> unknown = ofUnknownServices(environment, ids);
 		if (unknown.isEmpty()) {

@@ -1,0 +1,6 @@
+/**
+ * Binding of what a service reads from {@code butler.services.<id>}: its configuration and option
+ * records, with Spring Boot's {@code Binder} (relaxed names, conversions, {@code @DefaultValue}),
+ * always validated with Bean Validation, and the check for properties that nothing reads.
+ */
+package dev.butler.config;
