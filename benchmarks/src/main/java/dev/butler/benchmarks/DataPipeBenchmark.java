@@ -27,13 +27,13 @@ import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 
-import dev.butler.protocol.Outcome;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeHandler;
 import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeOptions;
 import dev.butler.pipe.PipeRole;
+import dev.butler.protocol.Outcome;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;

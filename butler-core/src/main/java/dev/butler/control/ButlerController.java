@@ -18,14 +18,13 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
+import dev.butler.protocol.iccp.IccpCodec;
+import dev.butler.protocol.iccp.IccpProtocolException;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.EndpointAddressException;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.LoopWakeup;
 import dev.butler.runtime.ZmqSupport;
-import dev.butler.protocol.iccp.IccpCodec;
-import dev.butler.protocol.iccp.IccpMessage;
-import dev.butler.protocol.iccp.IccpProtocolException;
 
 /**
  * The ICCP controller: binds one PAIR socket per controlled component and drives it with real ICCP

@@ -11,11 +11,11 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.ZMQ;
 
-import dev.butler.runtime.ZmqSupport;
 import dev.butler.protocol.config.ConfigProtoMapper;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
+import dev.butler.runtime.ZmqSupport;
 
 /**
  * The controller's end of one component's ICCP control channel.

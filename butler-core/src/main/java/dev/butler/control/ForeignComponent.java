@@ -16,10 +16,10 @@ import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.State;
-import dev.butler.runtime.EndpointAddressException;
-import dev.butler.runtime.ServiceStatistics;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
+import dev.butler.runtime.EndpointAddressException;
+import dev.butler.runtime.ServiceStatistics;
 import dev.butler.service.ScheduledAction;
 
 /**

@@ -12,10 +12,10 @@ import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.scheduling.TaskScheduler;
 
-import dev.butler.protocol.Outcome;
-import dev.butler.runtime.ButlerThreads;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
+import dev.butler.protocol.Outcome;
+import dev.butler.runtime.ButlerThreads;
 
 /**
  * Exits the application once every component that starts with it has finished

@@ -26,10 +26,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
-import dev.butler.runtime.IpcPolicy;
 import dev.butler.pipe.FilterPipeOptions;
 import dev.butler.pipe.PipeOptions;
 import dev.butler.queue.PiperOptions;
+import dev.butler.runtime.IpcPolicy;
 import dev.butler.standard.StandardServices;
 import dev.butler.standard.binary.BinaryReaderService;
 import dev.butler.standard.binary.BinaryWriterService;

@@ -18,12 +18,12 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
-import dev.butler.protocol.State;
-import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.PipeTestSupport;
+import dev.butler.protocol.State;
 import dev.butler.protocol.fbdp.FbdpMessage;
 import dev.butler.protocol.fbdp.PipeSocket;
+import dev.butler.runtime.ChannelSocketCustomizer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

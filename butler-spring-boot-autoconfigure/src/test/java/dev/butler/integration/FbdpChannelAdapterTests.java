@@ -39,7 +39,6 @@ import org.springframework.messaging.support.MessageBuilder;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.integration.ButlerIntegrationAutoConfiguration;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponents;
 import dev.butler.integration.dsl.FbdpMessageProducerSpec;
 import dev.butler.integration.dsl.FbdpPipes;
@@ -50,6 +49,7 @@ import dev.butler.pipe.PipeException;
 import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeOptions;
 import dev.butler.pipe.PipeRole;
+import dev.butler.protocol.State;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
 import dev.butler.service.ServiceContext;

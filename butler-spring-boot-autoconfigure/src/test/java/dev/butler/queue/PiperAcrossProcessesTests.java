@@ -21,7 +21,6 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.util.FileSystemUtils;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

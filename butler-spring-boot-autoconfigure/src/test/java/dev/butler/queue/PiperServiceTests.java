@@ -27,9 +27,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
+import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 
 import static org.assertj.core.api.Assertions.assertThat;

@@ -13,8 +13,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.protocol.State;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;

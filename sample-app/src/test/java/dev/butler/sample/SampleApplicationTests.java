@@ -25,16 +25,16 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.util.TestSocketUtils;
 
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponent.ConfigurationReply;
 import dev.butler.control.ButlerComponents;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
 import dev.butler.queue.DirectoryQueue;
 
 import static org.assertj.core.api.Assertions.assertThat;

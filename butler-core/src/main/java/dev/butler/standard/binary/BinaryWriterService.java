@@ -11,7 +11,6 @@ import java.util.Locale;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
-
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -24,9 +23,9 @@ import dev.butler.pipe.PipeException;
 import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ButlerService;
+import dev.butler.service.ServiceContext;
 import dev.butler.standard.file.FileOpenMode;
 import dev.butler.standard.file.StandardStreamMode;
-import dev.butler.service.ServiceContext;
 
 /**
  * Saturnin's binary writer ({@code saturnin.binary.writer}): writes the data of its data pipe into

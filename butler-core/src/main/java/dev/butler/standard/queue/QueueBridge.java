@@ -5,8 +5,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
 
-import dev.butler.queue.PiperOptions;
 import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.PiperOptions;
 import dev.butler.queue.QueueException;
 import dev.butler.queue.QueueSnapshot;
 import dev.butler.queue.QueueStatistics;

@@ -11,7 +11,6 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
-import dev.butler.service.Durations;
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeException;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
@@ -20,6 +19,7 @@ import dev.butler.queue.OutputLimit;
 import dev.butler.queue.QueueException;
 import dev.butler.queue.QueueSnapshot;
 import dev.butler.queue.QueueStatistics;
+import dev.butler.service.Durations;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
 

@@ -23,16 +23,16 @@ import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
-import dev.butler.protocol.AgentDescriptor;
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.PeerDescriptor;
-import dev.butler.protocol.State;
 import dev.butler.config.OptionNames;
-import dev.butler.runtime.ServiceStatistics;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ComponentControlException;
 import dev.butler.control.ComponentOptions;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.protocol.State;
+import dev.butler.runtime.ServiceStatistics;
 import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
 

@@ -6,10 +6,10 @@ import java.util.Map;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
 
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
 
 /**
  * Health of the Butler components: DOWN while a component that is not optional is ABORTED, that is

@@ -14,9 +14,9 @@ import org.springframework.context.ApplicationListener;
 
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
+import dev.butler.control.ButlerServiceReadyEvent;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.State;
-import dev.butler.control.ButlerServiceReadyEvent;
 import dev.butler.service.ResourceSnapshot;
 
 /**

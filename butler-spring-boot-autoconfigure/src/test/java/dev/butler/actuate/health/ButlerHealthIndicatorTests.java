@@ -14,10 +14,10 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.health.ButlerHealthContributorAutoConfiguration;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ComponentControlException;
+import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;

@@ -14,7 +14,6 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.metrics.ButlerMetricsAutoConfiguration;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.DataPipe;
@@ -25,6 +24,7 @@ import dev.butler.pipe.PipeOptions;
 import dev.butler.pipe.PipeRole;
 import dev.butler.pipe.PipeState;
 import dev.butler.pipe.PipeTestSupport;
+import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;

@@ -7,10 +7,10 @@ import org.zeromq.ZMQ;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
+import dev.butler.control.ComponentControlException;
 import dev.butler.runtime.EndpointAddressException;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.UnsupportedTransportException;
-import dev.butler.control.ComponentControlException;
 import dev.butler.service.ServiceConfigurationException;
 
 import static org.assertj.core.api.Assertions.assertThat;

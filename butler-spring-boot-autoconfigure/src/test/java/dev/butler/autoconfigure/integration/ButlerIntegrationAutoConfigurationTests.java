@@ -12,10 +12,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.runtime.ServiceRuntime;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.integration.FbdpAdapterServices;
+import dev.butler.runtime.ServiceRuntime;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -28,12 +28,12 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.protocol.AgentDescriptor;
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.DataProducerService;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
 import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;

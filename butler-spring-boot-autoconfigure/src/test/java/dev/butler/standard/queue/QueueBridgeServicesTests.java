@@ -35,14 +35,14 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.protocol.AgentDescriptor;
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.State;
-import dev.butler.protocol.Uuids;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.DataConsumerService;
 import dev.butler.pipe.PipeTestSupport;
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.State;
+import dev.butler.protocol.Uuids;
 import dev.butler.protocol.VendorUids;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;

@@ -19,9 +19,9 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.protocol.Outcome;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.PipeTestSupport;
+import dev.butler.protocol.Outcome;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;
 import dev.butler.protocol.fbdp.PipeSocket;
