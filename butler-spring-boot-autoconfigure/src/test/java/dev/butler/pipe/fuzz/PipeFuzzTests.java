@@ -27,6 +27,7 @@ import org.springframework.boot.validation.autoconfigure.ValidationAutoConfigura
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.base.Outcome;
+import dev.butler.base.PeerDescriptor;
 import dev.butler.base.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
@@ -146,11 +147,9 @@ class PipeFuzzTests {
 	 * again whenever it finished; a filter that does not answer while it runs is a lock-up all
 	 * the same.
 	 * <p>
-	 * Its {@code peer_timeout} is long by default, so that ZeroMQ heartbeats do not fire during a
-	 * quick run: with heartbeats, each restart's close of the bound pipes while clients connect
-	 * leaves JeroMQ heartbeat timers behind (see the pipe's own I/O thread in {@code DataPipe}), and
-	 * a long run with {@code -Dfuzz.peer-timeout=10s} now and then still finds the filter output
-	 * not answering a clean OPEN within 2 s.
+	 * Its {@code peer_timeout} is 600 s unless {@code -Dfuzz.peer-timeout} is given, so that the
+	 * quick run sees no ZeroMQ heartbeats; long runs with {@code -Dfuzz.peer-timeout=10s}, the
+	 * pipes' default, fuzz the restarting filter with heartbeats on.
 	 */
 	private void fuzzFilter(String name, boolean fuzzInput) {
 		String inputAddress = freeTcpAddress();
@@ -221,6 +220,12 @@ class PipeFuzzTests {
 			@Override
 			public String pipes() {
 				return component.pipes().toString();
+			}
+
+			@Override
+			public String run() {
+				PeerDescriptor peer = component.peer();
+				return (peer != null) ? peer.uid().toString() : null;
 			}
 
 		};
