@@ -26,8 +26,6 @@ import org.springframework.boot.test.context.runner.ContextConsumer;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.protocol.Outcome;
-import dev.butler.protocol.State;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.pipe.PipeRole;
@@ -35,11 +33,14 @@ import dev.butler.pipe.PipeTestSupport;
 import dev.butler.pipe.fuzz.PipeFuzzer.Report;
 import dev.butler.pipe.fuzz.PipeFuzzer.Server;
 import dev.butler.pipe.fuzz.PipeFuzzer.Target;
+import dev.butler.protocol.Outcome;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.protocol.State;
 
 import static dev.butler.pipe.PipeTestSupport.freeTcpAddress;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /**
  * Fuzzes every bound pipe role of the standard text services: the reader (a producer), the writer
@@ -147,11 +148,9 @@ class PipeFuzzTests {
 	 * again whenever it finished; a filter that does not answer while it runs is a lock-up all
 	 * the same.
 	 * <p>
-	 * Its {@code peer_timeout} is long by default, so that ZeroMQ heartbeats do not fire during a
-	 * quick run: with heartbeats, each restart's close of the bound pipes while clients connect
-	 * leaves JeroMQ heartbeat timers behind (see the pipe's own I/O thread in {@code DataPipe}), and
-	 * a long run with {@code -Dfuzz.peer-timeout=10s} now and then still finds the filter output
-	 * not answering a clean OPEN within 2 s.
+	 * Its {@code peer_timeout} is 600 s unless {@code -Dfuzz.peer-timeout} is given, so that the
+	 * quick run sees no ZeroMQ heartbeats; long runs with {@code -Dfuzz.peer-timeout=10s}, the
+	 * pipes' default, fuzz the restarting filter with heartbeats on.
 	 */
 	private void fuzzFilter(String name, boolean fuzzInput) {
 		String inputAddress = freeTcpAddress();
@@ -222,6 +221,12 @@ class PipeFuzzTests {
 			@Override
 			public String pipes() {
 				return PipeTestSupport.pipes(component).toString();
+			}
+
+			@Override
+			public String run() {
+				PeerDescriptor peer = component.peer();
+				return (peer != null) ? peer.uid().toString() : null;
 			}
 
 		};

@@ -1,14 +1,15 @@
 package dev.butler.pipe.fuzz;
 
 import java.io.File;
-import java.nio.charset.StandardCharsets;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -38,8 +39,10 @@ import dev.butler.protocol.fbdp.PipeSocket;
  * Input is sent in rounds of a few hundred messages. After each round every fuzzing socket is
  * closed and a fresh client sends a clean OPEN: it must be answered within
  * {@link #ANSWER_TIMEOUT}, with READY, or with CLOSE(2) "already has a client" for no longer than
- * {@link #VANISH_GRACE}, as no live client is left to hold the session. Every fourth round a client
- * holds a session while another is refused, then leaves, and the next must be served. A target
+ * {@link #VANISH_GRACE}, as no live client is left to hold the session. A try that a service
+ * ending by design cuts short, refused as "closing" or lost with the socket of the run that ended,
+ * is repeated; the two are counted apart. Every fourth round a client holds a session while
+ * another is refused, then leaves, and the next must be served. A target
  * that serves client after client must also serve a clean client within {@link #ANSWER_TIMEOUT}
  * after {@link #CHURN_CLIENTS} clients sent OPEN and vanished one after the other, and again after
  * as many vanished in the middle of a batch, before and after the fuzzing. At the end a clean full
@@ -63,6 +66,12 @@ public final class PipeFuzzer {
 
 	/** Clients that open and vanish one after the other in the churn check. */
 	public static final int CHURN_CLIENTS = 200;
+
+	/** Tries of a clean OPEN that a restart of the service may cut short, in one check. */
+	private static final int RESTARTS_PER_CHECK = 5;
+
+	/** "Is closing" refusals a clean OPEN may get in one check, 100 ms apart, while the service settles. */
+	private static final int CLOSING_REFUSALS_PER_CHECK = 50;
 
 	private static final int THREAD_MARGIN = 3;
 
@@ -184,6 +193,13 @@ public final class PipeFuzzer {
 		 * @return the description
 		 */
 		String pipes();
+
+		/**
+		 * Identify the current run of the service: another value as soon as a new run begins,
+		 * before it is ready, so that a run that ended and was replaced meanwhile is told.
+		 * @return the identity of the run, {@code null} before the first
+		 */
+		String run();
 
 	}
 
@@ -755,16 +771,23 @@ public final class PipeFuzzer {
 		}
 
 		/**
-		 * Open a clean session as {@link #liveness} does, and return its socket.
+		 * Open a clean session as {@link #liveness} does, and return its socket. A service that
+		 * ends by design may cut a try short: one that stops refuses new sessions with "is closing"
+		 * while its pipes settle, and a clean OPEN that reaches it after its last read, before its
+		 * socket closes, is lost with the connection (ZeroMQ takes in what arrives until then). Such
+		 * tries count apart, as closing refusals and as restarts, and only a try that got no answer
+		 * while the same run went on serving is a lock-up.
 		 */
 		private ZMQ.Socket establish(String when) {
 			long firstTry = System.nanoTime();
 			long refusedUntil = firstTry + VANISH_GRACE.toNanos();
-			int interrupted = 0;
+			int restartsSeen = 0;
+			int closingRefusals = 0;
 			String lastRefusal = null;
 			while (true) {
 				awaitRunning();
 				int restartsBefore = this.restarts.get();
+				String runBefore = this.target.server().run();
 				ZMQ.Socket socket = this.zmq.createSocket(SocketType.DEALER);
 				socket.setHandshakeIvl(500);
 				socket.setLinger(1000);
@@ -777,15 +800,17 @@ public final class PipeFuzzer {
 							this.target.dataFormat()));
 					FbdpMessage answer = receiveClean(socket, ANSWER_TIMEOUT);
 					Duration latency = Duration.ofNanos(System.nanoTime() - sentAt);
-					boolean restarted = this.target.server().ended() != null || this.restarts.get() != restartsBefore;
+					boolean restarted = this.target.server().ended() != null || this.restarts.get() != restartsBefore
+							|| !Objects.equals(runBefore, this.target.server().run());
 					if (answer == null) {
-						if (restarted && ++interrupted < 5) {
+						if (restarted && ++restartsSeen < RESTARTS_PER_CHECK) {
 							continue;
 						}
 						checkFailure();
 						throw fail("LOCK-UP " + when + ": a clean OPEN on a fresh socket got no answer within "
-								+ ANSWER_TIMEOUT.toMillis() + " ms (server: " + state() + ")\nPipes: " + this.target.server().pipes()
-								+ "\n" + serverThreads());
+								+ ANSWER_TIMEOUT.toMillis() + " ms (server: " + state() + "; this check saw " + closingRefusals
+								+ " closing refusal(s) and " + restartsSeen + " restart(s))\nPipes: "
+								+ this.target.server().pipes() + "\n" + serverThreads() + "\n" + probeFromFreshContext());
 					}
 					record(latency);
 					if (answer instanceof FbdpMessage.Ready) {
@@ -807,13 +832,14 @@ public final class PipeFuzzer {
 						throw fail("STUCK SESSION " + when + ": no client holds the session, yet a clean client was "
 								+ "still refused after " + VANISH_GRACE.toMillis() + " ms with " + lastRefusal);
 					}
-					if (answer instanceof FbdpMessage.Close close && isClosing(close) && ++interrupted < 50) {
+					if (answer instanceof FbdpMessage.Close close && isClosing(close)
+							&& ++closingRefusals < CLOSING_REFUSALS_PER_CHECK) {
 						// The service ends by design (a filter whose pipes both closed) and refuses new sessions
 						// while its pipes settle: wait for it to be started again.
 						sleep(100);
 						continue;
 					}
-					if (restarted && ++interrupted < 5) {
+					if (restarted && ++restartsSeen < RESTARTS_PER_CHECK) {
 						continue;
 					}
 					throw fail("a clean OPEN " + when + " was answered with " + describe(answer));
@@ -823,6 +849,28 @@ public final class PipeFuzzer {
 						socket.close();
 					}
 				}
+			}
+		}
+
+		/**
+		 * After a lock-up: whether the target answers a clean OPEN from a socket in a ZeroMQ
+		 * context of its own, which tells a deaf server from trouble on the fuzzer's side.
+		 */
+		private String probeFromFreshContext() {
+			try (ZContext fresh = new ZContext(); ZMQ.Socket probe = fresh.createSocket(SocketType.DEALER)) {
+				probe.setLinger(0);
+				probe.connect(this.target.address());
+				long sentAt = System.nanoTime();
+				sendClean(probe, FbdpMessage.open(this.target.pipe(), this.target.clientSocket(), this.target.dataFormat()));
+				probe.setReceiveTimeOut((int) ANSWER_TIMEOUT.toMillis());
+				ZMsg answer = ZMsg.recvMsg(probe);
+				long millis = (System.nanoTime() - sentAt) / 1_000_000;
+				return "A clean OPEN from a fresh ZeroMQ context afterwards: " + ((answer != null)
+						? "answered with " + describe(FbdpCodec.decode(answer)) + " in " + millis + " ms"
+						: "no answer within " + ANSWER_TIMEOUT.toMillis() + " ms");
+			}
+			catch (RuntimeException ex) {
+				return "A clean OPEN from a fresh ZeroMQ context afterwards failed: " + ex;
 			}
 		}
 
