@@ -5,10 +5,11 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
-import java.util.HexFormat;
+import java.util.EnumMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import org.apache.commons.logging.Log;
@@ -23,7 +24,6 @@ import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;
 import dev.butler.protocol.fbdp.FbdpMessageType;
 import dev.butler.protocol.fbdp.FbdpProtocolException;
-import dev.butler.protocol.proto.ErrorDescription;
 import dev.butler.service.Channel;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
@@ -49,6 +49,10 @@ import dev.butler.service.ServiceResource;
  * server does not answer OPEN within {@code open_timeout} ends its session. After a final CLOSE the
  * pipe waits up to {@code close_timeout} for the peer to disconnect before its socket closes, so that
  * a peer that closes at once, as Saturnin does, still gets the last batch and the CLOSE.
+ * <p>
+ * The protocol's state and decisions live in the pipe's session state machine, which has no
+ * sockets, threads or clocks; the pipe decodes what arrives, feeds it to the session, and carries
+ * out what the session asks for on the socket, the timers and the handler, counting as it goes.
  * <p>
  * The pipe runs on its service's loop thread; {@link #describe()} and the accessors of its state
  * may be called from any thread.
@@ -89,11 +93,6 @@ public final class DataPipe implements ServiceResource {
 	 */
 	private static final byte[] DATA_HEADER = FbdpCodec.header(FbdpMessageType.DATA, 0, 0);
 
-	private static final byte[] EMPTY = new byte[0];
-
-	/** The peer key of a connected pipe's one peer, its server. */
-	private static final String SERVER = "";
-
 	private final ServiceContext context;
 
 	private final String name;
@@ -111,21 +110,11 @@ public final class DataPipe implements ServiceResource {
 
 	private final PipeStatistics statistics = new PipeStatistics();
 
-	private volatile PipeState state = PipeState.CREATED;
+	/** The protocol state; this class does the I/O, the timers and the counting around it. */
+	private final FbdpSession session;
 
-	/** Routing id of the client on a bound pipe, {@code null} without a session. */
-	private byte[] client;
-
-	/** {@link #client} in hex, for readers on other threads and as the key of the peer. */
-	private volatile String clientId;
-
-	private volatile String dataFormat;
-
-	/** DATA messages left in the current batch; -1 when no batch is agreed. */
-	private int transmit = -1;
-
-	/** Whether a server waits for the client's READY answer. */
-	private boolean awaitReady;
+	/** The session's timers that are running. */
+	private final Map<FbdpSession.Timer, ScheduledAction> timers = new EnumMap<>(FbdpSession.Timer.class);
 
 	private byte[] pendingPayload;
 
@@ -149,39 +138,8 @@ public final class DataPipe implements ServiceResource {
 
 	private ScheduledAction stallCheck;
 
-	private ScheduledAction readyResend;
-
-	private ScheduledAction openTimeout;
-
-	/** NOOPs sent to a session's peer that was silent for {@code peer_timeout}. */
-	private ScheduledAction idleProbe;
-
-	/** Whether the session's peer sent anything since the last {@link #probeIdlePeer()}. */
-	private boolean heardSinceProbe;
-
-	/** The batch a client's server offered while the client was not ready, -1 for none. */
-	private int heldOffer = -1;
-
-	private ScheduledAction heldOfferTimeout;
-
-	private volatile FbdpErrorCode closeCode;
-
-	private volatile List<String> closeDetails = List.of();
-
-	/** A producer whose handler had no data yet, until {@link #resume()}. */
-	private boolean paused;
-
-	/** Whether the session's peer has spoken since OPEN, i.e. its connection is established. */
-	private boolean peerHeard;
-
 	/** Messages a client sent in its session before its server answered. */
 	private int sentUnheard;
-
-	/** Set while the runtime closes the pipe, when stop_on_close must not end the service again. */
-	private boolean closingWithService;
-
-	/** Set once the pipe's service stops: no new session is accepted. */
-	private boolean closing;
 
 	/** Set once closing was reported, after {@link #settle()} or {@link #abandon()}. */
 	private boolean closingReported;
@@ -205,6 +163,7 @@ public final class DataPipe implements ServiceResource {
 		this.options = options;
 		this.handler = handler;
 		this.inproc = options.pipeAddress().startsWith("inproc://");
+		this.session = new FbdpSession(name, role, options, new SessionActions());
 		boolean server = options.pipeMode() == PipeMode.BIND;
 		// A bound tcp pipe is a ROUTER with heartbeats, which JeroMQ can make kill its I/O thread as it closes.
 		this.channel = (server && !this.inproc) ? context.createIsolatedChannel(name, SocketType.ROUTER, this::received)
@@ -243,18 +202,11 @@ public final class DataPipe implements ServiceResource {
 	 */
 	@Override
 	public void open() {
-		if (isServer()) {
-			this.state = PipeState.WAITING;
-			return;
+		if (!isServer()) {
+			this.channel.connect(this.options.pipeAddress());
+			this.sentUnheard = 0;
 		}
-		this.channel.connect(this.options.pipeAddress());
-		this.dataFormat = this.options.pipeFormat();
-		this.state = PipeState.OPEN;
-		this.sentUnheard = 0;
-		this.openTimeout = this.context.schedule("pipe " + this.name + " open timeout", this::openTimedOut,
-				this.options.openTimeout());
-		startIdleProbe();
-		send(FbdpMessage.open(this.options.pipe(), this.role.clientSocket(), this.dataFormat));
+		this.session.open();
 	}
 
 	/**
@@ -263,10 +215,7 @@ public final class DataPipe implements ServiceResource {
 	 * @param reason the description, or {@code null} for none
 	 */
 	public void close(FbdpErrorCode code, String reason) {
-		if (hasSession()) {
-			send((reason != null) ? FbdpMessage.close(code, reason) : FbdpMessage.close(code));
-			end(code, (reason != null) ? List.of(reason) : List.of(), true);
-		}
+		this.session.close(code, reason);
 	}
 
 	/**
@@ -276,20 +225,12 @@ public final class DataPipe implements ServiceResource {
 	 */
 	@Override
 	public void close(String reason) {
-		this.closing = true;
-		if (hasSession()) {
+		if (this.session.hasSession()) {
 			this.context.addOutcomeDetail("Data pipe '" + this.options.pipe() + "' was still open when the service "
 					+ "stopped: its " + ((this.role == PipeRole.PRODUCER) ? "output" : "input") + " ended early, after "
 					+ this.statistics.dataMessages() + " DATA messages");
 		}
-		this.closingWithService = true;
-		try {
-			close(FbdpErrorCode.ERROR, reason);
-		}
-		finally {
-			this.closingWithService = false;
-		}
-		this.state = PipeState.CLOSED;
+		this.session.serviceStops(reason);
 	}
 
 	/**
@@ -334,7 +275,7 @@ public final class DataPipe implements ServiceResource {
 			return;
 		}
 		this.closingReported = true;
-		if (!isServer() && !this.peerHeard && this.sentUnheard > 0 && this.closeCode != null) {
+		if (!isServer() && !this.session.peerHeard() && this.sentUnheard > 0 && this.session.closeCode() != null) {
 			logger.warn("Data pipe '" + this.options.pipe() + "' of service '" + this.context.serviceId()
 					+ "': its server at " + this.options.pipeAddress() + " never answered");
 			drop(this.sentUnheard);
@@ -366,22 +307,7 @@ public final class DataPipe implements ServiceResource {
 	 * Does nothing when there is nothing to resume; cheap enough to call after every change.
 	 */
 	public void resume() {
-		if (this.paused) {
-			this.paused = false;
-			updateOutputInterest();
-			if (this.transmit > 0) {
-				writable();
-			}
-		}
-		else if (this.heldOffer > 0 && this.handler.isReady(this)) {
-			int offer = this.heldOffer;
-			releaseHeldOffer();
-			grant(offer);
-		}
-		else if (isServer() && hasSession() && this.transmit < 0 && !this.awaitReady && this.readyResend != null) {
-			cancelReadyResend();
-			offerBatch();
-		}
+		this.session.resume();
 	}
 
 	/**
@@ -413,7 +339,7 @@ public final class DataPipe implements ServiceResource {
 	 * @return the state
 	 */
 	public PipeState state() {
-		return this.state;
+		return this.session.state();
 	}
 
 	/**
@@ -422,7 +348,7 @@ public final class DataPipe implements ServiceResource {
 	 * @return the data format, {@code null} before a session
 	 */
 	public String dataFormat() {
-		return this.dataFormat;
+		return this.session.dataFormat();
 	}
 
 	/**
@@ -430,7 +356,7 @@ public final class DataPipe implements ServiceResource {
 	 * @return the close code
 	 */
 	public FbdpErrorCode closeCode() {
-		return this.closeCode;
+		return this.session.closeCode();
 	}
 
 	/**
@@ -438,7 +364,7 @@ public final class DataPipe implements ServiceResource {
 	 * @return the detail lines
 	 */
 	public List<String> closeDetails() {
-		return this.closeDetails;
+		return this.session.closeDetails();
 	}
 
 	/**
@@ -457,41 +383,22 @@ public final class DataPipe implements ServiceResource {
 	@Override
 	public PipeSnapshot describe() {
 		// The state first: what goes with a state is written before it.
-		PipeState currentState = this.state;
-		String peer = isServer() ? this.clientId : this.options.pipeAddress();
+		PipeState currentState = this.session.state();
+		String peer = isServer() ? this.session.clientId() : this.options.pipeAddress();
 		return new PipeSnapshot(this.name, this.options.pipe(), this.role, this.options.pipeMode(),
-				this.options.pipeAddress(), peer, this.dataFormat, this.options.batchSize(), currentState,
-				this.closeCode, this.closeDetails, PipeCounts.of(this.statistics));
+				this.options.pipeAddress(), peer, this.session.dataFormat(), this.options.batchSize(), currentState,
+				this.session.closeCode(), this.session.closeDetails(), PipeCounts.of(this.statistics));
 	}
 
 	private boolean isServer() {
 		return this.options.pipeMode() == PipeMode.BIND;
 	}
 
-	private boolean hasSession() {
-		return this.state == PipeState.OPEN || this.state == PipeState.TRANSMITTING;
-	}
-
-	/**
-	 * Return the key a bound pipe knows a peer by: its routing id in hex.
-	 */
-	private static String peerKey(byte[] routingId) {
-		return HexFormat.of().formatHex(routingId);
-	}
-
-	/**
-	 * Return the key of the session's peer: the client's routing id in hex, or {@link #SERVER}.
-	 */
-	private String sessionPeer() {
-		return isServer() ? this.clientId : SERVER;
-	}
-
 	private void received(Channel channel, ZMsg message) {
 		byte[] sender = isServer() ? message.pop().getData() : null;
-		if (isPlainData(message) && (isServer() ? isFromClient(sender) : hasSession())) {
-			this.heardSinceProbe = true;
+		if (isPlainData(message) && this.session.isSessionPeer(sender)) {
 			try {
-				acceptData((message.size() == 2) ? message.getLast().getData() : null);
+				this.session.onData((message.size() == 2) ? message.getLast().getData() : null);
 			}
 			catch (Exception ex) {
 				failed(ex);
@@ -507,56 +414,11 @@ public final class DataPipe implements ServiceResource {
 			fbdp = FbdpCodec.decode(message);
 		}
 		catch (FbdpProtocolException ex) {
-			refuse(sender, ex.getErrorCode(), ex.getMessage());
+			this.session.onInvalid(sender, ex.getErrorCode(), ex.getMessage());
 			return;
-		}
-		if (!isServer() && !hasSession()) {
-			logger.debug("Data pipe '" + this.name + "' dropped " + fbdp.type() + " received without a session");
-			return;
-		}
-		if (!isServer()) {
-			heard();
-		}
-		if (!isServer() || isFromClient(sender)) {
-			this.heardSinceProbe = true;
-		}
-		if (isServer() && !isFromClient(sender)) {
-			if (!(fbdp instanceof FbdpMessage.Open) && this.closingPeers.contains(peerKey(sender))) {
-				logger.debug("Data pipe '" + this.name + "' ignored " + fbdp.type() + " from a peer it sent CLOSE");
-				return;
-			}
-			if (!(fbdp instanceof FbdpMessage.Open)) {
-				refuse(sender, FbdpErrorCode.PROTOCOL_VIOLATION,
-						"Expected OPEN to start a session on pipe '" + this.options.pipe() + "', got " + fbdp.type());
-				return;
-			}
-			if (hasSession()) {
-				refuse(sender, FbdpErrorCode.PROTOCOL_VIOLATION,
-						"Out of band OPEN message: pipe '" + this.options.pipe() + "' already has a client");
-				return;
-			}
-			if (this.closing) {
-				refuse(sender, FbdpErrorCode.PIPE_ENDPOINT_UNAVAILABLE,
-						"Data pipe '" + this.options.pipe() + "' is closing: its service stops");
-				return;
-			}
 		}
 		try {
-			if (fbdp.hasAckRequest() && (fbdp instanceof FbdpMessage.Data || fbdp instanceof FbdpMessage.Noop)) {
-				send(FbdpMessage.ackReply(fbdp));
-			}
-			if (fbdp instanceof FbdpMessage.Open open) {
-				acceptOpen(sender, open);
-			}
-			else if (fbdp instanceof FbdpMessage.Ready ready) {
-				acceptReady(ready.batchSize());
-			}
-			else if (fbdp instanceof FbdpMessage.Data data && !data.hasAckReply()) {
-				acceptData(data.payload());
-			}
-			else if (fbdp instanceof FbdpMessage.Close close) {
-				closedByPeer(close);
-			}
+			this.session.onMessage(sender, fbdp);
 		}
 		catch (Exception ex) {
 			failed(ex);
@@ -576,18 +438,6 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
-	 * A client heard from its server: what it sent arrived, and the server is connected.
-	 */
-	private void heard() {
-		if (!this.peerHeard) {
-			this.peerHeard = true;
-			this.sentUnheard = 0;
-			cancel(this.openTimeout);
-			this.openTimeout = null;
-		}
-	}
-
-	/**
 	 * Close the pipe after a handler failed: with the code of a {@link PipeException}, otherwise with
 	 * INTERNAL_ERROR.
 	 */
@@ -598,140 +448,6 @@ public final class DataPipe implements ServiceResource {
 		}
 		logger.warn("Data pipe '" + this.name + "' of service '" + this.context.serviceId() + "' failed", ex);
 		close(FbdpErrorCode.INTERNAL_ERROR, ex.getClass().getSimpleName() + ": " + ex.getMessage());
-	}
-
-	private boolean isFromClient(byte[] sender) {
-		return this.client != null && Arrays.equals(this.client, sender);
-	}
-
-	private void acceptOpen(byte[] sender, FbdpMessage.Open open) throws Exception {
-		if (!isServer()) {
-			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION, "OPEN sent to the client of a pipe");
-		}
-		if (hasSession()) {
-			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION, "Out of band OPEN message: the session is open");
-		}
-		if (!open.dataPipe().equals(this.options.pipe())) {
-			refuse(sender, FbdpErrorCode.PIPE_ENDPOINT_UNAVAILABLE,
-					"Unknown data pipe '" + open.dataPipe() + "', this endpoint serves '" + this.options.pipe() + "'");
-			return;
-		}
-		if (open.pipeSocket() != this.role.serverSocket()) {
-			refuse(sender, FbdpErrorCode.PIPE_ENDPOINT_UNAVAILABLE, "Unknown pipe socket " + open.pipeSocket()
-					+ " for pipe '" + open.dataPipe() + "', this endpoint serves " + this.role.serverSocket());
-			return;
-		}
-		this.client = sender;
-		this.clientId = peerKey(sender);
-		this.closingPeers.remove(this.clientId);
-		this.peerHeard = true;
-		this.closeCode = null;
-		this.closeDetails = List.of();
-		this.dataFormat = open.dataFormat();
-		this.state = PipeState.OPEN;
-		startIdleProbe();
-		this.handler.opened(this, open.dataFormat());
-		if (hasSession()) {
-			offerBatch();
-		}
-	}
-
-	/**
-	 * Server: offer the next batch, or READY(0) and ask again later if not ready.
-	 */
-	private void offerBatch() {
-		this.transmit = -1;
-		this.awaitReady = true;
-		if (this.handler.isReady(this)) {
-			send(FbdpMessage.ready(this.options.batchSize()));
-		}
-		else {
-			send(FbdpMessage.ready(0));
-			scheduleReadyResend();
-		}
-	}
-
-	private void scheduleReadyResend() {
-		cancelReadyResend();
-		this.readyResend = this.context.schedule("pipe " + this.name + " ready", () -> {
-			this.readyResend = null;
-			if (hasSession() && this.transmit < 0) {
-				offerBatch();
-			}
-		}, this.options.readyScheduleInterval());
-	}
-
-	private void cancelReadyResend() {
-		cancel(this.readyResend);
-		this.readyResend = null;
-	}
-
-	private void acceptReady(int batchSize) throws Exception {
-		if (isServer()) {
-			if (!this.awaitReady) {
-				throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION, "READY received while no batch was offered");
-			}
-			this.awaitReady = false;
-			if (batchSize == 0) {
-				scheduleReadyResend();
-				return;
-			}
-			startBatch(batchSize);
-		}
-		else {
-			if (this.transmit >= 0) {
-				throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION,
-						"READY received during a batch, " + this.transmit + " DATA messages still due");
-			}
-			if (batchSize > 0 && !this.handler.isReady(this)) {
-				holdOffer(batchSize);
-				return;
-			}
-			grant(batchSize);
-		}
-	}
-
-	/**
-	 * Client: answer the server's READY with the batch this side takes, 0 for none.
-	 */
-	private void grant(int offered) {
-		int granted = Math.min(offered, this.options.batchSize());
-		send(FbdpMessage.ready(granted));
-		if (granted > 0) {
-			startBatch(granted);
-		}
-	}
-
-	/**
-	 * Client not ready: keep the server's offer for up to {@code ready_schedule_interval}, so that
-	 * {@link #resume()} can take it at once, then answer READY(0).
-	 */
-	private void holdOffer(int offered) {
-		this.heldOffer = offered;
-		this.heldOfferTimeout = this.context.schedule("pipe " + this.name + " held offer", () -> {
-			this.heldOfferTimeout = null;
-			if (this.heldOffer > 0) {
-				this.heldOffer = -1;
-				if (hasSession()) {
-					send(FbdpMessage.ready(0));
-				}
-			}
-		}, this.options.readyScheduleInterval());
-	}
-
-	private void releaseHeldOffer() {
-		this.heldOffer = -1;
-		cancel(this.heldOfferTimeout);
-		this.heldOfferTimeout = null;
-	}
-
-	private void startBatch(int size) {
-		this.transmit = size;
-		this.state = PipeState.TRANSMITTING;
-		this.statistics.batches.increment();
-		if (this.role == PipeRole.PRODUCER) {
-			writable();
-		}
 	}
 
 	/**
@@ -752,7 +468,7 @@ public final class DataPipe implements ServiceResource {
 			}
 			this.outbox.poll();
 		}
-		if (this.role == PipeRole.PRODUCER && this.transmit > 0) {
+		if (this.role == PipeRole.PRODUCER && this.session.credit() > 0) {
 			produce();
 		}
 		updateOutputInterest();
@@ -798,12 +514,13 @@ public final class DataPipe implements ServiceResource {
 	 */
 	private void blocked() {
 		this.blocked = true;
-		if (this.stallCheck == null && hasSession()) {
+		if (this.stallCheck == null && this.session.hasSession()) {
 			Object waiting = waitingMessage();
-			String peer = sessionPeer();
+			String peer = this.session.sessionPeer();
 			this.stallCheck = this.context.schedule("pipe " + this.name + " stall check", () -> {
 				this.stallCheck = null;
-				if (this.blocked && hasSession() && peer.equals(sessionPeer()) && waitingMessage() == waiting) {
+				if (this.blocked && this.session.hasSession() && peer.equals(this.session.sessionPeer())
+						&& waitingMessage() == waiting) {
 					stalled("took no message for " + this.options.peerTimeout().toMillis() + " ms");
 				}
 			}, this.options.peerTimeout());
@@ -826,7 +543,7 @@ public final class DataPipe implements ServiceResource {
 	 */
 	private void updateOutputInterest() {
 		boolean sessionWaits = !this.outbox.isEmpty()
-				|| (this.role == PipeRole.PRODUCER && this.transmit > 0 && !this.paused);
+				|| (this.role == PipeRole.PRODUCER && this.session.credit() > 0 && !this.session.isPaused());
 		if (!isServer()) {
 			this.channel.onOutputReady((sessionWaits || !this.farewells.isEmpty()) ? this.writable : null);
 			return;
@@ -841,28 +558,17 @@ public final class DataPipe implements ServiceResource {
 		}
 	}
 
-	private void batchDone() {
-		this.state = PipeState.OPEN;
-		if (isServer()) {
-			offerBatch();
-		}
-		else {
-			this.transmit = -1;
-		}
-	}
-
 	private void produce() {
 		try {
-			while (this.transmit > 0) {
+			while (this.session.credit() > 0) {
 				byte[] payload = (this.pendingPayload != null) ? this.pendingPayload : this.handler.produce(this);
 				this.pendingPayload = null;
 				if (payload == PipeHandler.NO_DATA_YET) {
-					this.paused = true;
+					this.session.pause();
 					return;
 				}
 				if (payload == null) {
-					send(FbdpMessage.close(FbdpErrorCode.OK));
-					end(FbdpErrorCode.OK, List.of(), true);
+					this.session.finish();
 					return;
 				}
 				Sent result = sendData(payload);
@@ -876,9 +582,8 @@ public final class DataPipe implements ServiceResource {
 					}
 					return;
 				}
-				this.transmit--;
+				this.session.sent();
 			}
-			batchDone();
 		}
 		catch (Exception ex) {
 			failed(ex);
@@ -888,7 +593,8 @@ public final class DataPipe implements ServiceResource {
 	private Sent sendData(byte[] payload) {
 		byte[] header = DATA_HEADER.clone();
 		try {
-			if (!(isServer() ? this.channel.send(this.client, header, payload) : this.channel.send(header, payload))) {
+			if (!(isServer() ? this.channel.send(this.session.client(), header, payload)
+					: this.channel.send(header, payload))) {
 				return Sent.FULL;
 			}
 		}
@@ -903,66 +609,15 @@ public final class DataPipe implements ServiceResource {
 
 	private void progressed() {
 		this.retryMillis = RETRY_MIN_MILLIS;
-		if (!isServer() && !this.peerHeard) {
+		if (!isServer() && !this.session.peerHeard()) {
 			this.sentUnheard++;
 		}
-	}
-
-	private void acceptData(byte[] payload) throws Exception {
-		if (this.role != PipeRole.CONSUMER) {
-			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION,
-					"DATA message sent to the " + this.role.serverSocket() + " socket of pipe '" + this.options.pipe()
-							+ "', which produces data");
-		}
-		if (this.transmit <= 0) {
-			throw new PipeException(FbdpErrorCode.PROTOCOL_VIOLATION, "Out of band DATA message: no batch is open");
-		}
-		byte[] data = (payload != null) ? payload : EMPTY;
-		this.statistics.recordData(data.length);
-		this.handler.accept(this, data);
-		if (hasSession() && --this.transmit == 0) {
-			batchDone();
-		}
-	}
-
-	private void closedByPeer(FbdpMessage.Close close) {
-		List<String> details = close.errors().stream().map(ErrorDescription::getDescription).toList();
-		end(close.code(), details, false);
-	}
-
-	/**
-	 * Answer a message that cannot be served with CLOSE, to its sender only.
-	 */
-	private void refuse(byte[] sender, FbdpErrorCode code, String reason) {
-		this.statistics.refused.increment();
-		long refused = this.statistics.refused();
-		if (refused <= REFUSALS_LOGGED || refused % 1000 == 0) {
-			logger.warn("Data pipe '" + this.options.pipe() + "' of service '" + this.context.serviceId()
-					+ "' refused a message" + ((refused > REFUSALS_LOGGED) ? " (" + refused + " so far)" : "") + ": "
-					+ reason);
-		}
-		else if (logger.isDebugEnabled()) {
-			logger.debug("Data pipe '" + this.options.pipe() + "' refused a message: " + reason);
-		}
-		if (isServer() && !isFromClient(sender)) {
-			ZMsg message = FbdpCodec.toZMsg(FbdpMessage.close(code, reason));
-			message.push(new ZFrame(sender));
-			Sent result = sendTo(message);
-			if (result == Sent.SENT) {
-				expectDisconnect(peerKey(sender));
-			}
-			else if (result == Sent.FULL) {
-				drop(1);
-			}
-			return;
-		}
-		close(code, reason);
 	}
 
 	private void send(FbdpMessage fbdp) {
 		ZMsg message = FbdpCodec.toZMsg(fbdp);
 		if (isServer()) {
-			message.push(new ZFrame(this.client));
+			message.push(new ZFrame(this.session.client()));
 		}
 		if (!this.outbox.isEmpty()) {
 			this.outbox.add(message);
@@ -1014,7 +669,7 @@ public final class DataPipe implements ServiceResource {
 	 * kept for it is dropped; if it held the session, the session ends.
 	 */
 	private void peerDisconnected(byte[] sender) {
-		String peer = isServer() ? peerKey(sender) : SERVER;
+		String peer = isServer() ? FbdpSession.peerKey(sender) : FbdpSession.SERVER;
 		this.closingPeers.remove(peer);
 		if (!isServer()) {
 			// What was sent went out over the connection that dropped.
@@ -1023,44 +678,8 @@ public final class DataPipe implements ServiceResource {
 		int owed = this.farewells.size();
 		this.farewells.removeIf((farewell) -> farewell.peer().equals(peer));
 		drop(owed - this.farewells.size());
-		if (hasSession() && (isServer() ? isFromClient(sender) : true)) {
-			vanished();
-		}
+		this.session.onPeerGone(sender);
 		updateOutputInterest();
-	}
-
-	/**
-	 * Probe a session's peer that falls silent: ZeroMQ's notice of a dropped connection can be lost
-	 * when the peer's messages fill the socket, and a session would then wait for a peer that is
-	 * gone. A NOOP every {@code peer_timeout} of silence goes to a live peer at once; a gone one
-	 * takes nothing, and the session ends as stalled.
-	 */
-	private void startIdleProbe() {
-		cancel(this.idleProbe);
-		this.heardSinceProbe = true;
-		this.idleProbe = this.context.scheduleWithFixedDelay("pipe " + this.name + " idle probe", this::probeIdlePeer,
-				this.options.peerTimeout());
-	}
-
-	private void probeIdlePeer() {
-		if (!hasSession() || (!isServer() && !this.peerHeard)) {
-			return;
-		}
-		if (this.heardSinceProbe) {
-			this.heardSinceProbe = false;
-			return;
-		}
-		send(FbdpMessage.noop());
-	}
-
-	private void openTimedOut() {
-		this.openTimeout = null;
-		if (hasSession() && !this.peerHeard) {
-			String reason = "Server of data pipe '" + this.options.pipe() + "' at " + this.options.pipeAddress()
-					+ " did not answer OPEN within " + this.options.openTimeout().toMillis() + " ms (open_timeout)";
-			logger.warn(reason);
-			end(FbdpErrorCode.ERROR, List.of(reason), false);
-		}
 	}
 
 	/**
@@ -1068,28 +687,17 @@ public final class DataPipe implements ServiceResource {
 	 * peer still sends rather than answer each message with a CLOSE it would not take either.
 	 */
 	private void stalled(String why) {
-		String peer = sessionPeer();
-		String reason = "Peer of data pipe '" + this.options.pipe() + "' stopped reading: it " + why;
-		logger.warn(reason);
-		end(FbdpErrorCode.ERROR, List.of(reason), false);
+		String peer = this.session.sessionPeer();
+		this.session.fail("Peer of data pipe '" + this.options.pipe() + "' stopped reading: it " + why);
 		// Counted last: a reader that sees the stall also sees what it dropped.
 		this.statistics.stalls.increment();
 		expectDisconnect(peer);
 	}
 
-	private void vanished() {
-		String reason = "Peer of data pipe '" + this.options.pipe() + "' vanished: its connection dropped (closed, or "
-				+ "silent for " + this.options.peerTimeout().toMillis() + " ms)";
-		logger.warn(reason);
-		end(FbdpErrorCode.ERROR, List.of(reason), false);
-	}
-
 	private void peerGone(Object what, ZMQException ex) {
-		if (hasSession()) {
-			String reason = "Peer of data pipe '" + this.options.pipe() + "' is gone: could not send " + what + " ("
-					+ ex.getMessage() + ")";
-			logger.warn(reason);
-			end(FbdpErrorCode.ERROR, List.of(reason), false);
+		if (this.session.hasSession()) {
+			this.session.fail("Peer of data pipe '" + this.options.pipe() + "' is gone: could not send " + what + " ("
+					+ ex.getMessage() + ")");
 		}
 	}
 
@@ -1115,19 +723,43 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	/**
-	 * End the session. What this side still owes the peer after its own final CLOSE is kept for it;
-	 * otherwise, e.g. when the peer closed or is gone, it is dropped.
+	 * Answer a message that cannot be served: count it, and log the first ones.
 	 */
-	private void end(FbdpErrorCode code, List<String> details, boolean closeSent) {
-		String peer = sessionPeer();
-		cancelReadyResend();
-		releaseHeldOffer();
+	private void refused(String reason) {
+		this.statistics.refused.increment();
+		long refused = this.statistics.refused();
+		if (refused <= REFUSALS_LOGGED || refused % 1000 == 0) {
+			logger.warn("Data pipe '" + this.options.pipe() + "' of service '" + this.context.serviceId()
+					+ "' refused a message" + ((refused > REFUSALS_LOGGED) ? " (" + refused + " so far)" : "") + ": "
+					+ reason);
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Data pipe '" + this.options.pipe() + "' refused a message: " + reason);
+		}
+	}
+
+	/**
+	 * Send a refusal to a peer without a session; one that took it owes a disconnect.
+	 */
+	private void refuseStranger(byte[] peer, FbdpMessage close) {
+		ZMsg message = FbdpCodec.toZMsg(close);
+		message.push(new ZFrame(peer));
+		Sent result = sendTo(message);
+		if (result == Sent.SENT) {
+			expectDisconnect(FbdpSession.peerKey(peer));
+		}
+		else if (result == Sent.FULL) {
+			drop(1);
+		}
+	}
+
+	/**
+	 * The session ended. What this side still owes the peer after its own final CLOSE is kept for
+	 * it; otherwise, e.g. when the peer closed or is gone, it is dropped.
+	 */
+	private void ended(String peer, boolean closeSent, boolean peerHeard) {
 		cancel(this.stallCheck);
 		this.stallCheck = null;
-		cancel(this.openTimeout);
-		this.openTimeout = null;
-		cancel(this.idleProbe);
-		this.idleProbe = null;
 		if (closeSent) {
 			long now = System.nanoTime();
 			while (!this.outbox.isEmpty()) {
@@ -1137,7 +769,7 @@ public final class DataPipe implements ServiceResource {
 				this.farewells.poll();
 				drop(1);
 			}
-			if (this.peerHeard) {
+			if (peerHeard) {
 				expectDisconnect(peer);
 			}
 		}
@@ -1145,42 +777,123 @@ public final class DataPipe implements ServiceResource {
 			drop(this.outbox.size() + ((this.pendingPayload != null) ? 1 : 0));
 			this.outbox.clear();
 		}
-		this.closeCode = code;
-		this.closeDetails = List.copyOf(details);
-		this.transmit = -1;
-		this.awaitReady = false;
 		this.pendingPayload = null;
-		this.paused = false;
-		if (isServer()) {
-			this.peerHeard = false;
-		}
-		this.clientId = null;
-		this.state = PipeState.CLOSED;
-		this.client = null;
 		updateOutputInterest();
-		this.handler.closed(this);
-		if (this.closingWithService) {
-			return;
-		}
-		if (this.options.stopOnClose()) {
-			this.closing = true;
-			if (code == FbdpErrorCode.OK) {
-				this.context.stop();
-			}
-			else {
-				this.context.stop(List.of("Data pipe '" + this.options.pipe() + "' closed with " + code
-						+ (details.isEmpty() ? "" : ": " + String.join("; ", details))));
-			}
-		}
-		else if (isServer()) {
-			this.state = PipeState.WAITING;
-		}
+	}
+
+	private void schedule(FbdpSession.Timer timer) {
+		cancel(this.timers.remove(timer));
+		ScheduledAction action = switch (timer) {
+			case OPEN_TIMEOUT -> this.context.schedule("pipe " + this.name + " open timeout",
+					() -> expired(timer), this.options.openTimeout());
+			case READY_RESEND -> this.context.schedule("pipe " + this.name + " ready", () -> expired(timer),
+					this.options.readyScheduleInterval());
+			case HELD_OFFER -> this.context.schedule("pipe " + this.name + " held offer", () -> expired(timer),
+					this.options.readyScheduleInterval());
+			case IDLE_PROBE -> this.context.scheduleWithFixedDelay("pipe " + this.name + " idle probe",
+					() -> this.session.onTimer(timer), this.options.peerTimeout());
+		};
+		this.timers.put(timer, action);
+	}
+
+	private void expired(FbdpSession.Timer timer) {
+		this.timers.remove(timer);
+		this.session.onTimer(timer);
 	}
 
 	private static void cancel(ScheduledAction action) {
 		if (action != null) {
 			action.cancel();
 		}
+	}
+
+	/**
+	 * What the session asks of the pipe, carried out on the socket, the timers and the handler.
+	 */
+	private final class SessionActions implements FbdpSession.Actions {
+
+		@Override
+		public void send(FbdpMessage message) {
+			DataPipe.this.send(message);
+		}
+
+		@Override
+		public void sendTo(byte[] peer, FbdpMessage message) {
+			refuseStranger(peer, message);
+		}
+
+		@Override
+		public void refused(String reason) {
+			DataPipe.this.refused(reason);
+		}
+
+		@Override
+		public void schedule(FbdpSession.Timer timer) {
+			DataPipe.this.schedule(timer);
+		}
+
+		@Override
+		public void cancel(FbdpSession.Timer timer) {
+			DataPipe.cancel(DataPipe.this.timers.remove(timer));
+		}
+
+		@Override
+		public void opened(String dataFormat) throws Exception {
+			DataPipe.this.closingPeers.remove(DataPipe.this.session.clientId());
+			DataPipe.this.handler.opened(DataPipe.this, dataFormat);
+		}
+
+		@Override
+		public boolean isReady() {
+			return DataPipe.this.handler.isReady(DataPipe.this);
+		}
+
+		@Override
+		public void accept(byte[] data) throws Exception {
+			DataPipe.this.statistics.recordData(data.length);
+			DataPipe.this.handler.accept(DataPipe.this, data);
+		}
+
+		@Override
+		public void batchStarted(int size) {
+			DataPipe.this.statistics.batches.increment();
+		}
+
+		@Override
+		public void transmit() {
+			writable();
+		}
+
+		@Override
+		public void outputChanged() {
+			updateOutputInterest();
+		}
+
+		@Override
+		public void ended(String peer, boolean closeSent, boolean peerHeard) {
+			DataPipe.this.ended(peer, closeSent, peerHeard);
+		}
+
+		@Override
+		public void closed() {
+			DataPipe.this.handler.closed(DataPipe.this);
+		}
+
+		@Override
+		public void stop(String error) {
+			if (error == null) {
+				DataPipe.this.context.stop();
+			}
+			else {
+				DataPipe.this.context.stop(List.of(error));
+			}
+		}
+
+		@Override
+		public boolean awaitsDisconnect(byte[] peer) {
+			return DataPipe.this.closingPeers.contains(FbdpSession.peerKey(peer));
+		}
+
 	}
 
 	private enum Sent {
