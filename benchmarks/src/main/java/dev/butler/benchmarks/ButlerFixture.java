@@ -74,9 +74,11 @@ final class ButlerFixture implements AutoCloseable {
 		ServiceDefinition definition = new ServiceDefinition(id, AGENT, service, Void.class);
 		ComponentOptions options = new ComponentOptions(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10),
 				null);
+		// As the auto-configuration does (butler.zmq.handshake-interval): JeroMQ sometimes stalls a fresh
+		// tcp handshake, and its default of 30 s outlasts a pipe's open_timeout.
 		ServiceRuntime runtime = new ServiceRuntime(this.zmq, this.threads, this.scheduler, ObservationRegistry.NOOP,
-				Clock.systemUTC(), (serviceId, channel, type, socket) -> {
-				}, (unused) -> BoundConfiguration.NONE, Path.of("spool"));
+				Clock.systemUTC(), (serviceId, channel, type, socket) -> socket.setHandshakeIvl(1000),
+				(unused) -> BoundConfiguration.NONE, Path.of("spool"));
 		return new ManagedMicroService(definition, options, this.controller, runtime);
 	}
 
