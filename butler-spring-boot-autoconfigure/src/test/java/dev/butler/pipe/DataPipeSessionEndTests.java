@@ -319,6 +319,8 @@ class DataPipeSessionEndTests {
 			.run((context) -> {
 				try (ZContext zmq = new ZContext()) {
 					ZMQ.Socket deaf = zmq.createSocket(SocketType.DEALER);
+					// JeroMQ sometimes stalls a fresh handshake; its 30 s default would outlast the wait for READY.
+					deaf.setHandshakeIvl(500);
 					deaf.setLinger(0);
 					deaf.setRcvHWM(1);
 					deaf.setReceiveBufferSize(4096);
