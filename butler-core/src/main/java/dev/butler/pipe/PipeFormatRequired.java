@@ -6,7 +6,6 @@ import java.lang.annotation.Repeatable;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.lang.reflect.RecordComponent;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
@@ -14,6 +13,8 @@ import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
 
 import org.springframework.util.StringUtils;
+
+import dev.butler.service.OptionConstraints;
 
 /**
  * A record of pipe options must give a pipe's format when the pipe connects: the client names
@@ -92,8 +93,8 @@ public @interface PipeFormatRequired {
 
 		@Override
 		public boolean isValid(Record options, ConstraintValidatorContext context) {
-			if (options == null || value(options, this.mode) != PipeMode.CONNECT
-					|| StringUtils.hasText((String) value(options, this.format))) {
+			if (options == null || OptionConstraints.component(options, this.mode) != PipeMode.CONNECT
+					|| StringUtils.hasText((String) OptionConstraints.component(options, this.format))) {
 				return true;
 			}
 			context.disableDefaultConstraintViolation();
@@ -103,20 +104,6 @@ public @interface PipeFormatRequired {
 			return false;
 		}
 
-		private static Object value(Record options, String name) {
-			for (RecordComponent component : options.getClass().getRecordComponents()) {
-				if (component.getName().equals(name)) {
-					try {
-						component.getAccessor().trySetAccessible();
-						return component.getAccessor().invoke(options);
-					}
-					catch (ReflectiveOperationException ex) {
-						throw new IllegalStateException("Cannot read '" + name + "' of " + options.getClass(), ex);
-					}
-				}
-			}
-			throw new IllegalStateException(options.getClass() + " has no component '" + name + "'");
-		}
 
 	}
 

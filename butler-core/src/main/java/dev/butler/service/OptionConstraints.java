@@ -79,6 +79,28 @@ public final class OptionConstraints {
 		return template.toString();
 	}
 
+	/**
+	 * Return the value of a record's component, for class-level constraints that compare options.
+	 * @param options the options record
+	 * @param name the component's name, e.g. {@code pipeMode}
+	 * @return the value
+	 * @throws IllegalStateException if the record has no such component or it cannot be read
+	 */
+	public static Object component(Record options, String name) {
+		for (RecordComponent component : options.getClass().getRecordComponents()) {
+			if (component.getName().equals(name)) {
+				try {
+					component.getAccessor().trySetAccessible();
+					return component.getAccessor().invoke(options);
+				}
+				catch (ReflectiveOperationException ex) {
+					throw new IllegalStateException("Cannot read '" + name + "' of " + options.getClass(), ex);
+				}
+			}
+		}
+		throw new IllegalStateException(options.getClass() + " has no component '" + name + "'");
+	}
+
 	private static String property(ConstraintViolation<?> violation) {
 		String property = "";
 		for (Path.Node node : violation.getPropertyPath()) {

@@ -5,13 +5,14 @@ import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
-import java.lang.reflect.RecordComponent;
 import java.util.Locale;
 
 import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+
+import dev.butler.service.OptionConstraints;
 
 /**
  * A writer's options must not ask for a {@code file_mode} other than {@code WRITE} when the
@@ -53,8 +54,9 @@ public @interface StandardStreamMode {
 			if (options == null) {
 				return true;
 			}
-			String stream = (value(options, "filename") instanceof String name) ? name.toLowerCase(Locale.ROOT) : "";
-			Object mode = value(options, "fileMode");
+			Object filename = OptionConstraints.component(options, "filename");
+			String stream = (filename instanceof String name) ? name.toLowerCase(Locale.ROOT) : "";
+			Object mode = OptionConstraints.component(options, "fileMode");
 			if (!(stream.equals("stdout") || stream.equals("stderr")) || mode == null || mode == FileOpenMode.WRITE) {
 				return true;
 			}
@@ -63,21 +65,6 @@ public @interface StandardStreamMode {
 				.addPropertyNode("fileMode")
 				.addConstraintViolation();
 			return false;
-		}
-
-		private static Object value(Record options, String name) {
-			for (RecordComponent component : options.getClass().getRecordComponents()) {
-				if (component.getName().equals(name)) {
-					try {
-						component.getAccessor().trySetAccessible();
-						return component.getAccessor().invoke(options);
-					}
-					catch (ReflectiveOperationException ex) {
-						throw new IllegalStateException("Cannot read '" + name + "' of " + options.getClass(), ex);
-					}
-				}
-			}
-			throw new IllegalStateException(options.getClass() + " has no component '" + name + "'");
 		}
 
 	}
