@@ -93,7 +93,7 @@ public final class ButlerController implements AutoCloseable {
 	 * @throws dev.butler.runtime.UnsupportedTransportException if the {@link IpcPolicy} refuses the
 	 * address
 	 */
-	public ControlConnection open(String component, String address, ControlListener listener) {
+	ControlConnection open(String component, String address, ControlListener listener) {
 		this.ipc.checkSocket(address, "Control channel of '" + component + "' cannot bind");
 		return call(() -> {
 			ZMQ.Socket socket = this.zmq.createSocket(SocketType.PAIR);

@@ -20,7 +20,7 @@ import dev.butler.runtime.ZmqSupport;
 /**
  * The controller's end of one component's ICCP control channel.
  */
-public final class ControlConnection {
+final class ControlConnection {
 
 	private static final Log logger = LogFactory.getLog(ControlConnection.class);
 
@@ -69,7 +69,7 @@ public final class ControlConnection {
 	 * Return the address the control socket is bound to, for the component to connect to.
 	 * @return the bound address
 	 */
-	public String address() {
+	String address() {
 		return this.address;
 	}
 
@@ -78,7 +78,7 @@ public final class ControlConnection {
 	 * message, or when the connection closes first.
 	 * @return the READY future
 	 */
-	public CompletableFuture<IccpMessage.Ready> ready() {
+	CompletableFuture<IccpMessage.Ready> ready() {
 		return this.ready;
 	}
 
@@ -89,7 +89,7 @@ public final class ControlConnection {
 	 * @param timeout how long to wait for the answer
 	 * @return the answer
 	 */
-	public CompletableFuture<IccpMessage> request(IccpMessage request, Duration timeout) {
+	CompletableFuture<IccpMessage> request(IccpMessage request, Duration timeout) {
 		CompletableFuture<IccpMessage> answer = new CompletableFuture<>();
 		this.controller.execute(() -> send(request, answer));
 		answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
@@ -133,7 +133,7 @@ public final class ControlConnection {
 	 * @param timeout how long to wait
 	 * @return the answer: accepted on OK, refused with the component's message on ERROR
 	 */
-	public ButlerComponent.ConfigurationReply configure(Map<String, Object> options, Duration timeout) {
+	ButlerComponent.ConfigurationReply configure(Map<String, Object> options, Duration timeout) {
 		IccpMessage request = new IccpMessage.Request(ConfigProtoMapper.toProto(options));
 		try {
 			IccpMessage answer = request(request, timeout).get();
@@ -156,7 +156,7 @@ public final class ControlConnection {
 	/**
 	 * Close the control socket; pending futures fail.
 	 */
-	public void close() {
+	void close() {
 		try {
 			this.controller.execute(() -> {
 				abandon("The control channel of '" + this.component + "' was closed");

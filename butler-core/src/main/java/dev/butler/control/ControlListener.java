@@ -7,7 +7,7 @@ import dev.butler.protocol.iccp.IccpProtocolException;
  * Told of ICCP messages a component sends on its own, outside a request. Called on the controller
  * thread: implementations must not block.
  */
-public interface ControlListener {
+interface ControlListener {
 
 	/**
 	 * The component reported an error outside a request: it aborted.

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Turns exceptions into the detail lines shown to controllers and operators.
  */
-public final class ErrorDetails {
+final class ErrorDetails {
 
 	private ErrorDetails() {
 	}
@@ -16,7 +16,7 @@ public final class ErrorDetails {
 	 * @param ex the exception
 	 * @return the detail lines
 	 */
-	public static List<String> describe(Throwable ex) {
+	static List<String> describe(Throwable ex) {
 		List<String> lines = new ArrayList<>();
 		for (Throwable current = ex; current != null && lines.size() < 10; current = current.getCause()) {
 			lines.add(((lines.isEmpty()) ? "" : "Caused by: ") + summary(current));
@@ -33,7 +33,7 @@ public final class ErrorDetails {
 	 * @param ex the exception
 	 * @return the text
 	 */
-	public static String message(Throwable ex) {
+	static String message(Throwable ex) {
 		String message = ex.getMessage();
 		return (message != null && !message.isBlank()) ? message : ex.getClass().getSimpleName();
 	}
@@ -43,7 +43,7 @@ public final class ErrorDetails {
 	 * @param ex the exception
 	 * @return the summary
 	 */
-	public static String summary(Throwable ex) {
+	static String summary(Throwable ex) {
 		String message = ex.getMessage();
 		return ex.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
 	}

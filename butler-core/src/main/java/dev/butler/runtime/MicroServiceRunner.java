@@ -1,29 +1,17 @@
 package dev.butler.runtime;
 
-import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 
-import io.micrometer.observation.Observation;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
-import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.State;
@@ -31,21 +19,20 @@ import dev.butler.protocol.config.ConfigProtoMapper;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
-import dev.butler.service.Channel;
 import dev.butler.service.ConfigurationRequest;
-import dev.butler.service.MessageHandler;
+import dev.butler.service.MicroService;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceConfigurationException;
-import dev.butler.service.ServiceContext;
 import dev.butler.service.ServiceResource;
 
 /**
  * Runs one {@link ServiceDefinition service} once, as Saturnin's {@code MicroService} does: on a
  * thread of its own it connects the ICCP control channel, warms up, reports READY and serves until
  * told to stop, then reports FINISHED. Control messages are served first, then sockets ready for
- * output, then sockets with input, then due scheduled actions.
+ * output, then sockets with input, then due scheduled actions. What the service registers lives in
+ * its {@link RunContext}.
  */
-public final class MicroServiceRunner implements ServiceContext {
+public final class MicroServiceRunner {
 
 	private static final Log logger = LogFactory.getLog(MicroServiceRunner.class);
 
@@ -63,50 +50,20 @@ public final class MicroServiceRunner implements ServiceContext {
 	 */
 	private static final int CONTROL_HANDSHAKE_MILLIS = 2000;
 
-	private final ServiceDefinition definition;
+	private final RunContext context;
 
-	private final BoundConfiguration bound;
+	private final MicroService<Object> service;
 
 	private final ServiceRuntime runtime;
 
-	private final ZContext zmq;
-
 	private final ServiceStatistics statistics;
 
-	private final Clock clock;
-
-	private final PeerDescriptor peer = PeerDescriptor.forThisProcess();
-
-	private final Map<String, ZmqChannel> channels = new LinkedHashMap<>();
-
-	private final Map<String, List<String>> endpointsToBind = new LinkedHashMap<>();
-
-	private final List<ServiceResource> resources = new CopyOnWriteArrayList<>();
-
-	/**
-	 * The configuration and further options bound for this run, in binding order: what the endpoint
-	 * shows, and where an address that fails is looked up.
-	 */
+	/** The resources opened so far, in opening order, closed last opened first. */
 	private final List<ServiceResource> openResources = new ArrayList<>();
-
-	private final Queue<ActionTask> dueActions = new ConcurrentLinkedQueue<>();
-
-	private final List<ActionTask> actions = new CopyOnWriteArrayList<>();
-
-	private final Queue<Runnable> tasks = new ConcurrentLinkedQueue<>();
-
-	private final Executor loopExecutor = (task) -> {
-		this.tasks.add(task);
-		this.wakeup.wake();
-	};
-
-	private final LoopWakeup wakeup = new LoopWakeup();
 
 	private final CompletableFuture<Void> warmUp = new CompletableFuture<>();
 
 	private final CompletableFuture<Void> termination = new CompletableFuture<>();
-
-	private volatile Map<String, List<String>> endpoints = Map.of();
 
 	private volatile State state = State.UNKNOWN;
 
@@ -114,12 +71,7 @@ public final class MicroServiceRunner implements ServiceContext {
 
 	private volatile List<String> details = List.of();
 
-	/** Lines added to the details of whatever outcome the service ends with; loop thread only. */
-	private final List<String> outcomeDetails = new ArrayList<>();
-
 	private volatile Instant startedAt;
-
-	private volatile boolean stopRequested;
 
 	private volatile Throwable abandoned;
 
@@ -138,12 +90,10 @@ public final class MicroServiceRunner implements ServiceContext {
 	 */
 	public MicroServiceRunner(ServiceDefinition definition, BoundConfiguration bound, ServiceRuntime runtime,
 			ServiceStatistics statistics) {
-		this.definition = definition;
-		this.bound = bound;
+		this.context = new RunContext(definition, bound, runtime, statistics);
+		this.service = definition.service();
 		this.runtime = runtime;
-		this.zmq = runtime.zmq();
 		this.statistics = statistics;
-		this.clock = runtime.clock();
 	}
 
 	/**
@@ -154,15 +104,14 @@ public final class MicroServiceRunner implements ServiceContext {
 		if (this.thread != null) {
 			throw new IllegalStateException("A runner runs its service only once");
 		}
-		this.thread = this.runtime.threads().start("butler-" + this.definition.id(), true, () -> run(controlAddress));
+		this.thread = this.runtime.threads().start("butler-" + serviceId(), true, () -> run(controlAddress));
 	}
 
 	/**
 	 * Ask the run loop to stop as if the controller had sent STOP. Safe from any thread.
 	 */
 	public void requestStop() {
-		this.stopRequested = true;
-		this.wakeup.wake();
+		this.context.requestStop();
 	}
 
 	/**
@@ -224,11 +173,28 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	/**
+	 * Return the identity of this run.
+	 * @return the peer descriptor
+	 */
+	public PeerDescriptor peer() {
+		return this.context.peer();
+	}
+
+	/**
+	 * Return the endpoints bound for this run, by channel name; empty before warm-up and after the
+	 * run.
+	 * @return the bound addresses
+	 */
+	public Map<String, List<String>> endpoints() {
+		return this.context.endpoints();
+	}
+
+	/**
 	 * Return the actions currently scheduled.
 	 * @return the scheduled actions
 	 */
 	public List<ScheduledAction> scheduledActions() {
-		return List.copyOf(this.actions);
+		return this.context.schedule().scheduled();
 	}
 
 	/**
@@ -236,7 +202,7 @@ public final class MicroServiceRunner implements ServiceContext {
 	 * @return the configuration and options
 	 */
 	public BoundConfiguration bound() {
-		return this.bound;
+		return this.context.bound();
 	}
 
 	/**
@@ -244,170 +210,20 @@ public final class MicroServiceRunner implements ServiceContext {
 	 * @return the resources, in registration order
 	 */
 	public List<ServiceResource> resources() {
-		return List.copyOf(this.resources);
+		return List.copyOf(this.context.resources());
 	}
 
-	@Override
-	public String serviceId() {
-		return this.definition.id();
-	}
-
-	@Override
-	public AgentDescriptor agent() {
-		return this.definition.agent();
-	}
-
-	@Override
-	public PeerDescriptor peer() {
-		return this.peer;
-	}
-
-	@Override
-	public String propertyName(String option) {
-		return this.definition.configPrefix() + "." + option;
-	}
-
-	@Override
-	public <T> T options(Class<T> type) {
-		return this.bound.options(type);
-	}
-
-	@Override
-	public void addResource(ServiceResource resource) {
-		this.resources.add(resource);
-	}
-
-	@Override
-	public Channel createChannel(String name, SocketType type, MessageHandler handler) {
-		return createChannel(name, type, handler, null);
-	}
-
-	@Override
-	public Channel createIsolatedChannel(String name, SocketType type, MessageHandler handler) {
-		return createChannel(name, type, handler, new ZContext(1));
-	}
-
-	private Channel createChannel(String name, SocketType type, MessageHandler handler, ZContext ownContext) {
-		if (this.channels.containsKey(name)) {
-			if (ownContext != null) {
-				ownContext.close();
-			}
-			throw new IllegalArgumentException(
-					"Service '" + serviceId() + "' already has a channel named '" + name + "'");
-		}
-		ZMQ.Socket socket = ((ownContext != null) ? ownContext : this.zmq).createSocket(type);
-		socket.setLinger(0);
-		ZmqSupport.limitMessageSize(socket, this.runtime.maxMessageSize());
-		this.runtime.socketCustomizer().customize(serviceId(), name, type, socket);
-		ZmqChannel channel = new ZmqChannel(name, serviceId(), this.runtime.ipc(), socket, handler,
-				this.statistics.channel(name), ownContext);
-		this.channels.put(name, channel);
-		return channel;
-	}
-
-	@Override
-	public void addEndpoint(String channel, String address) {
-		this.runtime.ipc().checkSocket(address, ((ZmqChannel) channel(channel)).describe() + " cannot bind");
-		this.endpointsToBind.computeIfAbsent(channel, (name) -> new ArrayList<>()).add(address);
-	}
-
-	@Override
-	public Map<String, List<String>> endpoints() {
-		return this.endpoints;
-	}
-
-	@Override
-	public Channel channel(String name) {
-		ZmqChannel channel = this.channels.get(name);
-		if (channel == null) {
-			throw new IllegalArgumentException("Service '" + serviceId() + "' has no channel named '" + name + "'");
-		}
-		return channel;
-	}
-
-	@Override
-	public ScheduledAction schedule(String name, Runnable action, Duration delay) {
-		return addAction(name, ScheduledAction.Kind.ONCE, delay, action);
-	}
-
-	@Override
-	public ScheduledAction scheduleAtFixedRate(String name, Runnable action, Duration period) {
-		return addAction(name, ScheduledAction.Kind.FIXED_RATE, period, action);
-	}
-
-	@Override
-	public ScheduledAction scheduleWithFixedDelay(String name, Runnable action, Duration delay) {
-		return addAction(name, ScheduledAction.Kind.FIXED_DELAY, delay, action);
-	}
-
-	private ScheduledAction addAction(String name, ScheduledAction.Kind kind, Duration interval, Runnable action) {
-		// A cancelled action is forgotten at once: its future never runs, so the loop would never see it.
-		ActionTask task = new ActionTask(name, kind, interval, action, this.runtime.scheduler(), this::actionDue,
-				this.actions::remove);
-		this.actions.add(task);
-		task.arm(this.clock.instant().plus(interval));
-		return task;
-	}
-
-	private void actionDue(ActionTask task) {
-		this.dueActions.add(task);
-		this.wakeup.wake();
-	}
-
-	@Override
-	public void stop() {
-		this.stopRequested = true;
-	}
-
-	@Override
-	public void stop(List<String> details) {
-		this.outcome = Outcome.ERROR;
-		this.details = List.copyOf(details);
-		this.stopRequested = true;
-	}
-
-	@Override
-	public void addOutcomeDetail(String detail) {
-		this.outcomeDetails.add(detail);
-	}
-
-	@Override
-	public Executor loopExecutor() {
-		return this.loopExecutor;
-	}
-
-	@Override
-	public Thread startThread(String purpose, Runnable task) {
-		return this.runtime.threads().start("butler-" + purpose + "-" + serviceId(), true, task);
-	}
-
-	@Override
-	public Executor queueSyncExecutor() {
-		return this.runtime.threads().queueSync();
-	}
-
-	@Override
-	public Clock clock() {
-		return this.clock;
-	}
-
-	@Override
-	public Path spoolDirectory() {
-		return this.runtime.spoolDirectory();
-	}
-
-	@Override
-	public ZContext zmqContext() {
-		return this.zmq;
+	private String serviceId() {
+		return this.context.serviceId();
 	}
 
 	private void run(String controlAddress) {
 		ZMQ.Socket control = null;
 		try {
-			this.startedAt = this.clock.instant();
+			this.startedAt = this.runtime.clock().instant();
 			this.runtime.ipc()
 				.checkSocket(controlAddress, "Control channel of service '" + serviceId() + "' cannot connect to");
-			control = this.zmq.createSocket(SocketType.PAIR);
+			control = this.runtime.zmq().createSocket(SocketType.PAIR);
 			control.setSndHWM(5);
 			control.setRcvHWM(5);
 			control.setLinger(1000);
@@ -430,23 +246,26 @@ public final class MicroServiceRunner implements ServiceContext {
 		}
 		this.state = State.RUNNING;
 		this.warmUp.complete(null);
-		send(control, new IccpMessage.Ready(this.peer, this.endpoints));
+		send(control, new IccpMessage.Ready(this.context.peer(), this.context.endpoints()));
 		try {
-			try (LoopPoller poller = new LoopPoller(control, this.wakeup, this.channels.values())) {
+			try (LoopPoller poller = new LoopPoller(control, this.context.wakeup(), this.context.channels().live())) {
 				serve(control, poller);
 				this.state = State.STOPPED;
 				this.activitiesStarted = false;
-				this.definition.service().stopActivities();
+				this.service.stopActivities();
 				closeResources("Service '" + serviceId() + "' stopped");
 				settleResources(control, poller);
 			}
 			this.resourcesAcquired = false;
-			this.definition.service().releaseResources();
-			if (this.outcome == Outcome.UNKNOWN) {
-				this.outcome = Outcome.OK;
-			}
-			else if (this.outcome == Outcome.ERROR) {
+			this.service.releaseResources();
+			List<String> error = this.context.errorDetails();
+			if (error != null) {
+				this.outcome = Outcome.ERROR;
+				this.details = error;
 				this.statistics.recordError();
+			}
+			else {
+				this.outcome = Outcome.OK;
 			}
 			addOutcomeDetails();
 			send(control, new IccpMessage.Finished(this.outcome, this.details));
@@ -460,47 +279,36 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private void warmUpService() throws Exception {
-		for (Object options : this.bound.all()) {
-			this.runtime.ipc().checkOptions(options, this::propertyName);
+		BoundConfiguration bound = this.context.bound();
+		for (Object options : bound.all()) {
+			this.runtime.ipc().checkOptions(options, this.context::propertyName);
 		}
-		ColdStartWarmUp.runOnce(this.zmq);
-		this.definition.service().initialize(this.bound.config(), this);
-		bindEndpoints();
-		this.definition.service().acquireResources();
+		ColdStartWarmUp.runOnce(this.runtime.zmq());
+		this.service.initialize(bound.config(), this.context);
+		this.context.channels().bindEndpoints();
+		this.service.acquireResources();
 		this.resourcesAcquired = true;
-		for (ServiceResource resource : this.resources) {
+		for (ServiceResource resource : this.context.resources()) {
 			resource.open();
 			this.openResources.add(resource);
 		}
-		this.definition.service().startActivities();
+		this.service.startActivities();
 		this.activitiesStarted = true;
 		this.state = State.READY;
 	}
 
-	private void bindEndpoints() {
-		Map<String, List<String>> bound = new LinkedHashMap<>();
-		this.endpointsToBind.forEach((name, addresses) -> {
-			ZmqChannel channel = this.channels.get(name);
-			List<String> actual = new ArrayList<>();
-			for (String address : addresses) {
-				actual.add(channel.bind(address));
-			}
-			bound.put(name, Collections.unmodifiableList(actual));
-		});
-		this.endpoints = Collections.unmodifiableMap(bound);
-	}
-
 	private void serve(ZMQ.Socket control, LoopPoller poller) throws Exception {
-		while (!this.stopRequested) {
-			poller.poll((this.dueActions.isEmpty() && this.tasks.isEmpty()) ? IDLE_POLL_MILLIS : 0);
+		LoopSchedule schedule = this.context.schedule();
+		while (!this.context.stopRequested()) {
+			poller.poll(schedule.hasWork() ? 0 : IDLE_POLL_MILLIS);
 			if (poller.controlReady()) {
 				handleControl(control);
-				if (this.stopRequested) {
+				if (this.context.stopRequested()) {
 					break;
 				}
 			}
 			serveChannels(poller);
-			runDueActions();
+			schedule.runDue(this.context::stopRequested);
 		}
 	}
 
@@ -524,7 +332,7 @@ public final class MicroServiceRunner implements ServiceContext {
 	 * actions no longer run; the controller's messages are taken and a second STOP is ignored.
 	 */
 	private void settleResources(ZMQ.Socket control, LoopPoller poller) throws Exception {
-		List<ServiceResource> unsettled = new ArrayList<>(this.resources);
+		List<ServiceResource> unsettled = new ArrayList<>(this.context.resources());
 		unsettled.removeIf(ServiceResource::settle);
 		if (unsettled.isEmpty()) {
 			return;
@@ -550,9 +358,10 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private void addOutcomeDetails() {
-		if (!this.outcomeDetails.isEmpty()) {
+		List<String> more = this.context.outcomeDetails();
+		if (!more.isEmpty()) {
 			List<String> all = new ArrayList<>(this.details);
-			all.addAll(this.outcomeDetails);
+			all.addAll(more);
 			this.details = List.copyOf(all);
 		}
 	}
@@ -572,11 +381,11 @@ public final class MicroServiceRunner implements ServiceContext {
 			return;
 		}
 		if (request instanceof IccpMessage.Stop) {
-			this.stopRequested = true;
+			this.context.stop();
 		}
 		else if (request instanceof IccpMessage.Request conf) {
 			try {
-				this.definition.service()
+				this.service
 					.handleConfigRequest(new ConfigurationRequest(conf.config(), ConfigProtoMapper.toMap(conf.config())));
 				send(control, IccpMessage.OK);
 			}
@@ -589,37 +398,14 @@ public final class MicroServiceRunner implements ServiceContext {
 		}
 	}
 
-	private void runDueActions() {
-		for (int i = this.tasks.size(); i > 0 && !this.stopRequested; i--) {
-			this.tasks.poll().run();
-		}
-		ActionTask task;
-		while ((task = this.dueActions.poll()) != null && !this.stopRequested) {
-			if (task.isCancelled()) {
-				task.dequeued();
-				continue;
-			}
-			Instant started = this.clock.instant();
-			Observation.createNotStarted("butler.action", this.runtime.observations())
-				.contextualName(serviceId() + " " + task.name())
-				.lowCardinalityKeyValue("service", serviceId())
-				.lowCardinalityKeyValue("action", task.name())
-				.observe(task.action());
-			task.ran(started, this.clock.instant());
-			if (task.isDone()) {
-				this.actions.remove(task);
-			}
-		}
-	}
-
 	/**
 	 * Return the option whose value is {@code address}, e.g. {@code butler.services.writer.pipe-address}.
 	 */
 	private String propertyHolding(String address) {
-		for (Object options : this.bound.all()) {
+		for (Object options : this.context.bound().all()) {
 			for (Map.Entry<String, String> option : TextOptions.of(options).entrySet()) {
 				if (address.equals(option.getValue())) {
-					return propertyName(option.getKey());
+					return this.context.propertyName(option.getKey());
 				}
 			}
 		}
@@ -661,7 +447,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		if (this.activitiesStarted) {
 			this.activitiesStarted = false;
 			try {
-				this.definition.service().stopActivities();
+				this.service.stopActivities();
 			}
 			catch (Throwable ex) {
 				logger.warn("Butler service '" + serviceId() + "' failed to stop its activities after a failure", ex);
@@ -671,7 +457,7 @@ public final class MicroServiceRunner implements ServiceContext {
 		if (this.resourcesAcquired) {
 			this.resourcesAcquired = false;
 			try {
-				this.definition.service().releaseResources();
+				this.service.releaseResources();
 			}
 			catch (Throwable ex) {
 				logger.warn("Butler service '" + serviceId() + "' failed to release its resources after a failure", ex);
@@ -706,15 +492,12 @@ public final class MicroServiceRunner implements ServiceContext {
 	}
 
 	private void shutdown(ZMQ.Socket control) {
-		this.actions.forEach(ActionTask::cancel);
-		this.actions.clear();
-		this.dueActions.clear();
-		this.channels.values().forEach(ZmqChannel::close);
-		this.endpoints = Map.of();
+		this.context.schedule().cancelAll();
+		this.context.channels().close();
 		if (control != null) {
 			control.close();
 		}
-		this.wakeup.close();
+		this.context.wakeup().close();
 	}
 
 }

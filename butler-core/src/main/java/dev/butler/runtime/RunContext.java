@@ -1,0 +1,223 @@
+package dev.butler.runtime;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+
+import dev.butler.protocol.AgentDescriptor;
+import dev.butler.protocol.PeerDescriptor;
+import dev.butler.service.Channel;
+import dev.butler.service.MessageHandler;
+import dev.butler.service.ScheduledAction;
+import dev.butler.service.ServiceContext;
+import dev.butler.service.ServiceResource;
+
+/**
+ * The {@link ServiceContext} of one run of a service: what the service registers (channels,
+ * endpoints, resources, actions) and asks for (a stop, outcome details), kept for the
+ * {@link MicroServiceRunner} that serves it.
+ */
+final class RunContext implements ServiceContext {
+
+	private final ServiceDefinition definition;
+
+	private final BoundConfiguration bound;
+
+	private final ServiceRuntime runtime;
+
+	private final PeerDescriptor peer = PeerDescriptor.forThisProcess();
+
+	private final LoopWakeup wakeup = new LoopWakeup();
+
+	private final ServiceChannels channels;
+
+	private final LoopSchedule schedule;
+
+	private final List<ServiceResource> resources = new CopyOnWriteArrayList<>();
+
+	/** Lines added to the details of whatever outcome the service ends with; service thread only. */
+	private final List<String> outcomeDetails = new ArrayList<>();
+
+	private volatile boolean stopRequested;
+
+	/** What the service gave as the error it stopped for, or {@code null}. */
+	private volatile List<String> errorDetails;
+
+	RunContext(ServiceDefinition definition, BoundConfiguration bound, ServiceRuntime runtime,
+			ServiceStatistics statistics) {
+		this.definition = definition;
+		this.bound = bound;
+		this.runtime = runtime;
+		this.channels = new ServiceChannels(definition.id(), runtime, statistics);
+		this.schedule = new LoopSchedule(definition.id(), runtime, this.wakeup);
+	}
+
+	@Override
+	public String serviceId() {
+		return this.definition.id();
+	}
+
+	@Override
+	public AgentDescriptor agent() {
+		return this.definition.agent();
+	}
+
+	@Override
+	public PeerDescriptor peer() {
+		return this.peer;
+	}
+
+	@Override
+	public String propertyName(String option) {
+		return this.definition.configPrefix() + "." + option;
+	}
+
+	@Override
+	public <T> T options(Class<T> type) {
+		return this.bound.options(type);
+	}
+
+	@Override
+	public void addResource(ServiceResource resource) {
+		this.resources.add(resource);
+	}
+
+	@Override
+	public Channel createChannel(String name, SocketType type, MessageHandler handler) {
+		return this.channels.create(name, type, handler, false);
+	}
+
+	@Override
+	public Channel createIsolatedChannel(String name, SocketType type, MessageHandler handler) {
+		return this.channels.create(name, type, handler, true);
+	}
+
+	@Override
+	public void addEndpoint(String channel, String address) {
+		this.channels.addEndpoint(channel, address);
+	}
+
+	@Override
+	public Map<String, List<String>> endpoints() {
+		return this.channels.endpoints();
+	}
+
+	@Override
+	public Channel channel(String name) {
+		return this.channels.get(name);
+	}
+
+	@Override
+	public ScheduledAction schedule(String name, Runnable action, Duration delay) {
+		return this.schedule.add(name, ScheduledAction.Kind.ONCE, delay, action);
+	}
+
+	@Override
+	public ScheduledAction scheduleAtFixedRate(String name, Runnable action, Duration period) {
+		return this.schedule.add(name, ScheduledAction.Kind.FIXED_RATE, period, action);
+	}
+
+	@Override
+	public ScheduledAction scheduleWithFixedDelay(String name, Runnable action, Duration delay) {
+		return this.schedule.add(name, ScheduledAction.Kind.FIXED_DELAY, delay, action);
+	}
+
+	@Override
+	public void stop() {
+		this.stopRequested = true;
+	}
+
+	@Override
+	public void stop(List<String> details) {
+		this.errorDetails = List.copyOf(details);
+		this.stopRequested = true;
+	}
+
+	@Override
+	public void addOutcomeDetail(String detail) {
+		this.outcomeDetails.add(detail);
+	}
+
+	@Override
+	public Executor loopExecutor() {
+		return this.schedule.executor();
+	}
+
+	@Override
+	public Thread startThread(String purpose, Runnable task) {
+		return this.runtime.threads().start("butler-" + purpose + "-" + serviceId(), true, task);
+	}
+
+	@Override
+	public Executor queueSyncExecutor() {
+		return this.runtime.threads().queueSync();
+	}
+
+	@Override
+	public Clock clock() {
+		return this.runtime.clock();
+	}
+
+	@Override
+	public Path spoolDirectory() {
+		return this.runtime.spoolDirectory();
+	}
+
+	@Override
+	public ZContext zmqContext() {
+		return this.runtime.zmq();
+	}
+
+	ServiceDefinition definition() {
+		return this.definition;
+	}
+
+	BoundConfiguration bound() {
+		return this.bound;
+	}
+
+	ServiceChannels channels() {
+		return this.channels;
+	}
+
+	LoopSchedule schedule() {
+		return this.schedule;
+	}
+
+	LoopWakeup wakeup() {
+		return this.wakeup;
+	}
+
+	List<ServiceResource> resources() {
+		return this.resources;
+	}
+
+	/**
+	 * Ask the loop to stop, from any thread.
+	 */
+	void requestStop() {
+		this.stopRequested = true;
+		this.wakeup.wake();
+	}
+
+	boolean stopRequested() {
+		return this.stopRequested;
+	}
+
+	List<String> errorDetails() {
+		return this.errorDetails;
+	}
+
+	List<String> outcomeDetails() {
+		return this.outcomeDetails;
+	}
+
+}
