@@ -45,9 +45,9 @@ class ArchitectureTests {
 		.resideInAnyPackage("dev.butler.runtime..", "dev.butler.control..", "dev.butler.integration..");
 
 	@ArchTest
-	static final ArchRule controlAndActuatorShouldKnowResourcesOnlyByTheirSnapshots = noClasses()
+	static final ArchRule controlSupervisionAndActuatorShouldKnowResourcesOnlyByTheirSnapshots = noClasses()
 		.that()
-		.resideInAnyPackage("dev.butler.control..", "dev.butler.actuate..")
+		.resideInAnyPackage("dev.butler.control..", "dev.butler.supervision..", "dev.butler.actuate..")
 		.should()
 		.dependOnClassesThat()
 		.resideInAnyPackage("dev.butler.pipe..", "dev.butler.queue..");
@@ -60,6 +60,7 @@ class ArchitectureTests {
 		.layer("pipe").definedBy("dev.butler.pipe..")
 		.layer("queue").definedBy("dev.butler.queue..")
 		.layer("control").definedBy("dev.butler.control..")
+		.layer("supervision").definedBy("dev.butler.supervision..")
 		.layer("config").definedBy("dev.butler.config..")
 		.layer("standard").definedBy("dev.butler.standard..")
 		.layer("integration").definedBy("dev.butler.integration..")
@@ -70,12 +71,14 @@ class ArchitectureTests {
 		.whereLayer("integration").mayOnlyBeAccessedByLayers("autoconfigure")
 		.whereLayer("standard").mayOnlyBeAccessedByLayers("autoconfigure")
 		.whereLayer("config").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
-		.whereLayer("control").mayOnlyBeAccessedByLayers("integration", "actuate", "autoconfigure")
-		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "config", "integration", "actuate", "autoconfigure")
+		.whereLayer("supervision").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
+		.whereLayer("control").mayOnlyBeAccessedByLayers("supervision", "integration", "actuate", "autoconfigure")
+		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "supervision", "config", "integration", "actuate",
+				"autoconfigure")
 		.whereLayer("pipe").mayOnlyBeAccessedByLayers("standard", "integration", "autoconfigure")
 		.whereLayer("queue").mayOnlyBeAccessedByLayers("standard", "autoconfigure")
-		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "config", "standard",
-				"integration", "actuate", "autoconfigure");
+		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "supervision", "config",
+				"standard", "integration", "actuate", "autoconfigure");
 
 	@ArchTest
 	static final ArchRule packagesShouldBeFreeOfCycles = slices().matching("dev.butler.(**)").should().beFreeOfCycles();

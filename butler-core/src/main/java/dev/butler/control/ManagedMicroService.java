@@ -76,6 +76,11 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private ApplicationEventPublisher eventPublisher;
 
+	private volatile RunListener runListener;
+
+	/** The run that {@link #stop(Runnable)} was last called for. */
+	private volatile MicroServiceRunner stopped;
+
 	/**
 	 * Create a managed service.
 	 * @param definition the service
@@ -249,6 +254,14 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	/**
+	 * Set what is told of this service's runs, e.g. its supervisor.
+	 * @param runListener the listener
+	 */
+	public void setRunListener(RunListener runListener) {
+		this.runListener = runListener;
+	}
+
+	/**
 	 * Return the service definition.
 	 * @return the definition
 	 */
@@ -289,6 +302,11 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			if (this.eventPublisher != null) {
 				this.eventPublisher.publishEvent(new ButlerServiceReadyEvent(this));
 			}
+			RunListener listener = this.runListener;
+			if (listener != null) {
+				listener.started(this);
+			}
+			newRunner.termination().whenComplete((ignored, failure) -> runEnded(newRunner));
 		}
 		catch (ComponentControlException ex) {
 			newRunner.abandon(ex);
@@ -296,6 +314,16 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 				throw ex;
 			}
 			logger.warn("Optional Butler service '" + id() + "' did not start: " + ex.getMessage());
+		}
+	}
+
+	private void runEnded(MicroServiceRunner run) {
+		RunListener listener = this.runListener;
+		if (listener != null) {
+			RunEnding ending = (this.stopped == run) ? RunEnding.STOPPED : RunEnding.of(run.state(), run.outcome());
+			Instant readyAt = run.readyAt();
+			Duration upFor = (readyAt != null) ? Duration.between(readyAt, this.runtime.clock().instant()) : Duration.ZERO;
+			listener.runEnded(this, ending, upFor.isNegative() ? Duration.ZERO : upFor);
 		}
 	}
 
@@ -329,6 +357,11 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	@Override
 	public synchronized void stop(Runnable callback) {
 		MicroServiceRunner current = this.runner;
+		this.stopped = current;
+		RunListener listener = this.runListener;
+		if (listener != null) {
+			listener.stopRequested(this);
+		}
 		if (current == null || current.state().isTerminal()) {
 			callback.run();
 			return;

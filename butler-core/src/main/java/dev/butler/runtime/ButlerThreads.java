@@ -49,6 +49,8 @@ public final class ButlerThreads implements AutoCloseable {
 
 	private final ThreadPoolExecutor queueSync;
 
+	private final ThreadPoolExecutor supervisor;
+
 	private volatile boolean closed;
 
 	/**
@@ -65,11 +67,8 @@ public final class ButlerThreads implements AutoCloseable {
 	public ButlerThreads(Duration stopTimeout) {
 		Objects.requireNonNull(stopTimeout, "'stopTimeout' must not be null");
 		this.stopTimeout = stopTimeout;
-		CustomizableThreadFactory syncThreads = new CustomizableThreadFactory("butler-queue-sync-");
-		syncThreads.setDaemon(true);
-		this.queueSync = new ThreadPoolExecutor(QUEUE_SYNC_THREADS, QUEUE_SYNC_THREADS, 5, TimeUnit.SECONDS,
-				new LinkedBlockingQueue<>(), (task) -> tracked(syncThreads.newThread(untrackWhenDone(task))));
-		this.queueSync.allowCoreThreadTimeOut(true);
+		this.queueSync = pool("butler-queue-sync-", QUEUE_SYNC_THREADS);
+		this.supervisor = pool("butler-supervisor-", 1);
 	}
 
 	/**
@@ -102,6 +101,16 @@ public final class ButlerThreads implements AutoCloseable {
 	}
 
 	/**
+	 * Return the executor on which a supervisor restarts services, one at a time: one daemon thread
+	 * {@code butler-supervisor-N}, started when needed and ended after a few idle seconds. It refuses
+	 * work once this is closed.
+	 * @return the executor
+	 */
+	public Executor supervisor() {
+		return this.supervisor;
+	}
+
+	/**
 	 * Return the threads started here that still run.
 	 * @return the running threads
 	 */
@@ -117,6 +126,7 @@ public final class ButlerThreads implements AutoCloseable {
 	public void close() {
 		this.closed = true;
 		this.queueSync.shutdown();
+		this.supervisor.shutdown();
 		long deadline = System.nanoTime() + this.stopTimeout.toNanos();
 		try {
 			for (Thread thread : List.copyOf(this.threads)) {
@@ -149,6 +159,15 @@ public final class ButlerThreads implements AutoCloseable {
 			.map((frame) -> "\n\tat " + frame)
 			.collect(Collectors.joining());
 		return frames.isEmpty() ? "an unknown place" : frames + ((stack.length > REPORTED_FRAMES) ? "\n\t..." : "");
+	}
+
+	private ThreadPoolExecutor pool(String prefix, int size) {
+		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
+		factory.setDaemon(true);
+		ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+				(task) -> tracked(factory.newThread(untrackWhenDone(task))));
+		pool.allowCoreThreadTimeOut(true);
+		return pool;
 	}
 
 	private Thread tracked(Thread thread) {

@@ -73,6 +73,8 @@ public final class MicroServiceRunner {
 
 	private volatile Instant startedAt;
 
+	private volatile Instant readyAt;
+
 	private volatile Throwable abandoned;
 
 	private boolean resourcesAcquired;
@@ -173,6 +175,14 @@ public final class MicroServiceRunner {
 	}
 
 	/**
+	 * Return when the service reported READY, or {@code null} before.
+	 * @return the time of READY
+	 */
+	public Instant readyAt() {
+		return this.readyAt;
+	}
+
+	/**
 	 * Return the identity of this run.
 	 * @return the peer descriptor
 	 */
@@ -244,6 +254,7 @@ public final class MicroServiceRunner {
 			this.warmUp.completeExceptionally(failure);
 			return;
 		}
+		this.readyAt = this.runtime.clock().instant();
 		this.state = State.RUNNING;
 		this.warmUp.complete(null);
 		send(control, new IccpMessage.Ready(this.context.peer(), this.context.endpoints()));

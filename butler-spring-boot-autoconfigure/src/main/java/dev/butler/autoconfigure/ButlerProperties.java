@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -16,6 +17,11 @@ import org.springframework.util.unit.DataUnit;
 import dev.butler.config.UnknownPropertyAction;
 import dev.butler.control.ComponentOptions;
 import dev.butler.runtime.IpcPolicy;
+import dev.butler.service.ServiceConfigurationException;
+import dev.butler.supervision.Backoff;
+import dev.butler.supervision.RestartIntensity;
+import dev.butler.supervision.RestartPolicy;
+import dev.butler.supervision.RestartType;
 
 /**
  * Configuration properties of the Butler runtime. A service's own, typed options live beside these
@@ -35,12 +41,15 @@ import dev.butler.runtime.IpcPolicy;
  * absolute
  * @param onUnknownProperty What to do with a property under butler.services.<id> that the service
  * does not read, or whose id names no service: fail start-up, or log a warning and go on
+ * @param supervision Supervision of the services: what is restarted, how often and how soon, for
+ * every service unless its own butler.services.<id> keys say otherwise
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
 		@DefaultValue Zmq zmq, @DefaultValue Scheduler scheduler, Map<String, Service> services,
 		Map<String, Component> components, @DefaultValue("false") boolean shutdownWhenFinished,
-		@DefaultValue("spool") Path spoolDir, @DefaultValue("fail") UnknownPropertyAction onUnknownProperty) {
+		@DefaultValue("spool") Path spoolDir, @DefaultValue("fail") UnknownPropertyAction onUnknownProperty,
+		@DefaultValue Supervision supervision) {
 
 	public ButlerProperties {
 		services = (services != null) ? Map.copyOf(services) : Map.of();
@@ -77,6 +86,63 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 		}
 		return new ComponentOptions(service.optional(), service.autoStartup(), service.warmUpTimeout(),
 				service.stopTimeout(), controlAddress);
+	}
+
+	/**
+	 * Return how the supervisor treats the service with the given id: its own keys, else those of
+	 * {@code butler.supervision}. With {@code shutdown-when-finished} the restart type defaults to
+	 * temporary: pipeline stages run once.
+	 * @param id the service id
+	 * @return the policy
+	 */
+	public RestartPolicy restartPolicy(String id) {
+		Service service = service(id);
+		RestartType restart = firstOf(service.restart(), this.supervision.restart(),
+				this.shutdownWhenFinished ? RestartType.TEMPORARY : RestartType.TRANSIENT);
+		int maxRestarts = firstOf(service.maxRestarts(), this.supervision.maxRestarts());
+		Duration within = firstOf(service.restartWithin(), this.supervision.restartWithin());
+		RestartIntensity intensity = checked(() -> new RestartIntensity(maxRestarts, within),
+				maxRestarts + " within " + within,
+				(service.maxRestarts() != null) ? "butler.services." + id + ".max-restarts"
+						: "butler.supervision.max-restarts",
+				(service.restartWithin() != null) ? "butler.services." + id + ".restart-within"
+						: "butler.supervision.restart-within");
+		Supervision.DefaultBackoff defaults = this.supervision.backoff();
+		ServiceBackoff own = (service.backoff() != null) ? service.backoff() : ServiceBackoff.NONE;
+		Duration min = firstOf(own.min(), defaults.min());
+		Duration max = firstOf(own.max(), defaults.max());
+		double randomFactor = firstOf(own.randomFactor(), defaults.randomFactor());
+		Duration resetAfter = firstOf(own.resetAfter(), defaults.resetAfter());
+		Backoff backoff = checked(() -> new Backoff(min, max, randomFactor, resetAfter),
+				"min=" + min + ", max=" + max + ", random-factor=" + randomFactor + ", reset-after=" + resetAfter,
+				(service.backoff() != null) ? "butler.services." + id + ".backoff" : "butler.supervision.backoff");
+		return new RestartPolicy(restart, intensity, backoff);
+	}
+
+	private static <T> T checked(Supplier<T> creation, String value, String... properties) {
+		try {
+			return creation.get();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ServiceConfigurationException(String.join(" / ", properties), value, ex.getMessage(), ex);
+		}
+	}
+
+	/**
+	 * Return what to do when the supervisor gives up on the service with the given id.
+	 * @param id the service id
+	 * @return the action
+	 */
+	public GiveUpAction onGiveUp(String id) {
+		return firstOf(service(id).onGiveUp(), this.supervision.onGiveUp());
+	}
+
+	private static <T> T firstOf(T first, T second) {
+		return (first != null) ? first : second;
+	}
+
+	private static <T> T firstOf(T first, T second, T third) {
+		return firstOf(first, firstOf(second, third));
 	}
 
 	/**
@@ -137,14 +203,99 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * in-process one
 	 * @param agent Name or uid of a standard service to run under this id, e.g.
 	 * saturnin.text.reader; for services that are not beans of the application
+	 * @param restart When the supervisor restarts the service; butler.supervision.restart if not set
+	 * @param maxRestarts Restarts allowed within restart-within before the supervisor gives up;
+	 * butler.supervision.max-restarts if not set
+	 * @param restartWithin The period that max-restarts counts in; butler.supervision.restart-within if
+	 * not set
+	 * @param backoff Delays between restarts; each key not set is taken from butler.supervision.backoff
+	 * @param onGiveUp What to do when the supervisor gives up on the service;
+	 * butler.supervision.on-give-up if not set
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
-			String controlAddress, String agent) {
+			String controlAddress, String agent, RestartType restart, Integer maxRestarts,
+			@DurationUnit(ChronoUnit.MILLIS) Duration restartWithin, ServiceBackoff backoff, GiveUpAction onGiveUp) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
-				null);
+				null, null, null, null, null, null);
+
+	}
+
+	/**
+	 * Delays between the restarts of one service; keys not set are taken from
+	 * butler.supervision.backoff.
+	 *
+	 * @param min Delay before the first restart. If a duration suffix is not specified, milliseconds
+	 * will be used
+	 * @param max Longest delay before the random part. If a duration suffix is not specified,
+	 * milliseconds will be used
+	 * @param randomFactor Largest part of a delay added at random, from 0 to 1
+	 * @param resetAfter How long a run must last for the next delay to be min again. If a duration
+	 * suffix is not specified, milliseconds will be used
+	 */
+	public record ServiceBackoff(@DurationUnit(ChronoUnit.MILLIS) Duration min,
+			@DurationUnit(ChronoUnit.MILLIS) Duration max, Double randomFactor,
+			@DurationUnit(ChronoUnit.MILLIS) Duration resetAfter) {
+
+		static final ServiceBackoff NONE = new ServiceBackoff(null, null, null, null);
+
+	}
+
+	/**
+	 * Supervision of the services, one for one: a service that ends is restarted after a backoff
+	 * delay if its restart type says so, until it ended more than max-restarts times within
+	 * restart-within; then the supervisor gives up on it.
+	 *
+	 * @param enabled Whether services are supervised at all
+	 * @param restart When a service is restarted: permanent (after any end but a stop), transient
+	 * (after outcome ERROR or a crash) or temporary (never). Transient unless
+	 * butler.shutdown-when-finished is set, then temporary
+	 * @param maxRestarts Restarts of one service allowed within restart-within before the supervisor
+	 * gives up on it
+	 * @param restartWithin The sliding period that max-restarts counts in. If a duration suffix is not
+	 * specified, milliseconds will be used
+	 * @param backoff Delays between restarts
+	 * @param onGiveUp What to do when the supervisor gives up on a service: leave it down (health
+	 * DOWN unless it is optional) or shut the application down with exit code 1
+	 */
+	public record Supervision(@DefaultValue("true") boolean enabled, RestartType restart,
+			@DefaultValue("5") int maxRestarts,
+			@DefaultValue("60s") @DurationUnit(ChronoUnit.MILLIS) Duration restartWithin,
+			@DefaultValue DefaultBackoff backoff, @DefaultValue("stay-down") GiveUpAction onGiveUp) {
+
+		/**
+		 * Delays between restarts: doubling from min to max, each stretched by up to random-factor,
+		 * back to min after a run that lasted reset-after.
+		 *
+		 * @param min Delay before the first restart. If a duration suffix is not specified,
+		 * milliseconds will be used
+		 * @param max Longest delay before the random part. If a duration suffix is not specified,
+		 * milliseconds will be used
+		 * @param randomFactor Largest part of a delay added at random, from 0 to 1
+		 * @param resetAfter How long a run must last for the next delay to be min again. If a
+		 * duration suffix is not specified, milliseconds will be used
+		 */
+		public record DefaultBackoff(@DefaultValue("100ms") @DurationUnit(ChronoUnit.MILLIS) Duration min,
+				@DefaultValue("30s") @DurationUnit(ChronoUnit.MILLIS) Duration max,
+				@DefaultValue("0.2") double randomFactor,
+				@DefaultValue("60s") @DurationUnit(ChronoUnit.MILLIS) Duration resetAfter) {
+
+		}
+
+	}
+
+	/**
+	 * What to do when the supervisor gives up on a service.
+	 */
+	public enum GiveUpAction {
+
+		/** Leave the service down: health is DOWN unless the service is optional. */
+		STAY_DOWN,
+
+		/** Shut the application down with exit code 1, e.g. for a process manager to restart it. */
+		SHUTDOWN
 
 	}
 

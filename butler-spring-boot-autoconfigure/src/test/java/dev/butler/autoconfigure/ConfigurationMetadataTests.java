@@ -162,7 +162,8 @@ class ConfigurationMetadataTests {
 	}
 
 	private static List<String> lowerCase(Object[] constants) {
-		return Arrays.stream(constants).map((constant) -> constant.toString().toLowerCase(Locale.ROOT)).toList();
+		return Arrays.stream(constants).map((constant) -> constant.toString().toLowerCase(Locale.ROOT).replace('_', '-'))
+			.toList();
 	}
 
 	private static Constructor<?> canonicalConstructor(Class<? extends Record> type) {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import org.jspecify.annotations.Nullable;
@@ -35,6 +36,7 @@ import dev.butler.protocol.State;
 import dev.butler.runtime.ServiceStatistics;
 import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
+import dev.butler.supervision.SupervisionStatus;
 
 /**
  * {@link Endpoint @Endpoint} exposing the Butler services and foreign components of the application,
@@ -63,6 +65,8 @@ public class ButlerEndpoint {
 
 	private final Show showValues;
 
+	private final Function<String, SupervisionStatus> supervision;
+
 	/**
 	 * Create a new endpoint that never shows configuration values.
 	 * @param components the components to expose
@@ -82,6 +86,21 @@ public class ButlerEndpoint {
 	 */
 	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
 			Show showValues) {
+		this(components, clock, sanitizingFunctions, showValues, (id) -> null);
+	}
+
+	/**
+	 * Create a new endpoint of supervised components.
+	 * @param components the components to expose
+	 * @param clock the clock used for uptimes
+	 * @param sanitizingFunctions applied, in order, to configuration values that are shown; values
+	 * whose key looks like a credential are masked in any case
+	 * @param showValues when to show configuration values
+	 * @param supervision the supervision status of a component by id, {@code null} if unsupervised
+	 */
+	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
+			Show showValues, Function<String, SupervisionStatus> supervision) {
+		this.supervision = supervision;
 		this.components = components;
 		this.clock = clock;
 		List<SanitizingFunction> functions = new ArrayList<>();
@@ -226,7 +245,7 @@ public class ButlerEndpoint {
 				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
 				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
 						channels),
-				resources(component));
+				this.supervision.apply(component.id()), resources(component));
 	}
 
 	/**
@@ -308,7 +327,7 @@ public class ButlerEndpoint {
 			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
 			@Nullable ConfigurationDescriptor configuration, Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
 			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages,
-			@JsonAnyGetter Map<String, List<ResourceSnapshot>> resources) {
+			@Nullable SupervisionStatus supervision, @JsonAnyGetter Map<String, List<ResourceSnapshot>> resources) {
 
 	}
 

@@ -17,6 +17,7 @@ import dev.butler.actuate.endpoint.ButlerEndpointWebExtension;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ButlerComponents;
+import dev.butler.supervision.Supervisor;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
@@ -34,9 +35,12 @@ public final class ButlerEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock,
-			ButlerEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions) {
+			ButlerEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions,
+			ObjectProvider<Supervisor> supervisor) {
+		Supervisor current = supervisor.getIfAvailable();
 		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC),
-				sanitizingFunctions.orderedStream().toList(), properties.showValues());
+				sanitizingFunctions.orderedStream().toList(), properties.showValues(),
+				(current != null) ? current::status : (id) -> null);
 	}
 
 	@Bean

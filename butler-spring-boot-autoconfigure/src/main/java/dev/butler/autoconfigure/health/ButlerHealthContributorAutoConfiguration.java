@@ -1,5 +1,6 @@
 package dev.butler.autoconfigure.health;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -11,6 +12,7 @@ import dev.butler.actuate.health.ButlerHealthIndicator;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ButlerComponents;
+import dev.butler.supervision.Supervisor;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
@@ -25,8 +27,9 @@ public final class ButlerHealthContributorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(name = "butlerHealthIndicator")
-	ButlerHealthIndicator butlerHealthIndicator(ButlerComponents components) {
-		return new ButlerHealthIndicator(components);
+	ButlerHealthIndicator butlerHealthIndicator(ButlerComponents components, ObjectProvider<Supervisor> supervisor) {
+		Supervisor current = supervisor.getIfAvailable();
+		return new ButlerHealthIndicator(components, (current != null) ? current::status : (id) -> null);
 	}
 
 }

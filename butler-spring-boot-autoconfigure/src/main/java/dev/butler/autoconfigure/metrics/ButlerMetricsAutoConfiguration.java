@@ -11,16 +11,19 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.context.annotation.Bean;
 
 import dev.butler.actuate.metrics.ButlerMetrics;
+import dev.butler.actuate.metrics.SupervisionMetrics;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.control.ButlerComponents;
+import dev.butler.supervision.Supervisor;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
  * Butler metrics.
  */
 @AutoConfiguration(after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-		ButlerAutoConfiguration.class })
+		ButlerAutoConfiguration.class, ButlerSupervisionAutoConfiguration.class })
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnButlerRuntime
@@ -30,6 +33,13 @@ public final class ButlerMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	ButlerMetrics butlerMetrics(ButlerComponents components) {
 		return new ButlerMetrics(components);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(Supervisor.class)
+	SupervisionMetrics butlerSupervisionMetrics(ButlerComponents components, Supervisor supervisor) {
+		return new SupervisionMetrics(components, supervisor);
 	}
 
 }

@@ -48,7 +48,8 @@ import static org.awaitility.Awaitility.await;
 		properties = { "management.endpoints.web.exposure.include=butler,health,prometheus",
 				"management.endpoint.butler.access=unrestricted",
 				"management.endpoint.health.show-details=always", "management.endpoint.butler.show-values=always",
-				"butler.services.fragile.stop-timeout=2s", "butler.services.ticker.api-token=s3cret",
+				"butler.services.fragile.stop-timeout=2s", "butler.services.fragile.restart=temporary",
+				"butler.services.batch.restart=temporary", "butler.services.ticker.api-token=s3cret",
 				"butler.services.ticker.label=hidden by the application" })
 class ButlerEndpointWebIntegrationTests {
 
@@ -281,6 +282,8 @@ class ButlerEndpointWebIntegrationTests {
 		JsonNode fragile = get("/actuator/butler/fragile", 200);
 		assertThat(fragile.get("outcome").asString()).isEqualTo("ERROR");
 		assertThat(fragile.get("details").get(0).asString()).contains("boom");
+		assertThat(fragile.get("supervision").get("restart").asString()).isEqualTo("TEMPORARY");
+		assertThat(fragile.get("supervision").get("lastEnding").asString()).isEqualTo("CRASH");
 		JsonNode readiness = get("/actuator/health/readiness", 503);
 		assertThat(readiness.get("status").asString()).isEqualTo("DOWN");
 		assertThat(readiness.get("components").get("butler").get("status").asString()).isEqualTo("DOWN");

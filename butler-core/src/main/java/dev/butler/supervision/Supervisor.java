@@ -1,0 +1,276 @@
+package dev.butler.supervision;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.DoubleSupplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
+
+import dev.butler.control.ManagedMicroService;
+import dev.butler.control.RunEnding;
+import dev.butler.control.RunListener;
+import dev.butler.supervision.RestartTracker.Decision;
+
+/**
+ * Keeps local services running under their {@link RestartPolicy restart policies}, one for one: a
+ * service that ends is restarted after its backoff delay if its restart type says so, until its
+ * restart intensity would be exceeded; then the supervisor gives up on it and tells its
+ * {@link GiveUpListener}. Delays are timed by Spring's {@link TaskScheduler}; restarts run one at a
+ * time on the supervisor's executor, as an Erlang/OTP supervisor starts its children.
+ * <p>
+ * As a {@link SmartLifecycle} it stops just before the services, so that no restart is made while
+ * the application stops.
+ */
+public final class Supervisor implements RunListener, SmartLifecycle {
+
+	private static final Log logger = LogFactory.getLog(Supervisor.class);
+
+	private final TaskScheduler scheduler;
+
+	private final Executor restarts;
+
+	private final Clock clock;
+
+	private final DoubleSupplier random;
+
+	private final GiveUpListener giveUpListener;
+
+	private final Map<String, Child> children = new ConcurrentHashMap<>();
+
+	private volatile boolean running;
+
+	/**
+	 * Create a supervisor.
+	 * @param scheduler times the backoff delays
+	 * @param restarts runs the restarts, one at a time
+	 * @param clock tells when runs end
+	 * @param giveUpListener told when the supervisor gives up on a service
+	 */
+	public Supervisor(TaskScheduler scheduler, Executor restarts, Clock clock, GiveUpListener giveUpListener) {
+		this(scheduler, restarts, clock, () -> ThreadLocalRandom.current().nextDouble(), giveUpListener);
+	}
+
+	Supervisor(TaskScheduler scheduler, Executor restarts, Clock clock, DoubleSupplier random,
+			GiveUpListener giveUpListener) {
+		this.scheduler = scheduler;
+		this.restarts = restarts;
+		this.clock = clock;
+		this.random = random;
+		this.giveUpListener = giveUpListener;
+	}
+
+	/**
+	 * Supervise a service from now on.
+	 * @param service the service
+	 * @param policy its restart policy
+	 */
+	public void supervise(ManagedMicroService service, RestartPolicy policy) {
+		Child child = new Child(service, new RestartTracker(policy, this.random), policy.type());
+		if (this.children.putIfAbsent(service.id(), child) != null) {
+			throw new IllegalArgumentException("Butler service '" + service.id() + "' is already supervised");
+		}
+		service.setRunListener(this);
+	}
+
+	/**
+	 * Return what the supervisor knows of a service.
+	 * @param id the service id
+	 * @return its status, or {@code null} if it is not supervised
+	 */
+	public @Nullable SupervisionStatus status(String id) {
+		Child child = this.children.get(id);
+		return (child != null) ? child.status() : null;
+	}
+
+	/**
+	 * Return the status of every supervised service, by id.
+	 * @return the statuses
+	 */
+	public Map<String, SupervisionStatus> statuses() {
+		Map<String, SupervisionStatus> statuses = new LinkedHashMap<>();
+		this.children.forEach((id, child) -> statuses.put(id, child.status()));
+		return statuses;
+	}
+
+	@Override
+	public void started(ManagedMicroService service) {
+		Child child = this.children.get(service.id());
+		if (child != null) {
+			child.started();
+		}
+	}
+
+	@Override
+	public void stopRequested(ManagedMicroService service) {
+		Child child = this.children.get(service.id());
+		if (child != null) {
+			child.stopRequested();
+		}
+	}
+
+	@Override
+	public void runEnded(ManagedMicroService service, RunEnding ending, Duration upFor) {
+		Child child = this.children.get(service.id());
+		if (child != null) {
+			child.ended(ending, upFor);
+		}
+	}
+
+	@Override
+	public void start() {
+		this.running = true;
+	}
+
+	/**
+	 * Cancel every pending restart and make no more: the application is stopping.
+	 */
+	@Override
+	public void stop() {
+		this.running = false;
+		this.children.values().forEach(Child::stopRequested);
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return ManagedMicroService.DEFAULT_PHASE + 1;
+	}
+
+	/**
+	 * Told when a supervisor gives up on a service.
+	 */
+	@FunctionalInterface
+	public interface GiveUpListener {
+
+		/**
+		 * Called once per give-up, on the thread that saw the last end; must not block.
+		 * @param service the service given up on
+		 * @param status its status, in {@link SupervisionStatus.Phase#GAVE_UP}
+		 */
+		void gaveUp(ManagedMicroService service, SupervisionStatus status);
+
+	}
+
+	private final class Child {
+
+		private final ManagedMicroService service;
+
+		private final RestartTracker tracker;
+
+		private SupervisionStatus status;
+
+		private @Nullable ScheduledFuture<?> pendingRestart;
+
+		/** Runs that reached READY, to tell whether a restart did. */
+		private long starts;
+
+		Child(ManagedMicroService service, RestartTracker tracker, RestartType type) {
+			this.service = service;
+			this.tracker = tracker;
+			this.status = SupervisionStatus.initial(type);
+		}
+
+		synchronized SupervisionStatus status() {
+			return this.status;
+		}
+
+		synchronized void started() {
+			if (this.status.phase() == SupervisionStatus.Phase.GAVE_UP
+					|| this.status.phase() == SupervisionStatus.Phase.STOPPED) {
+				// Started again by an operator or the application: a fresh start, as after a reset.
+				this.tracker.reset();
+			}
+			cancelPendingRestart();
+			this.starts++;
+			this.status = this.status.running();
+		}
+
+		synchronized void stopRequested() {
+			cancelPendingRestart();
+			if (this.status.phase() != SupervisionStatus.Phase.GAVE_UP) {
+				this.status = this.status.stopped(this.status.lastEnding(), this.status.lastEndedAt());
+			}
+		}
+
+		synchronized void ended(RunEnding ending, Duration upFor) {
+			Instant now = Supervisor.this.clock.instant();
+			if (ending == RunEnding.STOPPED || !Supervisor.this.running
+					|| this.status.phase() == SupervisionStatus.Phase.STOPPED) {
+				cancelPendingRestart();
+				this.status = this.status.stopped(ending, now);
+				return;
+			}
+			Decision decision = this.tracker.ended(ending, upFor, now);
+			String id = this.service.id();
+			if (decision instanceof Decision.Restart restart) {
+				logger.warn("Butler service '" + id + "' ended (" + describe(ending) + "); restart " + restart.attempt()
+						+ " in " + restart.delay().toMillis() + " ms");
+				this.status = this.status.restarting(ending, now, restart.attempt(), restart.at());
+				this.pendingRestart = Supervisor.this.scheduler
+					.schedule(() -> Supervisor.this.restarts.execute(this::restart), restart.at());
+			}
+			else if (decision instanceof Decision.GiveUp giveUp) {
+				logger.error("Butler service '" + id + "' ended (" + describe(ending) + ") and is left down: "
+						+ giveUp.reason());
+				this.status = this.status.gaveUp(ending, now, giveUp.reason());
+				Supervisor.this.giveUpListener.gaveUp(this.service, this.status);
+			}
+			else {
+				this.status = this.status.stopped(ending, now);
+			}
+		}
+
+		private void restart() {
+			long startsBefore;
+			synchronized (this) {
+				if (this.status.phase() != SupervisionStatus.Phase.RESTARTING || !Supervisor.this.running) {
+					return;
+				}
+				this.pendingRestart = null;
+				startsBefore = this.starts;
+			}
+			try {
+				this.service.start();
+			}
+			catch (RuntimeException ex) {
+				logger.debug("Restart of Butler service '" + this.service.id() + "' failed", ex);
+			}
+			synchronized (this) {
+				if (this.starts == startsBefore && this.status.phase() == SupervisionStatus.Phase.RESTARTING) {
+					// The warm-up failed: no run began, so none will end.
+					ended(RunEnding.CRASH, Duration.ZERO);
+				}
+			}
+		}
+
+		private void cancelPendingRestart() {
+			ScheduledFuture<?> pending = this.pendingRestart;
+			this.pendingRestart = null;
+			if (pending != null) {
+				pending.cancel(false);
+			}
+		}
+
+		private static String describe(RunEnding ending) {
+			return ending.name().toLowerCase();
+		}
+
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Supervision of local services, as Erlang/OTP supervisors do it: restart types, restart intensity
+ * and backoff between restarts ({@link dev.butler.supervision.RestartPolicy}), the decisions they
+ * make ({@link dev.butler.supervision.RestartTracker}) and the supervisor that carries them out
+ * ({@link dev.butler.supervision.Supervisor}).
+ */
+package dev.butler.supervision;

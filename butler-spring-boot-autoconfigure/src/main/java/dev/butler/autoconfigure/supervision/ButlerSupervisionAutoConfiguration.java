@@ -1,0 +1,60 @@
+package dev.butler.autoconfigure.supervision;
+
+import java.time.Clock;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.util.StringUtils;
+
+import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.autoconfigure.ButlerProperties;
+import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.control.ManagedMicroService;
+import dev.butler.runtime.ButlerThreads;
+import dev.butler.supervision.Supervisor;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
+ * supervision of Butler services: every local service is supervised under the restart policy of
+ * {@code butler.supervision.*} and its own {@code butler.services.<id>.*} keys, unless an external
+ * ICCP controller drives it.
+ */
+@AutoConfiguration(after = ButlerAutoConfiguration.class)
+@ConditionalOnButlerRuntime
+@ConditionalOnBooleanProperty(name = "butler.supervision.enabled", matchIfMissing = true)
+public final class ButlerSupervisionAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	Supervisor butlerSupervisor(
+			@Qualifier(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
+			ButlerThreads threads, ObjectProvider<Clock> clock, ButlerProperties properties,
+			ConfigurableApplicationContext context) {
+		return new Supervisor(scheduler, threads.supervisor(), clock.getIfUnique(Clock::systemUTC),
+				new GiveUpActions(properties, threads, context, System::exit));
+	}
+
+	@Bean
+	SmartInitializingSingleton butlerSupervisedServices(Supervisor supervisor,
+			ObjectProvider<ManagedMicroService> services, ButlerProperties properties) {
+		return () -> services.orderedStream()
+			.filter((service) -> !isExternallyControlled(service, properties))
+			.forEach((service) -> supervisor.supervise(service, properties.restartPolicy(service.id())));
+	}
+
+	/**
+	 * Whether an external ICCP controller drives the service: then it decides when the service runs.
+	 */
+	private static boolean isExternallyControlled(ManagedMicroService service, ButlerProperties properties) {
+		return StringUtils.hasText(properties.service(service.id()).controlAddress())
+				|| StringUtils.hasText(properties.control().address());
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Auto-configuration of the supervision of Butler services.
+ */
+package dev.butler.autoconfigure.supervision;
