@@ -51,8 +51,18 @@ final class ButlerFixture implements AutoCloseable {
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
 	ButlerFixture() {
+		// Two sockets per service (its control PAIR and the controller's end), for a thousand services.
+		this.zmq.getContext().setMaxSockets(4096);
 		this.scheduler.setThreadNamePrefix("bench-scheduler-");
 		this.scheduler.initialize();
+	}
+
+	ThreadPoolTaskScheduler scheduler() {
+		return this.scheduler;
+	}
+
+	ButlerThreads threads() {
+		return this.threads;
 	}
 
 	/**

@@ -78,6 +78,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private volatile RunListener runListener;
 
+	private volatile List<ButlerComponent> dependencies = List.of();
+
 	/** The run that {@link #stop(Runnable)} was last called for. */
 	private volatile MicroServiceRunner stopped;
 
@@ -262,6 +264,22 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	/**
+	 * Set the components this service depends on: it starts only while all of them run.
+	 * @param dependencies the components, e.g. those named by {@code butler.services.<id>.depends-on}
+	 */
+	public void setDependencies(List<? extends ButlerComponent> dependencies) {
+		this.dependencies = List.copyOf(dependencies);
+	}
+
+	/**
+	 * Return the components this service depends on.
+	 * @return the dependencies, empty if none
+	 */
+	public List<ButlerComponent> dependencies() {
+		return this.dependencies;
+	}
+
+	/**
 	 * Return the service definition.
 	 * @return the definition
 	 */
@@ -273,6 +291,17 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	public synchronized void start() {
 		if (isRunning()) {
 			return;
+		}
+		for (ButlerComponent dependency : this.dependencies) {
+			if (!dependency.isRunning()) {
+				ComponentControlException ex = new ComponentControlException("Butler service '" + id()
+						+ "' depends on '" + dependency.id() + "', which is not running (" + dependency.state() + ")");
+				if (!isOptional()) {
+					throw ex;
+				}
+				logger.warn("Optional Butler service '" + id() + "' did not start: " + ex.getMessage());
+				return;
+			}
 		}
 		BoundConfiguration bound = this.runtime.configBinder().bind(this.definition);
 		MicroServiceRunner newRunner = new MicroServiceRunner(this.definition, bound, this.runtime, this.statistics);

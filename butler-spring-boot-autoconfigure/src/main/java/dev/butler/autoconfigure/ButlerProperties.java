@@ -3,6 +3,7 @@ package dev.butler.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -211,15 +212,18 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param backoff Delays between restarts; each key not set is taken from butler.supervision.backoff
 	 * @param onGiveUp What to do when the supervisor gives up on the service;
 	 * butler.supervision.on-give-up if not set
+	 * @param dependsOn Ids of the services and foreign components this service depends on: it starts
+	 * after they reported READY, only while they run, and stops before them
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
 			String controlAddress, String agent, RestartType restart, Integer maxRestarts,
-			@DurationUnit(ChronoUnit.MILLIS) Duration restartWithin, ServiceBackoff backoff, GiveUpAction onGiveUp) {
+			@DurationUnit(ChronoUnit.MILLIS) Duration restartWithin, ServiceBackoff backoff, GiveUpAction onGiveUp,
+			List<String> dependsOn) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
-				null, null, null, null, null, null);
+				null, null, null, null, null, null, null);
 
 	}
 

@@ -1,8 +1,11 @@
 package dev.butler.autoconfigure;
 
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -22,6 +25,7 @@ import org.springframework.core.annotation.MergedAnnotations.SearchStrategy;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
+import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ComponentOptions;
 import dev.butler.control.ForeignComponent;
@@ -50,6 +54,9 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 
 	private Environment environment;
 
+	/** The runtime keys of {@code butler.services}, by service id. */
+	private Map<String, ButlerProperties.Service> servicesOptions = Map.of();
+
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
@@ -60,6 +67,9 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		if (!(registry instanceof ConfigurableListableBeanFactory beanFactory)) {
 			return;
 		}
+		this.servicesOptions = Binder.get(this.environment)
+			.bind("butler.services", Bindable.mapOf(String.class, ButlerProperties.Service.class))
+			.orElse(Map.of());
 		Map<String, String> services = findServices(beanFactory);
 		registerStandardServices(registry, services);
 		String externalControl = this.environment.getProperty("butler.control.address");
@@ -68,20 +78,29 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 					"applies to an application with exactly one Butler service, but there are " + services.size() + " "
 							+ services.keySet() + "; set butler.services.<id>.control-address instead");
 		}
+		Map<String, ButlerProperties.Component> components = Binder.get(this.environment)
+			.bind("butler.components", Bindable.mapOf(String.class, ButlerProperties.Component.class))
+			.orElse(Map.of());
+		Map<String, List<String>> dependencies = dependencies(services.keySet(), components.keySet());
 		services.forEach((id, beanName) -> {
 			RootBeanDefinition definition = new RootBeanDefinition(ManagedMicroService.class);
-			definition.setInstanceSupplier(() -> createService(beanFactory, id, beanName, externalControl));
-			definition.setDependsOn(beanName);
+			List<String> dependencyBeans = dependencies.getOrDefault(id, List.of())
+				.stream()
+				.map((dependency) -> services.containsKey(dependency) ? SERVICE_BEAN_PREFIX + dependency
+						: COMPONENT_BEAN_PREFIX + dependency)
+				.toList();
+			definition.setInstanceSupplier(
+					() -> createService(beanFactory, id, beanName, externalControl, dependencyBeans));
+			List<String> dependsOn = new ArrayList<>(dependencyBeans);
+			dependsOn.add(0, beanName);
+			definition.setDependsOn(dependsOn.toArray(String[]::new));
 			registry.registerBeanDefinition(SERVICE_BEAN_PREFIX + id, definition);
 		});
-		Binder.get(this.environment)
-			.bind("butler.components", Bindable.mapOf(String.class, ButlerProperties.Component.class))
-			.orElse(Map.of())
-			.forEach((id, component) -> {
-				RootBeanDefinition definition = new RootBeanDefinition(ForeignComponent.class);
-				definition.setInstanceSupplier(() -> createComponent(beanFactory, id, component));
-				registry.registerBeanDefinition(COMPONENT_BEAN_PREFIX + id, definition);
-			});
+		components.forEach((id, component) -> {
+			RootBeanDefinition definition = new RootBeanDefinition(ForeignComponent.class);
+			definition.setInstanceSupplier(() -> createComponent(beanFactory, id, component));
+			registry.registerBeanDefinition(COMPONENT_BEAN_PREFIX + id, definition);
+		});
 	}
 
 	/**
@@ -89,27 +108,74 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 	 * it to {@code services}.
 	 */
 	private void registerStandardServices(BeanDefinitionRegistry registry, Map<String, String> services) {
-		Binder.get(this.environment)
-			.bind("butler.services", Bindable.mapOf(String.class, ButlerProperties.Service.class))
-			.orElse(Map.of())
-			.forEach((id, options) -> {
-				if (!StringUtils.hasText(options.agent())) {
-					return;
-				}
-				String property = "butler.services." + id + ".agent";
-				if (services.containsKey(id)) {
-					throw new ServiceConfigurationException(property, options.agent(),
-							"asks for a standard service, but bean '" + services.get(id) + "' is already Butler service '"
-									+ id + "'");
-				}
-				Class<?> type = StandardServices.find(options.agent())
-					.orElseThrow(() -> new ServiceConfigurationException(property, options.agent(),
-							"no standard service has this name or uid; known: "
-									+ String.join(", ", StandardServices.names())));
-				String beanName = STANDARD_SERVICE_BEAN_PREFIX + id;
-				registry.registerBeanDefinition(beanName, new RootBeanDefinition(type));
-				services.put(id, beanName);
-			});
+		this.servicesOptions.forEach((id, options) -> {
+			if (!StringUtils.hasText(options.agent())) {
+				return;
+			}
+			String property = "butler.services." + id + ".agent";
+			if (services.containsKey(id)) {
+				throw new ServiceConfigurationException(property, options.agent(),
+						"asks for a standard service, but bean '" + services.get(id) + "' is already Butler service '"
+								+ id + "'");
+			}
+			Class<?> type = StandardServices.find(options.agent())
+				.orElseThrow(() -> new ServiceConfigurationException(property, options.agent(),
+						"no standard service has this name or uid; known: "
+								+ String.join(", ", StandardServices.names())));
+			String beanName = STANDARD_SERVICE_BEAN_PREFIX + id;
+			registry.registerBeanDefinition(beanName, new RootBeanDefinition(type));
+			services.put(id, beanName);
+		});
+	}
+
+	/**
+	 * Read {@code butler.services.<id>.depends-on} of every service: each name must be a service or a
+	 * foreign component, and no service may depend on itself through others.
+	 */
+	private Map<String, List<String>> dependencies(Set<String> services, Set<String> components) {
+		Map<String, List<String>> dependencies = new LinkedHashMap<>();
+		this.servicesOptions.forEach((id, options) -> {
+			if (options.dependsOn() == null || options.dependsOn().isEmpty() || !services.contains(id)) {
+			return;
+			}
+			String property = "butler.services." + id + ".depends-on";
+			for (String dependency : options.dependsOn()) {
+			if (!services.contains(dependency) && !components.contains(dependency)) {
+				throw new ServiceConfigurationException(property, String.join(",", options.dependsOn()),
+						"'" + dependency + "' is neither a Butler service nor a foreign component; services: "
+								+ String.join(", ", services)
+								+ (components.isEmpty() ? "" : "; components: " + String.join(", ", components)));
+			}
+			}
+			dependencies.put(id, List.copyOf(options.dependsOn()));
+		});
+		for (String id : dependencies.keySet()) {
+			List<String> cycle = cycleFrom(id, dependencies, new ArrayList<>());
+			if (cycle != null) {
+			throw new ServiceConfigurationException("butler.services." + id + ".depends-on",
+					String.join(",", dependencies.get(id)), "the services depend on each other in a circle: "
+							+ String.join(" -> ", cycle));
+			}
+		}
+		return dependencies;
+	}
+
+	private static List<String> cycleFrom(String id, Map<String, List<String>> dependencies, List<String> path) {
+		int start = path.indexOf(id);
+		if (start >= 0) {
+			List<String> cycle = new ArrayList<>(path.subList(start, path.size()));
+			cycle.add(id);
+			return cycle;
+		}
+		path.add(id);
+		for (String dependency : dependencies.getOrDefault(id, List.of())) {
+			List<String> cycle = cycleFrom(dependency, dependencies, path);
+			if (cycle != null) {
+			return cycle;
+			}
+		}
+		path.remove(path.size() - 1);
+		return null;
 	}
 
 	@Override
@@ -121,34 +187,37 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		for (String beanName : beanFactory.getBeanDefinitionNames()) {
 			Class<?> type = beanFactory.getType(beanName, false);
 			if (type == null) {
-				continue;
+			continue;
 			}
 			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).get(ButlerService.class);
 			if (!annotation.isPresent()) {
-				continue;
+			continue;
 			}
 			if (!MicroService.class.isAssignableFrom(type)) {
-				throw new IllegalStateException("Bean '" + beanName + "' (" + type.getName() + ") is annotated with @"
-						+ ButlerService.class.getSimpleName() + " but does not implement " + MicroService.class.getName());
+			throw new IllegalStateException("Bean '" + beanName + "' (" + type.getName() + ") is annotated with @"
+					+ ButlerService.class.getSimpleName() + " but does not implement " + MicroService.class.getName());
 			}
 			String id = StringUtils.hasText(annotation.getString("id")) ? annotation.getString("id") : beanName;
 			String previous = services.putIfAbsent(id, beanName);
 			if (previous != null) {
-				throw new IllegalStateException(
-						"Beans '" + previous + "' and '" + beanName + "' are both Butler services with id '" + id + "'");
+			throw new IllegalStateException(
+					"Beans '" + previous + "' and '" + beanName + "' are both Butler services with id '" + id + "'");
 			}
 		}
 		return services;
 	}
 
 	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
-			String externalControl) {
+			String externalControl, List<String> dependencyBeans) {
 		ServiceDefinition definition = ServiceDefinition.of(id, beanFactory.getBean(beanName, MicroService.class));
 		warnOfLibraryVendor(definition);
-		return new ManagedMicroService(definition,
-				beanFactory.getBean(ButlerProperties.class).componentOptions(id, externalControl),
-				beanFactory.getBean(ButlerController.class),
-				beanFactory.getBean(ServiceRuntime.class));
+		ManagedMicroService service = new ManagedMicroService(definition,
+			beanFactory.getBean(ButlerProperties.class).componentOptions(id, externalControl),
+			beanFactory.getBean(ButlerController.class),
+			beanFactory.getBean(ServiceRuntime.class));
+		service.setDependencies(
+			dependencyBeans.stream().map((name) -> beanFactory.getBean(name, ButlerComponent.class)).toList());
+		return service;
 	}
 
 	/**
@@ -157,28 +226,28 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 	 */
 	private static void warnOfLibraryVendor(ServiceDefinition definition) {
 		if (VendorUids.BUTLER.equals(definition.agent().vendor())
-				&& !StandardServices.all().contains(definition.service().getClass())) {
+			&& !StandardServices.all().contains(definition.service().getClass())) {
 			logger.warn("Butler service '" + definition.id() + "' (" + definition.service().getClass().getName()
-					+ ") goes by the vendor uid of the Butler library, " + VendorUids.BUTLER
-					+ "; peers and controllers take it for the library's own agent. Set your organisation's uid with "
-					+ "@ButlerService(vendor = \"...\"), e.g. uuid5(NAMESPACE_OID, <your organisation's OID>)");
+				+ ") goes by the vendor uid of the Butler library, " + VendorUids.BUTLER
+				+ "; peers and controllers take it for the library's own agent. Set your organisation's uid with "
+				+ "@ButlerService(vendor = \"...\"), e.g. uuid5(NAMESPACE_OID, <your organisation's OID>)");
 		}
 	}
 
 	private ForeignComponent createComponent(BeanFactory beanFactory, String id, ButlerProperties.Component component) {
 		if (!StringUtils.hasText(component.address())) {
 			throw new ServiceConfigurationException("butler.components." + id + ".address", component.address(),
-					"is required: the address to bind for foreign component '" + id + "', e.g. tcp://127.0.0.1:5100");
+				"is required: the address to bind for foreign component '" + id + "', e.g. tcp://127.0.0.1:5100");
 		}
 		beanFactory.getBean(ButlerProperties.class)
 			.zmq()
 			.ipc()
 			.checkProperty("butler.components." + id + ".address", component.address());
 		return new ForeignComponent(id,
-				new ComponentOptions(component.optional(), component.autoStartup(), component.warmUpTimeout(),
-						component.stopTimeout(), component.address()),
-				component.configurable(), beanFactory.getBean(ButlerController.class),
-				beanFactory.getBeanProvider(Clock.class).getIfUnique(Clock::systemUTC));
+			new ComponentOptions(component.optional(), component.autoStartup(), component.warmUpTimeout(),
+					component.stopTimeout(), component.address()),
+			component.configurable(), beanFactory.getBean(ButlerController.class),
+			beanFactory.getBeanProvider(Clock.class).getIfUnique(Clock::systemUTC));
 	}
 
 }
