@@ -20,6 +20,7 @@ import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
 import dev.butler.runtime.EndpointAddressException;
 import dev.butler.runtime.ServiceStatistics;
+import dev.butler.runtime.ServiceStatistics.RecordedError;
 import dev.butler.service.ScheduledAction;
 
 /**
@@ -298,8 +299,9 @@ public final class ForeignComponent implements ButlerComponent {
 
 		@Override
 		public void malformed(IccpProtocolException problem) {
-			ForeignComponent.this.statistics.recordError();
 			ForeignComponent.this.details = List.of("Malformed ICCP message: " + problem.getMessage());
+			ForeignComponent.this.statistics.recordError(new RecordedError(Instant.now(), "control",
+					ForeignComponent.this.details));
 			logger.error("Foreign component '" + ForeignComponent.this.id + "' sent a malformed ICCP message: "
 					+ problem.getMessage());
 		}

@@ -415,7 +415,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		finished.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
 			if (failure != null) {
 				logger.error((failure instanceof TimeoutException)
-						? "Butler service '" + id() + "' did not finish within " + timeout.toMillis() + " ms of STOP"
+						? "Butler service '" + id() + "' did not finish within " + timeout.toMillis()
+								+ " ms of STOP; its thread is at " + current.where()
 						: "Butler service '" + id() + "' could not be stopped over ICCP: " + failure.getMessage());
 				current.requestStop();
 			}

@@ -19,6 +19,7 @@ import dev.butler.protocol.config.ConfigProtoMapper;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
+import dev.butler.runtime.ServiceStatistics.RecordedError;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ScheduledAction;
@@ -81,7 +82,7 @@ public final class MicroServiceRunner {
 
 	private boolean activitiesStarted;
 
-	private Thread thread;
+	private volatile Thread thread;
 
 	/**
 	 * Create a runner for one run of a service.
@@ -183,6 +184,20 @@ public final class MicroServiceRunner {
 	}
 
 	/**
+	 * Describe what the service thread is doing: the top of its stack, e.g. for a service that does
+	 * not stop in time.
+	 * @return the frames, one per line, or a note that the thread has not started or has ended
+	 */
+	public String where() {
+		Thread current = this.thread;
+		if (current == null || !current.isAlive()) {
+			return "no frame: the thread of service '" + serviceId() + "' "
+					+ ((current == null) ? "has not started" : "has ended");
+		}
+		return ButlerThreads.where(current);
+	}
+
+	/**
 	 * Return the identity of this run.
 	 * @return the peer descriptor
 	 */
@@ -273,7 +288,7 @@ public final class MicroServiceRunner {
 			if (error != null) {
 				this.outcome = Outcome.ERROR;
 				this.details = error;
-				this.statistics.recordError();
+				this.statistics.recordError(new RecordedError(this.runtime.clock().instant(), "run", error));
 			}
 			else {
 				this.outcome = Outcome.OK;
@@ -427,7 +442,7 @@ public final class MicroServiceRunner {
 		this.state = State.ABORTED;
 		this.outcome = Outcome.ERROR;
 		this.details = ErrorDetails.describe(ex);
-		this.statistics.recordError();
+		this.statistics.recordError(new RecordedError(this.runtime.clock().instant(), phase.toLowerCase(), this.details));
 		if (isConfigurationFailure(ex)) {
 			// The message says all; the controller reports it again as a start-up failure.
 			logger.error(phase + " of Butler service '" + serviceId() + "' failed: " + ex.getMessage());

@@ -1,6 +1,10 @@
 package dev.butler.runtime;
 
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.Collections;
+import java.util.Deque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -11,9 +15,14 @@ import dev.butler.service.Counter;
  */
 public final class ServiceStatistics {
 
+	/** Failures kept with their details. */
+	public static final int RECENT_ERRORS = 10;
+
 	private final Map<String, ChannelCounters> channels = new ConcurrentHashMap<>();
 
 	private final Counter errors = new Counter();
+
+	private final Deque<RecordedError> recentErrors = new ArrayDeque<>();
 
 	/**
 	 * Return the counters of a channel, creating them on first use.
@@ -57,10 +66,42 @@ public final class ServiceStatistics {
 	}
 
 	/**
-	 * Count a failure.
+	 * Count a failure and keep what it was among the {@value #RECENT_ERRORS} most recent ones.
+	 * @param error the failure
 	 */
-	public void recordError() {
+	public void recordError(RecordedError error) {
 		this.errors.increment();
+		synchronized (this.recentErrors) {
+			if (this.recentErrors.size() == RECENT_ERRORS) {
+				this.recentErrors.removeFirst();
+			}
+			this.recentErrors.addLast(error);
+		}
+	}
+
+	/**
+	 * Return the most recent failures that were described, oldest first.
+	 * @return up to {@value #RECENT_ERRORS} failures
+	 */
+	public List<RecordedError> recentErrors() {
+		synchronized (this.recentErrors) {
+			return List.copyOf(this.recentErrors);
+		}
+	}
+
+	/**
+	 * One failure of a service.
+	 *
+	 * @param at when it happened
+	 * @param phase what the service was doing, e.g. {@code warm-up} or {@code run}
+	 * @param details what went wrong, first line first
+	 */
+	public record RecordedError(Instant at, String phase, List<String> details) {
+
+		public RecordedError {
+			details = List.copyOf(details);
+		}
+
 	}
 
 	/**

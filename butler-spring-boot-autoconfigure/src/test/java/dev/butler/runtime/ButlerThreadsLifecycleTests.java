@@ -68,7 +68,8 @@ class ButlerThreadsLifecycleTests {
 				try {
 					assertThat(stuck.blocking.await(10, TimeUnit.SECONDS)).isTrue();
 					context.close();
-					assertThat(output).contains("Butler service 'stuck' did not finish within 300 ms of STOP")
+					assertThat(output)
+						.contains("Butler service 'stuck' did not finish within 300 ms of STOP; its thread is at \n\tat ")
 						.contains("Butler thread 'butler-stuck' did not end within 1000 ms and is left running, at")
 						.contains("ButlerThreadsLifecycleTests$StuckService.block");
 					assertThat(names(started(before))).containsExactly("butler-stuck");

@@ -34,6 +34,7 @@ import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.State;
 import dev.butler.runtime.ServiceStatistics;
+import dev.butler.runtime.ServiceStatistics.RecordedError;
 import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
 import dev.butler.supervision.SupervisionStatus;
@@ -245,7 +246,7 @@ public class ButlerEndpoint {
 				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
 				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
 						channels),
-				this.supervision.apply(component.id()), resources(component));
+				statistics.recentErrors(), this.supervision.apply(component.id()), resources(component));
 	}
 
 	/**
@@ -320,6 +321,8 @@ public class ButlerEndpoint {
 	 * @param uptime how long it has been running
 	 * @param scheduledActions actions scheduled on its loop
 	 * @param messages message counters
+	 * @param recentErrors the most recent failures, oldest first: when, in which phase, and what
+	 * @param supervision what the supervisor knows of a local service, {@code null} if unsupervised
 	 * @param resources the resources of the current run by group, each a property of its own: data
 	 * pipes as {@code pipes}, directory queues as {@code queues}, and so on
 	 */
@@ -327,7 +330,7 @@ public class ButlerEndpoint {
 			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
 			@Nullable ConfigurationDescriptor configuration, Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
 			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages,
-			@Nullable SupervisionStatus supervision, @JsonAnyGetter Map<String, List<ResourceSnapshot>> resources) {
+			List<RecordedError> recentErrors, @Nullable SupervisionStatus supervision, @JsonAnyGetter Map<String, List<ResourceSnapshot>> resources) {
 
 	}
 

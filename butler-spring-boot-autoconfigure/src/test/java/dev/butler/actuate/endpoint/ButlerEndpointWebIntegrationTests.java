@@ -284,6 +284,10 @@ class ButlerEndpointWebIntegrationTests {
 		assertThat(fragile.get("details").get(0).asString()).contains("boom");
 		assertThat(fragile.get("supervision").get("restart").asString()).isEqualTo("TEMPORARY");
 		assertThat(fragile.get("supervision").get("lastEnding").asString()).isEqualTo("CRASH");
+		JsonNode lastError = fragile.get("recentErrors").get(fragile.get("recentErrors").size() - 1);
+		assertThat(lastError.get("phase").asString()).isEqualTo("run");
+		assertThat(lastError.get("details").get(0).asString()).contains("boom");
+		assertThat(lastError.get("at").asString()).isNotBlank();
 		JsonNode readiness = get("/actuator/health/readiness", 503);
 		assertThat(readiness.get("status").asString()).isEqualTo("DOWN");
 		assertThat(readiness.get("components").get("butler").get("status").asString()).isEqualTo("DOWN");
