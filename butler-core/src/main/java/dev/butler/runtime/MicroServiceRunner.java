@@ -284,6 +284,7 @@ public final class MicroServiceRunner {
 			}
 			this.resourcesAcquired = false;
 			this.service.releaseResources();
+			runCleanups();
 			List<String> error = this.context.errorDetails();
 			if (error != null) {
 				this.outcome = Outcome.ERROR;
@@ -487,6 +488,25 @@ public final class MicroServiceRunner {
 			}
 			catch (Throwable ex) {
 				logger.warn("Butler service '" + serviceId() + "' failed to release its resources after a failure", ex);
+			}
+		}
+		runCleanups();
+	}
+
+	/**
+	 * Run the cleanups the service registered, last first; a failure is recorded and the rest still run.
+	 */
+	private void runCleanups() {
+		for (RunContext.Cleanup cleanup : this.context.takeCleanups()) {
+			try {
+				cleanup.work().run();
+			}
+			catch (Throwable ex) {
+				String detail = "Cleanup '" + cleanup.name() + "' failed: " + ErrorDetails.message(ex);
+				logger.warn("Butler service '" + serviceId() + "': " + detail, ex);
+				this.statistics.recordError(new RecordedError(this.runtime.clock().instant(), "cleanup",
+						List.of(detail)));
+				this.context.addOutcomeDetail(detail);
 			}
 		}
 	}

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -45,6 +46,9 @@ final class RunContext implements ServiceContext {
 
 	/** Lines added to the details of whatever outcome the service ends with; service thread only. */
 	private final List<String> outcomeDetails = new ArrayList<>();
+
+	/** Work to do when the run ends, in registration order; service thread only. */
+	private final List<Cleanup> cleanups = new ArrayList<>();
 
 	private volatile boolean stopRequested;
 
@@ -147,6 +151,11 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
+	public void addCleanup(String name, Runnable cleanup) {
+		this.cleanups.add(new Cleanup(name, cleanup));
+	}
+
+	@Override
 	public Executor loopExecutor() {
 		return this.schedule.executor();
 	}
@@ -218,6 +227,26 @@ final class RunContext implements ServiceContext {
 
 	List<String> outcomeDetails() {
 		return this.outcomeDetails;
+	}
+
+	/**
+	 * Take the registered cleanups, last registered first; each is taken once.
+	 */
+	List<Cleanup> takeCleanups() {
+		List<Cleanup> taken = new ArrayList<>(this.cleanups);
+		this.cleanups.clear();
+		Collections.reverse(taken);
+		return taken;
+	}
+
+	/**
+	 * Work to do when the run ends.
+	 *
+	 * @param name what it does
+	 * @param work the work
+	 */
+	record Cleanup(String name, Runnable work) {
+
 	}
 
 }

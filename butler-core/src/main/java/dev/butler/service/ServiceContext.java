@@ -195,6 +195,17 @@ public interface ServiceContext {
 	void addOutcomeDetail(String detail);
 
 	/**
+	 * Register work to do once when this run ends, whatever its outcome, like Go srv's cleanup
+	 * functions: cleanups run on the service's thread after {@link MicroService#releaseResources()},
+	 * the last registered first. One that throws does not keep the others from running: its failure
+	 * is logged, counted among the service's errors and added to the outcome details. They run within
+	 * the service's {@code stop-timeout}, which reports a cleanup that blocks.
+	 * @param name what the cleanup does, for the log and the details
+	 * @param cleanup the work
+	 */
+	void addCleanup(String name, Runnable cleanup);
+
+	/**
 	 * Return the ZeroMQ context the service's sockets belong to.
 	 * @return the ZeroMQ context
 	 */

@@ -14,6 +14,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.protocol.Outcome;
 import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
@@ -38,7 +39,7 @@ class MicroServiceRunnerCleanupTests {
 			TrackedService service = context.getBean(TrackedService.class);
 			assertThat(context.getBean(ManagedMicroService.class).state()).isEqualTo(State.ABORTED);
 			assertThat(service.calls).containsExactly("initialize", "acquireResources", "startActivities",
-					"releaseResources");
+					"releaseResources", "cleanup three", "cleanup two", "cleanup one");
 		});
 	}
 
@@ -63,7 +64,25 @@ class MicroServiceRunnerCleanupTests {
 			}
 			await().atMost(Duration.ofSeconds(5)).until(() -> managed.state() == State.ABORTED);
 			assertThat(service.calls).containsExactly("initialize", "acquireResources", "startActivities", "handler",
-					"stopActivities", "releaseResources");
+					"stopActivities", "releaseResources", "cleanup three", "cleanup two", "cleanup one");
+		});
+	}
+
+	@Test
+	void cleanupsShouldRunLastFirstWhenTheServiceStopsEvenAfterOneFails() {
+		TrackedService.failIn = "cleanup two";
+		this.contextRunner.withUserConfiguration(TrackedService.class).run((context) -> {
+			TrackedService service = context.getBean(TrackedService.class);
+			ManagedMicroService managed = context.getBean(ManagedMicroService.class);
+			managed.stop();
+			assertThat(service.calls).containsSubsequence("releaseResources", "cleanup three", "cleanup two",
+					"cleanup one");
+			assertThat(managed.outcome()).isEqualTo(Outcome.OK);
+			assertThat(managed.details()).containsExactly("Cleanup 'two' failed: Failing in cleanup two");
+			assertThat(managed.statistics().recentErrors()).singleElement().satisfies((error) -> {
+				assertThat(error.phase()).isEqualTo("cleanup");
+				assertThat(error.details()).containsExactly("Cleanup 'two' failed: Failing in cleanup two");
+			});
 		});
 	}
 
@@ -77,6 +96,9 @@ class MicroServiceRunnerCleanupTests {
 		@Override
 		public void initialize(Void config, ServiceContext context) {
 			call("initialize");
+			for (String name : List.of("one", "two", "three")) {
+				context.addCleanup(name, () -> call("cleanup " + name));
+			}
 			context.createChannel("in", SocketType.PULL, (channel, message) -> call("handler"));
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
 		}
