@@ -83,6 +83,9 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	/** The run that {@link #stop(Runnable)} was last called for. */
 	private volatile MicroServiceRunner stopped;
 
+	/** Completed when the current run ended and its end was told to the run listener. */
+	private volatile CompletableFuture<Void> runEnd;
+
 	/**
 	 * Create a managed service.
 	 * @param definition the service
@@ -311,6 +314,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			this.countHistory = new CountHistory(resourceCounts(), previous);
 		}
 		this.runner = newRunner;
+		this.runEnd = null;
 		try {
 			if (this.options.controlAddress() != null) {
 				newRunner.start(this.options.controlAddress());
@@ -335,7 +339,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			if (listener != null) {
 				listener.started(this);
 			}
-			newRunner.termination().whenComplete((ignored, failure) -> runEnded(newRunner));
+			this.runEnd = newRunner.termination().whenComplete((ignored, failure) -> runEnded(newRunner));
 		}
 		catch (ComponentControlException ex) {
 			newRunner.abandon(ex);
@@ -344,6 +348,14 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			}
 			logger.warn("Optional Butler service '" + id() + "' did not start: " + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Return a future completed when the run ended and, if it reached READY, its end was told.
+	 */
+	private CompletableFuture<?> ended(MicroServiceRunner run) {
+		CompletableFuture<Void> end = this.runEnd;
+		return (end != null && this.runner == run) ? end : run.termination();
 	}
 
 	private void runEnded(MicroServiceRunner run) {
@@ -406,11 +418,11 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 					current.requestStop();
 				}
 			});
-			finished = current.termination();
+			finished = ended(current);
 		}
 		else {
 			current.requestStop();
-			finished = current.termination();
+			finished = ended(current);
 		}
 		finished.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
 			if (failure != null) {

@@ -3,7 +3,10 @@ package dev.butler.supervision;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -82,6 +85,39 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			throw new IllegalArgumentException("Butler service '" + service.id() + "' is already supervised");
 		}
 		service.setRunListener(this);
+	}
+
+	/**
+	 * Supervise services as a group: when one of them is to be restarted, the strategy says which
+	 * others are restarted with it, and the group's intensity bounds how often that happens; past
+	 * it the supervisor gives up on every service of the group. The services must be supervised
+	 * already, each in one group at most.
+	 * @param name the group's name
+	 * @param strategy which services are restarted together
+	 * @param ids the services, in the order they are started
+	 * @param intensity how many group restarts are made in a period before giving up
+	 */
+	public void group(String name, RestartStrategy strategy, List<String> ids, RestartIntensity intensity) {
+		if (ids.isEmpty()) {
+			throw new IllegalArgumentException("Group '" + name + "' names no services");
+		}
+		List<Child> members = new ArrayList<>();
+		for (String id : ids) {
+			Child child = this.children.get(id);
+			if (child == null) {
+				throw new IllegalArgumentException(
+						"Group '" + name + "' names '" + id + "', which is not a supervised Butler service");
+			}
+			if (child.group != null) {
+				throw new IllegalArgumentException("Butler service '" + id + "' is in groups '" + child.group.name
+						+ "' and '" + name + "'; a service can be in one group only");
+			}
+			members.add(child);
+		}
+		Group group = new Group(name, strategy, members, new RestartTracker(
+				new RestartPolicy(RestartType.PERMANENT, intensity, new Backoff(Duration.ZERO, Duration.ZERO, 0,
+						Duration.ZERO)), this.random));
+		members.forEach((child) -> child.group = group);
 	}
 
 	/**
@@ -167,6 +203,69 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 
 	}
 
+	/**
+	 * Services supervised together under a strategy.
+	 */
+	private final class Group {
+
+		private final String name;
+
+		private final RestartStrategy strategy;
+
+		private final List<Child> members;
+
+		private final RestartTracker tracker;
+
+		Group(String name, RestartStrategy strategy, List<Child> members, RestartTracker tracker) {
+			this.name = name;
+			this.strategy = strategy;
+			this.members = List.copyOf(members);
+			this.tracker = tracker;
+		}
+
+		/**
+		 * Restart the services the strategy names, after the delay the ended service's own backoff
+		 * gave, unless the group's intensity is exceeded: then give up on every service of the group.
+		 */
+		void restartFor(Child ended, RunEnding ending, Duration upFor, Instant now, Decision.Restart restart) {
+			Decision decision;
+			synchronized (this) {
+				decision = this.tracker.ended(ending, upFor, now);
+			}
+			if (decision instanceof Decision.GiveUp giveUp) {
+				String reason = "group '" + this.name + "': " + giveUp.reason();
+				ended.giveUp(ending, now, reason, true);
+				List<Child> others = new ArrayList<>(this.members);
+				others.remove(ended);
+				others.forEach((child) -> child.giveUp(RunEnding.STOPPED, now, reason, false));
+				Supervisor.this.restarts.execute(() -> stopAll(others));
+				return;
+			}
+			List<Child> affected = (this.strategy == RestartStrategy.ONE_FOR_ALL) ? this.members
+					: this.members.subList(this.members.indexOf(ended), this.members.size());
+			logger.warn("Butler service '" + ended.service.id() + "' ended (" + Child.describe(ending) + "); group '"
+					+ this.name + "' restarts " + affected.stream().map((child) -> child.service.id()).toList() + " in "
+					+ restart.delay().toMillis() + " ms");
+			affected.forEach((child) -> child.restartingWithGroup(ending, now, restart.attempt(), restart.at()));
+			Supervisor.this.scheduler.schedule(() -> Supervisor.this.restarts.execute(() -> restartAll(affected)),
+					restart.at());
+		}
+
+		private void restartAll(List<Child> affected) {
+			List<Child> reversed = new ArrayList<>(affected);
+			Collections.reverse(reversed);
+			reversed.forEach((child) -> child.service.stop());
+			affected.forEach(Child::startWithGroup);
+		}
+
+		private void stopAll(List<Child> children) {
+			List<Child> reversed = new ArrayList<>(children);
+			Collections.reverse(reversed);
+			reversed.forEach((child) -> child.service.stop());
+		}
+
+	}
+
 	private final class Child {
 
 		private final ManagedMicroService service;
@@ -179,6 +278,11 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 
 		/** Runs that reached READY, to tell whether a restart did. */
 		private long starts;
+
+		private @Nullable Group group;
+
+		/** Whether its group is stopping and starting it again: its stop is not an end of its own. */
+		private boolean restartingWithGroup;
 
 		Child(ManagedMicroService service, RestartTracker tracker, RestartType type) {
 			this.service = service;
@@ -202,6 +306,9 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		}
 
 		synchronized void stopRequested() {
+			if (this.restartingWithGroup) {
+				return;
+			}
 			cancelPendingRestart();
 			if (this.status.phase() != SupervisionStatus.Phase.GAVE_UP) {
 				this.status = this.status.stopped(this.status.lastEnding(), this.status.lastEndedAt());
@@ -210,6 +317,10 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 
 		synchronized void ended(RunEnding ending, Duration upFor) {
 			Instant now = Supervisor.this.clock.instant();
+			if ((this.restartingWithGroup && ending == RunEnding.STOPPED)
+					|| this.status.phase() == SupervisionStatus.Phase.GAVE_UP) {
+				return;
+			}
 			if (ending == RunEnding.STOPPED || !Supervisor.this.running
 					|| this.status.phase() == SupervisionStatus.Phase.STOPPED) {
 				cancelPendingRestart();
@@ -218,7 +329,12 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			}
 			Decision decision = this.tracker.ended(ending, upFor, now);
 			String id = this.service.id();
-			if (decision instanceof Decision.Restart restart) {
+			Group group = this.group;
+			if (decision instanceof Decision.Restart restart && group != null
+					&& group.strategy != RestartStrategy.ONE_FOR_ONE) {
+				group.restartFor(this, ending, upFor, now, restart);
+			}
+			else if (decision instanceof Decision.Restart restart) {
 				logger.warn("Butler service '" + id + "' ended (" + describe(ending) + "); restart " + restart.attempt()
 						+ " in " + restart.delay().toMillis() + " ms");
 				this.status = this.status.restarting(ending, now, restart.attempt(), restart.at());
@@ -226,14 +342,49 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 					.schedule(() -> Supervisor.this.restarts.execute(this::restart), restart.at());
 			}
 			else if (decision instanceof Decision.GiveUp giveUp) {
-				logger.error("Butler service '" + id + "' ended (" + describe(ending) + ") and is left down: "
-						+ giveUp.reason());
-				this.status = this.status.gaveUp(ending, now, giveUp.reason());
-				Supervisor.this.giveUpListener.gaveUp(this.service, this.status);
+				giveUp(ending, now, giveUp.reason(), true);
 			}
 			else {
 				this.status = this.status.stopped(ending, now);
 			}
+		}
+
+		/**
+		 * Leave the service down; {@code tell} the listener only once per give-up of a group.
+		 */
+		synchronized void giveUp(RunEnding ending, Instant now, String reason, boolean tell) {
+			logger.error("Butler service '" + this.service.id() + "' ended (" + describe(ending)
+					+ ") and is left down: " + reason);
+			cancelPendingRestart();
+			this.restartingWithGroup = false;
+			this.status = this.status.gaveUp(ending, now, reason);
+			if (tell) {
+				Supervisor.this.giveUpListener.gaveUp(this.service, this.status);
+			}
+		}
+
+		/**
+		 * Mark the service as restarted by its group, which stops and starts it.
+		 */
+		synchronized void restartingWithGroup(RunEnding ending, Instant now, int attempt, Instant at) {
+			cancelPendingRestart();
+			this.restartingWithGroup = true;
+			this.status = this.status.restarting(ending, now, attempt, at);
+		}
+
+		/**
+		 * Start the service again for its group; a failed start is a crash of its own.
+		 */
+		void startWithGroup() {
+			long startsBefore;
+			synchronized (this) {
+				this.restartingWithGroup = false;
+				if (this.status.phase() != SupervisionStatus.Phase.RESTARTING || !Supervisor.this.running) {
+					return;
+				}
+				startsBefore = this.starts;
+			}
+			startAndCheck(startsBefore);
 		}
 
 		private void restart() {
@@ -245,6 +396,10 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 				this.pendingRestart = null;
 				startsBefore = this.starts;
 			}
+			startAndCheck(startsBefore);
+		}
+
+		private void startAndCheck(long startsBefore) {
 			try {
 				this.service.start();
 			}

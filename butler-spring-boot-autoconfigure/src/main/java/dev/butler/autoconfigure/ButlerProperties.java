@@ -22,6 +22,7 @@ import dev.butler.service.ServiceConfigurationException;
 import dev.butler.supervision.Backoff;
 import dev.butler.supervision.RestartIntensity;
 import dev.butler.supervision.RestartPolicy;
+import dev.butler.supervision.RestartStrategy;
 import dev.butler.supervision.RestartType;
 
 /**
@@ -127,6 +128,20 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 		catch (IllegalArgumentException ex) {
 			throw new ServiceConfigurationException(String.join(" / ", properties), value, ex.getMessage(), ex);
 		}
+	}
+
+	/**
+	 * Return how often the supervisor restarts a group before it gives up on it.
+	 * @param name the group's name under {@code butler.supervision.groups}
+	 * @return the intensity
+	 */
+	public RestartIntensity groupIntensity(String name) {
+		Supervision.Group group = this.supervision.groups().get(name);
+		int maxRestarts = firstOf(group.maxRestarts(), this.supervision.maxRestarts());
+		Duration within = firstOf(group.restartWithin(), this.supervision.restartWithin());
+		String prefix = "butler.supervision.groups." + name + ".";
+		return checked(() -> new RestartIntensity(maxRestarts, within), maxRestarts + " within " + within,
+				prefix + "max-restarts", prefix + "restart-within");
 	}
 
 	/**
@@ -263,11 +278,39 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param backoff Delays between restarts
 	 * @param onGiveUp What to do when the supervisor gives up on a service: leave it down (health
 	 * DOWN unless it is optional) or shut the application down with exit code 1
+	 * @param groups Services supervised together, by group name: when one is restarted, the
+	 * group's strategy says which others are restarted with it
 	 */
 	public record Supervision(@DefaultValue("true") boolean enabled, RestartType restart,
 			@DefaultValue("5") int maxRestarts,
 			@DefaultValue("60s") @DurationUnit(ChronoUnit.MILLIS) Duration restartWithin,
-			@DefaultValue DefaultBackoff backoff, @DefaultValue("stay-down") GiveUpAction onGiveUp) {
+			@DefaultValue DefaultBackoff backoff, @DefaultValue("stay-down") GiveUpAction onGiveUp,
+			Map<String, Group> groups) {
+
+		public Supervision {
+			groups = (groups != null) ? Map.copyOf(groups) : Map.of();
+		}
+
+		/**
+		 * Services supervised together.
+		 *
+		 * @param strategy Which services of the group are restarted when one is: one-for-one (only
+		 * it), one-for-all (all of them) or rest-for-one (it and those listed after it)
+		 * @param services The services of the group, in the order they are started again
+		 * @param maxRestarts Restarts of the group allowed within restart-within before the
+		 * supervisor gives up on all its services; butler.supervision.max-restarts if not set
+		 * @param restartWithin The period that max-restarts counts in;
+		 * butler.supervision.restart-within if not set. If a duration suffix is not specified,
+		 * milliseconds will be used
+		 */
+		public record Group(@DefaultValue("one-for-all") RestartStrategy strategy, List<String> services,
+				Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) Duration restartWithin) {
+
+			public Group {
+				services = (services != null) ? List.copyOf(services) : List.of();
+			}
+
+		}
 
 		/**
 		 * Delays between restarts: doubling from min to max, each stretched by up to random-factor,

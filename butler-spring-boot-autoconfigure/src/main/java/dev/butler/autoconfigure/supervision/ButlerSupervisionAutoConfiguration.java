@@ -18,6 +18,7 @@ import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.runtime.ButlerThreads;
+import dev.butler.service.ServiceConfigurationException;
 import dev.butler.supervision.Supervisor;
 
 /**
@@ -44,9 +45,20 @@ public final class ButlerSupervisionAutoConfiguration {
 	@Bean
 	SmartInitializingSingleton butlerSupervisedServices(Supervisor supervisor,
 			ObjectProvider<ManagedMicroService> services, ButlerProperties properties) {
-		return () -> services.orderedStream()
-			.filter((service) -> !isExternallyControlled(service, properties))
-			.forEach((service) -> supervisor.supervise(service, properties.restartPolicy(service.id())));
+		return () -> {
+			services.orderedStream()
+				.filter((service) -> !isExternallyControlled(service, properties))
+				.forEach((service) -> supervisor.supervise(service, properties.restartPolicy(service.id())));
+			properties.supervision().groups().forEach((name, group) -> {
+				try {
+					supervisor.group(name, group.strategy(), group.services(), properties.groupIntensity(name));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new ServiceConfigurationException("butler.supervision.groups." + name + ".services",
+							String.join(",", group.services()), ex.getMessage(), ex);
+				}
+			});
+		};
 	}
 
 	/**
