@@ -6,7 +6,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -175,7 +177,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	@Override
 	public void stop() {
 		this.running = false;
-		this.children.values().forEach(Child::stopRequested);
+		this.children.values().forEach(Child::stopSupervising);
 	}
 
 	@Override
@@ -223,38 +225,55 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			this.tracker = tracker;
 		}
 
+		/** The services of a group restart that is due, in the group's order; empty if none is. */
+		private final Set<Child> pending = new LinkedHashSet<>();
+
 		/**
 		 * Restart the services the strategy names, after the delay the ended service's own backoff
 		 * gave, unless the group's intensity is exceeded: then give up on every service of the group.
+		 * A service that ends while a group restart is due joins it, with those after it.
 		 */
 		void restartFor(Child ended, RunEnding ending, Duration upFor, Instant now, Decision.Restart restart) {
-			Decision decision;
-			synchronized (this) {
-				decision = this.tracker.ended(ending, upFor, now);
-			}
-			if (decision instanceof Decision.GiveUp giveUp) {
-				String reason = "group '" + this.name + "': " + giveUp.reason();
-				ended.giveUp(ending, now, reason, true);
-				List<Child> others = new ArrayList<>(this.members);
-				others.remove(ended);
-				others.forEach((child) -> child.giveUp(RunEnding.STOPPED, now, reason, false));
-				Supervisor.this.restarts.execute(() -> stopAll(others));
-				return;
-			}
 			List<Child> affected = (this.strategy == RestartStrategy.ONE_FOR_ALL) ? this.members
 					: this.members.subList(this.members.indexOf(ended), this.members.size());
+			boolean schedule;
+			synchronized (this) {
+				if (this.pending.isEmpty()) {
+					Decision decision = this.tracker.ended(ending, upFor, now);
+					if (decision instanceof Decision.GiveUp giveUp) {
+						giveUpFor(ended, ending, now, "group '" + this.name + "': " + giveUp.reason());
+						return;
+					}
+				}
+				schedule = this.pending.isEmpty();
+				this.pending.addAll(affected);
+				// Under the group's lock, which is always taken before a service's.
+				affected.forEach((child) -> child.restartingWithGroup(ending, now, restart.attempt(), restart.at()));
+			}
 			logger.warn("Butler service '" + ended.service.id() + "' ended (" + Child.describe(ending) + "); group '"
 					+ this.name + "' restarts " + affected.stream().map((child) -> child.service.id()).toList() + " in "
 					+ restart.delay().toMillis() + " ms");
-			affected.forEach((child) -> child.restartingWithGroup(ending, now, restart.attempt(), restart.at()));
-			Supervisor.this.scheduler.schedule(() -> Supervisor.this.restarts.execute(() -> restartAll(affected)),
-					restart.at());
+			if (schedule) {
+				Supervisor.this.scheduler.schedule(() -> Supervisor.this.restarts.execute(this::restartPending),
+						restart.at());
+			}
 		}
 
-		private void restartAll(List<Child> affected) {
-			List<Child> reversed = new ArrayList<>(affected);
-			Collections.reverse(reversed);
-			reversed.forEach((child) -> child.service.stop());
+		private void giveUpFor(Child ended, RunEnding ending, Instant now, String reason) {
+			ended.giveUp(ending, now, reason, true);
+			List<Child> others = new ArrayList<>(this.members);
+			others.remove(ended);
+			others.forEach((child) -> child.giveUp(RunEnding.STOPPED, now, reason, false));
+			Supervisor.this.restarts.execute(() -> stopAll(others));
+		}
+
+		private void restartPending() {
+			List<Child> affected;
+			synchronized (this) {
+				affected = this.members.stream().filter(this.pending::contains).toList();
+				this.pending.clear();
+			}
+			stopAll(affected);
 			affected.forEach(Child::startWithGroup);
 		}
 
@@ -315,38 +334,54 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			}
 		}
 
-		synchronized void ended(RunEnding ending, Duration upFor) {
+		void ended(RunEnding ending, Duration upFor) {
 			Instant now = Supervisor.this.clock.instant();
-			if ((this.restartingWithGroup && ending == RunEnding.STOPPED)
-					|| this.status.phase() == SupervisionStatus.Phase.GAVE_UP) {
-				return;
+			Decision.Restart groupRestart = null;
+			Group group;
+			synchronized (this) {
+				if ((this.restartingWithGroup && ending == RunEnding.STOPPED)
+						|| this.status.phase() == SupervisionStatus.Phase.GAVE_UP) {
+					return;
+				}
+				if (ending == RunEnding.STOPPED || !Supervisor.this.running
+						|| this.status.phase() == SupervisionStatus.Phase.STOPPED) {
+					cancelPendingRestart();
+					this.status = this.status.stopped(ending, now);
+					return;
+				}
+				Decision decision = this.tracker.ended(ending, upFor, now);
+				String id = this.service.id();
+				group = this.group;
+				if (decision instanceof Decision.Restart restart && group != null
+						&& group.strategy != RestartStrategy.ONE_FOR_ONE) {
+					groupRestart = restart;
+				}
+				else if (decision instanceof Decision.Restart restart) {
+					logger.warn("Butler service '" + id + "' ended (" + describe(ending) + "); restart "
+							+ restart.attempt() + " in " + restart.delay().toMillis() + " ms");
+					this.status = this.status.restarting(ending, now, restart.attempt(), restart.at());
+					this.pendingRestart = Supervisor.this.scheduler
+						.schedule(() -> Supervisor.this.restarts.execute(this::restart), restart.at());
+				}
+				else if (decision instanceof Decision.GiveUp giveUp) {
+					giveUp(ending, now, giveUp.reason(), true);
+				}
+				else {
+					this.status = this.status.stopped(ending, now);
+				}
 			}
-			if (ending == RunEnding.STOPPED || !Supervisor.this.running
-					|| this.status.phase() == SupervisionStatus.Phase.STOPPED) {
-				cancelPendingRestart();
-				this.status = this.status.stopped(ending, now);
-				return;
+			if (groupRestart != null) {
+				// Outside this service's lock: the group locks the other services of the group.
+				group.restartFor(this, ending, upFor, now, groupRestart);
 			}
-			Decision decision = this.tracker.ended(ending, upFor, now);
-			String id = this.service.id();
-			Group group = this.group;
-			if (decision instanceof Decision.Restart restart && group != null
-					&& group.strategy != RestartStrategy.ONE_FOR_ONE) {
-				group.restartFor(this, ending, upFor, now, restart);
-			}
-			else if (decision instanceof Decision.Restart restart) {
-				logger.warn("Butler service '" + id + "' ended (" + describe(ending) + "); restart " + restart.attempt()
-						+ " in " + restart.delay().toMillis() + " ms");
-				this.status = this.status.restarting(ending, now, restart.attempt(), restart.at());
-				this.pendingRestart = Supervisor.this.scheduler
-					.schedule(() -> Supervisor.this.restarts.execute(this::restart), restart.at());
-			}
-			else if (decision instanceof Decision.GiveUp giveUp) {
-				giveUp(ending, now, giveUp.reason(), true);
-			}
-			else {
-				this.status = this.status.stopped(ending, now);
-			}
+		}
+
+		/**
+		 * Stop supervising the service: the application is stopping.
+		 */
+		synchronized void stopSupervising() {
+			this.restartingWithGroup = false;
+			stopRequested();
 		}
 
 		/**
@@ -406,11 +441,13 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			catch (RuntimeException ex) {
 				logger.debug("Restart of Butler service '" + this.service.id() + "' failed", ex);
 			}
+			boolean failed;
 			synchronized (this) {
-				if (this.starts == startsBefore && this.status.phase() == SupervisionStatus.Phase.RESTARTING) {
-					// The warm-up failed: no run began, so none will end.
-					ended(RunEnding.CRASH, Duration.ZERO);
-				}
+				failed = this.starts == startsBefore && this.status.phase() == SupervisionStatus.Phase.RESTARTING;
+			}
+			if (failed) {
+				// The warm-up failed: no run began, so none will end.
+				ended(RunEnding.CRASH, Duration.ZERO);
 			}
 		}
 
