@@ -135,8 +135,12 @@ final class ActionTask implements ScheduledAction {
 			case ONCE -> this.nextRun = null;
 			case FIXED_DELAY -> arm(ended.plus(this.interval));
 			case FIXED_RATE -> {
-				Instant next = this.nextRun.plus(this.interval);
-				arm(next.isBefore(started) ? started.plus(this.interval) : next);
+				// null when the action was cancelled meanwhile, e.g. by itself
+				Instant scheduled = this.nextRun;
+				if (scheduled != null) {
+					Instant next = scheduled.plus(this.interval);
+					arm(next.isBefore(started) ? started.plus(this.interval) : next);
+				}
 			}
 		}
 	}
