@@ -35,12 +35,13 @@ public final class FbdpHeaders {
 	}
 
 	/**
-	 * Whether the message marks the end of a stream, i.e. carries a {@link #CLOSE_CODE}.
+	 * Whether the message marks the end of a stream, i.e. carries a {@link #CLOSE_CODE} that is not
+	 * {@code null}.
 	 * @param message the message
 	 * @return {@code true} for an end-of-stream message
 	 */
 	public static boolean isEndOfStream(Message<?> message) {
-		return message.getHeaders().containsKey(CLOSE_CODE);
+		return message.getHeaders().get(CLOSE_CODE) != null;
 	}
 
 	/**

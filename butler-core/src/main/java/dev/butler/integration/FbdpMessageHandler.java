@@ -208,15 +208,17 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 	@Override
 	protected void handleMessageInternal(Message<?> message) {
+		FbdpErrorCode code;
+		try {
+			code = FbdpHeaders.closeCode(message);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new MessageHandlingException(message, ex.getMessage(), ex);
+		}
 		Object item;
-		if (FbdpHeaders.isEndOfStream(message)) {
+		if (code != null) {
 			Object reason = message.getHeaders().get(FbdpHeaders.CLOSE_REASON);
-			try {
-				item = new End(FbdpHeaders.closeCode(message), (reason != null) ? reason.toString() : null);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new MessageHandlingException(message, ex.getMessage(), ex);
-			}
+			item = new End(code, (reason != null) ? reason.toString() : null);
 		}
 		else if (message.getPayload() instanceof byte[] || message.getPayload() instanceof String) {
 			item = message;
