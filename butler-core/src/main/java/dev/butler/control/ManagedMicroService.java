@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
@@ -63,7 +64,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private final ServiceStatistics statistics = new ServiceStatistics();
 
-	private volatile MicroServiceRunner runner;
+	private volatile @Nullable MicroServiceRunner runner;
 
 	/** Resource counts of the runs before the current one; see {@link #resourceCounts()}. */
 	private volatile CountHistory countHistory = new CountHistory(List.of(), null);
@@ -72,9 +73,9 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	private final Map<ServiceResource, ResourceName> resourceNames = Collections
 		.synchronizedMap(new WeakHashMap<>());
 
-	private volatile ControlConnection connection;
+	private volatile @Nullable ControlConnection connection;
 
-	private ApplicationEventPublisher eventPublisher;
+	private @Nullable ApplicationEventPublisher eventPublisher;
 
 	/**
 	 * Create a managed service.
@@ -107,7 +108,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	@Override
-	public PeerDescriptor peer() {
+	public @Nullable PeerDescriptor peer() {
 		MicroServiceRunner current = this.runner;
 		return (current != null) ? current.peer() : null;
 	}
@@ -137,7 +138,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	@Override
-	public Instant startedAt() {
+	public @Nullable Instant startedAt() {
 		MicroServiceRunner current = this.runner;
 		return (current != null) ? current.startedAt() : null;
 	}
@@ -148,7 +149,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	@Override
-	public String controlAddress() {
+	public @Nullable String controlAddress() {
 		if (this.options.controlAddress() != null) {
 			return this.options.controlAddress();
 		}
@@ -213,7 +214,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	/**
 	 * Return the kind and name of a resource, describing it only the first time: they do not change.
 	 */
-	private ResourceName nameOf(ServiceResource resource) {
+	private @Nullable ResourceName nameOf(ServiceResource resource) {
 		ResourceName name = this.resourceNames.get(resource);
 		if (name == null) {
 			ResourceSnapshot snapshot = resource.describe();
@@ -281,7 +282,9 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 				newRunner.start(newConnection.address());
 				await(newConnection.ready().exceptionallyCompose((failure) -> newRunner.warmUp()
 					.handle((ignored, cause) -> {
-						throw (cause != null) ? new ComponentControlException(unwrap(failure).getMessage(), unwrap(cause))
+						throw (cause != null)
+								? new ComponentControlException(ComponentControlException.messageOf(unwrap(failure)),
+										unwrap(cause))
 								: new CompletionException(failure);
 					})));
 			}
@@ -309,7 +312,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 					"Butler service '" + id() + "' did not report READY within " + timeout.toMillis() + " ms", ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			if (cause instanceof ComponentControlException control) {
 				throw control;
 			}
@@ -408,7 +411,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	 * @param counts the counts
 	 * @param lastRun the last run they include, {@code null} for none
 	 */
-	private record CountHistory(List<ResourceCount> counts, MicroServiceRunner lastRun) {
+	private record CountHistory(List<ResourceCount> counts, @Nullable MicroServiceRunner lastRun) {
 
 	}
 

@@ -1,5 +1,7 @@
 package dev.butler.integration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.messaging.Message;
 
 import dev.butler.protocol.fbdp.FbdpErrorCode;
@@ -50,7 +52,7 @@ public final class FbdpHeaders {
 	 * @return the code, {@code null} if the message does not end a stream
 	 * @throws IllegalArgumentException if the header holds no known code
 	 */
-	public static FbdpErrorCode closeCode(Message<?> message) {
+	public static @Nullable FbdpErrorCode closeCode(Message<?> message) {
 		Object value = message.getHeaders().get(CLOSE_CODE);
 		if (value == null || value instanceof FbdpErrorCode) {
 			return (FbdpErrorCode) value;

@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
@@ -41,9 +42,9 @@ final class ActionTask implements ScheduledAction {
 
 	private final AtomicLong runs = new AtomicLong();
 
-	private volatile Instant nextRun;
+	private volatile @Nullable Instant nextRun;
 
-	private volatile ScheduledFuture<?> future;
+	private volatile @Nullable ScheduledFuture<?> future;
 
 	private volatile boolean cancelled;
 
@@ -77,7 +78,7 @@ final class ActionTask implements ScheduledAction {
 	}
 
 	@Override
-	public Instant nextRun() {
+	public @Nullable Instant nextRun() {
 		return this.nextRun;
 	}
 

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
@@ -52,7 +53,7 @@ public final class MicroServiceRunner {
 
 	private final RunContext context;
 
-	private final MicroService<Object> service;
+	private final MicroService<@Nullable Object> service;
 
 	private final ServiceRuntime runtime;
 
@@ -71,15 +72,15 @@ public final class MicroServiceRunner {
 
 	private volatile List<String> details = List.of();
 
-	private volatile Instant startedAt;
+	private volatile @Nullable Instant startedAt;
 
-	private volatile Throwable abandoned;
+	private volatile @Nullable Throwable abandoned;
 
 	private boolean resourcesAcquired;
 
 	private boolean activitiesStarted;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
 	/**
 	 * Create a runner for one run of a service.
@@ -168,7 +169,7 @@ public final class MicroServiceRunner {
 	 * Return when warm-up began, or {@code null} before.
 	 * @return the start time
 	 */
-	public Instant startedAt() {
+	public @Nullable Instant startedAt() {
 		return this.startedAt;
 	}
 
@@ -284,7 +285,7 @@ public final class MicroServiceRunner {
 			this.runtime.ipc().checkOptions(options, this.context::propertyName);
 		}
 		ColdStartWarmUp.runOnce(this.runtime.zmq());
-		this.service.initialize(bound.config(), this.context);
+		initializeService(bound);
 		this.context.channels().bindEndpoints();
 		this.service.acquireResources();
 		this.resourcesAcquired = true;
@@ -295,6 +296,13 @@ public final class MicroServiceRunner {
 		this.service.startActivities();
 		this.activitiesStarted = true;
 		this.state = State.READY;
+	}
+
+	// The configuration is null for a service of Void, which MicroService<C extends @Nullable Object>
+	// allows: NullAway checks the nullness of type arguments only in JSpecify mode (not on Java 17).
+	@SuppressWarnings("NullAway")
+	private void initializeService(BoundConfiguration bound) throws Exception {
+		this.service.initialize(bound.config(), this.context);
 	}
 
 	private void serve(ZMQ.Socket control, LoopPoller poller) throws Exception {
@@ -401,7 +409,7 @@ public final class MicroServiceRunner {
 	/**
 	 * Return the option whose value is {@code address}, e.g. {@code butler.services.writer.pipe-address}.
 	 */
-	private String propertyHolding(String address) {
+	private @Nullable String propertyHolding(String address) {
 		for (Object options : this.context.bound().all()) {
 			for (Map.Entry<String, String> option : TextOptions.of(options).entrySet()) {
 				if (address.equals(option.getValue())) {
@@ -412,7 +420,7 @@ public final class MicroServiceRunner {
 		return null;
 	}
 
-	private void fail(String phase, Throwable ex, ZMQ.Socket control) {
+	private void fail(String phase, Throwable ex, ZMQ.@Nullable Socket control) {
 		this.state = State.ABORTED;
 		this.outcome = Outcome.ERROR;
 		this.details = ErrorDetails.describe(ex);
@@ -491,7 +499,7 @@ public final class MicroServiceRunner {
 		}
 	}
 
-	private void shutdown(ZMQ.Socket control) {
+	private void shutdown(ZMQ.@Nullable Socket control) {
 		this.context.schedule().cancelAll();
 		this.context.channels().close();
 		if (control != null) {
