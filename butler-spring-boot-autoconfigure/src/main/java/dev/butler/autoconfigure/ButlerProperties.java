@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DataSizeUnit;
@@ -64,7 +66,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * when it applies to this service and the service names none of its own, else {@code null}
 	 * @return the options
 	 */
-	public ComponentOptions componentOptions(String id, String externalControl) {
+	public ComponentOptions componentOptions(String id, @Nullable String externalControl) {
 		Service service = service(id);
 		String controlAddress = null;
 		if (StringUtils.hasText(service.controlAddress())) {
@@ -85,7 +87,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param address Address of an external ICCP controller (like Saturnin's --iccp) that the
 	 * only service of this application connects to instead of the in-process controller
 	 */
-	public record Control(String address) {
+	public record Control(@Nullable String address) {
 
 	}
 
@@ -141,7 +143,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
-			String controlAddress, String agent) {
+			@Nullable String controlAddress, @Nullable String agent) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
 				null);
@@ -160,7 +162,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * specified, milliseconds will be used
 	 * @param configurable Whether the component supports ICCP REQUEST/CONF; never sent otherwise
 	 */
-	public record Component(String address, @DefaultValue("false") boolean optional,
+	public record Component(@Nullable String address, @DefaultValue("false") boolean optional,
 			@DefaultValue("true") boolean autoStartup,
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,

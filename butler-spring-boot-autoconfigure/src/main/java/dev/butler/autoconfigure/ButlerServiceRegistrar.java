@@ -6,6 +6,7 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -48,6 +49,8 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 
 	static final String STANDARD_SERVICE_BEAN_PREFIX = "butlerStandardService.";
 
+	// Set by Spring before the registry is post-processed (EnvironmentAware).
+	@SuppressWarnings("NullAway.Init")
 	private Environment environment;
 
 	@Override
@@ -142,7 +145,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 	}
 
 	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
-			String externalControl) {
+			@Nullable String externalControl) {
 		ServiceDefinition definition = ServiceDefinition.of(id, beanFactory.getBean(beanName, MicroService.class));
 		warnOfLibraryVendor(definition);
 		return new ManagedMicroService(definition,
