@@ -7,6 +7,7 @@ import java.util.Map;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.BindHandler;
@@ -47,7 +48,7 @@ public final class BinderServiceConfigBinder implements ServiceConfigBinder {
 
 	private final Environment environment;
 
-	private final Class<?> runtimeKeys;
+	private final @Nullable Class<?> runtimeKeys;
 
 	private final Validator validator;
 
@@ -65,8 +66,8 @@ public final class BinderServiceConfigBinder implements ServiceConfigBinder {
 	 * binder's own
 	 * @param onUnknownProperty what to do with a property under a service's prefix that nothing reads
 	 */
-	public BinderServiceConfigBinder(Environment environment, Class<?> runtimeKeys,
-			jakarta.validation.Validator validator, UnknownPropertyAction onUnknownProperty) {
+	public BinderServiceConfigBinder(Environment environment, @Nullable Class<?> runtimeKeys,
+			jakarta.validation.@Nullable Validator validator, UnknownPropertyAction onUnknownProperty) {
 		this.environment = environment;
 		this.runtimeKeys = runtimeKeys;
 		this.validator = new SpringValidatorAdapter((validator != null) ? validator : OptionConstraints.validator());
@@ -152,7 +153,8 @@ public final class BinderServiceConfigBinder implements ServiceConfigBinder {
 					problems.add(error.getDefaultMessage());
 				}
 			}
-			return new ServiceConfigurationException(property, value, String.join("; ", problems), ex);
+			String at = (property != null) ? property : validation.getValidationErrors().getName().toString();
+			return new ServiceConfigurationException(at, value, String.join("; ", problems), ex);
 		}
 		ConfigurationProperty property = ex.getProperty();
 		String name = (property != null) ? property.getName().toString() : ex.getName().toString();

@@ -14,6 +14,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.AbstractBindHandler;
 import org.springframework.boot.context.properties.bind.BindContext;
@@ -67,7 +68,8 @@ public final class ServicePropertyNames {
 		return new AbstractBindHandler(parent) {
 
 			@Override
-			public <T> Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target, BindContext context) {
+			public <T> @Nullable Bindable<T> onStart(ConfigurationPropertyName name, Bindable<T> target,
+					BindContext context) {
 				tried.add(name);
 				Class<?> type = target.getType().resolve();
 				if (type != null && Map.class.isAssignableFrom(type)) {
@@ -114,9 +116,9 @@ public final class ServicePropertyNames {
 			}
 			Set<String> read = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
 			for (ConfigurationPropertyName name : known) {
-				String sourceName = sourceName(source.getConfigurationProperty(name));
-				if (sourceName != null) {
-					read.add(sourceName);
+				ConfigurationProperty property = source.getConfigurationProperty(name);
+				if (property != null) {
+					read.add(sourceName(property));
 				}
 			}
 			iterable.stream().filter((name) -> isUnder(source, name, prefix, serviceId)).forEach((name) -> {
@@ -261,13 +263,10 @@ public final class ServicePropertyNames {
 
 	/**
 	 * Return the name of a property as its source spells it, e.g. an environment variable.
-	 * @param property the property, may be {@code null}
-	 * @return the name, {@code null} for no property
+	 * @param property the property
+	 * @return the name
 	 */
 	static String sourceName(ConfigurationProperty property) {
-		if (property == null) {
-			return null;
-		}
 		Origin origin = property.getOrigin();
 		return (origin instanceof PropertySourceOrigin sourceOrigin) ? sourceOrigin.getPropertyName()
 				: property.getName().toString();
@@ -280,11 +279,11 @@ public final class ServicePropertyNames {
 		}
 		if (SERVICES_NAME.isAncestorOf(name) && source.getUnderlyingSource() instanceof SystemEnvironmentPropertySource) {
 			// BUTLER_SERVICES_TEXT_READER_FILE, the legacy form of text-reader, reads as text.reader.file
-			String variable = sourceName(source.getConfigurationProperty(name));
-			if (variable == null) {
+			ConfigurationProperty property = source.getConfigurationProperty(name);
+			if (property == null) {
 				return false;
 			}
-			String upper = variable.toUpperCase(Locale.ROOT);
+			String upper = sourceName(property).toUpperCase(Locale.ROOT);
 			String uniformId = id.toUpperCase(Locale.ROOT).replace('.', '_');
 			return upper.startsWith("BUTLER_SERVICES_" + uniformId.replace("-", "") + "_")
 					|| upper.startsWith("BUTLER_SERVICES_" + uniformId.replace('-', '_') + "_");

@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.SmartLifecycle;
 
 import dev.butler.protocol.AgentDescriptor;
@@ -38,13 +40,13 @@ public interface ButlerComponent extends SmartLifecycle {
 	 * Return the agent identity, or {@code null} if not known (foreign components).
 	 * @return the agent descriptor
 	 */
-	AgentDescriptor agent();
+	@Nullable AgentDescriptor agent();
 
 	/**
 	 * Return the identity of the running instance, or {@code null} before it reported READY.
 	 * @return the peer descriptor
 	 */
-	PeerDescriptor peer();
+	@Nullable PeerDescriptor peer();
 
 	/**
 	 * Return the current state.
@@ -74,7 +76,7 @@ public interface ButlerComponent extends SmartLifecycle {
 	 * Return when the component was last started, or {@code null}.
 	 * @return the start time
 	 */
-	Instant startedAt();
+	@Nullable Instant startedAt();
 
 	/**
 	 * Whether the application can do without this component: its failure does not fail start-up nor
@@ -87,7 +89,7 @@ public interface ButlerComponent extends SmartLifecycle {
 	 * Return the address of the ICCP control channel, or {@code null} while not started.
 	 * @return the control address
 	 */
-	String controlAddress();
+	@Nullable String controlAddress();
 
 	/**
 	 * Return the actions scheduled on the component's loop (local services only).
@@ -125,7 +127,7 @@ public interface ButlerComponent extends SmartLifecycle {
 	 * not bind it (foreign components).
 	 * @return the configuration prefix, e.g. {@code butler.services.<id>}
 	 */
-	default String configPrefix() {
+	default @Nullable String configPrefix() {
 		return null;
 	}
 

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -122,7 +123,7 @@ public final class ButlerController implements AutoCloseable {
 	 * refuses a frame over the maximum message size by dropping the connection, silently. inproc
 	 * connections neither drop nor have a size limit.
 	 */
-	private ZMQ.Socket watchDrops(ZMQ.Socket socket, String address) {
+	private ZMQ.@Nullable Socket watchDrops(ZMQ.Socket socket, String address) {
 		if (address.startsWith("inproc:")) {
 			return null;
 		}
@@ -167,7 +168,8 @@ public final class ButlerController implements AutoCloseable {
 			if (ex.getCause() instanceof RuntimeException runtime) {
 				throw runtime;
 			}
-			throw new ComponentControlException(ex.getCause().getMessage(), ex.getCause());
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			throw new ComponentControlException(ComponentControlException.messageOf(cause), cause);
 		}
 	}
 
@@ -179,8 +181,9 @@ public final class ButlerController implements AutoCloseable {
 
 	private static void closeSockets(ControlConnection connection) {
 		connection.socket().close();
-		if (connection.monitor() != null) {
-			connection.monitor().close();
+		ZMQ.Socket monitor = connection.monitor();
+		if (monitor != null) {
+			monitor.close();
 		}
 	}
 
@@ -194,7 +197,7 @@ public final class ButlerController implements AutoCloseable {
 		int[] monitorIndex = new int[0];
 		try {
 			while (this.running) {
-				if (this.connectionsChanged) {
+				if (poller == null || this.connectionsChanged) {
 					if (poller != null) {
 						poller.close();
 					}

@@ -23,4 +23,14 @@ public class ComponentControlException extends RuntimeException {
 		super(message, cause);
 	}
 
+	/**
+	 * Return the text of a failure to pass on: its message, or its type when it has none.
+	 * @param failure the failure
+	 * @return the text
+	 */
+	static String messageOf(Throwable failure) {
+		String message = failure.getMessage();
+		return (message != null) ? message : failure.getClass().getName();
+	}
+
 }

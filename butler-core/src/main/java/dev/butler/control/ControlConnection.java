@@ -9,6 +9,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.zeromq.ZMQ;
 
 import dev.butler.protocol.config.ConfigProtoMapper;
@@ -30,7 +31,8 @@ final class ControlConnection {
 
 	private final ZMQ.Socket socket;
 
-	private final ZMQ.Socket monitor;
+	/** Watches the socket's connections, {@code null} for inproc: see {@link ButlerController}. */
+	private final ZMQ.@Nullable Socket monitor;
 
 	private final String address;
 
@@ -40,9 +42,9 @@ final class ControlConnection {
 
 	private final CompletableFuture<IccpMessage.Ready> ready = new CompletableFuture<>();
 
-	private CompletableFuture<IccpMessage> pending;
+	private @Nullable CompletableFuture<IccpMessage> pending;
 
-	private IccpMessage pendingRequest;
+	private @Nullable IccpMessage pendingRequest;
 
 	private boolean closed;
 
@@ -50,11 +52,11 @@ final class ControlConnection {
 	private boolean over;
 
 	/** The FINISHED or ERROR the component sent on its own, outside a request. */
-	private volatile IccpMessage ending;
+	private volatile @Nullable IccpMessage ending;
 
 	private volatile int drops;
 
-	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, ZMQ.Socket monitor,
+	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, ZMQ.@Nullable Socket monitor,
 			String address, ControlListener listener, long maxMessageSize) {
 		this.controller = controller;
 		this.component = component;
@@ -143,9 +145,10 @@ final class ControlConnection {
 			return new ButlerComponent.ConfigurationReply(answer instanceof IccpMessage.Ok, answer.type().name());
 		}
 		catch (ExecutionException ex) {
-			return new ButlerComponent.ConfigurationReply(false, (ex.getCause() instanceof TimeoutException)
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			return new ButlerComponent.ConfigurationReply(false, (cause instanceof TimeoutException)
 					? "No answer from '" + this.component + "' within " + timeout.toMillis() + " ms"
-					: ex.getCause().getMessage());
+					: ComponentControlException.messageOf(cause));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -195,7 +198,7 @@ final class ControlConnection {
 	 * Return the FINISHED or ERROR the component sent on its own, outside a request.
 	 * @return the message, or {@code null} while the component has not ended on its own
 	 */
-	IccpMessage ending() {
+	@Nullable IccpMessage ending() {
 		return this.ending;
 	}
 
@@ -203,7 +206,7 @@ final class ControlConnection {
 		return this.socket;
 	}
 
-	ZMQ.Socket monitor() {
+	ZMQ.@Nullable Socket monitor() {
 		return this.monitor;
 	}
 
@@ -302,7 +305,7 @@ final class ControlConnection {
 	 * @param reported what was wrong
 	 */
 	void malformed(IccpProtocolException reported) {
-		String text = StoredText.cap(reported.getMessage());
+		String text = StoredText.cap(ComponentControlException.messageOf(reported));
 		IccpProtocolException problem = text.equals(reported.getMessage()) ? reported
 				: new IccpProtocolException(text, reported);
 		if (!this.ready.isDone()) {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Outcome;
@@ -36,6 +37,9 @@ public final class ForeignComponent implements ButlerComponent {
 
 	private final ComponentOptions options;
 
+	/** The address to bind: the options' control address, which must be set. */
+	private final String address;
+
 	private final boolean configurable;
 
 	private final ButlerController controller;
@@ -44,7 +48,7 @@ public final class ForeignComponent implements ButlerComponent {
 
 	private final ServiceStatistics statistics = new ServiceStatistics();
 
-	private volatile ControlConnection connection;
+	private volatile @Nullable ControlConnection connection;
 
 	private volatile State state = State.UNKNOWN;
 
@@ -52,11 +56,11 @@ public final class ForeignComponent implements ButlerComponent {
 
 	private volatile List<String> details = List.of();
 
-	private volatile PeerDescriptor peer;
+	private volatile @Nullable PeerDescriptor peer;
 
 	private volatile Map<String, List<String>> endpoints = Map.of();
 
-	private volatile Instant startedAt;
+	private volatile @Nullable Instant startedAt;
 
 	/**
 	 * Create a foreign component.
@@ -68,11 +72,13 @@ public final class ForeignComponent implements ButlerComponent {
 	 */
 	public ForeignComponent(String id, ComponentOptions options, boolean configurable, ButlerController controller,
 			Clock clock) {
-		if (options.controlAddress() == null || options.controlAddress().isBlank()) {
+		String address = options.controlAddress();
+		if (address == null || address.isBlank()) {
 			throw new IllegalArgumentException("Foreign component '" + id + "' needs a control address");
 		}
 		this.id = id;
 		this.options = options;
+		this.address = address;
 		this.configurable = configurable;
 		this.controller = controller;
 		this.clock = clock;
@@ -89,12 +95,12 @@ public final class ForeignComponent implements ButlerComponent {
 	}
 
 	@Override
-	public AgentDescriptor agent() {
+	public @Nullable AgentDescriptor agent() {
 		return null;
 	}
 
 	@Override
-	public PeerDescriptor peer() {
+	public @Nullable PeerDescriptor peer() {
 		return this.peer;
 	}
 
@@ -119,7 +125,7 @@ public final class ForeignComponent implements ButlerComponent {
 	}
 
 	@Override
-	public Instant startedAt() {
+	public @Nullable Instant startedAt() {
 		return this.startedAt;
 	}
 
@@ -131,7 +137,7 @@ public final class ForeignComponent implements ButlerComponent {
 	@Override
 	public String controlAddress() {
 		ControlConnection current = this.connection;
-		return (current != null) ? current.address() : this.options.controlAddress();
+		return (current != null) ? current.address() : this.address;
 	}
 
 	@Override
@@ -156,7 +162,7 @@ public final class ForeignComponent implements ButlerComponent {
 		this.details = List.of();
 		Duration timeout = this.options.warmUpTimeout();
 		try {
-			ControlConnection newConnection = this.controller.open(this.id, this.options.controlAddress(), new Listener());
+			ControlConnection newConnection = this.controller.open(this.id, this.address, new Listener());
 			this.connection = newConnection;
 			IccpMessage.Ready ready = newConnection.ready().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 			this.peer = ready.peer();
@@ -171,14 +177,15 @@ public final class ForeignComponent implements ButlerComponent {
 					+ property("warm-up-timeout") + "')" + ((current != null) ? current.dropsSince(0) : ""), ex);
 		}
 		catch (ExecutionException ex) {
-			abort(ex.getCause().getMessage(), ex.getCause());
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
+			abort(ComponentControlException.messageOf(cause), cause);
 		}
 		catch (EndpointAddressException ex) {
 			EndpointAddressException named = ex.withProperty(property("address"));
-			abort(named.getMessage(), named);
+			abort(ComponentControlException.messageOf(named), named);
 		}
 		catch (ComponentControlException ex) {
-			abort(ex.getMessage(), ex);
+			abort(ComponentControlException.messageOf(ex), ex);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
@@ -227,10 +234,11 @@ public final class ForeignComponent implements ButlerComponent {
 					reason = "No FINISHED within " + timeout.toMillis() + " ms of STOP" + current.dropsSince(dropsBefore);
 				}
 				else if (failure != null) {
-					reason = failure.getMessage();
+					reason = ComponentControlException.messageOf(failure);
 				}
 				else {
-					reason = "Unexpected ICCP " + report.type() + " in answer to STOP";
+					reason = "Unexpected " + ((report != null) ? "ICCP " + report.type() : "empty answer")
+							+ " in answer to STOP";
 				}
 				this.outcome = Outcome.ERROR;
 				this.details = List.of(reason);

@@ -17,6 +17,7 @@ import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ApplicationEventPublisherAware;
@@ -63,7 +64,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private final ServiceStatistics statistics = new ServiceStatistics();
 
-	private volatile MicroServiceRunner runner;
+	private volatile @Nullable MicroServiceRunner runner;
 
 	/** Resource counts of the runs before the current one; see {@link #resourceCounts()}. */
 	private volatile CountHistory countHistory = new CountHistory(List.of(), null);
@@ -72,19 +73,19 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	private final Map<ServiceResource, ResourceName> resourceNames = Collections
 		.synchronizedMap(new WeakHashMap<>());
 
-	private volatile ControlConnection connection;
+	private volatile @Nullable ControlConnection connection;
 
-	private ApplicationEventPublisher eventPublisher;
+	private @Nullable ApplicationEventPublisher eventPublisher;
 
-	private volatile RunListener runListener;
+	private volatile @Nullable RunListener runListener;
 
 	private volatile List<ButlerComponent> dependencies = List.of();
 
 	/** The run that {@link #stop(Runnable)} was last called for. */
-	private volatile MicroServiceRunner stopped;
+	private volatile @Nullable MicroServiceRunner stopped;
 
 	/** Completed when the current run ended and its end was told to the run listener. */
-	private volatile CompletableFuture<Void> runEnd;
+	private volatile @Nullable CompletableFuture<Void> runEnd;
 
 	/**
 	 * Create a managed service.
@@ -117,7 +118,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	@Override
-	public PeerDescriptor peer() {
+	public @Nullable PeerDescriptor peer() {
 		MicroServiceRunner current = this.runner;
 		return (current != null) ? current.peer() : null;
 	}
@@ -147,7 +148,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	@Override
-	public Instant startedAt() {
+	public @Nullable Instant startedAt() {
 		MicroServiceRunner current = this.runner;
 		return (current != null) ? current.startedAt() : null;
 	}
@@ -158,7 +159,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	@Override
-	public String controlAddress() {
+	public @Nullable String controlAddress() {
 		if (this.options.controlAddress() != null) {
 			return this.options.controlAddress();
 		}
@@ -223,7 +224,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	/**
 	 * Return the kind and name of a resource, describing it only the first time: they do not change.
 	 */
-	private ResourceName nameOf(ServiceResource resource) {
+	private @Nullable ResourceName nameOf(ServiceResource resource) {
 		ResourceName name = this.resourceNames.get(resource);
 		if (name == null) {
 			ResourceSnapshot snapshot = resource.describe();
@@ -327,7 +328,9 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 				newRunner.start(newConnection.address());
 				await(newConnection.ready().exceptionallyCompose((failure) -> newRunner.warmUp()
 					.handle((ignored, cause) -> {
-						throw (cause != null) ? new ComponentControlException(unwrap(failure).getMessage(), unwrap(cause))
+						throw (cause != null)
+								? new ComponentControlException(ComponentControlException.messageOf(unwrap(failure)),
+										unwrap(cause))
 								: new CompletionException(failure);
 					})));
 			}
@@ -378,7 +381,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 					"Butler service '" + id() + "' did not report READY within " + timeout.toMillis() + " ms", ex);
 		}
 		catch (ExecutionException ex) {
-			Throwable cause = ex.getCause();
+			Throwable cause = (ex.getCause() != null) ? ex.getCause() : ex;
 			if (cause instanceof ComponentControlException control) {
 				throw control;
 			}
@@ -483,7 +486,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	 * @param counts the counts
 	 * @param lastRun the last run they include, {@code null} for none
 	 */
-	private record CountHistory(List<ResourceCount> counts, MicroServiceRunner lastRun) {
+	private record CountHistory(List<ResourceCount> counts, @Nullable MicroServiceRunner lastRun) {
 
 	}
 

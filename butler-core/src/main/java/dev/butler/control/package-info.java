@@ -3,4 +3,7 @@
  * {@link org.springframework.context.SmartLifecycle SmartLifecycle} beans, and foreign components run
  * by other processes, all seen as {@link dev.butler.control.ButlerComponent}s.
  */
+@NullMarked
 package dev.butler.control;
+
+import org.jspecify.annotations.NullMarked;

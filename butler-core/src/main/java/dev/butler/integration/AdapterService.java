@@ -3,6 +3,7 @@ package dev.butler.integration;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -13,6 +14,7 @@ import org.springframework.util.Assert;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeOptions;
+import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
@@ -25,15 +27,15 @@ final class AdapterService {
 
 	private final FbdpAdapterServices.Kind kind;
 
-	private final PipeOptions options;
+	private final @Nullable PipeOptions options;
 
 	private String id;
 
-	private FbdpAdapterServices services;
+	private @Nullable FbdpAdapterServices services;
 
-	private ApplicationEventPublisher eventPublisher;
+	private @Nullable ApplicationEventPublisher eventPublisher;
 
-	private volatile ManagedMicroService current;
+	private volatile @Nullable ManagedMicroService current;
 
 	/**
 	 * An adapter's service for a pipe with the given options, by default with the id of the pipe
@@ -73,7 +75,8 @@ final class AdapterService {
 	 * @param eventPublisher where to publish that the pipe closed, {@code null} for nowhere
 	 * @param componentName the adapter's name, for the message if the factory is missing
 	 */
-	void init(BeanFactory beanFactory, ApplicationEventPublisher eventPublisher, String componentName) {
+	void init(@Nullable BeanFactory beanFactory, @Nullable ApplicationEventPublisher eventPublisher,
+			String componentName) {
 		this.services = FbdpAdapterServices.find(beanFactory, this.kind.adapter + " '" + componentName + "'");
 		this.eventPublisher = eventPublisher;
 	}
@@ -82,21 +85,27 @@ final class AdapterService {
 	 * Make the service of a new run, which becomes {@link #current()}; the caller starts it.
 	 */
 	ManagedMicroService create(MicroService<Void> service) {
-		ManagedMicroService created = this.services.create(this.id, this.kind, service);
+		ManagedMicroService created = services().create(this.id, this.kind, service);
 		this.current = created;
 		return created;
 	}
 
-	ManagedMicroService current() {
+	@Nullable ManagedMicroService current() {
 		return this.current;
 	}
 
 	Duration stopTimeout() {
-		return this.services.componentOptions(this.id).stopTimeout();
+		return services().componentOptions(this.id).stopTimeout();
 	}
 
 	ZContext zmq() {
-		return this.services.zmq();
+		return services().zmq();
+	}
+
+	private FbdpAdapterServices services() {
+		FbdpAdapterServices services = this.services;
+		Assert.state(services != null, "The adapter of service '" + this.id + "' is not initialized");
+		return services;
 	}
 
 	/**
@@ -118,12 +127,13 @@ final class AdapterService {
 	 * Publish that the pipe closed; a failing listener is logged, not thrown.
 	 */
 	void publishClosed(Object source, DataPipe pipe, LogAccessor logger) {
-		if (this.eventPublisher == null) {
+		FbdpErrorCode code = pipe.closeCode();
+		if (this.eventPublisher == null || code == null) {
 			return;
 		}
 		try {
 			this.eventPublisher.publishEvent(new FbdpPipeClosedEvent(source, pipe.options().pipe(), pipe.role(),
-					pipe.closeCode(), pipe.closeDetails()));
+					code, pipe.closeDetails()));
 		}
 		catch (RuntimeException ex) {
 			logger.warn(ex, () -> "A listener failed on the close of data pipe '" + pipe.options().pipe() + "'");

@@ -3,6 +3,8 @@ package dev.butler.integration;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.pipe.PipeException;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 
@@ -21,7 +23,7 @@ final class DataFormats {
 	 * @throws PipeException with {@link FbdpErrorCode#DATA_FORMAT_NOT_SUPPORTED} if the charset is
 	 * not supported
 	 */
-	static Charset charset(String dataFormat) {
+	static Charset charset(@Nullable String dataFormat) {
 		String name = null;
 		if (dataFormat != null) {
 			String[] parts = dataFormat.split(";");

@@ -3,6 +3,7 @@ package dev.butler.integration;
 import java.util.Objects;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.BeanFactory;
@@ -69,8 +70,8 @@ public class FbdpAdapterServices {
 		String name = "dev.butler.integration." + kind.agentName;
 		AgentDescriptor agent = new AgentDescriptor(AgentIdentity.uid("", "", name, id), name, VERSION, VendorUids.BUTLER,
 				"integration/" + kind.agentName, kind.description);
-		ServiceDefinition definition = new ServiceDefinition(id, agent, (MicroService<Object>) (MicroService<?>) service,
-				Void.class);
+		ServiceDefinition definition = new ServiceDefinition(id, agent,
+				(MicroService<@Nullable Object>) (MicroService<?>) service, Void.class);
 		return new ManagedMicroService(definition, componentOptions(id), this.controller, this.runtime);
 	}
 
@@ -115,7 +116,7 @@ public class FbdpAdapterServices {
 	 * @return the factory
 	 * @throws IllegalStateException if there is none
 	 */
-	static FbdpAdapterServices find(BeanFactory beanFactory, String adapter) {
+	static FbdpAdapterServices find(@Nullable BeanFactory beanFactory, String adapter) {
 		FbdpAdapterServices services = (beanFactory != null)
 				? beanFactory.getBeanProvider(FbdpAdapterServices.class).getIfAvailable() : null;
 		Assert.state(services != null, () -> adapter

@@ -1,5 +1,7 @@
 package dev.butler.integration;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.messaging.Message;
 
 import dev.butler.protocol.fbdp.FbdpErrorCode;
@@ -35,12 +37,13 @@ public final class FbdpHeaders {
 	}
 
 	/**
-	 * Whether the message marks the end of a stream, i.e. carries a {@link #CLOSE_CODE}.
+	 * Whether the message marks the end of a stream, i.e. carries a {@link #CLOSE_CODE} that is not
+	 * {@code null}.
 	 * @param message the message
 	 * @return {@code true} for an end-of-stream message
 	 */
 	public static boolean isEndOfStream(Message<?> message) {
-		return message.getHeaders().containsKey(CLOSE_CODE);
+		return message.getHeaders().get(CLOSE_CODE) != null;
 	}
 
 	/**
@@ -49,7 +52,7 @@ public final class FbdpHeaders {
 	 * @return the code, {@code null} if the message does not end a stream
 	 * @throws IllegalArgumentException if the header holds no known code
 	 */
-	public static FbdpErrorCode closeCode(Message<?> message) {
+	public static @Nullable FbdpErrorCode closeCode(Message<?> message) {
 		Object value = message.getHeaders().get(CLOSE_CODE);
 		if (value == null || value instanceof FbdpErrorCode) {
 			return (FbdpErrorCode) value;

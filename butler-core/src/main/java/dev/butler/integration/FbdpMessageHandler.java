@@ -2,6 +2,7 @@ package dev.butler.integration;
 
 import java.nio.charset.Charset;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 
@@ -74,7 +76,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 	private long sendTimeout = -1;
 
-	private volatile PipeProducer run;
+	private volatile @Nullable PipeProducer run;
 
 	/**
 	 * Create an adapter for the pipe with the given options. Its service id is the pipe name
@@ -135,7 +137,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	 * to a wildcard port got ({@code endpoints().get("pipe")}).
 	 * @return the service, {@code null} before the first start
 	 */
-	public ButlerComponent getService() {
+	public @Nullable ButlerComponent getService() {
 		return this.service.current();
 	}
 
@@ -208,15 +210,18 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 	@Override
 	protected void handleMessageInternal(Message<?> message) {
+		FbdpErrorCode code;
+		try {
+			code = FbdpHeaders.closeCode(message);
+		}
+		catch (IllegalArgumentException ex) {
+			String description = ex.getMessage();
+			throw new MessageHandlingException(message, (description != null) ? description : ex.toString(), ex);
+		}
 		Object item;
-		if (FbdpHeaders.isEndOfStream(message)) {
+		if (code != null) {
 			Object reason = message.getHeaders().get(FbdpHeaders.CLOSE_REASON);
-			try {
-				item = new End(FbdpHeaders.closeCode(message), (reason != null) ? reason.toString() : null);
-			}
-			catch (IllegalArgumentException ex) {
-				throw new MessageHandlingException(message, ex.getMessage(), ex);
-			}
+			item = new End(code, (reason != null) ? reason.toString() : null);
 		}
 		else if (message.getPayload() instanceof byte[] || message.getPayload() instanceof String) {
 			item = message;
@@ -228,7 +233,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 		enqueue(item, message);
 	}
 
-	private void enqueue(Object item, Message<?> message) {
+	private void enqueue(Object item, @Nullable Message<?> message) {
 		PipeProducer current = this.run;
 		if (current == null) {
 			throw deliveryFailure(message, "FBDP outbound channel adapter '" + getComponentName() + "' is not running");
@@ -236,7 +241,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 		current.put(item, message);
 	}
 
-	private static MessageDeliveryException deliveryFailure(Message<?> message, String description) {
+	private static MessageDeliveryException deliveryFailure(@Nullable Message<?> message, String description) {
 		return (message != null) ? new MessageDeliveryException(message, description)
 				: new MessageDeliveryException(description);
 	}
@@ -248,7 +253,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 	/**
 	 * The end of the stream, queued behind the data.
 	 */
-	private record End(FbdpErrorCode code, String reason) {
+	private record End(FbdpErrorCode code, @Nullable String reason) {
 
 	}
 
@@ -263,27 +268,31 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 		private final Lock wakeUpLock = new ReentrantLock();
 
+		/** Set by {@link FbdpMessageHandler#start()} as soon as the service is made, before it starts. */
+		@SuppressWarnings("NullAway.Init")
 		private volatile ManagedMicroService service;
 
 		private volatile BlockingQueue<Object> queue = new LinkedBlockingQueue<>(1);
 
-		private volatile PipeOptions pipeOptions;
+		/** The options of the pipe, {@code null} until the service initialized. */
+		private volatile @Nullable PipeOptions pipeOptions;
 
-		private volatile String wakeUpAddress;
+		/** Where senders wake the loop, {@code null} until the service initialized. */
+		private volatile @Nullable String wakeUpAddress;
 
 		/** Set by the loop when the pipe paused because the queue was empty. */
 		private volatile boolean idle;
 
 		/** Why the pipe takes no more data, {@code null} while it does. */
-		private volatile String closedReason;
+		private volatile @Nullable String closedReason;
 
-		private ZMQ.Socket wakeUpSocket;
+		private ZMQ.@Nullable Socket wakeUpSocket;
 
 		private DataPipe pipe;
 
-		private String charsetFormat;
+		private @Nullable String charsetFormat;
 
-		private Charset charset;
+		private @Nullable Charset charset;
 
 		@Override
 		public List<Class<?>> optionTypes() {
@@ -303,7 +312,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 		}
 
 		@Override
-		public byte[] produce(DataPipe pipe) throws Exception {
+		public byte @Nullable [] produce(DataPipe pipe) throws Exception {
 			Object item = this.queue.poll();
 			if (item == null) {
 				this.idle = true;
@@ -329,15 +338,16 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 
 		@Override
 		public void closed(DataPipe pipe) {
-			if (this.pipeOptions.stopOnClose() || this.pipeOptions.pipeMode() == PipeMode.CONNECT) {
-				this.closedReason = "Data pipe '" + this.pipeOptions.pipe() + "' is closed (" + pipe.closeCode()
+			PipeOptions options = pipe.options();
+			if (options.stopOnClose() || options.pipeMode() == PipeMode.CONNECT) {
+				this.closedReason = "Data pipe '" + options.pipe() + "' is closed (" + pipe.closeCode()
 						+ (pipe.closeDetails().isEmpty() ? "" : ": " + String.join("; ", pipe.closeDetails())) + ")";
 			}
 			publish(pipe);
 		}
 
-		private Charset charset(String dataFormat) {
-			if (this.charset == null || !dataFormat.equals(this.charsetFormat)) {
+		private Charset charset(@Nullable String dataFormat) {
+			if (this.charset == null || !Objects.equals(dataFormat, this.charsetFormat)) {
 				this.charset = DataFormats.charset(dataFormat);
 				this.charsetFormat = dataFormat;
 			}
@@ -362,7 +372,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 		/**
 		 * Queue an item, waiting for room while the pipe is open; wake the loop if it waits.
 		 */
-		void put(Object item, Message<?> message) {
+		void put(Object item, @Nullable Message<?> message) {
 			long deadline = (FbdpMessageHandler.this.sendTimeout < 0) ? Long.MAX_VALUE
 					: System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FbdpMessageHandler.this.sendTimeout);
 			try {
@@ -393,7 +403,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 			}
 		}
 
-		private void checkOpen(Message<?> message) {
+		private void checkOpen(@Nullable Message<?> message) {
 			String reason = this.closedReason;
 			if (reason == null && this.service.state().isTerminal()) {
 				reason = "The service of data pipe '" + pipeName() + "' is " + this.service.state();
@@ -406,10 +416,12 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 		void connectWakeUp() {
 			this.wakeUpLock.lock();
 			try {
-				if (this.wakeUpAddress != null) {
-					this.wakeUpSocket = FbdpMessageHandler.this.service.zmq().createSocket(SocketType.PUSH);
-					this.wakeUpSocket.setLinger(0);
-					this.wakeUpSocket.connect(this.wakeUpAddress);
+				String address = this.wakeUpAddress;
+				if (address != null) {
+					ZMQ.Socket socket = FbdpMessageHandler.this.service.zmq().createSocket(SocketType.PUSH);
+					this.wakeUpSocket = socket;
+					socket.setLinger(0);
+					socket.connect(address);
 				}
 			}
 			finally {

@@ -6,6 +6,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.NestedExceptionUtils;
 import org.springframework.integration.endpoint.MessageProducerSupport;
 import org.springframework.integration.history.MessageHistory;
@@ -65,7 +67,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 
 	private boolean shouldTrack;
 
-	private MessageBuilderFactory messageBuilders;
+	private @Nullable MessageBuilderFactory messageBuilders;
 
 	/**
 	 * Create an adapter for the pipe with the given options. Its service id is the pipe name
@@ -132,7 +134,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 	 * to a wildcard port got ({@code endpoints().get("pipe")}).
 	 * @return the service, {@code null} before the first start
 	 */
-	public ButlerComponent getService() {
+	public @Nullable ButlerComponent getService() {
 		return this.service.current();
 	}
 
@@ -171,7 +173,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 			sendMessage(message);
 			return true;
 		}
-		Message<?> tracked = this.shouldTrack ? MessageHistory.write(message, this, this.messageBuilders) : message;
+		Message<?> tracked = this.shouldTrack ? MessageHistory.write(message, this, messageBuilders()) : message;
 		MessageChannel channel = getOutputChannel();
 		Assert.state(channel != null, "The 'outputChannel' or 'outputChannelName' must be configured");
 		try {
@@ -183,6 +185,12 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 			}
 			throw ex;
 		}
+	}
+
+	private MessageBuilderFactory messageBuilders() {
+		MessageBuilderFactory builders = this.messageBuilders;
+		Assert.state(builders != null, "FBDP inbound channel adapter is not initialized");
+		return builders;
 	}
 
 	private void publish(DataPipe pipe) {
@@ -223,9 +231,9 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 
 		private DataPipe pipe;
 
-		private ScheduledAction retry;
+		private @Nullable ScheduledAction retry;
 
-		private Charset charset;
+		private @Nullable Charset charset;
 
 		PipeConsumer(Duration stopTimeout) {
 			this.stopTimeout = stopTimeout;
@@ -263,7 +271,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 		@Override
 		public void accept(DataPipe pipe, byte[] payload) {
 			Object body = FbdpMessageProducer.this.textPayload ? new String(payload, this.charset) : payload;
-			this.waiting.add(FbdpMessageProducer.this.messageBuilders.withPayload(body)
+			this.waiting.add(messageBuilders().withPayload(body)
 				.setHeader(FbdpHeaders.PIPE, this.pipeOptions.pipe())
 				.setHeader(FbdpHeaders.DATA_FORMAT, pipe.dataFormat())
 				.build());
@@ -284,7 +292,7 @@ public class FbdpMessageProducer extends MessageProducerSupport {
 				return;
 			}
 			Object empty = FbdpMessageProducer.this.textPayload ? "" : new byte[0];
-			this.waiting.add(FbdpMessageProducer.this.messageBuilders.withPayload(empty)
+			this.waiting.add(messageBuilders().withPayload(empty)
 				.setHeader(FbdpHeaders.PIPE, this.pipeOptions.pipe())
 				.setHeader(FbdpHeaders.DATA_FORMAT, pipe.dataFormat())
 				.setHeader(FbdpHeaders.CLOSE_CODE, pipe.closeCode())

@@ -1,5 +1,7 @@
 package dev.butler.pipe;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 
 /**
@@ -8,7 +10,7 @@ import dev.butler.protocol.fbdp.FbdpErrorCode;
  *
  * @param <C> the type of the service's own configuration, {@link Void} for none
  */
-public abstract class DataConsumerService<C> extends OnePipeService<C> {
+public abstract class DataConsumerService<C extends @Nullable Object> extends OnePipeService<C> {
 
 	protected DataConsumerService() {
 		super(PipeRole.CONSUMER);

@@ -4,6 +4,8 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
@@ -25,7 +27,7 @@ import dev.butler.service.ServiceContext;
  *
  * @param <C> the type of the service's own configuration, {@link Void} for none
  */
-public abstract class DataFilterService<C> implements MicroService<C> {
+public abstract class DataFilterService<C extends @Nullable Object> implements MicroService<C> {
 
 	/** Name of the input pipe's channel and endpoint, as in Saturnin. */
 	public static final String INPUT_PIPE_CHANNEL = "input-pipe";
@@ -168,7 +170,7 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 			}
 		}
 		this.inputEnded = true;
-		if (code != FbdpErrorCode.OK && this.options.propagateInputError()) {
+		if (code != null && code != FbdpErrorCode.OK && this.options.propagateInputError()) {
 			this.output.clear();
 			closeOutput(code, describe(pipe));
 		}
@@ -187,9 +189,11 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 
 	private void outputClosed(DataPipe pipe) {
 		this.outputEnded = true;
+		FbdpErrorCode code = pipe.closeCode();
 		if (!this.inputEnded) {
-			if (this.inputPipe.state() == PipeState.OPEN || this.inputPipe.state() == PipeState.TRANSMITTING) {
-				this.inputPipe.close(pipe.closeCode(), describe(pipe));
+			if (code != null
+					&& (this.inputPipe.state() == PipeState.OPEN || this.inputPipe.state() == PipeState.TRANSMITTING)) {
+				this.inputPipe.close(code, describe(pipe));
 			}
 			this.inputEnded = true;
 		}
@@ -247,7 +251,7 @@ public abstract class DataFilterService<C> implements MicroService<C> {
 		}
 
 		@Override
-		public byte[] produce(DataPipe pipe) {
+		public byte @Nullable [] produce(DataPipe pipe) {
 			byte[] next = DataFilterService.this.output.poll();
 			if (next != null) {
 				if (hasRoom()) {

@@ -14,6 +14,7 @@ import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZFrame;
 import org.zeromq.ZMQException;
@@ -116,7 +117,7 @@ public final class DataPipe implements ServiceResource {
 	/** The session's timers that are running. */
 	private final Map<FbdpSession.Timer, ScheduledAction> timers = new EnumMap<>(FbdpSession.Timer.class);
 
-	private byte[] pendingPayload;
+	private byte @Nullable [] pendingPayload;
 
 	/** Messages of the session waiting for room in the socket; they go out before more DATA. */
 	private final Deque<ZMsg> outbox = new ArrayDeque<>();
@@ -132,11 +133,11 @@ public final class DataPipe implements ServiceResource {
 	/** Whether the socket refused the last message for lack of room. */
 	private boolean blocked;
 
-	private ScheduledAction retry;
+	private @Nullable ScheduledAction retry;
 
 	private long retryMillis = RETRY_MIN_MILLIS;
 
-	private ScheduledAction stallCheck;
+	private @Nullable ScheduledAction stallCheck;
 
 	/** Messages a client sent in its session before its server answered. */
 	private int sentUnheard;
@@ -214,7 +215,7 @@ public final class DataPipe implements ServiceResource {
 	 * @param code the CLOSE code
 	 * @param reason the description, or {@code null} for none
 	 */
-	public void close(FbdpErrorCode code, String reason) {
+	public void close(FbdpErrorCode code, @Nullable String reason) {
 		this.session.close(code, reason);
 	}
 
@@ -347,7 +348,7 @@ public final class DataPipe implements ServiceResource {
 	 * connected one.
 	 * @return the data format, {@code null} before a session
 	 */
-	public String dataFormat() {
+	public @Nullable String dataFormat() {
 		return this.session.dataFormat();
 	}
 
@@ -355,7 +356,7 @@ public final class DataPipe implements ServiceResource {
 	 * Return how the pipe closed, {@code null} while it is open.
 	 * @return the close code
 	 */
-	public FbdpErrorCode closeCode() {
+	public @Nullable FbdpErrorCode closeCode() {
 		return this.session.closeCode();
 	}
 
@@ -414,7 +415,8 @@ public final class DataPipe implements ServiceResource {
 			fbdp = FbdpCodec.decode(message);
 		}
 		catch (FbdpProtocolException ex) {
-			this.session.onInvalid(sender, ex.getErrorCode(), ex.getMessage());
+			String reason = ex.getMessage();
+			this.session.onInvalid(sender, ex.getErrorCode(), (reason != null) ? reason : ex.toString());
 			return;
 		}
 		try {
@@ -532,7 +534,7 @@ public final class DataPipe implements ServiceResource {
 	 * Return the message the session waits to send: the head of its outbox, else the DATA a
 	 * producer could not send.
 	 */
-	private Object waitingMessage() {
+	private @Nullable Object waitingMessage() {
 		return this.outbox.isEmpty() ? this.pendingPayload : this.outbox.peek();
 	}
 
@@ -668,8 +670,8 @@ public final class DataPipe implements ServiceResource {
 	 * A peer's connection dropped, as ZeroMQ told in line with what the peer sent before. What was
 	 * kept for it is dropped; if it held the session, the session ends.
 	 */
-	private void peerDisconnected(byte[] sender) {
-		String peer = isServer() ? FbdpSession.peerKey(sender) : FbdpSession.SERVER;
+	private void peerDisconnected(byte @Nullable [] sender) {
+		String peer = (sender != null) ? FbdpSession.peerKey(sender) : FbdpSession.SERVER;
 		this.closingPeers.remove(peer);
 		if (!isServer()) {
 			// What was sent went out over the connection that dropped.
@@ -801,7 +803,7 @@ public final class DataPipe implements ServiceResource {
 		this.session.onTimer(timer);
 	}
 
-	private static void cancel(ScheduledAction action) {
+	private static void cancel(@Nullable ScheduledAction action) {
 		if (action != null) {
 			action.cancel();
 		}
@@ -880,7 +882,7 @@ public final class DataPipe implements ServiceResource {
 		}
 
 		@Override
-		public void stop(String error) {
+		public void stop(@Nullable String error) {
 			if (error == null) {
 				DataPipe.this.context.stop();
 			}

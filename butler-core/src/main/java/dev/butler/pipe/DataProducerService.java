@@ -1,5 +1,7 @@
 package dev.butler.pipe;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 
 /**
@@ -8,7 +10,7 @@ import dev.butler.protocol.fbdp.FbdpErrorCode;
  *
  * @param <C> the type of the service's own configuration, {@link Void} for none
  */
-public abstract class DataProducerService<C> extends OnePipeService<C> {
+public abstract class DataProducerService<C extends @Nullable Object> extends OnePipeService<C> {
 
 	protected DataProducerService() {
 		super(PipeRole.PRODUCER);
@@ -20,10 +22,10 @@ public abstract class DataProducerService<C> extends OnePipeService<C> {
 	 * {@link PipeHandler#NO_DATA_YET} to pause until {@link DataPipe#resume()}
 	 * @throws Exception to close the pipe with an error ({@link PipeException} chooses the code)
 	 */
-	protected abstract byte[] produceData() throws Exception;
+	protected abstract byte @Nullable [] produceData() throws Exception;
 
 	@Override
-	final byte[] produce() throws Exception {
+	final byte @Nullable [] produce() throws Exception {
 		return produceData();
 	}
 

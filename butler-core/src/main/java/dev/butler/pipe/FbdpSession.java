@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.protocol.fbdp.FbdpMessage;
@@ -109,7 +110,7 @@ final class FbdpSession {
 		 * Stop the service ({@code stop_on_close}).
 		 * @param error why, or {@code null} when the pipe closed with OK
 		 */
-		void stop(String error);
+		void stop(@Nullable String error);
 
 		/** Whether a peer was sent a final CLOSE and its disconnect is awaited. */
 		boolean awaitsDisconnect(byte[] peer);
@@ -131,12 +132,12 @@ final class FbdpSession {
 	private volatile PipeState state = PipeState.CREATED;
 
 	/** Routing id of the client on a bound pipe, {@code null} without a session. */
-	private byte[] client;
+	private byte @Nullable [] client;
 
 	/** {@link #client} in hex, for readers on other threads and as the key of the peer. */
-	private volatile String clientId;
+	private volatile @Nullable String clientId;
 
-	private volatile String dataFormat;
+	private volatile @Nullable String dataFormat;
 
 	/** DATA messages left in the current batch; -1 when no batch is agreed. */
 	private int transmit = -1;
@@ -156,7 +157,7 @@ final class FbdpSession {
 	/** Whether the session's peer sent anything since the last idle probe. */
 	private boolean heardSinceProbe;
 
-	private volatile FbdpErrorCode closeCode;
+	private volatile @Nullable FbdpErrorCode closeCode;
 
 	private volatile List<String> closeDetails = List.of();
 
@@ -183,31 +184,44 @@ final class FbdpSession {
 	}
 
 	/**
-	 * Return the routing id of a bound pipe's client, {@code null} without a session.
+	 * Return the routing id of a bound pipe's client, to send to.
+	 * @throws IllegalStateException without a session
 	 */
 	byte[] client() {
-		return this.client;
+		byte[] current = this.client;
+		if (current == null) {
+			throw new IllegalStateException("Data pipe '" + this.name + "' has no client");
+		}
+		return current;
 	}
 
 	/**
 	 * Return the key of a bound pipe's client, {@code null} without a session.
 	 */
-	String clientId() {
+	@Nullable String clientId() {
 		return this.clientId;
 	}
 
 	/**
 	 * Return the key of the session's peer: the client's routing id in hex, or {@link #SERVER}.
+	 * @throws IllegalStateException on a bound pipe without a session
 	 */
 	String sessionPeer() {
-		return this.server ? this.clientId : SERVER;
+		if (!this.server) {
+			return SERVER;
+		}
+		String current = this.clientId;
+		if (current == null) {
+			throw new IllegalStateException("Data pipe '" + this.name + "' has no client");
+		}
+		return current;
 	}
 
-	String dataFormat() {
+	@Nullable String dataFormat() {
 		return this.dataFormat;
 	}
 
-	FbdpErrorCode closeCode() {
+	@Nullable FbdpErrorCode closeCode() {
 		return this.closeCode;
 	}
 
@@ -233,7 +247,7 @@ final class FbdpSession {
 	/**
 	 * Return whether a message from {@code sender} belongs to the open session.
 	 */
-	boolean isSessionPeer(byte[] sender) {
+	boolean isSessionPeer(byte @Nullable [] sender) {
 		return this.server ? isFromClient(sender) : hasSession();
 	}
 
@@ -252,17 +266,21 @@ final class FbdpSession {
 			this.state = PipeState.WAITING;
 			return;
 		}
-		this.dataFormat = this.options.pipeFormat();
+		String format = this.options.pipeFormat();
+		if (format == null) {
+			throw new IllegalStateException("Data pipe '" + this.name + "' connects without a pipe_format");
+		}
+		this.dataFormat = format;
 		this.state = PipeState.OPEN;
 		schedule(Timer.OPEN_TIMEOUT);
 		startIdleProbe();
-		this.actions.send(FbdpMessage.open(this.options.pipe(), this.role.clientSocket(), this.dataFormat));
+		this.actions.send(FbdpMessage.open(this.options.pipe(), this.role.clientSocket(), format));
 	}
 
 	/**
 	 * End an open session with CLOSE(code) and the reason, if given.
 	 */
-	void close(FbdpErrorCode code, String reason) {
+	void close(FbdpErrorCode code, @Nullable String reason) {
 		if (hasSession()) {
 			this.actions.send((reason != null) ? FbdpMessage.close(code, reason) : FbdpMessage.close(code));
 			end(code, (reason != null) ? List.of(reason) : List.of(), true);
@@ -345,7 +363,7 @@ final class FbdpSession {
 	 * A DATA without flags arrived from the session's peer (see {@link #isSessionPeer}).
 	 * @param payload its payload, {@code null} for none
 	 */
-	void onData(byte[] payload) throws Exception {
+	void onData(byte @Nullable [] payload) throws Exception {
 		this.heardSinceProbe = true;
 		acceptData(payload);
 	}
@@ -354,7 +372,7 @@ final class FbdpSession {
 	 * A message arrived that could not be decoded.
 	 * @param sender the routing id of the sender on a bound pipe, else {@code null}
 	 */
-	void onInvalid(byte[] sender, FbdpErrorCode code, String reason) {
+	void onInvalid(byte @Nullable [] sender, FbdpErrorCode code, String reason) {
 		refuse(sender, code, reason);
 	}
 
@@ -362,7 +380,7 @@ final class FbdpSession {
 	 * A message arrived.
 	 * @param sender the routing id of the sender on a bound pipe, else {@code null}
 	 */
-	void onMessage(byte[] sender, FbdpMessage message) throws Exception {
+	void onMessage(byte @Nullable [] sender, FbdpMessage message) throws Exception {
 		if (!this.server && !hasSession()) {
 			logger.debug("Data pipe '" + this.name + "' dropped " + message.type() + " received without a session");
 			return;
@@ -374,7 +392,7 @@ final class FbdpSession {
 		if (!this.server || fromClient) {
 			this.heardSinceProbe = true;
 		}
-		if (this.server && !fromClient) {
+		if (sender != null && !fromClient) {
 			boolean open = message instanceof FbdpMessage.Open;
 			if (!open && this.actions.awaitsDisconnect(sender)) {
 				logger.debug("Data pipe '" + this.name + "' ignored " + message.type() + " from a peer it sent CLOSE");
@@ -418,7 +436,7 @@ final class FbdpSession {
 	 * A peer's connection dropped; if it held the session, the session ends.
 	 * @param sender the routing id of the peer on a bound pipe, else {@code null}
 	 */
-	void onPeerGone(byte[] sender) {
+	void onPeerGone(byte @Nullable [] sender) {
 		if (hasSession() && (!this.server || isFromClient(sender))) {
 			fail("Peer of data pipe '" + this.options.pipe() + "' vanished: its connection dropped (closed, or "
 					+ "silent for " + this.options.peerTimeout().toMillis() + " ms)");
@@ -457,7 +475,7 @@ final class FbdpSession {
 		}
 	}
 
-	private boolean isFromClient(byte[] sender) {
+	private boolean isFromClient(byte @Nullable [] sender) {
 		return this.client != null && Arrays.equals(this.client, sender);
 	}
 
@@ -471,8 +489,8 @@ final class FbdpSession {
 		}
 	}
 
-	private void acceptOpen(byte[] sender, FbdpMessage.Open open) throws Exception {
-		if (!this.server) {
+	private void acceptOpen(byte @Nullable [] sender, FbdpMessage.Open open) throws Exception {
+		if (!this.server || sender == null) {
 			violation("OPEN sent to the client of a pipe");
 			return;
 		}
@@ -591,7 +609,7 @@ final class FbdpSession {
 		}
 	}
 
-	private void acceptData(byte[] payload) throws Exception {
+	private void acceptData(byte @Nullable [] payload) throws Exception {
 		if (this.role != PipeRole.CONSUMER) {
 			violation("DATA message sent to the " + this.role.serverSocket() + " socket of pipe '" + this.options.pipe()
 					+ "', which produces data");
@@ -617,9 +635,9 @@ final class FbdpSession {
 	/**
 	 * Answer a message that cannot be served with CLOSE, to its sender only.
 	 */
-	private void refuse(byte[] sender, FbdpErrorCode code, String reason) {
+	private void refuse(byte @Nullable [] sender, FbdpErrorCode code, String reason) {
 		this.actions.refused(reason);
-		if (this.server && !isFromClient(sender)) {
+		if (sender != null && !isFromClient(sender)) {
 			this.actions.sendTo(sender, FbdpMessage.close(code, reason));
 			return;
 		}

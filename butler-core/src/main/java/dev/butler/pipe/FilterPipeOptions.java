@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -46,10 +47,11 @@ import dev.butler.service.DurationRange;
 @PipeFormatRequired(mode = "inputPipeMode", format = "inputPipeFormat")
 @PipeFormatRequired(mode = "outputPipeMode", format = "outputPipeFormat")
 public record FilterPipeOptions(@NotBlank String inputPipe, @NotBlank String inputPipeAddress,
-		@NotNull PipeMode inputPipeMode, String inputPipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int inputBatchSize,
+		@NotNull PipeMode inputPipeMode, @Nullable String inputPipeFormat,
+		@DefaultValue("50") @Min(1) @Max(65535) int inputBatchSize,
 		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration inputReadyScheduleInterval,
 		@NotBlank String outputPipe, @NotBlank String outputPipeAddress, @NotNull PipeMode outputPipeMode,
-		String outputPipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int outputBatchSize,
+		@Nullable String outputPipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int outputBatchSize,
 		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration outputReadyScheduleInterval,
 		@DefaultValue("true") boolean propagateInputError,
 		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = PipeOptions.PEER_TIMEOUT_MIN, max = PipeOptions.PEER_TIMEOUT_MAX) Duration peerTimeout,

@@ -2,6 +2,8 @@ package dev.butler.pipe;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
@@ -15,7 +17,7 @@ import dev.butler.service.ServiceContext;
  *
  * @param <C> the type of the service's own configuration, {@link Void} for none
  */
-public abstract class OnePipeService<C> implements MicroService<C> {
+public abstract class OnePipeService<C extends @Nullable Object> implements MicroService<C> {
 
 	/** Name of the pipe's channel and endpoint, as in Saturnin. */
 	public static final String PIPE_CHANNEL = "pipe";
@@ -45,7 +47,7 @@ public abstract class OnePipeService<C> implements MicroService<C> {
 			}
 
 			@Override
-			public byte[] produce(DataPipe pipe) throws Exception {
+			public byte @Nullable [] produce(DataPipe pipe) throws Exception {
 				return OnePipeService.this.produce();
 			}
 
@@ -124,7 +126,7 @@ public abstract class OnePipeService<C> implements MicroService<C> {
 		return this.pipe;
 	}
 
-	abstract byte[] produce() throws Exception;
+	abstract byte @Nullable [] produce() throws Exception;
 
 	abstract void accept(byte[] payload) throws Exception;
 

@@ -11,6 +11,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.StringUtils;
 
@@ -92,7 +93,7 @@ public @interface PipeFormatRequired {
 		}
 
 		@Override
-		public boolean isValid(Record options, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable Record options, ConstraintValidatorContext context) {
 			if (options == null || OptionConstraints.component(options, this.mode) != PipeMode.CONNECT
 					|| StringUtils.hasText((String) OptionConstraints.component(options, this.format))) {
 				return true;

@@ -1,5 +1,7 @@
 package dev.butler.pipe;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a service does with its end of a data pipe. Called on the service's loop thread.
  */
@@ -39,7 +41,7 @@ public interface PipeHandler {
 	 * {@link #NO_DATA_YET} to pause until {@link DataPipe#resume()}
 	 * @throws Exception to close the pipe with an error
 	 */
-	default byte[] produce(DataPipe pipe) throws Exception {
+	default byte @Nullable [] produce(DataPipe pipe) throws Exception {
 		throw new PipeException(dev.butler.protocol.fbdp.FbdpErrorCode.NOT_IMPLEMENTED, "This side does not produce data");
 	}
 

@@ -7,6 +7,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.ConstructorBinding;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -46,7 +47,7 @@ import dev.butler.service.OptionConstraints;
  */
 @PipeFormatRequired
 public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @NotNull PipeMode pipeMode,
-		String pipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int batchSize,
+		@Nullable String pipeFormat, @DefaultValue("50") @Min(1) @Max(65535) int batchSize,
 		@DefaultValue("1000ms") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration readyScheduleInterval,
 		@DefaultValue("true") boolean stopOnClose,
 		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = PEER_TIMEOUT_MIN, max = PEER_TIMEOUT_MAX) Duration peerTimeout,
@@ -94,7 +95,7 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 	 * @param stopOnClose whether the service stops when the pipe closes
 	 * @param peerTimeout time a silent peer may go unheard
 	 */
-	public PipeOptions(String pipe, String pipeAddress, PipeMode pipeMode, String pipeFormat, int batchSize,
+	public PipeOptions(String pipe, String pipeAddress, PipeMode pipeMode, @Nullable String pipeFormat, int batchSize,
 			Duration readyScheduleInterval, boolean stopOnClose, Duration peerTimeout) {
 		this(pipe, pipeAddress, pipeMode, pipeFormat, batchSize, readyScheduleInterval, stopOnClose, peerTimeout,
 				DEFAULT_OPEN_TIMEOUT, DEFAULT_CLOSE_TIMEOUT);
@@ -111,7 +112,7 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 	 * @param readyScheduleInterval time before a server asks again after READY(0)
 	 * @param stopOnClose whether the service stops when the pipe closes
 	 */
-	public PipeOptions(String pipe, String pipeAddress, PipeMode pipeMode, String pipeFormat, int batchSize,
+	public PipeOptions(String pipe, String pipeAddress, PipeMode pipeMode, @Nullable String pipeFormat, int batchSize,
 			Duration readyScheduleInterval, boolean stopOnClose) {
 		this(pipe, pipeAddress, pipeMode, pipeFormat, batchSize, readyScheduleInterval, stopOnClose,
 				DEFAULT_PEER_TIMEOUT);

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.ResourceSnapshot;
@@ -30,8 +31,9 @@ import dev.butler.service.ResourceSnapshot;
  * @param closeDetails descriptions that came with the close
  * @param counts what the endpoint moved and refused in the current run
  */
-public record PipeSnapshot(String name, String pipe, PipeRole role, PipeMode mode, String address, String peer,
-		String dataFormat, int batchSize, PipeState state, FbdpErrorCode closeCode, List<String> closeDetails,
+public record PipeSnapshot(String name, String pipe, PipeRole role, PipeMode mode, String address,
+		@Nullable String peer, @Nullable String dataFormat, int batchSize, PipeState state,
+		@Nullable FbdpErrorCode closeCode, List<String> closeDetails,
 		@JsonUnwrapped PipeCounts counts) implements ResourceSnapshot {
 
 	@Override

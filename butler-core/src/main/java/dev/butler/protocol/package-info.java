@@ -3,4 +3,7 @@
  * descriptors, uids and vendor uids. Its sub-packages hold the wire codecs; none of it uses Spring or
  * the runtime.
  */
+@NullMarked
 package dev.butler.protocol;
+
+import org.jspecify.annotations.NullMarked;

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A queue of messages kept as files in a directory, by Mentat's filer protocol: {@code incoming/}
@@ -74,9 +75,9 @@ public final class DirectoryQueue {
 
 	private final Object fileStore;
 
-	private final Executor groupSync;
+	private final @Nullable Executor groupSync;
 
-	private DirectoryQueue(Path directory, Executor groupSync) throws IOException {
+	private DirectoryQueue(Path directory, @Nullable Executor groupSync) throws IOException {
 		this.directory = directory;
 		this.groupSync = groupSync;
 		this.incoming = directory.resolve(INCOMING);
@@ -105,8 +106,8 @@ public final class DirectoryQueue {
 	 * @return the queue
 	 * @throws QueueException if the directories cannot be created or are not writable
 	 */
-	public static DirectoryQueue open(Path directory, Set<PosixFilePermission> permissions, Executor groupSync)
-			throws QueueException {
+	public static DirectoryQueue open(Path directory, @Nullable Set<PosixFilePermission> permissions,
+			@Nullable Executor groupSync) throws QueueException {
 		Path root = directory.toAbsolutePath().normalize();
 		try {
 			createDirectory(root, permissions);
@@ -133,7 +134,8 @@ public final class DirectoryQueue {
 	 * @throws QueueException if the directories cannot be created or are not writable
 	 * @see #open(Path, Set, Executor)
 	 */
-	public static DirectoryQueue open(Path directory, Set<PosixFilePermission> permissions) throws QueueException {
+	public static DirectoryQueue open(Path directory, @Nullable Set<PosixFilePermission> permissions)
+			throws QueueException {
 		return open(directory, permissions, null);
 	}
 
@@ -171,7 +173,7 @@ public final class DirectoryQueue {
 		return PosixFilePermissions.fromString(text);
 	}
 
-	private static void createDirectory(Path path, Set<PosixFilePermission> permissions) throws IOException {
+	private static void createDirectory(Path path, @Nullable Set<PosixFilePermission> permissions) throws IOException {
 		if (!Files.isDirectory(path)) {
 			try {
 				Files.createDirectories(path);
@@ -275,10 +277,10 @@ public final class DirectoryQueue {
 			return;
 		}
 		GroupWrite group = new GroupWrite(files, contents);
-		int helpers = (this.groupSync != null) ? Math.min(files.size(), GROUP_SYNC_THREADS) - 1 : 0;
+		Executor helpers = this.groupSync;
 		try {
-			for (int i = 0; i < helpers; i++) {
-				this.groupSync.execute(group);
+			for (int i = 0; helpers != null && i < Math.min(files.size(), GROUP_SYNC_THREADS) - 1; i++) {
+				helpers.execute(group);
 			}
 		}
 		catch (RejectedExecutionException ex) {

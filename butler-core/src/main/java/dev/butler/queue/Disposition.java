@@ -2,6 +2,8 @@ package dev.butler.queue;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a {@link PiperService} does with a message it processed, with the names of Mentat's filer
  * protocol.
@@ -14,11 +16,11 @@ public final class Disposition {
 
 	private final Kind kind;
 
-	private final byte[] content;
+	private final byte @Nullable [] content;
 
-	private final String reason;
+	private final @Nullable String reason;
 
-	private Disposition(Kind kind, byte[] content, String reason) {
+	private Disposition(Kind kind, byte @Nullable [] content, @Nullable String reason) {
 		this.kind = kind;
 		this.content = content;
 		this.reason = reason;
@@ -62,11 +64,18 @@ public final class Disposition {
 		return this.kind;
 	}
 
-	byte[] content() {
+	byte @Nullable [] content() {
 		return this.content;
 	}
 
+	/**
+	 * Return why a message is banished.
+	 * @throws IllegalStateException if this is not {@link Kind#BANISH}
+	 */
 	String reason() {
+		if (this.reason == null) {
+			throw new IllegalStateException("A " + this.kind + " disposition has no reason");
+		}
 		return this.reason;
 	}
 

@@ -8,6 +8,7 @@ import java.util.Set;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -39,9 +40,9 @@ import dev.butler.service.ServiceContext;
  * @param maxRecoveries how many times a message is taken back from consumers that ended without
  * finishing it (a crash, a kill) before it is banished instead, as it may be what ends them
  */
-public record PiperOptions(String queueInDir,
+public record PiperOptions(@Nullable String queueInDir,
 		@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueInWait,
-		@QueuePermissions String queueInPerms, String queueOutDir,
+		@QueuePermissions @Nullable String queueInPerms, @Nullable String queueOutDir,
 		@DefaultValue("10000") @Min(value = 1, message = "must be at least 1") int queueOutLimit,
 		@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueOutWait,
 		@DefaultValue("1") @Min(value = 1, message = "must be at least 1") int maxAttempts,
@@ -80,7 +81,7 @@ public record PiperOptions(String queueInDir,
 	 * @param context the service context
 	 * @return the absolute directory, {@code null} if none
 	 */
-	public Path queueOut(ServiceContext context) {
+	public @Nullable Path queueOut(ServiceContext context) {
 		return (this.queueOutDir != null) ? resolve(context, this.queueOutDir) : null;
 	}
 
@@ -88,7 +89,7 @@ public record PiperOptions(String queueInDir,
 	 * Return the permissions of queue directories created.
 	 * @return the permissions, {@code null} for the umask
 	 */
-	public Set<PosixFilePermission> permissions() {
+	public @Nullable Set<PosixFilePermission> permissions() {
 		return permissions(this.queueInPerms);
 	}
 
@@ -99,7 +100,7 @@ public record PiperOptions(String queueInDir,
 	 * @return the permissions, {@code null} for the umask if the option is not set
 	 * @throws IllegalArgumentException if the value is neither form
 	 */
-	public static Set<PosixFilePermission> permissions(String queueInPerms) {
+	public static @Nullable Set<PosixFilePermission> permissions(@Nullable String queueInPerms) {
 		return (queueInPerms != null) ? DirectoryQueue.parsePermissions(queueInPerms) : null;
 	}
 

@@ -2,6 +2,8 @@ package dev.butler.queue;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
@@ -18,7 +20,7 @@ import dev.butler.service.ServiceContext;
  *
  * @param <C> the type of the service's own configuration, {@link Void} for none
  */
-public abstract class PiperService<C> implements MicroService<C> {
+public abstract class PiperService<C extends @Nullable Object> implements MicroService<C> {
 
 	/** Name of the input queue in {@code /actuator/butler} and metrics. */
 	public static final String QUEUE_IN = "queue-in";

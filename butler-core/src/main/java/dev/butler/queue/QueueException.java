@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.FileSystemException;
 import java.nio.file.Path;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A directory queue operation failed; the message says what was attempted on which path and why,
  * e.g. {@code No space left on device}. The message files are left where they were.
@@ -15,7 +17,7 @@ public class QueueException extends IOException {
 	 * @param message what failed and why
 	 * @param cause the cause, may be {@code null}
 	 */
-	public QueueException(String message, Throwable cause) {
+	public QueueException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 
@@ -29,8 +31,9 @@ public class QueueException extends IOException {
 	 * @return the reason
 	 */
 	static String reason(IOException ex) {
-		if (ex instanceof QueueException) {
-			return ex.getMessage();
+		String message = ex.getMessage();
+		if (ex instanceof QueueException && message != null) {
+			return message;
 		}
 		if (ex instanceof FileSystemException fs && fs.getReason() != null) {
 			return fs.getReason();
@@ -41,7 +44,7 @@ public class QueueException extends IOException {
 		if (ex instanceof java.nio.file.AccessDeniedException) {
 			return "Permission denied";
 		}
-		return (ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName();
+		return (message != null) ? message : ex.getClass().getSimpleName();
 	}
 
 }

@@ -10,6 +10,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The annotated text must give permissions of queue directories as {@code 770} or
@@ -46,7 +47,7 @@ public @interface QueuePermissions {
 	class Validator implements ConstraintValidator<QueuePermissions, String> {
 
 		@Override
-		public boolean isValid(String value, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable String value, ConstraintValidatorContext context) {
 			if (value == null) {
 				return true;
 			}

@@ -7,6 +7,7 @@ import java.util.List;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.service.Durations;
 import dev.butler.service.ResourceSnapshot.Count;
@@ -37,24 +38,24 @@ final class QueueProcessor implements ServiceResource {
 
 	private final Path queueIn;
 
-	private final Path queueOut;
+	private final @Nullable Path queueOut;
 
-	private volatile DirectoryQueue next;
+	private volatile @Nullable DirectoryQueue next;
 
-	private volatile QueueReader reader;
+	private volatile @Nullable QueueReader reader;
 
-	private volatile QueueWatcher watcher;
+	private volatile @Nullable QueueWatcher watcher;
 
 	private volatile QueueSnapshot.State state = QueueSnapshot.State.CLOSED;
 
-	private volatile String lastError;
+	private volatile @Nullable String lastError;
 
-	private OutputLimit outputLimit;
+	private @Nullable OutputLimit outputLimit;
 
-	private ScheduledAction resumption;
+	private @Nullable ScheduledAction resumption;
 
 	/** When the current pause began, {@code null} while not paused; loop thread only. */
-	private Instant pausedAt;
+	private @Nullable Instant pausedAt;
 
 	QueueProcessor(String name, ServiceContext context, PiperOptions options, Handler handler,
 			QueueStatistics statistics) {
@@ -104,7 +105,8 @@ final class QueueProcessor implements ServiceResource {
 	}
 
 	private void drain() {
-		if (this.state != QueueSnapshot.State.ACTIVE) {
+		QueueWatcher currentWatcher = this.watcher;
+		if (this.state != QueueSnapshot.State.ACTIVE || currentWatcher == null) {
 			return;
 		}
 		try {
@@ -113,7 +115,7 @@ final class QueueProcessor implements ServiceResource {
 					pause(QueueSnapshot.State.PAUSED, null);
 					return;
 				}
-				QueueMessage message = this.reader.next();
+				QueueMessage message = reader().next();
 				if (message == null) {
 					resumed();
 					return;
@@ -126,7 +128,7 @@ final class QueueProcessor implements ServiceResource {
 					return;
 				}
 			}
-			this.watcher.signal();
+			currentWatcher.signal();
 		}
 		catch (QueueException ex) {
 			pause(QueueSnapshot.State.STALLED, ex);
@@ -153,15 +155,15 @@ final class QueueProcessor implements ServiceResource {
 			else {
 				logger.warn("Service '" + this.context.serviceId() + "' banishes message '" + message.name()
 						+ "' after " + attempt + " attempt(s): " + ex);
-				dispose(message, () -> this.reader.banish(message, "Processing failed: " + ex, ex, attempt));
+				dispose(message, () -> reader().banish(message, "Processing failed: " + ex, ex, attempt));
 			}
 			return;
 		}
 		switch (disposition.kind()) {
 			case COMMIT -> dispose(message, () -> commit(message, disposition.content()));
-			case CANCEL -> dispose(message, () -> this.reader.commit(message));
+			case CANCEL -> dispose(message, () -> reader().commit(message));
 			case BANISH -> dispose(message,
-					() -> this.reader.banish(message, disposition.reason(), null, attempt));
+					() -> reader().banish(message, disposition.reason(), null, attempt));
 		}
 	}
 
@@ -177,23 +179,25 @@ final class QueueProcessor implements ServiceResource {
 		}
 	}
 
-	private void commit(QueueMessage message, byte[] content) throws QueueException {
-		if (this.next == null) {
+	private void commit(QueueMessage message, byte @Nullable [] content) throws QueueException {
+		DirectoryQueue out = this.next;
+		OutputLimit limit = this.outputLimit;
+		if (out == null || limit == null) {
 			if (content != null) {
-				this.reader.banish(message, "The service passed on new content but has no "
+				reader().banish(message, "The service passed on new content but has no "
 						+ this.context.propertyName("queue-out-dir"), null, 1);
 				return;
 			}
-			this.reader.commit(message);
+			reader().commit(message);
 			return;
 		}
 		if (content != null) {
-			this.reader.handOn(message, this.next, content);
+			reader().handOn(message, out, content);
 		}
 		else {
-			this.reader.handOn(message, this.next);
+			reader().handOn(message, out);
 		}
-		this.outputLimit.added(1);
+		limit.added(1);
 	}
 
 	/**
@@ -208,7 +212,7 @@ final class QueueProcessor implements ServiceResource {
 			logger.error("Service '" + this.context.serviceId() + "' cannot dispose of message '" + message.name()
 					+ "': " + ex.getMessage());
 			try {
-				this.reader.release(message);
+				reader().release(message);
 			}
 			catch (QueueException notReleased) {
 				logger.error(notReleased.getMessage() + "; it will be recovered when the service starts again");
@@ -221,7 +225,7 @@ final class QueueProcessor implements ServiceResource {
 	 * Pause until a check after {@code queue_out_wait} finds the queue can go on; logged once per
 	 * pause, not at every check.
 	 */
-	private void pause(QueueSnapshot.State reason, QueueException failure) {
+	private void pause(QueueSnapshot.State reason, @Nullable QueueException failure) {
 		this.state = reason;
 		if (failure != null) {
 			this.lastError = failure.getMessage();
@@ -229,13 +233,14 @@ final class QueueProcessor implements ServiceResource {
 		if (this.pausedAt == null) {
 			this.pausedAt = this.context.clock().instant();
 			String every = Durations.human(this.options.queueOutWait());
+			OutputLimit limit = this.outputLimit;
 			if (failure != null) {
 				logger.error("Service '" + this.context.serviceId() + "' pauses its queue: " + failure.getMessage()
 						+ "; trying again every " + every);
 			}
-			else {
+			else if (limit != null) {
 				logger.info("Service '" + this.context.serviceId() + "' pauses: queue '" + this.next + "' holds "
-						+ this.outputLimit.limit() + " messages or more; checking again every " + every);
+						+ limit.limit() + " messages or more; checking again every " + every);
 			}
 		}
 		this.resumption = this.context.schedule(this.name + "-resume", this::resume, this.options.queueOutWait());
@@ -255,6 +260,17 @@ final class QueueProcessor implements ServiceResource {
 			this.state = QueueSnapshot.State.ACTIVE;
 			drain();
 		}
+	}
+
+	/**
+	 * Return the reader of the open queue; loop thread only.
+	 */
+	private QueueReader reader() {
+		QueueReader current = this.reader;
+		if (current == null) {
+			throw new IllegalStateException("Queue '" + this.queueIn + "' is not open");
+		}
+		return current;
 	}
 
 	@Override

@@ -22,6 +22,7 @@ import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -298,7 +299,7 @@ public final class QueueReader implements AutoCloseable {
 	 * @return the message, or {@code null} if {@code incoming/} is empty
 	 * @throws QueueException if the queue cannot be listed or a message cannot be moved
 	 */
-	public QueueMessage next() throws QueueException {
+	public @Nullable QueueMessage next() throws QueueException {
 		boolean listed = false;
 		while (true) {
 			if (this.cursor >= this.names.size()) {
@@ -443,11 +444,12 @@ public final class QueueReader implements AutoCloseable {
 	 * @param attempts how many times it was processed
 	 * @throws QueueException if it cannot be moved; it then stays claimed
 	 */
-	public void banish(QueueMessage message, String reason, Throwable failure, int attempts) throws QueueException {
+	public void banish(QueueMessage message, String reason, @Nullable Throwable failure, int attempts)
+			throws QueueException {
 		banish(message, reason, failure, attempts, Map.of());
 	}
 
-	private void banish(QueueMessage message, String reason, Throwable failure, int attempts,
+	private void banish(QueueMessage message, String reason, @Nullable Throwable failure, int attempts,
 			Map<String, Object> details) throws QueueException {
 		Map<String, Object> meta = new LinkedHashMap<>();
 		meta.put("message", message.name());

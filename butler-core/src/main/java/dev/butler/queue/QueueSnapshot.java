@@ -4,6 +4,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.service.ResourceSnapshot;
 
@@ -22,9 +23,10 @@ import dev.butler.service.ResourceSnapshot;
  * @param counts the counters, over all runs of the service
  * @param lastError the last failed operation, {@code null} if none
  */
-public record QueueSnapshot(String name, String directory, String next, String consumer, State state,
-		boolean watching, long backlog, @JsonIgnoreProperties("claimed") @JsonUnwrapped QueueCounts counts,
-		String lastError) implements ResourceSnapshot {
+public record QueueSnapshot(String name, String directory, @Nullable String next, @Nullable String consumer,
+		State state, boolean watching, long backlog,
+		@JsonIgnoreProperties("claimed") @JsonUnwrapped QueueCounts counts,
+		@Nullable String lastError) implements ResourceSnapshot {
 
 	@Override
 	public String kind() {

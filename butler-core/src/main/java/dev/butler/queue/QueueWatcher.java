@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
@@ -34,11 +35,11 @@ public final class QueueWatcher implements AutoCloseable {
 
 	private final AtomicBoolean signalled = new AtomicBoolean();
 
-	private WatchService watchService;
+	private @Nullable WatchService watchService;
 
-	private Thread thread;
+	private @Nullable Thread thread;
 
-	private ScheduledAction poll;
+	private @Nullable ScheduledAction poll;
 
 	private QueueWatcher(ServiceContext context, Runnable onArrival) {
 		this.context = context;
@@ -135,7 +136,7 @@ public final class QueueWatcher implements AutoCloseable {
 		}
 	}
 
-	private static void closeQuietly(WatchService watchService) {
+	private static void closeQuietly(@Nullable WatchService watchService) {
 		if (watchService != null) {
 			try {
 				watchService.close();

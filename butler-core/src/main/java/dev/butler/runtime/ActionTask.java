@@ -9,6 +9,7 @@ import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.TaskRejectedException;
 import org.springframework.scheduling.TaskScheduler;
@@ -41,9 +42,9 @@ final class ActionTask implements ScheduledAction {
 
 	private final AtomicLong runs = new AtomicLong();
 
-	private volatile Instant nextRun;
+	private volatile @Nullable Instant nextRun;
 
-	private volatile ScheduledFuture<?> future;
+	private volatile @Nullable ScheduledFuture<?> future;
 
 	private volatile boolean cancelled;
 
@@ -77,7 +78,7 @@ final class ActionTask implements ScheduledAction {
 	}
 
 	@Override
-	public Instant nextRun() {
+	public @Nullable Instant nextRun() {
 		return this.nextRun;
 	}
 
@@ -135,8 +136,12 @@ final class ActionTask implements ScheduledAction {
 			case ONCE -> this.nextRun = null;
 			case FIXED_DELAY -> arm(ended.plus(this.interval));
 			case FIXED_RATE -> {
-				Instant next = this.nextRun.plus(this.interval);
-				arm(next.isBefore(started) ? started.plus(this.interval) : next);
+				// null when the action was cancelled meanwhile, e.g. by itself
+				Instant scheduled = this.nextRun;
+				if (scheduled != null) {
+					Instant next = scheduled.plus(this.interval);
+					arm(next.isBefore(started) ? started.plus(this.interval) : next);
+				}
 			}
 		}
 	}

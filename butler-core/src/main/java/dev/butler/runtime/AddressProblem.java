@@ -6,6 +6,7 @@ import java.net.SocketException;
 import java.net.UnknownHostException;
 import java.util.Locale;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
@@ -69,7 +70,7 @@ record AddressProblem(String reason, boolean inUse) {
 		}
 	}
 
-	private static InetAddress resolve(String host) {
+	private static @Nullable InetAddress resolve(String host) {
 		if (host.isEmpty() || host.equals("*")) {
 			return InetAddress.getLoopbackAddress();
 		}

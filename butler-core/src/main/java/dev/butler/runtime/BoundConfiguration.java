@@ -6,6 +6,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What was bound from a service's configuration prefix for one run: its configuration and the
  * records of its option types, all validated.
@@ -13,7 +15,7 @@ import java.util.Map;
  * @param config the service's configuration, {@code null} for none
  * @param options the option records by type, in the order the service declares its types
  */
-public record BoundConfiguration(Object config, Map<Class<?>, Object> options) {
+public record BoundConfiguration(@Nullable Object config, Map<Class<?>, Object> options) {
 
 	/** Nothing bound: no configuration, no options. */
 	public static final BoundConfiguration NONE = new BoundConfiguration(null, Map.of());

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZFrame;
@@ -56,7 +57,7 @@ final class ColdStartWarmUp {
 
 	private static final byte[] PAYLOAD = "warm-up".getBytes(StandardCharsets.UTF_8);
 
-	private static Result result;
+	private static @Nullable Result result;
 
 	private ColdStartWarmUp() {
 	}
@@ -75,7 +76,7 @@ final class ColdStartWarmUp {
 	 * Return what the warm-up of this JVM did.
 	 * @return the result, {@code null} before it ran
 	 */
-	static synchronized Result result() {
+	static synchronized @Nullable Result result() {
 		return result;
 	}
 

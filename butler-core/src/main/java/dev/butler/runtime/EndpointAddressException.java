@@ -1,5 +1,7 @@
 package dev.butler.runtime;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a socket cannot bind or connect to an address: the address is in use, is not an address
  * of this host, or is not a valid ZeroMQ address. The message says who binds, the address, the
@@ -11,14 +13,14 @@ public class EndpointAddressException extends RuntimeException {
 
 	private final String address;
 
-	private final String property;
+	private final @Nullable String property;
 
 	private final String reason;
 
 	private final boolean inUse;
 
-	private EndpointAddressException(String user, String address, String property, String reason, boolean inUse,
-			Throwable cause) {
+	private EndpointAddressException(String user, String address, @Nullable String property, String reason,
+			boolean inUse, @Nullable Throwable cause) {
 		super(user + " " + address + ((property != null) ? " (property '" + property + "')" : "") + ": " + reason, cause);
 		this.user = user;
 		this.address = address;
@@ -44,7 +46,7 @@ public class EndpointAddressException extends RuntimeException {
 	 * @param property the full property name, e.g. {@code butler.services.writer.pipe-address}
 	 * @return a new exception, or this one if {@code property} is {@code null}
 	 */
-	public EndpointAddressException withProperty(String property) {
+	public EndpointAddressException withProperty(@Nullable String property) {
 		if (property == null) {
 			return this;
 		}
@@ -66,7 +68,7 @@ public class EndpointAddressException extends RuntimeException {
 	 * Return the configuration property that gave the address.
 	 * @return the full property name, or {@code null} if the address did not come from a known property
 	 */
-	public String getProperty() {
+	public @Nullable String getProperty() {
 		return this.property;
 	}
 

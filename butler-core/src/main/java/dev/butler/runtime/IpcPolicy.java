@@ -2,6 +2,8 @@ package dev.butler.runtime;
 
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What the runtime does with {@code ipc://} addresses ({@code butler.zmq.ipc}), and the one check of
  * every address a service, pipe or controller binds or connects to. JeroMQ has no Unix-domain
@@ -36,7 +38,7 @@ public enum IpcPolicy {
 	 * @param address the address, may be {@code null}
 	 * @return whether it is an {@code ipc://} address
 	 */
-	public static boolean isIpc(String address) {
+	public static boolean isIpc(@Nullable String address) {
 		return address != null && address.strip().regionMatches(true, 0, "ipc://", 0, 6);
 	}
 
@@ -46,8 +48,8 @@ public enum IpcPolicy {
 	 * @param address the address, may be {@code null}
 	 * @throws UnsupportedTransportException naming the property if this policy refuses the address
 	 */
-	public void checkProperty(String property, String address) {
-		if (refuses(address)) {
+	public void checkProperty(String property, @Nullable String address) {
+		if (address != null && refuses(address)) {
 			throw new UnsupportedTransportException(address, property,
 					"Invalid value '" + address + "' for property '" + property + "': " + IPC_NOT_SUPPORTED);
 		}
@@ -73,7 +75,7 @@ public enum IpcPolicy {
 	 * {@code butler.services.writer.pipe-address}
 	 * @throws UnsupportedTransportException naming the property if this policy refuses an address
 	 */
-	public void checkOptions(Object options, Function<String, String> propertyName) {
+	public void checkOptions(@Nullable Object options, Function<String, String> propertyName) {
 		if (this == EMULATE) {
 			return;
 		}

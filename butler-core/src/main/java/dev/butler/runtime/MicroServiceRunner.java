@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
@@ -53,7 +54,7 @@ public final class MicroServiceRunner {
 
 	private final RunContext context;
 
-	private final MicroService<Object> service;
+	private final MicroService<@Nullable Object> service;
 
 	private final ServiceRuntime runtime;
 
@@ -72,17 +73,17 @@ public final class MicroServiceRunner {
 
 	private volatile List<String> details = List.of();
 
-	private volatile Instant startedAt;
+	private volatile @Nullable Instant startedAt;
 
-	private volatile Instant readyAt;
+	private volatile @Nullable Instant readyAt;
 
-	private volatile Throwable abandoned;
+	private volatile @Nullable Throwable abandoned;
 
 	private boolean resourcesAcquired;
 
 	private boolean activitiesStarted;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
 	/**
 	 * Create a runner for one run of a service.
@@ -171,7 +172,7 @@ public final class MicroServiceRunner {
 	 * Return when warm-up began, or {@code null} before.
 	 * @return the start time
 	 */
-	public Instant startedAt() {
+	public @Nullable Instant startedAt() {
 		return this.startedAt;
 	}
 
@@ -179,7 +180,7 @@ public final class MicroServiceRunner {
 	 * Return when the service reported READY, or {@code null} before.
 	 * @return the time of READY
 	 */
-	public Instant readyAt() {
+	public @Nullable Instant readyAt() {
 		return this.readyAt;
 	}
 
@@ -311,7 +312,7 @@ public final class MicroServiceRunner {
 			this.runtime.ipc().checkOptions(options, this.context::propertyName);
 		}
 		ColdStartWarmUp.runOnce(this.runtime.zmq());
-		this.service.initialize(bound.config(), this.context);
+		initializeService(bound);
 		this.context.channels().bindEndpoints();
 		this.service.acquireResources();
 		this.resourcesAcquired = true;
@@ -322,6 +323,13 @@ public final class MicroServiceRunner {
 		this.service.startActivities();
 		this.activitiesStarted = true;
 		this.state = State.READY;
+	}
+
+	// The configuration is null for a service of Void, which MicroService<C extends @Nullable Object>
+	// allows: NullAway checks the nullness of type arguments only in JSpecify mode (not on Java 17).
+	@SuppressWarnings("NullAway")
+	private void initializeService(BoundConfiguration bound) throws Exception {
+		this.service.initialize(bound.config(), this.context);
 	}
 
 	private void serve(ZMQ.Socket control, LoopPoller poller) throws Exception {
@@ -428,7 +436,7 @@ public final class MicroServiceRunner {
 	/**
 	 * Return the option whose value is {@code address}, e.g. {@code butler.services.writer.pipe-address}.
 	 */
-	private String propertyHolding(String address) {
+	private @Nullable String propertyHolding(String address) {
 		for (Object options : this.context.bound().all()) {
 			for (Map.Entry<String, String> option : TextOptions.of(options).entrySet()) {
 				if (address.equals(option.getValue())) {
@@ -439,7 +447,7 @@ public final class MicroServiceRunner {
 		return null;
 	}
 
-	private void fail(String phase, Throwable ex, ZMQ.Socket control) {
+	private void fail(String phase, Throwable ex, ZMQ.@Nullable Socket control) {
 		this.state = State.ABORTED;
 		this.outcome = Outcome.ERROR;
 		this.details = ErrorDetails.describe(ex);
@@ -537,7 +545,7 @@ public final class MicroServiceRunner {
 		}
 	}
 
-	private void shutdown(ZMQ.Socket control) {
+	private void shutdown(ZMQ.@Nullable Socket control) {
 		this.context.schedule().cancelAll();
 		this.context.channels().close();
 		if (control != null) {

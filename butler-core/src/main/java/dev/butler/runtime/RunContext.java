@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 
@@ -53,7 +54,7 @@ final class RunContext implements ServiceContext {
 	private volatile boolean stopRequested;
 
 	/** What the service gave as the error it stopped for, or {@code null}. */
-	private volatile List<String> errorDetails;
+	private volatile @Nullable List<String> errorDetails;
 
 	RunContext(ServiceDefinition definition, BoundConfiguration bound, ServiceRuntime runtime,
 			ServiceStatistics statistics) {
@@ -95,12 +96,12 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
-	public Channel createChannel(String name, SocketType type, MessageHandler handler) {
+	public Channel createChannel(String name, SocketType type, @Nullable MessageHandler handler) {
 		return this.channels.create(name, type, handler, false);
 	}
 
 	@Override
-	public Channel createIsolatedChannel(String name, SocketType type, MessageHandler handler) {
+	public Channel createIsolatedChannel(String name, SocketType type, @Nullable MessageHandler handler) {
 		return this.channels.create(name, type, handler, true);
 	}
 
@@ -221,7 +222,7 @@ final class RunContext implements ServiceContext {
 		return this.stopRequested;
 	}
 
-	List<String> errorDetails() {
+	@Nullable List<String> errorDetails() {
 		return this.errorDetails;
 	}
 

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
@@ -41,7 +42,7 @@ final class ServiceChannels {
 	/**
 	 * Create a channel over a new socket, of the shared ZeroMQ context or of one of its own.
 	 */
-	Channel create(String name, SocketType type, MessageHandler handler, boolean isolated) {
+	Channel create(String name, SocketType type, @Nullable MessageHandler handler, boolean isolated) {
 		if (this.channels.containsKey(name)) {
 			throw new IllegalArgumentException(
 					"Service '" + this.serviceId + "' already has a channel named '" + name + "'");
@@ -77,7 +78,7 @@ final class ServiceChannels {
 	void bindEndpoints() {
 		Map<String, List<String>> bound = new LinkedHashMap<>();
 		this.endpointsToBind.forEach((name, addresses) -> {
-			ZmqChannel channel = this.channels.get(name);
+			ZmqChannel channel = get(name);
 			List<String> actual = new ArrayList<>();
 			for (String address : addresses) {
 				actual.add(channel.bind(address));

@@ -2,6 +2,8 @@ package dev.butler.runtime;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.MergedAnnotation;
 import org.springframework.core.annotation.MergedAnnotations;
@@ -21,7 +23,8 @@ import dev.butler.service.MicroService;
  * @param service the service implementation
  * @param configType the configuration type, {@link Void} for none
  */
-public record ServiceDefinition(String id, AgentDescriptor agent, MicroService<Object> service, Class<?> configType) {
+public record ServiceDefinition(String id, AgentDescriptor agent, MicroService<@Nullable Object> service,
+		Class<?> configType) {
 
 	public ServiceDefinition {
 		Objects.requireNonNull(id, "'id' must not be null");
@@ -49,8 +52,8 @@ public record ServiceDefinition(String id, AgentDescriptor agent, MicroService<O
 					+ "' is not annotated with @" + ButlerService.class.getSimpleName());
 		}
 		Class<?> configType = ResolvableType.forClass(service.getClass()).as(MicroService.class).getGeneric(0).resolve();
-		return new ServiceDefinition(id, AgentIdentity.of(id, annotation.synthesize()), (MicroService<Object>) service,
-				(configType != null) ? configType : Void.class);
+		return new ServiceDefinition(id, AgentIdentity.of(id, annotation.synthesize()),
+				(MicroService<@Nullable Object>) service, (configType != null) ? configType : Void.class);
 	}
 
 	/**

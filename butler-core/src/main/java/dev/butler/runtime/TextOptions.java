@@ -4,6 +4,8 @@ import java.lang.reflect.RecordComponent;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
 
 /**
@@ -22,7 +24,7 @@ final class TextOptions {
 	 * @return the values by dashed option name, e.g. {@code pipe-address}, in declaration order;
 	 * empty for anything but a record
 	 */
-	static Map<String, String> of(Object options) {
+	static Map<String, String> of(@Nullable Object options) {
 		Map<String, String> values = new LinkedHashMap<>();
 		if (options == null || !options.getClass().isRecord()) {
 			return values;
@@ -35,7 +37,7 @@ final class TextOptions {
 		return values;
 	}
 
-	private static String valueOf(RecordComponent component, Object record) {
+	private static @Nullable String valueOf(RecordComponent component, Object record) {
 		try {
 			component.getAccessor().setAccessible(true);
 			return (String) component.getAccessor().invoke(record);

@@ -1,5 +1,7 @@
 package dev.butler.runtime;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when an address uses a transport the ZeroMQ engine cannot offer to every peer, e.g. an
  * {@code ipc://} address under {@link IpcPolicy#REJECT}.
@@ -8,9 +10,9 @@ public class UnsupportedTransportException extends IllegalArgumentException {
 
 	private final String address;
 
-	private final String property;
+	private final @Nullable String property;
 
-	UnsupportedTransportException(String address, String property, String message) {
+	UnsupportedTransportException(String address, @Nullable String property, String message) {
 		super(message);
 		this.address = address;
 		this.property = property;
@@ -28,7 +30,7 @@ public class UnsupportedTransportException extends IllegalArgumentException {
 	 * Return the configuration property that gave the address.
 	 * @return the full property name, or {@code null} if the address did not come from a known property
 	 */
-	public String getProperty() {
+	public @Nullable String getProperty() {
 		return this.property;
 	}
 

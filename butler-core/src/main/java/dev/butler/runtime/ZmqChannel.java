@@ -4,6 +4,7 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
@@ -25,22 +26,22 @@ final class ZmqChannel implements Channel {
 
 	private final ZMQ.Socket socket;
 
-	private final MessageHandler handler;
+	private final @Nullable MessageHandler handler;
 
 	private final ChannelCounters counters;
 
 	/** The context the channel has to itself, closed with it, or {@code null} for the shared one. */
-	private final ZContext ownContext;
+	private final @Nullable ZContext ownContext;
 
-	private OutputHandler outputHandler;
+	private @Nullable OutputHandler outputHandler;
 
 	/** The socket's signalling channel in the loop's selector, {@code null} until first polled. */
-	private SelectionKey key;
+	private @Nullable SelectionKey key;
 
 	private int readyEvents;
 
-	ZmqChannel(String name, String serviceId, IpcPolicy ipc, ZMQ.Socket socket, MessageHandler handler,
-			ChannelCounters counters, ZContext ownContext) {
+	ZmqChannel(String name, String serviceId, IpcPolicy ipc, ZMQ.Socket socket, @Nullable MessageHandler handler,
+			ChannelCounters counters, @Nullable ZContext ownContext) {
 		this.name = name;
 		this.serviceId = serviceId;
 		this.ipc = ipc;
@@ -107,7 +108,7 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
-	public void onOutputReady(OutputHandler handler) {
+	public void onOutputReady(@Nullable OutputHandler handler) {
 		this.outputHandler = handler;
 	}
 
@@ -167,13 +168,17 @@ final class ZmqChannel implements Channel {
 	 * Receive and handle up to {@code limit} messages that are waiting.
 	 */
 	void receive(int limit) throws Exception {
+		MessageHandler current = this.handler;
+		if (current == null) {
+			return;
+		}
 		for (int i = 0; i < limit; i++) {
 			ZMsg message = ZMsg.recvMsg(this.socket, ZMQ.DONTWAIT);
 			if (message == null) {
 				return;
 			}
 			this.counters.recordReceived();
-			this.handler.handle(this, message);
+			current.handle(this, message);
 		}
 	}
 

@@ -5,4 +5,7 @@
  * ({@link dev.butler.runtime.ButlerThreads}), its ZeroMQ channels and poller, and the checks of
  * endpoint addresses.
  */
+@NullMarked
 package dev.butler.runtime;
+
+import org.jspecify.annotations.NullMarked;

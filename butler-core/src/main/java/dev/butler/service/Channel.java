@@ -1,5 +1,6 @@
 package dev.butler.service;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
@@ -56,7 +57,7 @@ public interface Channel {
 	 * stops it. Use it for flow control instead of blocking sends.
 	 * @param handler the handler, or {@code null}
 	 */
-	void onOutputReady(OutputHandler handler);
+	void onOutputReady(@Nullable OutputHandler handler);
 
 	/**
 	 * Return the number of messages received on this channel since the service was created.

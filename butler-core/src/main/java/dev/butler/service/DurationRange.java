@@ -11,6 +11,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.convert.DurationStyle;
 
@@ -68,11 +69,11 @@ public @interface DurationRange {
 	 */
 	class Validator implements ConstraintValidator<DurationRange, Duration> {
 
-		private Duration min;
+		private @Nullable Duration min;
 
 		private boolean minInclusive;
 
-		private Duration max;
+		private @Nullable Duration max;
 
 		private String message;
 
@@ -85,7 +86,7 @@ public @interface DurationRange {
 		}
 
 		@Override
-		public boolean isValid(Duration value, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable Duration value, ConstraintValidatorContext context) {
 			if (value == null) {
 				return true;
 			}

@@ -3,6 +3,8 @@ package dev.butler.service;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A Firebird Butler microservice, with the life cycle of Saturnin's {@code MicroService}.
  * <p>
@@ -20,9 +22,9 @@ import java.util.Map;
  * keys.
  *
  * @param <C> the type of the service configuration, bound from {@code butler.services.<id>.*}; use
- * {@link Void} for a service without configuration
+ * {@link Void} for a service without configuration, whose {@link #initialize} then gets {@code null}
  */
-public interface MicroService<C> {
+public interface MicroService<C extends @Nullable Object> {
 
 	/**
 	 * Return the types of further options this service reads from its configuration prefix beside

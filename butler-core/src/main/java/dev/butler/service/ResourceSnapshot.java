@@ -3,6 +3,8 @@ package dev.butler.service;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a {@link ServiceResource} is and has done at one moment: plain data, holding nothing live.
  * The in-process control, {@code /actuator/butler} and the meters read resources only through
@@ -68,7 +70,7 @@ public interface ResourceSnapshot {
 	 * @param baseUnit the unit, e.g. {@code bytes}, {@code null} for none
 	 * @param description what it counts
 	 */
-	record Count(String name, Map<String, String> tags, long value, boolean perRun, String baseUnit,
+	record Count(String name, Map<String, String> tags, long value, boolean perRun, @Nullable String baseUnit,
 			String description) {
 
 		/**

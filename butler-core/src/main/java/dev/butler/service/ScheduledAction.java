@@ -3,6 +3,8 @@ package dev.butler.service;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * An action scheduled on a service's run loop.
  */
@@ -30,7 +32,7 @@ public interface ScheduledAction {
 	 * Return when the action runs next, or {@code null} if it will not run again.
 	 * @return the next run time
 	 */
-	Instant nextRun();
+	@Nullable Instant nextRun();
 
 	/**
 	 * Return how many times the action has run.

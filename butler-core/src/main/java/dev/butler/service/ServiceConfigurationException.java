@@ -1,5 +1,7 @@
 package dev.butler.service;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when a service configuration option is missing or has a bad value. The message names the
  * property and the value.
@@ -8,7 +10,7 @@ public class ServiceConfigurationException extends RuntimeException {
 
 	private final String property;
 
-	private final Object value;
+	private final @Nullable Object value;
 
 	/**
 	 * Create a new exception.
@@ -16,7 +18,7 @@ public class ServiceConfigurationException extends RuntimeException {
 	 * @param value the offending value (may be {@code null})
 	 * @param reason why the value is not acceptable
 	 */
-	public ServiceConfigurationException(String property, Object value, String reason) {
+	public ServiceConfigurationException(String property, @Nullable Object value, String reason) {
 		this(property, value, reason, null);
 	}
 
@@ -25,9 +27,10 @@ public class ServiceConfigurationException extends RuntimeException {
 	 * @param property the full property name
 	 * @param value the offending value (may be {@code null})
 	 * @param reason why the value is not acceptable
-	 * @param cause the cause
+	 * @param cause the cause, may be {@code null}
 	 */
-	public ServiceConfigurationException(String property, Object value, String reason, Throwable cause) {
+	public ServiceConfigurationException(String property, @Nullable Object value, String reason,
+			@Nullable Throwable cause) {
 		super("Invalid value '%s' for property '%s': %s".formatted(value, property, reason), cause);
 		this.property = property;
 		this.value = value;
@@ -45,7 +48,7 @@ public class ServiceConfigurationException extends RuntimeException {
 	 * Return the value at fault.
 	 * @return the value, may be {@code null}
 	 */
-	public Object getValue() {
+	public @Nullable Object getValue() {
 		return this.value;
 	}
 

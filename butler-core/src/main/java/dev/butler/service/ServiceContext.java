@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
 
+import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 
@@ -70,7 +71,7 @@ public interface ServiceContext {
 	 * @param handler handler for received messages, or {@code null} for an output-only channel
 	 * @return the channel
 	 */
-	Channel createChannel(String name, SocketType type, MessageHandler handler);
+	Channel createChannel(String name, SocketType type, @Nullable MessageHandler handler);
 
 	/**
 	 * Create a channel as {@link #createChannel} does, on a ZeroMQ I/O thread of its own that ends
@@ -84,7 +85,7 @@ public interface ServiceContext {
 	 * @param handler handler for received messages, or {@code null} for an output-only channel
 	 * @return the channel
 	 */
-	Channel createIsolatedChannel(String name, SocketType type, MessageHandler handler);
+	Channel createIsolatedChannel(String name, SocketType type, @Nullable MessageHandler handler);
 
 	/**
 	 * Register an address the channel binds during warm-up. Bound addresses are reported to the

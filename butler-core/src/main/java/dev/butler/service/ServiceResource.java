@@ -3,6 +3,8 @@ package dev.butler.service;
 import java.time.Duration;
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A part of a service that the runtime opens and closes with it, registered with
  * {@link ServiceContext#addResource}: opened after {@link MicroService#acquireResources()} and before
@@ -53,7 +55,7 @@ public interface ServiceResource {
 	 * any thread, e.g. an HTTP worker; reads without locking and does not block for long.
 	 * @return what the resource is and has done, or {@code null} (the default) to leave it out
 	 */
-	default ResourceSnapshot describe() {
+	default @Nullable ResourceSnapshot describe() {
 		return null;
 	}
 

@@ -3,4 +3,7 @@
  * {@link dev.butler.service.ButlerService @ButlerService}, the
  * {@link dev.butler.service.ServiceContext} it gets, its channels, scheduled actions and resources.
  */
+@NullMarked
 package dev.butler.service;
+
+import org.jspecify.annotations.NullMarked;

@@ -3,4 +3,7 @@
  * and binary services and this project's bridges between data pipes and directory queues. See
  * {@link dev.butler.standard.StandardServices}.
  */
+@NullMarked
 package dev.butler.standard;
+
+import org.jspecify.annotations.NullMarked;

@@ -337,7 +337,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		void ended(RunEnding ending, Duration upFor) {
 			Instant now = Supervisor.this.clock.instant();
 			Decision.Restart groupRestart = null;
-			Group group;
+			Group restartingGroup = null;
 			synchronized (this) {
 				if ((this.restartingWithGroup && ending == RunEnding.STOPPED)
 						|| this.status.phase() == SupervisionStatus.Phase.GAVE_UP) {
@@ -351,10 +351,11 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 				}
 				Decision decision = this.tracker.ended(ending, upFor, now);
 				String id = this.service.id();
-				group = this.group;
+				Group group = this.group;
 				if (decision instanceof Decision.Restart restart && group != null
 						&& group.strategy != RestartStrategy.ONE_FOR_ONE) {
 					groupRestart = restart;
+					restartingGroup = group;
 				}
 				else if (decision instanceof Decision.Restart restart) {
 					logger.warn("Butler service '" + id + "' ended (" + describe(ending) + "); restart "
@@ -370,9 +371,9 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 					this.status = this.status.stopped(ending, now);
 				}
 			}
-			if (groupRestart != null) {
+			if (restartingGroup != null && groupRestart != null) {
 				// Outside this service's lock: the group locks the other services of the group.
-				group.restartFor(this, ending, upFor, now, groupRestart);
+				restartingGroup.restartFor(this, ending, upFor, now, groupRestart);
 			}
 		}
 

@@ -4,4 +4,7 @@
  * make ({@link dev.butler.supervision.RestartTracker}) and the supervisor that carries them out
  * ({@link dev.butler.supervision.Supervisor}).
  */
+@NullMarked
 package dev.butler.supervision;
+
+import org.jspecify.annotations.NullMarked;

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DataSizeUnit;
@@ -75,7 +77,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * when it applies to this service and the service names none of its own, else {@code null}
 	 * @return the options
 	 */
-	public ComponentOptions componentOptions(String id, String externalControl) {
+	public ComponentOptions componentOptions(String id, @Nullable String externalControl) {
 		Service service = service(id);
 		String controlAddress = null;
 		if (StringUtils.hasText(service.controlAddress())) {
@@ -126,7 +128,8 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			return creation.get();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ServiceConfigurationException(String.join(" / ", properties), value, ex.getMessage(), ex);
+			throw new ServiceConfigurationException(String.join(" / ", properties), value,
+					(ex.getMessage() != null) ? ex.getMessage() : ex.toString(), ex);
 		}
 	}
 
@@ -137,6 +140,9 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 */
 	public RestartIntensity groupIntensity(String name) {
 		Supervision.Group group = this.supervision.groups().get(name);
+		if (group == null) {
+			throw new IllegalArgumentException("No group '" + name + "' under butler.supervision.groups");
+		}
 		int maxRestarts = firstOf(group.maxRestarts(), this.supervision.maxRestarts());
 		Duration within = firstOf(group.restartWithin(), this.supervision.restartWithin());
 		String prefix = "butler.supervision.groups." + name + ".";
@@ -153,11 +159,11 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 		return firstOf(service(id).onGiveUp(), this.supervision.onGiveUp());
 	}
 
-	private static <T> T firstOf(T first, T second) {
+	private static <T> T firstOf(@Nullable T first, T second) {
 		return (first != null) ? first : second;
 	}
 
-	private static <T> T firstOf(T first, T second, T third) {
+	private static <T> T firstOf(@Nullable T first, @Nullable T second, T third) {
 		return firstOf(first, firstOf(second, third));
 	}
 
@@ -167,7 +173,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param address Address of an external ICCP controller (like Saturnin's --iccp) that the
 	 * only service of this application connects to instead of the in-process controller
 	 */
-	public record Control(String address) {
+	public record Control(@Nullable String address) {
 
 	}
 
@@ -233,9 +239,9 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
-			String controlAddress, String agent, RestartType restart, Integer maxRestarts,
-			@DurationUnit(ChronoUnit.MILLIS) Duration restartWithin, ServiceBackoff backoff, GiveUpAction onGiveUp,
-			List<String> dependsOn) {
+			@Nullable String controlAddress, @Nullable String agent, @Nullable RestartType restart,
+			@Nullable Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) @Nullable Duration restartWithin,
+			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
 				null, null, null, null, null, null, null);
@@ -254,9 +260,9 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param resetAfter How long a run must last for the next delay to be min again. If a duration
 	 * suffix is not specified, milliseconds will be used
 	 */
-	public record ServiceBackoff(@DurationUnit(ChronoUnit.MILLIS) Duration min,
-			@DurationUnit(ChronoUnit.MILLIS) Duration max, Double randomFactor,
-			@DurationUnit(ChronoUnit.MILLIS) Duration resetAfter) {
+	public record ServiceBackoff(@DurationUnit(ChronoUnit.MILLIS) @Nullable Duration min,
+			@DurationUnit(ChronoUnit.MILLIS) @Nullable Duration max, @Nullable Double randomFactor,
+			@DurationUnit(ChronoUnit.MILLIS) @Nullable Duration resetAfter) {
 
 		static final ServiceBackoff NONE = new ServiceBackoff(null, null, null, null);
 
@@ -281,7 +287,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param groups Services supervised together, by group name: when one is restarted, the
 	 * group's strategy says which others are restarted with it
 	 */
-	public record Supervision(@DefaultValue("true") boolean enabled, RestartType restart,
+	public record Supervision(@DefaultValue("true") boolean enabled, @Nullable RestartType restart,
 			@DefaultValue("5") int maxRestarts,
 			@DefaultValue("60s") @DurationUnit(ChronoUnit.MILLIS) Duration restartWithin,
 			@DefaultValue DefaultBackoff backoff, @DefaultValue("stay-down") GiveUpAction onGiveUp,
@@ -304,7 +310,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 		 * milliseconds will be used
 		 */
 		public record Group(@DefaultValue("one-for-all") RestartStrategy strategy, List<String> services,
-				Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) Duration restartWithin) {
+				@Nullable Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) @Nullable Duration restartWithin) {
 
 			public Group {
 				services = (services != null) ? List.copyOf(services) : List.of();
@@ -358,7 +364,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * specified, milliseconds will be used
 	 * @param configurable Whether the component supports ICCP REQUEST/CONF; never sent otherwise
 	 */
-	public record Component(String address, @DefaultValue("false") boolean optional,
+	public record Component(@Nullable String address, @DefaultValue("false") boolean optional,
 			@DefaultValue("true") boolean autoStartup,
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,

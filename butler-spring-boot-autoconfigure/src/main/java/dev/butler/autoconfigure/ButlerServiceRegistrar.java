@@ -9,6 +9,7 @@ import java.util.Set;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.BeansException;
 import org.springframework.beans.factory.BeanFactory;
@@ -52,6 +53,8 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 
 	static final String STANDARD_SERVICE_BEAN_PREFIX = "butlerStandardService.";
 
+	// Set by Spring before the registry is post-processed (EnvironmentAware).
+	@SuppressWarnings("NullAway.Init")
 	private Environment environment;
 
 	/** The runtime keys of {@code butler.services}, by service id. */
@@ -160,7 +163,8 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		return dependencies;
 	}
 
-	private static List<String> cycleFrom(String id, Map<String, List<String>> dependencies, List<String> path) {
+	private static @Nullable List<String> cycleFrom(String id, Map<String, List<String>> dependencies,
+			List<String> path) {
 		int start = path.indexOf(id);
 		if (start >= 0) {
 			List<String> cycle = new ArrayList<>(path.subList(start, path.size()));
@@ -208,7 +212,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 	}
 
 	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
-			String externalControl, List<String> dependencyBeans) {
+			@Nullable String externalControl, List<String> dependencyBeans) {
 		ServiceDefinition definition = ServiceDefinition.of(id, beanFactory.getBean(beanName, MicroService.class));
 		warnOfLibraryVendor(definition);
 		ManagedMicroService service = new ManagedMicroService(definition,

@@ -5,6 +5,7 @@ import java.util.concurrent.ScheduledFuture;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
@@ -33,7 +34,7 @@ final class ShutdownWhenFinished implements ApplicationListener<ApplicationReady
 
 	private final ButlerThreads threads;
 
-	private ScheduledFuture<?> check;
+	private @Nullable ScheduledFuture<?> check;
 
 	ShutdownWhenFinished(ButlerComponents components, TaskScheduler scheduler, ButlerThreads threads) {
 		this.components = components;
@@ -62,10 +63,11 @@ final class ShutdownWhenFinished implements ApplicationListener<ApplicationReady
 			return;
 		}
 		synchronized (this) {
-			if (this.check.isCancelled()) {
+			ScheduledFuture<?> current = this.check;
+			if (current == null || current.isCancelled()) {
 				return;
 			}
-			this.check.cancel(false);
+			current.cancel(false);
 		}
 		int exitCode = ok ? 0 : 1;
 		logger.info("Every Butler service finished" + (ok ? "" : ", not all with outcome OK") + "; exiting with code "

@@ -8,6 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.zeromq.SocketType;
@@ -176,6 +177,18 @@ class ManagedMicroServiceTests {
 			CancellingService cancelling = context.getBean(CancellingService.class);
 			await().atMost(PATIENCE).until(() -> cancelling.cancelled.get() == 1000);
 			assertThat(service.scheduledActions()).extracting(ScheduledAction::name).containsExactly("keep");
+		});
+	}
+
+	@Test
+	void fixedRateActionThatCancelsItselfShouldStopAndLeaveTheServiceRunning() {
+		this.contextRunner.withUserConfiguration(SelfCancellingService.class).run((context) -> {
+			ManagedMicroService service = service(context, "self-cancelling");
+			SelfCancellingService cancelling = context.getBean(SelfCancellingService.class);
+			assertThat(cancelling.later.await(5, TimeUnit.SECONDS)).isTrue();
+			assertThat(service.state()).isEqualTo(State.RUNNING);
+			assertThat(cancelling.runs).hasValue(3);
+			assertThat(service.scheduledActions()).extracting(ScheduledAction::name).doesNotContain("tick");
 		});
 	}
 
@@ -496,6 +509,26 @@ class ManagedMicroServiceTests {
 				}
 				this.cancelled.set(1000);
 			}, Duration.ofMillis(1));
+		}
+
+	}
+
+	@ButlerService("self-cancelling")
+	static class SelfCancellingService implements MicroService<Void> {
+
+		final AtomicInteger runs = new AtomicInteger();
+
+		final CountDownLatch later = new CountDownLatch(1);
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			AtomicReference<ScheduledAction> tick = new AtomicReference<>();
+			tick.set(context.scheduleAtFixedRate("tick", () -> {
+				if (this.runs.incrementAndGet() == 3) {
+					tick.get().cancel();
+					context.schedule("later", this.later::countDown, Duration.ofMillis(50));
+				}
+			}, Duration.ofMillis(10)));
 		}
 
 	}

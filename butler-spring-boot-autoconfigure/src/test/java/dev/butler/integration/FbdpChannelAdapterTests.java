@@ -8,7 +8,9 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -35,6 +37,7 @@ import org.springframework.messaging.MessageDeliveryException;
 import org.springframework.messaging.MessageHandlingException;
 import org.springframework.messaging.PollableChannel;
 import org.springframework.messaging.support.ErrorMessage;
+import org.springframework.messaging.support.GenericMessage;
 import org.springframework.messaging.support.MessageBuilder;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
@@ -269,6 +272,28 @@ class FbdpChannelAdapterTests {
 				assertThatExceptionOfType(MessageDeliveryException.class)
 					.isThrownBy(() -> numbers.send(MessageBuilder.withPayload("late").build()))
 					.withMessageContaining("Data pipe 'numbers' is closed (INVALID_DATA: upstream broke)");
+			});
+	}
+
+	@Test
+	void closeCodeHeaderWithoutValueShouldNotEndTheStream() {
+		String output = freeAddress();
+		this.contextRunner.withUserConfiguration(Sink.class, OutboundFlow.class)
+			.withPropertyValues(pipe("sink", "numbers", output, PipeMode.CONNECT, 5))
+			.withPropertyValues("test.output=" + output)
+			.run((context) -> {
+				Sink sink = context.getBean(Sink.class);
+				MessageChannel numbers = context.getBean("numbers", MessageChannel.class);
+				Map<String, Object> headers = new HashMap<>();
+				headers.put(FbdpHeaders.CLOSE_CODE, null);
+				Message<String> message = new GenericMessage<>("a", headers);
+				assertThat(FbdpHeaders.isEndOfStream(message)).isFalse();
+				numbers.send(message);
+				numbers.send(MessageBuilder.withPayload("b").build());
+				context.getBean(FbdpMessageHandler.class).complete();
+				await().atMost(TIMEOUT).until(() -> sink.closeCode != null);
+				assertThat(sink.closeCode).isEqualTo(FbdpErrorCode.OK);
+				assertThat(sink.received).containsExactly("a", "b");
 			});
 	}
 

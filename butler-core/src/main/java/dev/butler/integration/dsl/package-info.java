@@ -1,4 +1,7 @@
 /**
  * Java DSL for the FBDP channel adapters.
  */
+@NullMarked
 package dev.butler.integration.dsl;
+
+import org.jspecify.annotations.NullMarked;

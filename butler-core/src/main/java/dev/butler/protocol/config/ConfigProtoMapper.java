@@ -10,6 +10,7 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 
 import com.google.protobuf.ByteString;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.protocol.proto.ConfigProto;
 import dev.butler.protocol.proto.Value;
@@ -128,7 +129,7 @@ public final class ConfigProtoMapper {
 		return text;
 	}
 
-	private static String scalarText(Object value) {
+	private static @Nullable String scalarText(Object value) {
 		if (value instanceof Enum<?> constant) {
 			return constant.name();
 		}

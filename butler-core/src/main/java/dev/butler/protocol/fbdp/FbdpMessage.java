@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 
 import com.google.protobuf.Struct;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.protocol.proto.ErrorDescription;
 
@@ -86,7 +87,7 @@ public sealed interface FbdpMessage {
 	 * @param payload the user data, or {@code null} for a DATA message without a payload frame
 	 * @return the message
 	 */
-	static Data data(byte[] payload) {
+	static Data data(byte @Nullable [] payload) {
 		return new Data(payload);
 	}
 
@@ -193,8 +194,9 @@ public sealed interface FbdpMessage {
 		 * @param dataFormat the MIME type of the user data, not empty
 		 * @param parameters data pipe parameters; {@code null} is taken as none
 		 */
-		public Open(String dataPipe, PipeSocket pipeSocket, String dataFormat, Struct parameters) {
-			this(dataPipe, pipeSocket, dataFormat, parameters, FbdpFlags.NONE);
+		public Open(String dataPipe, PipeSocket pipeSocket, String dataFormat, @Nullable Struct parameters) {
+			this(dataPipe, pipeSocket, dataFormat, (parameters != null) ? parameters : Struct.getDefaultInstance(),
+					FbdpFlags.NONE);
 		}
 
 		@Override
@@ -287,7 +289,7 @@ public sealed interface FbdpMessage {
 	 * @param typeData free type data, echoed in the acknowledgement
 	 * @param flags the header flags
 	 */
-	record Data(byte[] payload, int typeData, int flags) implements FbdpMessage {
+	record Data(byte @Nullable [] payload, int typeData, int flags) implements FbdpMessage {
 
 		public Data {
 			checkUnsignedShort("DATA type data", typeData);
@@ -298,7 +300,7 @@ public sealed interface FbdpMessage {
 		 * Create a DATA message with no type data and no flags.
 		 * @param payload the user data, or {@code null} for no payload frame
 		 */
-		public Data(byte[] payload) {
+		public Data(byte @Nullable [] payload) {
 			this(payload, 0, FbdpFlags.NONE);
 		}
 
@@ -308,7 +310,7 @@ public sealed interface FbdpMessage {
 		}
 
 		@Override
-		public boolean equals(Object obj) {
+		public boolean equals(@Nullable Object obj) {
 			if (this == obj) {
 				return true;
 			}

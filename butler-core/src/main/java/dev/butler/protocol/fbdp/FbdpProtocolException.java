@@ -2,6 +2,8 @@ package dev.butler.protocol.fbdp;
 
 import java.util.Objects;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Thrown when frames do not form a valid FBDP message. The message says what was expected and
  * what arrived; the {@link #getErrorCode() error code} is the one the receiver should answer
@@ -24,9 +26,9 @@ public class FbdpProtocolException extends RuntimeException {
 	 * Create a new exception.
 	 * @param errorCode the error code to close the pipe with
 	 * @param message what was expected and what arrived
-	 * @param cause the underlying failure, e.g. a protobuf parse error
+	 * @param cause the underlying failure, e.g. a protobuf parse error, {@code null} for none
 	 */
-	public FbdpProtocolException(FbdpErrorCode errorCode, String message, Throwable cause) {
+	public FbdpProtocolException(FbdpErrorCode errorCode, String message, @Nullable Throwable cause) {
 		super(message, cause);
 		this.errorCode = Objects.requireNonNull(errorCode, "'errorCode' must not be null");
 	}

@@ -14,6 +14,7 @@ import java.nio.file.StandardOpenOption;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.MimeType;
 
@@ -60,10 +61,10 @@ public class BinaryReaderService extends DataProducerService<BinaryReaderService
 
 	private MimeType format;
 
-	private InputStream input;
+	private @Nullable InputStream input;
 
 	/** The open file, {@code null} when reading the standard input. */
-	private FileChannel file;
+	private @Nullable FileChannel file;
 
 	/** Bytes read from the input since it was opened or rewound. */
 	private long offset;
@@ -111,24 +112,25 @@ public class BinaryReaderService extends DataProducerService<BinaryReaderService
 			throw new PipeException(FbdpErrorCode.DATA_FORMAT_NOT_SUPPORTED,
 					"Data format '" + dataFormat + "' is not supported: this binary reader sends '" + this.format + "'");
 		}
-		if (this.file != null && this.offset > 0) {
-			rewind();
+		FileChannel current = this.file;
+		if (current != null && this.offset > 0) {
+			rewind(current);
 		}
 	}
 
-	private void rewind() {
+	private void rewind(FileChannel file) {
 		try {
-			this.file.position(0);
+			file.position(0);
 		}
 		catch (IOException ex) {
 			throw new PipeException(FbdpErrorCode.ERROR, "Could not rewind " + source() + ": " + ex.getMessage());
 		}
-		this.input = new BufferedInputStream(Channels.newInputStream(this.file), BUFFER_SIZE);
+		this.input = new BufferedInputStream(Channels.newInputStream(file), BUFFER_SIZE);
 		this.offset = 0;
 	}
 
 	@Override
-	protected byte[] produceData() {
+	protected byte @Nullable [] produceData() {
 		try {
 			return (this.config.blockSize() > 0) ? readBlock(this.config.blockSize()) : readPrefixedBlock();
 		}
@@ -137,15 +139,15 @@ public class BinaryReaderService extends DataProducerService<BinaryReaderService
 		}
 	}
 
-	private byte[] readBlock(int blockSize) throws IOException {
-		byte[] block = this.input.readNBytes(blockSize);
+	private byte @Nullable [] readBlock(int blockSize) throws IOException {
+		byte[] block = input().readNBytes(blockSize);
 		this.offset += block.length;
 		return (block.length > 0) ? block : null;
 	}
 
-	private byte[] readPrefixedBlock() throws IOException {
+	private byte @Nullable [] readPrefixedBlock() throws IOException {
 		long at = this.offset;
-		byte[] prefix = this.input.readNBytes(BlockFormat.PREFIX_BYTES);
+		byte[] prefix = input().readNBytes(BlockFormat.PREFIX_BYTES);
 		this.offset += prefix.length;
 		if (prefix.length == 0) {
 			return null;
@@ -162,7 +164,7 @@ public class BinaryReaderService extends DataProducerService<BinaryReaderService
 		if (this.file != null && length > this.file.size() - this.offset) {
 			throw truncatedBlock(at, length, this.file.size() - this.offset);
 		}
-		byte[] block = this.input.readNBytes((int) length);
+		byte[] block = input().readNBytes((int) length);
 		this.offset += block.length;
 		if (block.length < length) {
 			throw truncatedBlock(at, length, block.length);
@@ -185,9 +187,20 @@ public class BinaryReaderService extends DataProducerService<BinaryReaderService
 		boolean ownInput = this.file != null;
 		this.input = null;
 		this.file = null;
-		if (ownInput) {
+		if (ownInput && input != null) {
 			input.close();
 		}
+	}
+
+	/**
+	 * Return the input of the current run, between acquireResources and releaseResources.
+	 */
+	private InputStream input() {
+		InputStream current = this.input;
+		if (current == null) {
+			throw new IllegalStateException("Binary reader '" + this.context.serviceId() + "' has no input open");
+		}
+		return current;
 	}
 
 	private boolean isStdin() {

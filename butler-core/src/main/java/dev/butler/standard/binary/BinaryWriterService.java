@@ -13,6 +13,7 @@ import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.MimeType;
@@ -69,10 +70,10 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 
 	private MimeType format;
 
-	private OutputStream output;
+	private @Nullable OutputStream output;
 
 	/** The open file, {@code null} when writing to the standard output or error. */
-	private FileChannel file;
+	private @Nullable FileChannel file;
 
 	@Override
 	protected void prepare(Config config, ServiceContext context) {
@@ -105,10 +106,11 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 	@Override
 	protected void acceptData(byte[] data) {
 		try {
+			OutputStream current = output();
 			if (this.config.fileType() == FileType.BLOCK) {
-				this.output.write(BlockFormat.prefix(data.length));
+				current.write(BlockFormat.prefix(data.length));
 			}
-			this.output.write(data);
+			current.write(data);
 		}
 		catch (IOException ex) {
 			throw new PipeException(FbdpErrorCode.ERROR, "Could not write to " + target() + ": " + ex.getMessage());
@@ -157,6 +159,17 @@ public class BinaryWriterService extends DataConsumerService<BinaryWriterService
 		else if (this.output instanceof PrintStream stream && stream.checkError()) {
 			throw new IOException("Writing to " + target() + " failed");
 		}
+	}
+
+	/**
+	 * Return the output of the current run, between acquireResources and releaseResources.
+	 */
+	private OutputStream output() {
+		OutputStream current = this.output;
+		if (current == null) {
+			throw new IllegalStateException("Binary writer '" + this.context.serviceId() + "' has no output open");
+		}
+		return current;
 	}
 
 	private boolean isStandardStream() {

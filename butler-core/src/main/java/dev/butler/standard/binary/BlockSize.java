@@ -10,6 +10,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The annotated {@code block_size} must be positive, or -1 for blocks stored after their length;
@@ -46,7 +47,7 @@ public @interface BlockSize {
 	class Validator implements ConstraintValidator<BlockSize, Integer> {
 
 		@Override
-		public boolean isValid(Integer value, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable Integer value, ConstraintValidatorContext context) {
 			return value == null || value > 0 || value == -1;
 		}
 

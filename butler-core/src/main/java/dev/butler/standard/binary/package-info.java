@@ -5,4 +5,7 @@
  * data of a pipe into a file. Their block files hold each block after its length, a 4-byte unsigned
  * big-endian integer, so that either reads what the other writes.
  */
+@NullMarked
 package dev.butler.standard.binary;
+
+import org.jspecify.annotations.NullMarked;

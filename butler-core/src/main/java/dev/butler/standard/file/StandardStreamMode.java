@@ -11,6 +11,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.service.OptionConstraints;
 
@@ -50,7 +51,7 @@ public @interface StandardStreamMode {
 	class Validator implements ConstraintValidator<StandardStreamMode, Record> {
 
 		@Override
-		public boolean isValid(Record options, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable Record options, ConstraintValidatorContext context) {
 			if (options == null) {
 				return true;
 			}

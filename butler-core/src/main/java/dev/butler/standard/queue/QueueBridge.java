@@ -5,6 +5,8 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.queue.DirectoryQueue;
 import dev.butler.queue.PiperOptions;
 import dev.butler.queue.QueueException;
@@ -31,17 +33,17 @@ abstract class QueueBridge implements ServiceResource {
 
 	private final Path directory;
 
-	private final Set<PosixFilePermission> permissions;
+	private final @Nullable Set<PosixFilePermission> permissions;
 
 	protected final ServiceContext context;
 
 	protected final QueueStatistics statistics;
 
-	private volatile DirectoryQueue queue;
+	private volatile @Nullable DirectoryQueue queue;
 
 	private volatile QueueSnapshot.State state = QueueSnapshot.State.CLOSED;
 
-	private volatile String lastError;
+	private volatile @Nullable String lastError;
 
 	/**
 	 * Create the queue side of a bridge.
@@ -53,7 +55,7 @@ abstract class QueueBridge implements ServiceResource {
 	 * @param statistics the counters, kept over all runs of the service
 	 */
 	QueueBridge(String name, String option, String value, ServiceContext context,
-			Set<PosixFilePermission> permissions, QueueStatistics statistics) {
+			@Nullable Set<PosixFilePermission> permissions, QueueStatistics statistics) {
 		this.name = name;
 		this.option = option;
 		this.value = value;
@@ -72,7 +74,7 @@ abstract class QueueBridge implements ServiceResource {
 		}
 		catch (QueueException ex) {
 			throw new ServiceConfigurationException(this.context.propertyName(this.option), this.value,
-					ex.getMessage(), ex);
+					messageOf(ex), ex);
 		}
 		this.lastError = null;
 		this.queue = opened;
@@ -98,11 +100,16 @@ abstract class QueueBridge implements ServiceResource {
 	protected abstract void closing();
 
 	/**
-	 * Return the queue.
-	 * @return the queue, {@code null} before it is opened
+	 * Return the open queue.
+	 * @return the queue
+	 * @throws IllegalStateException before it is opened
 	 */
 	protected final DirectoryQueue queue() {
-		return this.queue;
+		DirectoryQueue opened = this.queue;
+		if (opened == null) {
+			throw new IllegalStateException("Queue '" + this.directory + "' is not open");
+		}
+		return opened;
 	}
 
 	/**
@@ -132,10 +139,20 @@ abstract class QueueBridge implements ServiceResource {
 	}
 
 	/**
+	 * Return the text of a failed queue operation.
+	 * @param failure what failed
+	 * @return its message, or its type when it has none
+	 */
+	static String messageOf(QueueException failure) {
+		String message = failure.getMessage();
+		return (message != null) ? message : failure.toString();
+	}
+
+	/**
 	 * Return this side's subdirectory of {@code pending/}.
 	 * @return the consumer name, {@code null} if this side does not consume
 	 */
-	protected String consumer() {
+	protected @Nullable String consumer() {
 		return null;
 	}
 

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeException;
@@ -38,9 +39,9 @@ final class QueueInput extends QueueBridge {
 	/** Messages sent in this session and not acknowledged yet, oldest first. */
 	private final Deque<Sent> unacknowledged = new ArrayDeque<>();
 
-	private volatile QueueReader reader;
+	private volatile @Nullable QueueReader reader;
 
-	private volatile QueueWatcher watcher;
+	private volatile @Nullable QueueWatcher watcher;
 
 	/** Whether the pipe waits for messages, until {@link DataPipe#resume()}. */
 	private boolean waiting;
@@ -48,8 +49,8 @@ final class QueueInput extends QueueBridge {
 	/** Whether this side ended the data because the queue was empty. */
 	private boolean ended;
 
-	QueueInput(ServiceContext context, QueueReaderService.Config config, Set<PosixFilePermission> permissions,
-			QueueStatistics statistics, Supplier<DataPipe> pipe) {
+	QueueInput(ServiceContext context, QueueReaderService.Config config,
+			@Nullable Set<PosixFilePermission> permissions, QueueStatistics statistics, Supplier<DataPipe> pipe) {
 		super(QueueReaderService.QUEUE_IN, "queue-in-dir", config.queueInDir(), context, permissions, statistics);
 		this.config = config;
 		this.pipe = pipe;
@@ -68,12 +69,12 @@ final class QueueInput extends QueueBridge {
 	 * otherwise {@link PipeHandler#NO_DATA_YET} when it is empty
 	 * @throws PipeException if the queue cannot be read
 	 */
-	byte[] next() {
+	byte @Nullable [] next() {
 		long batch = this.pipe.get().statistics().batches();
 		try {
 			deleteAcknowledged(batch);
 			while (true) {
-				QueueMessage message = this.reader.next();
+				QueueMessage message = reader().next();
 				if (message == null) {
 					if (this.config.stopWhenEmpty()) {
 						this.ended = true;
@@ -92,7 +93,7 @@ final class QueueInput extends QueueBridge {
 		}
 		catch (QueueException ex) {
 			recordError(ex);
-			throw new PipeException(FbdpErrorCode.ERROR, ex.getMessage());
+			throw new PipeException(FbdpErrorCode.ERROR, messageOf(ex));
 		}
 	}
 
@@ -102,7 +103,7 @@ final class QueueInput extends QueueBridge {
 	 */
 	private void deleteAcknowledged(long batch) throws QueueException {
 		while (!this.unacknowledged.isEmpty() && this.unacknowledged.peek().batch() < batch) {
-			this.reader.commit(this.unacknowledged.peek().message());
+			reader().commit(this.unacknowledged.peek().message());
 			this.unacknowledged.poll();
 		}
 	}
@@ -111,7 +112,7 @@ final class QueueInput extends QueueBridge {
 	 * Read a claimed message; one that cannot be read is banished to {@code errors/}.
 	 * @return the content, {@code null} if it was banished
 	 */
-	private byte[] read(QueueMessage message) throws QueueException {
+	private byte @Nullable [] read(QueueMessage message) throws QueueException {
 		try {
 			return message.content();
 		}
@@ -120,7 +121,7 @@ final class QueueInput extends QueueBridge {
 			recordError(ex);
 			logger.error("Service '" + this.context.serviceId() + "' banishes message '" + message.name() + "': "
 					+ ex.getMessage());
-			this.reader.banish(message, ex.getMessage(), ex, 1);
+			reader().banish(message, messageOf(ex), ex, 1);
 			return null;
 		}
 	}
@@ -137,10 +138,10 @@ final class QueueInput extends QueueBridge {
 		while ((sent = this.unacknowledged.poll()) != null) {
 			try {
 				if (delivered) {
-					this.reader.commit(sent.message());
+					reader().commit(sent.message());
 				}
 				else {
-					this.reader.release(sent.message());
+					reader().release(sent.message());
 				}
 			}
 			catch (QueueException ex) {
@@ -169,8 +170,19 @@ final class QueueInput extends QueueBridge {
 		}
 	}
 
+	/**
+	 * Return the reader of the open queue; loop thread only.
+	 */
+	private QueueReader reader() {
+		QueueReader current = this.reader;
+		if (current == null) {
+			throw new IllegalStateException("Queue '" + this.config.queueInDir() + "' is not open");
+		}
+		return current;
+	}
+
 	@Override
-	protected String consumer() {
+	protected @Nullable String consumer() {
 		QueueReader current = this.reader;
 		return (current != null) ? current.consumer() : null;
 	}

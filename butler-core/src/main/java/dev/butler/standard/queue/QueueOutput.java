@@ -10,6 +10,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeException;
@@ -40,17 +41,17 @@ final class QueueOutput extends QueueBridge {
 
 	private final List<byte[]> group = new ArrayList<>();
 
-	private OutputLimit limit;
+	private @Nullable OutputLimit limit;
 
-	private ScheduledAction recheck;
+	private @Nullable ScheduledAction recheck;
 
-	private ScheduledAction groupTimeout;
+	private @Nullable ScheduledAction groupTimeout;
 
 	/** When the pipe was last held back; loop thread only. */
-	private Instant pausedAt;
+	private @Nullable Instant pausedAt;
 
-	QueueOutput(ServiceContext context, QueueWriterService.Config config, Set<PosixFilePermission> permissions,
-			QueueStatistics statistics, Supplier<DataPipe> pipe) {
+	QueueOutput(ServiceContext context, QueueWriterService.Config config,
+			@Nullable Set<PosixFilePermission> permissions, QueueStatistics statistics, Supplier<DataPipe> pipe) {
 		super(QueueWriterService.QUEUE_OUT, "queue-out-dir", config.queueOutDir(), context, permissions, statistics);
 		this.config = config;
 		this.pipe = pipe;
@@ -92,14 +93,14 @@ final class QueueOutput extends QueueBridge {
 		}
 		boolean room;
 		try {
-			room = this.limit.hasRoom();
+			room = limit().hasRoom();
 		}
 		catch (QueueException ex) {
 			throw failure(ex);
 		}
 		if (!room) {
 			logger.info("Service '" + this.context.serviceId() + "' holds its pipe back: queue '" + queue()
-					+ "' holds " + this.limit.limit() + " messages or more; counting again every "
+					+ "' holds " + limit().limit() + " messages or more; counting again every "
 					+ Durations.human(this.config.queueOutWait()));
 			this.pausedAt = this.context.clock().instant();
 			state(QueueSnapshot.State.PAUSED);
@@ -139,7 +140,7 @@ final class QueueOutput extends QueueBridge {
 			return;
 		}
 		try {
-			if (!this.limit.hasRoom()) {
+			if (!limit().hasRoom()) {
 				scheduleRecheck();
 				return;
 			}
@@ -191,16 +192,27 @@ final class QueueOutput extends QueueBridge {
 					failure.getMessage() + " (writing a group of " + payloads.size() + " messages)");
 		}
 		this.statistics.enqueued(payloads.size());
-		this.limit.added(payloads.size());
+		limit().added(payloads.size());
 	}
 
 	private PipeException failure(QueueException ex) {
 		this.statistics.failed();
 		recordError(ex);
-		return new PipeException(FbdpErrorCode.ERROR, ex.getMessage());
+		return new PipeException(FbdpErrorCode.ERROR, messageOf(ex));
 	}
 
-	private static void cancel(ScheduledAction action) {
+	/**
+	 * Return the limit of the open queue; loop thread only.
+	 */
+	private OutputLimit limit() {
+		OutputLimit current = this.limit;
+		if (current == null) {
+			throw new IllegalStateException("Queue '" + this.config.queueOutDir() + "' is not open");
+		}
+		return current;
+	}
+
+	private static void cancel(@Nullable ScheduledAction action) {
 		if (action != null) {
 			action.cancel();
 		}

@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -63,7 +64,7 @@ public class QueueReaderService extends DataProducerService<QueueReaderService.C
 	}
 
 	@Override
-	protected byte[] produceData() {
+	protected byte @Nullable [] produceData() {
 		return this.input.next();
 	}
 
@@ -88,7 +89,7 @@ public class QueueReaderService extends DataProducerService<QueueReaderService.C
 	 */
 	public record Config(@NotBlank String queueInDir,
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueInWait,
-			@QueuePermissions String queueInPerms, boolean stopWhenEmpty,
+			@QueuePermissions @Nullable String queueInPerms, boolean stopWhenEmpty,
 			@DefaultValue("3") @Min(value = 0, message = PiperOptions.MAX_RECOVERIES_MESSAGE) int maxRecoveries) {
 	}
 

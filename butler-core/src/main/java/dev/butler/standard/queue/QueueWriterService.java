@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.boot.convert.DurationUnit;
@@ -94,7 +95,7 @@ public class QueueWriterService extends DataConsumerService<QueueWriterService.C
 	public record Config(@NotBlank String queueOutDir,
 			@DefaultValue("10000") @Min(value = 1, message = "must be at least 1") int queueOutLimit,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.SECONDS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration queueOutWait,
-			@QueuePermissions String queueInPerms,
+			@QueuePermissions @Nullable String queueInPerms,
 			boolean groupCommit) {
 	}
 

@@ -5,4 +5,7 @@
  * {@link dev.butler.standard.queue.QueueReaderService} ({@code butler.queue.reader}) sends the
  * messages of a queue into a pipe.
  */
+@NullMarked
 package dev.butler.standard.queue;
+
+import org.jspecify.annotations.NullMarked;

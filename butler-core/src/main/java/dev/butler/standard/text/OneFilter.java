@@ -12,6 +12,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A {@link TextLineFilterConfig} must define its filter with exactly one of {@code regex},
@@ -48,7 +49,7 @@ public @interface OneFilter {
 	class Validator implements ConstraintValidator<OneFilter, TextLineFilterConfig> {
 
 		@Override
-		public boolean isValid(TextLineFilterConfig config, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable TextLineFilterConfig config, ConstraintValidatorContext context) {
 			if (config == null) {
 				return true;
 			}

@@ -2,6 +2,7 @@ package dev.butler.standard.text;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Null;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -19,8 +20,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param func Saturnin's Python function; not supported, use {@code regex} or {@code expr}
  */
 @OneFilter
-public record TextLineFilterConfig(@DefaultValue("65535") @Min(1) int maxChars, @ValidRegex String regex,
-		@ValidSpelExpression String expr, @Null(message = FUNC_UNSUPPORTED) String func) {
+public record TextLineFilterConfig(@DefaultValue("65535") @Min(1) int maxChars, @ValidRegex @Nullable String regex,
+		@ValidSpelExpression @Nullable String expr, @Null(message = FUNC_UNSUPPORTED) @Nullable String func) {
 
 	static final String FUNC_UNSUPPORTED = "Python functions cannot run in this implementation; filter with 'regex' "
 			+ "(a Java regular expression) or 'expr' (a SpEL boolean expression over #line) instead";

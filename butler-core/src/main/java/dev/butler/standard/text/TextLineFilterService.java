@@ -5,6 +5,8 @@ import java.nio.charset.CharsetEncoder;
 import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.expression.EvaluationException;
 import org.springframework.expression.Expression;
 import org.springframework.expression.ExpressionParser;
@@ -58,9 +60,9 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 
 	private Predicate<String> filter;
 
-	private TextDecoder decoder;
+	private @Nullable TextDecoder decoder;
 
-	private CharsetEncoder encoder;
+	private @Nullable CharsetEncoder encoder;
 
 	private boolean afterCarriageReturn;
 
@@ -104,7 +106,7 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 
 	@Override
 	protected void acceptData(byte[] data) {
-		split(this.decoder.decode(data));
+		split(decoder().decode(data));
 	}
 
 	@Override
@@ -124,7 +126,7 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 			}
 		}
 		if (!this.output.isEmpty()) {
-			emit(TextSupport.encode(this.encoder, this.output));
+			emit(TextSupport.encode(encoder(), this.output));
 			this.output.setLength(0);
 			this.outputChars = 0;
 		}
@@ -184,22 +186,54 @@ public class TextLineFilterService extends DataFilterService<TextLineFilterConfi
 		int maxChars = this.config.maxChars();
 		while (this.outputChars >= maxChars) {
 			int end = this.output.offsetByCodePoints(0, maxChars);
-			emit(TextSupport.encode(this.encoder, CharBuffer.wrap(this.output, 0, end)));
+			emit(TextSupport.encode(encoder(), CharBuffer.wrap(this.output, 0, end)));
 			this.output.delete(0, end);
 			this.outputChars -= maxChars;
 		}
 	}
 
-	private static TextFormat configuredFormat(ServiceContext context, String option, String format) {
+	/**
+	 * Return the decoder of the input pipe's data format, known once the pipe is connected or a client
+	 * opened it.
+	 */
+	private TextDecoder decoder() {
+		TextDecoder current = this.decoder;
+		if (current == null) {
+			throw new IllegalStateException("The data format of pipe '" + inputPipe().options().pipe()
+					+ "' is not known yet");
+		}
+		return current;
+	}
+
+	/**
+	 * Return the encoder of the output pipe's data format, known once the pipe is connected or a
+	 * client opened it.
+	 */
+	private CharsetEncoder encoder() {
+		CharsetEncoder current = this.encoder;
+		if (current == null) {
+			throw new IllegalStateException("The data format of pipe '" + outputPipe().options().pipe()
+					+ "' is not known yet");
+		}
+		return current;
+	}
+
+	private static @Nullable TextFormat configuredFormat(ServiceContext context, String option,
+			@Nullable String format) {
 		return (format != null) ? TextSupport.configuredFormat(context, option, format) : null;
 	}
 
 	private static Predicate<String> createFilter(TextLineFilterConfig config) {
-		if (config.regex() != null) {
-			Pattern pattern = Pattern.compile(config.regex());
+		String regex = config.regex();
+		if (regex != null) {
+			Pattern pattern = Pattern.compile(regex);
 			return (text) -> pattern.matcher(text).find();
 		}
-		Expression expression = PARSER.parseExpression(config.expr());
+		String expr = config.expr();
+		if (expr == null) {
+			throw new IllegalStateException("Neither 'regex' nor 'expr' defines the filter");
+		}
+		Expression expression = PARSER.parseExpression(expr);
 		SimpleEvaluationContext evaluation = SimpleEvaluationContext.forReadOnlyDataBinding()
 			.withInstanceMethods()
 			.build();

@@ -14,6 +14,8 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.core.io.DefaultResourceLoader;
 import org.springframework.core.io.Resource;
@@ -58,9 +60,9 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 
 	private TextFormat fileFormat;
 
-	private CharsetEncoder pipeEncoder;
+	private @Nullable CharsetEncoder pipeEncoder;
 
-	private Reader file;
+	private @Nullable Reader file;
 
 	private char[] buffer;
 
@@ -126,13 +128,14 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 	}
 
 	@Override
-	protected byte[] produceData() {
-		if (this.file == null) {
+	protected byte @Nullable [] produceData() {
+		Reader current = this.file;
+		if (current == null) {
 			return null;
 		}
 		int length;
 		try {
-			length = readBlock();
+			length = readBlock(current);
 		}
 		catch (CharacterCodingException ex) {
 			throw new PipeException(FbdpErrorCode.INVALID_DATA, "File '" + this.config.filename()
@@ -145,7 +148,7 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 		if (length == 0) {
 			return null;
 		}
-		return TextSupport.encode(this.pipeEncoder, CharBuffer.wrap(this.buffer, 0, length));
+		return TextSupport.encode(pipeEncoder(), CharBuffer.wrap(this.buffer, 0, length));
 	}
 
 	@Override
@@ -159,23 +162,36 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 	}
 
 	/**
+	 * Return the encoder of the pipe's data format, known once the pipe is connected or a client
+	 * opened it.
+	 */
+	private CharsetEncoder pipeEncoder() {
+		CharsetEncoder encoder = this.pipeEncoder;
+		if (encoder == null) {
+			throw new IllegalStateException(
+					"The data format of pipe '" + pipe().options().pipe() + "' is not known yet");
+		}
+		return encoder;
+	}
+
+	/**
 	 * Read the next block of {@code max_chars} characters (code points, as Python counts them), or
 	 * what is left of the file.
 	 * @return the number of {@code char}s read
 	 */
-	private int readBlock() throws IOException {
+	private int readBlock(Reader file) throws IOException {
 		int maxChars = this.config.maxChars();
 		int length = 0;
 		int codePoints = 0;
 		while (codePoints < maxChars) {
-			int read = fill(length, maxChars - codePoints);
+			int read = fill(file, length, maxChars - codePoints);
 			if (read == 0) {
 				break;
 			}
 			codePoints += Character.codePointCount(this.buffer, length, read);
 			length += read;
 			if (Character.isHighSurrogate(this.buffer[length - 1])) {
-				length += fill(length, 1);
+				length += fill(file, length, 1);
 			}
 		}
 		return length;
@@ -184,10 +200,10 @@ public class TextReaderService extends DataProducerService<TextReaderConfig> imp
 	/**
 	 * Read until {@code count} characters are in the buffer from {@code offset}, or the file ends.
 	 */
-	private int fill(int offset, int count) throws IOException {
+	private int fill(Reader file, int offset, int count) throws IOException {
 		int filled = 0;
 		while (filled < count) {
-			int read = this.file.read(this.buffer, offset + filled, count - filled);
+			int read = file.read(this.buffer, offset + filled, count - filled);
 			if (read < 0) {
 				break;
 			}

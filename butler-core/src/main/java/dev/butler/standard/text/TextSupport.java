@@ -39,7 +39,7 @@ final class TextSupport {
 			return TextFormat.parse(format);
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ServiceConfigurationException(context.propertyName(option), format, ex.getMessage(), ex);
+			throw new ServiceConfigurationException(context.propertyName(option), format, messageOf(ex), ex);
 		}
 	}
 
@@ -57,8 +57,18 @@ final class TextSupport {
 			return configuredFormat(context, option, format).requireEncoding();
 		}
 		catch (IllegalArgumentException ex) {
-			throw new ServiceConfigurationException(context.propertyName(option), format, ex.getMessage(), ex);
+			throw new ServiceConfigurationException(context.propertyName(option), format, messageOf(ex), ex);
 		}
+	}
+
+	/**
+	 * Return why a format was refused.
+	 * @param ex what {@link TextFormat} threw
+	 * @return its message, or its type when it has none
+	 */
+	static String messageOf(IllegalArgumentException ex) {
+		String message = ex.getMessage();
+		return (message != null) ? message : ex.toString();
 	}
 
 	/**

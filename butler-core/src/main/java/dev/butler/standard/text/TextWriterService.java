@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import dev.butler.pipe.DataConsumerService;
 import dev.butler.pipe.DataPipe;
 import dev.butler.pipe.PipeException;
@@ -52,11 +54,11 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 
 	private TextFormat fileFormat;
 
-	private TextDecoder decoder;
+	private @Nullable TextDecoder decoder;
 
-	private Writer file;
+	private @Nullable Writer file;
 
-	private FileChannel channel;
+	private @Nullable FileChannel channel;
 
 	@Override
 	public Map<String, Object> optionDefaults() {
@@ -101,7 +103,7 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 		if (this.file == null) {
 			throw new PipeException(FbdpErrorCode.ERROR, "Output file '" + this.config.filename() + "' is closed");
 		}
-		CharSequence text = this.decoder.decode(data);
+		CharSequence text = decoder().decode(data);
 		try {
 			this.file.append(text);
 		}
@@ -198,7 +200,20 @@ public class TextWriterService extends DataConsumerService<TextWriterConfig> {
 		return problems;
 	}
 
-	private static void closeQuietly(FileChannel channel) {
+	/**
+	 * Return the decoder of the pipe's data format, known once the pipe is connected or a client
+	 * opened it.
+	 */
+	private TextDecoder decoder() {
+		TextDecoder current = this.decoder;
+		if (current == null) {
+			throw new IllegalStateException(
+					"The data format of pipe '" + pipe().options().pipe() + "' is not known yet");
+		}
+		return current;
+	}
+
+	private static void closeQuietly(@Nullable FileChannel channel) {
 		if (channel != null && channel.isOpen()) {
 			try {
 				channel.close();

@@ -12,6 +12,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.service.OptionConstraints;
 
@@ -49,7 +50,7 @@ public @interface ValidRegex {
 	class Validator implements ConstraintValidator<ValidRegex, String> {
 
 		@Override
-		public boolean isValid(String value, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable String value, ConstraintValidatorContext context) {
 			if (value == null) {
 				return true;
 			}

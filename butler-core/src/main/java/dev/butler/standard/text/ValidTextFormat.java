@@ -10,6 +10,7 @@ import jakarta.validation.Constraint;
 import jakarta.validation.ConstraintValidator;
 import jakarta.validation.ConstraintValidatorContext;
 import jakarta.validation.Payload;
+import org.jspecify.annotations.Nullable;
 
 import dev.butler.service.OptionConstraints;
 
@@ -61,7 +62,7 @@ public @interface ValidTextFormat {
 		}
 
 		@Override
-		public boolean isValid(String value, ConstraintValidatorContext context) {
+		public boolean isValid(@Nullable String value, ConstraintValidatorContext context) {
 			if (value == null) {
 				return true;
 			}
@@ -74,7 +75,7 @@ public @interface ValidTextFormat {
 			}
 			catch (IllegalArgumentException ex) {
 				context.disableDefaultConstraintViolation();
-				context.buildConstraintViolationWithTemplate(OptionConstraints.literal(ex.getMessage()))
+				context.buildConstraintViolationWithTemplate(OptionConstraints.literal(TextSupport.messageOf(ex)))
 					.addConstraintViolation();
 				return false;
 			}

@@ -192,7 +192,8 @@ public class ButlerEndpoint {
 		}
 		catch (ComponentControlException ex) {
 			success = false;
-			message = ex.getMessage();
+			String reason = ex.getMessage();
+			message = (reason != null) ? reason : ex.toString();
 		}
 		return new ControlResult(id, action, success, message, component.state(), component.outcome(),
 				component.details());

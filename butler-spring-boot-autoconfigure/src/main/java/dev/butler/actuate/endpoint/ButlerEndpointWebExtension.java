@@ -138,7 +138,7 @@ public class ButlerEndpointWebExtension {
 				"No Butler service or component '" + id + "'; there are: " + String.join(", ", this.delegate.ids()));
 	}
 
-	private static WebEndpointResponse<Object> error(int status, String error, String message) {
+	private static WebEndpointResponse<Object> error(int status, String error, @Nullable String message) {
 		return new WebEndpointResponse<>(new ErrorDescriptor(status, error, message), status);
 	}
 
@@ -147,9 +147,9 @@ public class ButlerEndpointWebExtension {
 	 *
 	 * @param status the HTTP status
 	 * @param error the reason phrase of the status
-	 * @param message what was wrong
+	 * @param message what was wrong, {@code null} if not known
 	 */
-	public record ErrorDescriptor(int status, String error, String message) {
+	public record ErrorDescriptor(int status, String error, @Nullable String message) {
 
 	}
 

@@ -1,4 +1,7 @@
 /**
  * Readiness of the application from the state of its Butler services.
  */
+@NullMarked
 package dev.butler.actuate.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,7 @@
 /**
  * Auto-configuration of the {@code butler} actuator endpoint.
  */
+@NullMarked
 package dev.butler.autoconfigure.endpoint;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,7 @@
 /**
  * Auto-configuration of the readiness health of Butler services.
  */
+@NullMarked
 package dev.butler.autoconfigure.health;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,7 @@
 /**
  * Auto-configuration of the Spring Integration channel adapters for data pipes.
  */
+@NullMarked
 package dev.butler.autoconfigure.integration;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,4 +1,7 @@
 /**
  * Auto-configuration of the Micrometer meters of Butler services.
  */
+@NullMarked
 package dev.butler.autoconfigure.metrics;
+
+import org.jspecify.annotations.NullMarked;

@@ -55,7 +55,7 @@ public final class ButlerSupervisionAutoConfiguration {
 				}
 				catch (IllegalArgumentException ex) {
 					throw new ServiceConfigurationException("butler.supervision.groups." + name + ".services",
-							String.join(",", group.services()), ex.getMessage(), ex);
+							String.join(",", group.services()), String.valueOf(ex.getMessage()), ex);
 				}
 			});
 		};
