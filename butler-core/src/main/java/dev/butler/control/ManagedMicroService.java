@@ -11,6 +11,7 @@ import java.util.UUID;
 import java.util.WeakHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -80,6 +81,9 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	private volatile @Nullable RunListener runListener;
 
 	private volatile List<ButlerComponent> dependencies = List.of();
+
+	/** The local services that depend on this one, which stop before it. */
+	private final List<ManagedMicroService> dependents = new CopyOnWriteArrayList<>();
 
 	/** The run that {@link #stop(Runnable)} was last called for. */
 	private volatile @Nullable MicroServiceRunner stopped;
@@ -268,11 +272,17 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	/**
-	 * Set the components this service depends on: it starts only while all of them run.
+	 * Set the components this service depends on: it starts only while all of them run, and a local
+	 * service among them stops only after this one finished (or its stop timeout passed).
 	 * @param dependencies the components, e.g. those named by {@code butler.services.<id>.depends-on}
 	 */
 	public void setDependencies(List<? extends ButlerComponent> dependencies) {
 		this.dependencies = List.copyOf(dependencies);
+		for (ButlerComponent dependency : dependencies) {
+			if (dependency instanceof ManagedMicroService service) {
+				service.dependents.add(this);
+			}
+		}
 	}
 
 	/**
@@ -407,6 +417,35 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			listener.stopRequested(this);
 		}
 		if (current == null || current.state().isTerminal()) {
+			callback.run();
+			return;
+		}
+		List<CompletableFuture<?>> dependentsEnding = this.dependents.stream()
+			.map(ManagedMicroService::runEnding)
+			.filter((ending) -> !ending.isDone())
+			.toList();
+		if (dependentsEnding.isEmpty()) {
+			sendStop(current, callback);
+		}
+		else {
+			// Dependents first: they may use this service until they finished.
+			CompletableFuture.allOf(dependentsEnding.toArray(CompletableFuture[]::new))
+				.completeOnTimeout(null, this.options.stopTimeout().toMillis(), TimeUnit.MILLISECONDS)
+				.whenComplete((ignored, failure) -> sendStop(current, callback));
+		}
+	}
+
+	/**
+	 * Return a future completed when the current run has ended, at once if none runs.
+	 */
+	private CompletableFuture<?> runEnding() {
+		MicroServiceRunner current = this.runner;
+		return (current == null || current.state().isTerminal()) ? CompletableFuture.completedFuture(null)
+				: ended(current);
+	}
+
+	private synchronized void sendStop(MicroServiceRunner current, Runnable callback) {
+		if (current.state().isTerminal()) {
 			callback.run();
 			return;
 		}
