@@ -136,6 +136,11 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
+	public boolean stopRequested() {
+		return this.stopRequested;
+	}
+
+	@Override
 	public void stop(List<String> details) {
 		this.errorDetails = List.copyOf(details);
 		this.stopRequested = true;
@@ -206,10 +211,6 @@ final class RunContext implements ServiceContext {
 	void requestStop() {
 		this.stopRequested = true;
 		this.wakeup.wake();
-	}
-
-	boolean stopRequested() {
-		return this.stopRequested;
 	}
 
 	List<String> errorDetails() {
