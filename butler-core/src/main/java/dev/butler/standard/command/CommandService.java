@@ -178,6 +178,8 @@ public class CommandService implements MicroService<CommandService.Config>, Envi
 				throw new IllegalStateException(endedMessage(started, "before it was ready (" + readyCondition() + ")"));
 			}
 			if (this.context.stopRequested()) {
+				// At once: the runtime may be closing, and a failed warm-up is cleaned up only after it is reported.
+				stopCommand();
 				throw new IllegalStateException("Command '" + this.config.command() + "' was told to stop before it was "
 						+ "ready (" + readyCondition() + ")");
 			}

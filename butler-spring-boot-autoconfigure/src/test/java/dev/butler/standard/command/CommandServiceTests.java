@@ -165,7 +165,7 @@ class CommandServiceTests {
 	}
 
 	@Test
-	void commandNotReadyWithinTheWarmUpTimeoutShouldBeEnded() {
+	void commandNotReadyWithinTheWarmUpTimeoutShouldBeEndedBeforeTheRuntimeCloses(CapturedOutput output) {
 		String marker = marker();
 		this.contextRunner.withPropertyValues(script("exec sleep " + marker))
 			.withPropertyValues("butler.services.cmd.ready-when=line", "butler.services.cmd.ready-line=never",
@@ -173,6 +173,7 @@ class CommandServiceTests {
 			.run((context) -> assertThat(context).getFailure()
 				.hasStackTraceContaining("Butler service 'cmd' did not report READY within 1000 ms"));
 		await().atMost(WAIT).until(() -> sleeping(marker).isEmpty());
+		assertThat(output).doesNotContain("Butler thread 'butler-command-");
 	}
 
 	@Test
