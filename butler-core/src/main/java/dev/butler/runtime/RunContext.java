@@ -141,6 +141,11 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
+	public boolean stopRequested() {
+		return this.stopRequested;
+	}
+
+	@Override
 	public void stop(List<String> details) {
 		this.errorDetails = List.copyOf(details);
 		this.stopRequested = true;
@@ -216,10 +221,6 @@ final class RunContext implements ServiceContext {
 	void requestStop() {
 		this.stopRequested = true;
 		this.wakeup.wake();
-	}
-
-	boolean stopRequested() {
-		return this.stopRequested;
 	}
 
 	@Nullable List<String> errorDetails() {

@@ -183,6 +183,15 @@ public interface ServiceContext {
 	void stop();
 
 	/**
+	 * Return whether the service was asked to stop: by the controller's STOP, by {@link #stop()}, or
+	 * because its warm-up was given up, e.g. past its warm-up timeout. A warm-up that waits for
+	 * something outside the service, e.g. a process to be ready, should look at this between waits
+	 * and give up when it is set.
+	 * @return whether a stop was requested
+	 */
+	boolean stopRequested();
+
+	/**
 	 * End the service on its own with outcome ERROR and the given details.
 	 * @param details the reason, one line per entry
 	 */

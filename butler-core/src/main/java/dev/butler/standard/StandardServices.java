@@ -10,6 +10,7 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.standard.binary.BinaryReaderService;
 import dev.butler.standard.binary.BinaryWriterService;
+import dev.butler.standard.command.CommandService;
 import dev.butler.standard.queue.QueueReaderService;
 import dev.butler.standard.queue.QueueWriterService;
 import dev.butler.standard.text.TextLineFilterService;
@@ -18,8 +19,9 @@ import dev.butler.standard.text.TextWriterService;
 
 /**
  * The standard services: those compatible with Saturnin's {@code saturnin-core} services of the same
- * agent uid, and this project's own, e.g. the bridges between data pipes and directory queues. Run
- * one under any id with {@code butler.services.<id>.agent=<name or uid>}.
+ * agent uid, and this project's own: the bridges between data pipes and directory queues, and the
+ * service that runs an external command. Run one under any id with
+ * {@code butler.services.<id>.agent=<name or uid>}.
  */
 public final class StandardServices {
 
@@ -31,7 +33,8 @@ public final class StandardServices {
 			TextWriterService.class,
 			TextLineFilterService.class,
 			QueueWriterService.class,
-			QueueReaderService.class);
+			QueueReaderService.class,
+			CommandService.class);
 
 	private StandardServices() {
 	}

@@ -1,7 +1,7 @@
 /**
  * The standard services, run by {@code butler.services.<id>.agent=<name or uid>}: Saturnin's text
- * and binary services and this project's bridges between data pipes and directory queues. See
- * {@link dev.butler.standard.StandardServices}.
+ * and binary services, this project's bridges between data pipes and directory queues, and external
+ * commands. See {@link dev.butler.standard.StandardServices}.
  */
 @NullMarked
 package dev.butler.standard;

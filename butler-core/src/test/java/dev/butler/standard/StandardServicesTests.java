@@ -9,8 +9,10 @@ import org.springframework.core.annotation.MergedAnnotations;
 
 import dev.butler.protocol.Uuids;
 import dev.butler.protocol.VendorUids;
+import dev.butler.service.AgentIdentity;
 import dev.butler.service.ButlerService;
 import dev.butler.standard.binary.BinaryReaderService;
+import dev.butler.standard.command.CommandService;
 import dev.butler.standard.text.TextLineFilterService;
 import dev.butler.standard.text.TextReaderService;
 import dev.butler.standard.text.TextWriterService;
@@ -44,6 +46,17 @@ class StandardServicesTests {
 		assertIdentity(TextWriterService.class, "saturnin.text.writer", "1.3.6.1.4.1.53446.1.1.0.3.1.2", "text/writer");
 		assertIdentity(TextLineFilterService.class, "saturnin.text.linefilter", "1.3.6.1.4.1.53446.1.1.0.3.1.3",
 				"text/filter");
+	}
+
+	@Test
+	void commandServiceShouldHaveThisProjectsIdentityUnderItsOid() {
+		MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(CommandService.class).get(ButlerService.class);
+		assertThat(annotation.getString("name")).isEqualTo("butler.command");
+		assertThat(AgentIdentity.uid("cmd", annotation.synthesize()))
+			.isEqualTo(UUID.fromString("dba39530-9776-5ed7-bdcb-719716db1fec"))
+			.isEqualTo(Uuids.fromOid(VendorUids.BUTLER_OID + ".2.1"));
+		assertThat(StandardServices.find("butler.command")).contains(CommandService.class);
+		assertThat(StandardServices.find("DBA39530-9776-5ED7-BDCB-719716DB1FEC")).contains(CommandService.class);
 	}
 
 	private static void assertIdentity(Class<?> service, String name, String oid, String classification) {

@@ -33,6 +33,7 @@ import dev.butler.runtime.IpcPolicy;
 import dev.butler.standard.StandardServices;
 import dev.butler.standard.binary.BinaryReaderService;
 import dev.butler.standard.binary.BinaryWriterService;
+import dev.butler.standard.command.CommandService;
 import dev.butler.standard.queue.QueueReaderService;
 import dev.butler.standard.queue.QueueWriterService;
 import dev.butler.standard.text.TextLineFilterConfig;
@@ -75,7 +76,7 @@ class ConfigurationMetadataTests {
 		return Stream.of(ButlerProperties.Service.class, PipeOptions.class, FilterPipeOptions.class,
 				TextReaderConfig.class, TextWriterConfig.class, TextLineFilterConfig.class,
 				BinaryReaderService.Config.class, BinaryWriterService.Config.class, QueueReaderService.Config.class,
-				QueueWriterService.Config.class, PiperOptions.class);
+				QueueWriterService.Config.class, PiperOptions.class, CommandService.Config.class);
 	}
 
 	@ParameterizedTest
@@ -133,7 +134,8 @@ class ConfigurationMetadataTests {
 				checked.add(name);
 			});
 		assertThat(checked).contains(SERVICE_PREFIX + "pipe-mode", SERVICE_PREFIX + "input-pipe-mode",
-				SERVICE_PREFIX + "output-pipe-mode", SERVICE_PREFIX + "file-mode", SERVICE_PREFIX + "file-type");
+				SERVICE_PREFIX + "output-pipe-mode", SERVICE_PREFIX + "file-mode", SERVICE_PREFIX + "file-type",
+				SERVICE_PREFIX + "ready-when");
 		assertThat(hintedValues("butler.zmq.ipc")).containsExactlyInAnyOrderElementsOf(lowerCase(IpcPolicy.values()));
 	}
 
