@@ -29,10 +29,11 @@ import dev.butler.control.RunListener;
 import dev.butler.supervision.RestartTracker.Decision;
 
 /**
- * Keeps local services running under their {@link RestartPolicy restart policies}, one for one: a
- * service that ends is restarted after its backoff delay if its restart type says so, until its
- * restart intensity would be exceeded; then the supervisor gives up on it and tells its
- * {@link GiveUpListener}. Delays are timed by Spring's {@link TaskScheduler}; restarts run one at a
+ * Keeps local services running under their {@link RestartPolicy restart policies}: a service that
+ * ends is restarted after its backoff delay if its restart type says so, alone or with others of its
+ * {@link #group group} as the group's {@link RestartStrategy strategy} says, until its restart
+ * intensity, or its group's, would be exceeded; then the supervisor gives up on it (or the group)
+ * and tells its {@link GiveUpListener}. Delays are timed by Spring's {@link TaskScheduler}; restarts run one at a
  * time on the supervisor's executor, as an Erlang/OTP supervisor starts its children.
  * <p>
  * As a {@link SmartLifecycle} it stops just before the services, so that no restart is made while
