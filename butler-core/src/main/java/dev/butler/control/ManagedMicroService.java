@@ -308,12 +308,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		}
 		for (ButlerComponent dependency : this.dependencies) {
 			if (!dependency.isRunning()) {
-				ComponentControlException ex = new ComponentControlException("Butler service '" + id()
-						+ "' depends on '" + dependency.id() + "', which is not running (" + dependency.state() + ")");
-				if (!isOptional()) {
-					throw ex;
-				}
-				logger.warn("Optional Butler service '" + id() + "' did not start: " + ex.getMessage());
+				startFailed(new ComponentControlException("Butler service '" + id() + "' depends on '"
+						+ dependency.id() + "', which is not running (" + dependency.state() + ")"));
 				return;
 			}
 		}
@@ -356,11 +352,18 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		}
 		catch (ComponentControlException ex) {
 			newRunner.abandon(ex);
-			if (!isOptional()) {
-				throw ex;
-			}
-			logger.warn("Optional Butler service '" + id() + "' did not start: " + ex.getMessage());
+			startFailed(ex);
 		}
+	}
+
+	/**
+	 * Fail the start, unless the service is optional: then warn and go on without it.
+	 */
+	private void startFailed(ComponentControlException ex) {
+		if (!isOptional()) {
+			throw ex;
+		}
+		logger.warn("Optional Butler service '" + id() + "' did not start: " + ex.getMessage());
 	}
 
 	/**
