@@ -7,7 +7,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -72,9 +71,7 @@ final class ShutdownWhenFinished implements ApplicationListener<ApplicationReady
 		int exitCode = ok ? 0 : 1;
 		logger.info("Every Butler service finished" + (ok ? "" : ", not all with outcome OK") + "; exiting with code "
 				+ exitCode);
-		// Not on the scheduler's thread: closing the context stops the scheduler.
-		this.threads.start("butler-shutdown", false,
-				() -> System.exit(SpringApplication.exit(context, () -> exitCode)));
+		new ApplicationExit(this.threads, context, System::exit).exit(exitCode);
 	}
 
 }

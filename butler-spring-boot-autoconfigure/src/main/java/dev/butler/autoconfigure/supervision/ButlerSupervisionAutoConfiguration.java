@@ -13,6 +13,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.StringUtils;
 
+import dev.butler.autoconfigure.ApplicationExit;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
@@ -39,7 +40,7 @@ public final class ButlerSupervisionAutoConfiguration {
 			ButlerThreads threads, ObjectProvider<Clock> clock, ButlerProperties properties,
 			ConfigurableApplicationContext context) {
 		return new Supervisor(scheduler, threads.supervisor(), clock.getIfUnique(Clock::systemUTC),
-				new GiveUpActions(properties, threads, context, System::exit));
+				new GiveUpActions(properties, new ApplicationExit(threads, context, System::exit)));
 	}
 
 	@Bean

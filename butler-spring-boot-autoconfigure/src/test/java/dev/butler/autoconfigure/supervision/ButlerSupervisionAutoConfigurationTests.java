@@ -17,6 +17,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.actuate.health.ButlerHealthIndicator;
+import dev.butler.autoconfigure.ApplicationExit;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.endpoint.ButlerEndpointAutoConfiguration;
@@ -215,8 +216,8 @@ class ButlerSupervisionAutoConfigurationTests {
 	void givingUpWithShutdownShouldCloseTheApplicationAndExitWithCodeOne() {
 		this.contextRunner.withPropertyValues("butler.services.flaky.on-give-up=shutdown").run((context) -> {
 			AtomicInteger exitCode = new AtomicInteger(-1);
-			GiveUpActions actions = new GiveUpActions(context.getBean(ButlerProperties.class),
-					context.getBean(ButlerThreads.class), context.getSourceApplicationContext(), exitCode::set);
+			GiveUpActions actions = new GiveUpActions(context.getBean(ButlerProperties.class), new ApplicationExit(
+					context.getBean(ButlerThreads.class), context.getSourceApplicationContext(), exitCode::set));
 			actions.gaveUp(context.getBean(ManagedMicroService.class), gaveUp());
 			await().atMost(WAIT).until(() -> exitCode.get() == 1);
 			assertThat(context.getSourceApplicationContext().isActive()).isFalse();
@@ -227,8 +228,8 @@ class ButlerSupervisionAutoConfigurationTests {
 	void givingUpWithStayDownShouldLeaveTheApplicationRunning() {
 		this.contextRunner.run((context) -> {
 			AtomicInteger exitCode = new AtomicInteger(-1);
-			GiveUpActions actions = new GiveUpActions(context.getBean(ButlerProperties.class),
-					context.getBean(ButlerThreads.class), context.getSourceApplicationContext(), exitCode::set);
+			GiveUpActions actions = new GiveUpActions(context.getBean(ButlerProperties.class), new ApplicationExit(
+					context.getBean(ButlerThreads.class), context.getSourceApplicationContext(), exitCode::set));
 			actions.gaveUp(context.getBean(ManagedMicroService.class), gaveUp());
 			Thread.sleep(200);
 			assertThat(exitCode.get()).isEqualTo(-1);
