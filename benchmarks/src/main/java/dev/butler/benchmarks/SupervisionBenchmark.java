@@ -97,7 +97,7 @@ public class SupervisionBenchmark {
 			this.service = this.fixture.newService("bench-supervised", this.crashable);
 			Supervisor supervisor = new Supervisor(this.fixture.scheduler(), this.fixture.threads().supervisor(),
 					Clock.systemUTC(), (service, status) -> {
-					});
+					}, (id) -> null);
 			supervisor.supervise(this.service, new RestartPolicy(RestartType.PERMANENT,
 					new RestartIntensity(Integer.MAX_VALUE, Duration.ofSeconds(1)),
 					new Backoff(Duration.ZERO, Duration.ZERO, 0, Duration.ofMinutes(1))));

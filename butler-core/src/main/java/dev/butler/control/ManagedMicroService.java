@@ -360,6 +360,10 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	 * Fail the start, unless the service is optional: then warn and go on without it.
 	 */
 	private void startFailed(ComponentControlException ex) {
+		RunListener listener = this.runListener;
+		if (listener != null) {
+			listener.startFailed(this, ex);
+		}
 		if (!isOptional()) {
 			throw ex;
 		}
@@ -494,7 +498,12 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		if (control == null || !isRunning()) {
 			return new ConfigurationReply(false, "Butler service '" + id() + "' is not running");
 		}
-		return control.configure(options, this.options.stopTimeout());
+		ConfigurationReply reply = control.configure(options, this.options.stopTimeout());
+		RunListener listener = this.runListener;
+		if (reply.accepted() && listener != null) {
+			listener.configured(this);
+		}
+		return reply;
 	}
 
 	@Override

@@ -17,6 +17,22 @@ public interface RunListener {
 	void started(ManagedMicroService service);
 
 	/**
+	 * Called when a start of the service failed: its warm-up failed or it did not report READY in
+	 * time. No run began, so none ends.
+	 * @param service the service
+	 * @param failure why the start failed
+	 */
+	default void startFailed(ManagedMicroService service, RuntimeException failure) {
+	}
+
+	/**
+	 * Called when the service accepted a run-time configuration.
+	 * @param service the service
+	 */
+	default void configured(ManagedMicroService service) {
+	}
+
+	/**
 	 * Called when the service is asked to stop, whether it runs or not.
 	 * @param service the service
 	 */

@@ -157,6 +157,44 @@ public interface ServiceContext {
 	Thread startThread(String purpose, Runnable task);
 
 	/**
+	 * Run the service's work once, as a one-shot task service does: {@code work} runs on a thread
+	 * of the service ({@link #startThread}), and when it returns the service finishes on its own
+	 * with outcome OK, or, when it throws, with outcome ERROR and the failure as details, so that
+	 * its supervisor and triggers see how it ended. Call it from
+	 * {@link MicroService#startActivities()}; long work should look at {@link #stopRequested()} and
+	 * return early when it is set.
+	 * @param purpose what the work does, for the thread's name and the details
+	 * @param work the work
+	 * @return the started thread
+	 */
+	default Thread runTask(String purpose, Task work) {
+		return startThread(purpose, () -> {
+			try {
+				work.run();
+				loopExecutor().execute(this::stop);
+			}
+			catch (Exception ex) {
+				String reason = purpose + " failed: " + ((ex.getMessage() != null) ? ex.getMessage() : ex.toString());
+				loopExecutor().execute(() -> stop(List.of(reason)));
+			}
+		});
+	}
+
+	/**
+	 * The work of a one-shot task; see {@link #runTask(String, Task)}.
+	 */
+	@FunctionalInterface
+	interface Task {
+
+		/**
+		 * Do the work.
+		 * @throws Exception if it failed: the service then finishes with outcome ERROR
+		 */
+		void run() throws Exception;
+
+	}
+
+	/**
 	 * Return the bounded pool, shared by all services of the runtime, that writes and syncs the
 	 * files of a directory queue's group commit; see
 	 * {@code DirectoryQueue.open(Path, Set, Executor)}.

@@ -21,6 +21,9 @@ public record Backoff(Duration min, Duration max, double randomFactor, Duration 
 	public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(30), 0.2,
 			Duration.ofSeconds(60));
 
+	/** No delay: for what restarts at once, e.g. a group's members after their own delays. */
+	public static final Backoff NONE = new Backoff(Duration.ZERO, Duration.ZERO, 0, Duration.ZERO);
+
 	public Backoff {
 		if (min.isNegative()) {
 			throw new IllegalArgumentException("The minimum backoff must not be negative, was " + min);

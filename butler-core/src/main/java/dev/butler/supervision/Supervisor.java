@@ -8,13 +8,15 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.DoubleSupplier;
+import java.util.function.Function;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -23,6 +25,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 
+import dev.butler.control.ButlerComponent;
+import dev.butler.control.ComponentControlException;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.control.RunEnding;
 import dev.butler.control.RunListener;
@@ -55,26 +59,35 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 
 	private final Map<String, Child> children = new ConcurrentHashMap<>();
 
+	private final Map<String, Group> groups = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	private final List<ArmedTrigger> triggers = new CopyOnWriteArrayList<>();
+
+	private final Function<String, @Nullable ButlerComponent> components;
+
 	private volatile boolean running;
 
 	/**
 	 * Create a supervisor.
 	 * @param scheduler times the backoff delays
-	 * @param restarts runs the restarts, one at a time
+	 * @param restarts runs the restarts and the triggers' actions, one at a time
 	 * @param clock tells when runs end
 	 * @param giveUpListener told when the supervisor gives up on a service
+	 * @param components finds the services and foreign components that triggers act on, by id
 	 */
-	public Supervisor(TaskScheduler scheduler, Executor restarts, Clock clock, GiveUpListener giveUpListener) {
-		this(scheduler, restarts, clock, () -> ThreadLocalRandom.current().nextDouble(), giveUpListener);
+	public Supervisor(TaskScheduler scheduler, Executor restarts, Clock clock, GiveUpListener giveUpListener,
+			Function<String, @Nullable ButlerComponent> components) {
+		this(scheduler, restarts, clock, () -> ThreadLocalRandom.current().nextDouble(), giveUpListener, components);
 	}
 
 	Supervisor(TaskScheduler scheduler, Executor restarts, Clock clock, DoubleSupplier random,
-			GiveUpListener giveUpListener) {
+			GiveUpListener giveUpListener, Function<String, @Nullable ButlerComponent> components) {
 		this.scheduler = scheduler;
 		this.restarts = restarts;
 		this.clock = clock;
 		this.random = random;
 		this.giveUpListener = giveUpListener;
+		this.components = components;
 	}
 
 	/**
@@ -91,36 +104,147 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	}
 
 	/**
-	 * Supervise services as a group: when one of them is to be restarted, the strategy says which
-	 * others are restarted with it, and the group's intensity bounds how often that happens; past
-	 * it the supervisor gives up on every service of the group. The services must be supervised
-	 * already, each in one group at most.
+	 * Supervise services and groups as a group: when one of its services is to be restarted, the
+	 * strategy says which other members are restarted with it, and the group's intensity bounds how
+	 * often that happens. Past it the supervisor gives up on the group: on every service in it if
+	 * it is not nested, else its parent restarts it as one of its members, under the parent's own
+	 * strategy and intensity, as an Erlang/OTP supervisor restarts a child supervisor. The services
+	 * must be supervised, and nested groups declared, already; each service and group is in one
+	 * group at most.
 	 * @param name the group's name
-	 * @param strategy which services are restarted together
-	 * @param ids the services, in the order they are started
+	 * @param strategy which members are restarted together
+	 * @param members the ids of its services and the names of its nested groups, in the order they
+	 * are started
 	 * @param intensity how many group restarts are made in a period before giving up
 	 */
-	public void group(String name, RestartStrategy strategy, List<String> ids, RestartIntensity intensity) {
-		if (ids.isEmpty()) {
+	public void group(String name, RestartStrategy strategy, List<String> members, RestartIntensity intensity) {
+		if (members.isEmpty()) {
 			throw new IllegalArgumentException("Group '" + name + "' names no services");
 		}
-		List<Child> members = new ArrayList<>();
-		for (String id : ids) {
-			Child child = this.children.get(id);
-			if (child == null) {
-				throw new IllegalArgumentException(
-						"Group '" + name + "' names '" + id + "', which is not a supervised Butler service");
-			}
-			if (child.group != null) {
-				throw new IllegalArgumentException("Butler service '" + id + "' is in groups '" + child.group.name
-						+ "' and '" + name + "'; a service can be in one group only");
-			}
-			members.add(child);
+		if (this.groups.containsKey(name) || this.children.containsKey(name)) {
+			throw new IllegalArgumentException("Group '" + name + "' is declared twice, or is named as a service");
 		}
-		Group group = new Group(name, strategy, members, new RestartTracker(
-				new RestartPolicy(RestartType.PERMANENT, intensity, new Backoff(Duration.ZERO, Duration.ZERO, 0,
-						Duration.ZERO)), this.random));
-		members.forEach((child) -> child.group = group);
+		List<Node> nodes = new ArrayList<>();
+		for (String member : members) {
+			Node node = this.children.get(member);
+			if (node == null) {
+				node = this.groups.get(member);
+			}
+			if (node == null) {
+				throw new IllegalArgumentException("Group '" + name + "' names '" + member
+						+ "', which is neither a supervised Butler service nor a group");
+			}
+			if (node.parent != null) {
+				throw new IllegalArgumentException("'" + member + "' is in groups '" + node.parent.name + "' and '" + name
+						+ "'; a service or group can be in one group only");
+			}
+			nodes.add(node);
+		}
+		Group group = new Group(name, strategy, nodes, intensity);
+		nodes.forEach((node) -> node.parent = group);
+		this.groups.put(name, group);
+	}
+
+	/**
+	 * Fire a trigger from now on when its source service's event happens.
+	 * @param trigger the trigger
+	 * @param intensity how often it may fire in a period before it is suspended
+	 * @throws IllegalArgumentException if its source is not a supervised service, or its target
+	 * neither a group nor a component that {@code components} finds
+	 */
+	public void trigger(Trigger trigger, RestartIntensity intensity) {
+		if (!this.children.containsKey(trigger.source())) {
+			throw new IllegalArgumentException(
+					"Trigger " + trigger + ": '" + trigger.source() + "' is not a supervised Butler service");
+		}
+		Target target = target(trigger.target());
+		if (trigger.action() == TriggerAction.CONFIGURE && target instanceof GroupTarget) {
+			throw new IllegalArgumentException("Trigger " + trigger + ": a group cannot be configured");
+		}
+		this.triggers.add(new ArmedTrigger(trigger, target, intensity, this.random));
+	}
+
+	private Target target(String name) {
+		Group group = this.groups.get(name);
+		if (group != null) {
+			return new GroupTarget(group);
+		}
+		ButlerComponent component = this.components.apply(name);
+		if (component == null) {
+			throw new IllegalArgumentException("'" + name + "' is neither a Butler service, a component nor a group");
+		}
+		return new ComponentTarget(component);
+	}
+
+	/**
+	 * Start every service of a group that does not run, in the group's order, and supervise the
+	 * group afresh: what it counted against its intensity is forgotten.
+	 * @param name the group's name
+	 * @throws IllegalArgumentException if there is no such group
+	 * @throws ComponentControlException naming every service that failed to start
+	 */
+	public void startGroup(String name) {
+		Group group = existingGroup(name);
+		group.reset();
+		List<String> failures = new ArrayList<>();
+		for (Child child : group.services()) {
+			try {
+				child.service.start();
+			}
+			catch (RuntimeException ex) {
+				failures.add(child.service.id() + ": " + ex.getMessage());
+			}
+		}
+		if (!failures.isEmpty()) {
+			throw new ComponentControlException("Group '" + name + "' did not start: " + String.join("; ", failures));
+		}
+	}
+
+	/**
+	 * Stop every service of a group, in reverse order; the supervisor restarts none of them.
+	 * @param name the group's name
+	 * @throws IllegalArgumentException if there is no such group
+	 */
+	public void stopGroup(String name) {
+		Group.stopAll(existingGroup(name).services());
+	}
+
+	/**
+	 * Stop every service of a group, in reverse order, then start them in order.
+	 * @param name the group's name
+	 * @throws IllegalArgumentException if there is no such group
+	 * @throws ComponentControlException naming every service that failed to start
+	 */
+	public void restartGroup(String name) {
+		stopGroup(name);
+		startGroup(name);
+	}
+
+	private Group existingGroup(String name) {
+		Group group = this.groups.get(name);
+		if (group == null) {
+			throw new IllegalArgumentException("There is no group '" + name + "'"
+					+ (this.groups.isEmpty() ? "" : "; the groups are " + String.join(", ", this.groups.keySet())));
+		}
+		return group;
+	}
+
+	/**
+	 * Return the status of every group, by name, in the order they were declared.
+	 * @return the statuses
+	 */
+	public Map<String, GroupStatus> groups() {
+		Map<String, GroupStatus> statuses = new LinkedHashMap<>();
+		this.groups.forEach((name, group) -> statuses.put(name, group.status()));
+		return statuses;
+	}
+
+	/**
+	 * Return the status of every trigger, in the order they were added.
+	 * @return the statuses
+	 */
+	public List<TriggerStatus> triggers() {
+		return this.triggers.stream().map(ArmedTrigger::status).toList();
 	}
 
 	/**
@@ -148,6 +272,21 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		Child child = this.children.get(service.id());
 		if (child != null) {
 			child.started();
+			fire(service.id(), TriggerEvent.START);
+		}
+	}
+
+	@Override
+	public void startFailed(ManagedMicroService service, RuntimeException failure) {
+		if (this.children.containsKey(service.id())) {
+			fire(service.id(), TriggerEvent.FAIL);
+		}
+	}
+
+	@Override
+	public void configured(ManagedMicroService service) {
+		if (this.children.containsKey(service.id())) {
+			fire(service.id(), TriggerEvent.UPDATE);
 		}
 	}
 
@@ -164,6 +303,26 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		Child child = this.children.get(service.id());
 		if (child != null) {
 			child.ended(ending, upFor);
+			if (ending.isAbnormal()) {
+				fire(service.id(), TriggerEvent.FAIL);
+			}
+			fire(service.id(), TriggerEvent.EXIT);
+		}
+	}
+
+	/**
+	 * Fire the triggers of an event, unless the application is stopping; their actions run one at
+	 * a time on the restarts' executor.
+	 */
+	private void fire(String source, TriggerEvent event) {
+		if (!this.running) {
+			return;
+		}
+		Instant now = this.clock.instant();
+		for (ArmedTrigger trigger : this.triggers) {
+			if (trigger.trigger.source().equals(source) && trigger.trigger.event() == event && trigger.arm(now)) {
+				this.restarts.execute(trigger::act);
+			}
 		}
 	}
 
@@ -179,6 +338,9 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	public void stop() {
 		this.running = false;
 		this.children.values().forEach(Child::stopSupervising);
+		synchronized (this.groups) {
+			this.groups.values().forEach(Group::stopSupervising);
+		}
 	}
 
 	@Override
@@ -207,78 +369,183 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	}
 
 	/**
-	 * Services supervised together under a strategy.
+	 * A member of a group: a service or a nested group.
 	 */
-	private final class Group {
+	private abstract static class Node {
+
+		/** The group it is in; set once, when the group is declared. */
+		volatile @Nullable Group parent;
+
+		/**
+		 * Return the services of this member, in the order they start.
+		 */
+		abstract List<Child> services();
+
+		abstract String name();
+
+	}
+
+	/**
+	 * Services and nested groups supervised together under a strategy. Locks: a group's before
+	 * its nested groups', and those before a service's.
+	 */
+	private final class Group extends Node {
 
 		private final String name;
 
 		private final RestartStrategy strategy;
 
-		private final List<Child> members;
+		private final List<Node> members;
 
 		private final RestartTracker tracker;
 
-		Group(String name, RestartStrategy strategy, List<Child> members, RestartTracker tracker) {
+		/** The members of a group restart that is due, in the group's order; empty if none is. */
+		private final Set<Node> pending = new LinkedHashSet<>();
+
+		private @Nullable ScheduledFuture<?> pendingRestart;
+
+		private long restarts;
+
+		private @Nullable String gaveUpBecause;
+
+		Group(String name, RestartStrategy strategy, List<Node> members, RestartIntensity intensity) {
 			this.name = name;
 			this.strategy = strategy;
 			this.members = List.copyOf(members);
-			this.tracker = tracker;
+			this.tracker = new RestartTracker(new RestartPolicy(RestartType.PERMANENT, intensity, Backoff.NONE),
+					Supervisor.this.random);
 		}
 
-		/** The services of a group restart that is due, in the group's order; empty if none is. */
-		private final Set<Child> pending = new LinkedHashSet<>();
+		@Override
+		String name() {
+			return this.name;
+		}
+
+		@Override
+		List<Child> services() {
+			return this.members.stream().flatMap((member) -> member.services().stream()).toList();
+		}
+
+		synchronized GroupStatus status() {
+			Group parent = this.parent;
+			return new GroupStatus(this.name, this.strategy, this.members.stream().map(Node::name).toList(),
+					(parent != null) ? parent.name : null, this.restarts, !this.pending.isEmpty(), this.gaveUpBecause);
+		}
 
 		/**
-		 * Restart the services the strategy names, after the delay the ended service's own backoff
-		 * gave, unless the group's intensity is exceeded: then give up on every service of the group.
-		 * A service that ends while a group restart is due joins it, with those after it.
+		 * Restart the members the strategy names because one of them is to be restarted: a service
+		 * after the delay its own backoff gave, or a nested group that gave up, at once. Unless the
+		 * group's intensity is exceeded: then give up on the group. A member that is to be restarted
+		 * while a group restart is due joins it, with those its strategy names.
+		 * @param member the member to be restarted
+		 * @param origin the service whose end started it
 		 */
-		void restartFor(Child ended, RunEnding ending, Duration upFor, Instant now, Decision.Restart restart) {
-			List<Child> affected = (this.strategy == RestartStrategy.ONE_FOR_ALL) ? this.members
-					: this.members.subList(this.members.indexOf(ended), this.members.size());
+		void restartFor(Node member, Child origin, RunEnding ending, Instant now, int attempt, Instant at) {
+			List<Node> affected = switch (this.strategy) {
+				case ONE_FOR_ONE -> List.of(member);
+				case ONE_FOR_ALL -> this.members;
+				case REST_FOR_ONE -> this.members.subList(this.members.indexOf(member), this.members.size());
+			};
 			boolean schedule;
+			String gaveUp = null;
 			synchronized (this) {
+				if (this.gaveUpBecause != null) {
+					return;
+				}
 				if (this.pending.isEmpty()) {
-					Decision decision = this.tracker.ended(ending, upFor, now);
+					Decision decision = this.tracker.ended(ending, Duration.ZERO, now);
 					if (decision instanceof Decision.GiveUp giveUp) {
-						giveUpFor(ended, ending, now, "group '" + this.name + "': " + giveUp.reason());
-						return;
+						gaveUp = "group '" + this.name + "': " + giveUp.reason();
+						this.gaveUpBecause = gaveUp;
+					}
+					else {
+						this.restarts++;
 					}
 				}
-				schedule = this.pending.isEmpty();
-				this.pending.addAll(affected);
-				// Under the group's lock, which is always taken before a service's.
-				affected.forEach((child) -> child.restartingWithGroup(ending, now, restart.attempt(), restart.at()));
+				schedule = gaveUp == null && this.pending.isEmpty();
+				if (gaveUp == null) {
+					this.pending.addAll(affected);
+					affected.forEach((node) -> node.services()
+						.forEach((child) -> child.restartingWithGroup(ending, now, attempt, at)));
+				}
 			}
-			logger.warn("Butler service '" + ended.service.id() + "' ended (" + Child.describe(ending) + "); group '"
-					+ this.name + "' restarts " + affected.stream().map((child) -> child.service.id()).toList() + " in "
-					+ restart.delay().toMillis() + " ms");
+			if (gaveUp != null) {
+				giveUp(origin, ending, now, gaveUp);
+				return;
+			}
+			logger.warn("Butler service '" + origin.service.id() + "' ended (" + Child.describe(ending) + "); group '"
+					+ this.name + "' restarts " + affected.stream().map(Node::name).toList() + " in "
+					+ Duration.between(now, at).toMillis() + " ms");
 			if (schedule) {
-				Supervisor.this.scheduler.schedule(() -> Supervisor.this.restarts.execute(this::restartPending),
-						restart.at());
+				ScheduledFuture<?> restart = Supervisor.this.scheduler
+					.schedule(() -> Supervisor.this.restarts.execute(this::restartPending), at);
+				synchronized (this) {
+					this.pendingRestart = restart;
+				}
 			}
 		}
 
-		private void giveUpFor(Child ended, RunEnding ending, Instant now, String reason) {
-			ended.giveUp(ending, now, reason, true);
-			List<Child> others = new ArrayList<>(this.members);
-			others.remove(ended);
+		/**
+		 * Give up on the group: its parent restarts it if it is nested, else every service in it is
+		 * left down and the listener told once, of the service whose end led here.
+		 */
+		private void giveUp(Child origin, RunEnding ending, Instant now, String reason) {
+			Group parent = this.parent;
+			if (parent != null) {
+				logger.warn(reason + "; its parent group '" + parent.name + "' restarts it");
+				parent.restartFor(this, origin, ending, now, 1, now);
+				return;
+			}
+			List<Child> services = services();
+			origin.giveUp(ending, now, reason, true);
+			List<Child> others = new ArrayList<>(services);
+			others.remove(origin);
 			others.forEach((child) -> child.giveUp(RunEnding.STOPPED, now, reason, false));
 			Supervisor.this.restarts.execute(() -> stopAll(others));
 		}
 
 		private void restartPending() {
-			List<Child> affected;
+			List<Node> affected;
 			synchronized (this) {
 				affected = this.members.stream().filter(this.pending::contains).toList();
 				this.pending.clear();
+				this.pendingRestart = null;
 			}
-			stopAll(affected);
-			affected.forEach(Child::startWithGroup);
+			List<Child> services = affected.stream().flatMap((node) -> node.services().stream()).toList();
+			stopAll(services);
+			affected.forEach((node) -> {
+				if (node instanceof Group nested) {
+					nested.reset();
+				}
+			});
+			services.forEach(Child::startWithGroup);
 		}
 
-		private void stopAll(List<Child> children) {
+		/**
+		 * Forget what the group and its nested groups counted and that they gave up.
+		 */
+		void reset() {
+			synchronized (this) {
+				this.tracker.reset();
+				this.gaveUpBecause = null;
+			}
+			this.members.forEach((member) -> {
+				if (member instanceof Group nested) {
+					nested.reset();
+				}
+			});
+		}
+
+		synchronized void stopSupervising() {
+			this.pending.clear();
+			ScheduledFuture<?> restart = this.pendingRestart;
+			this.pendingRestart = null;
+			if (restart != null) {
+				restart.cancel(false);
+			}
+		}
+
+		static void stopAll(List<Child> children) {
 			List<Child> reversed = new ArrayList<>(children);
 			Collections.reverse(reversed);
 			reversed.forEach((child) -> child.service.stop());
@@ -286,7 +553,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 
 	}
 
-	private final class Child {
+	private final class Child extends Node {
 
 		private final ManagedMicroService service;
 
@@ -299,8 +566,6 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		/** Runs that reached READY, to tell whether a restart did. */
 		private long starts;
 
-		private @Nullable Group group;
-
 		/** Whether its group is stopping and starting it again: its stop is not an end of its own. */
 		private boolean restartingWithGroup;
 
@@ -308,6 +573,16 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			this.service = service;
 			this.tracker = tracker;
 			this.status = SupervisionStatus.initial(type);
+		}
+
+		@Override
+		String name() {
+			return this.service.id();
+		}
+
+		@Override
+		List<Child> services() {
+			return List.of(this);
 		}
 
 		synchronized SupervisionStatus status() {
@@ -352,7 +627,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 				}
 				Decision decision = this.tracker.ended(ending, upFor, now);
 				String id = this.service.id();
-				Group group = this.group;
+				Group group = this.parent;
 				if (decision instanceof Decision.Restart restart && group != null
 						&& group.strategy != RestartStrategy.ONE_FOR_ONE) {
 					groupRestart = restart;
@@ -374,7 +649,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			}
 			if (restartingGroup != null && groupRestart != null) {
 				// Outside this service's lock: the group locks the other services of the group.
-				restartingGroup.restartFor(this, ending, upFor, now, groupRestart);
+				restartingGroup.restartFor(this, this, ending, now, groupRestart.attempt(), groupRestart.at());
 			}
 		}
 
@@ -463,6 +738,127 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 
 		private static String describe(RunEnding ending) {
 			return ending.name().toLowerCase();
+		}
+
+	}
+
+	/**
+	 * What a trigger acts on.
+	 */
+	private sealed interface Target {
+
+		void act(Trigger trigger);
+
+	}
+
+	private record ComponentTarget(ButlerComponent component) implements Target {
+
+		@Override
+		public void act(Trigger trigger) {
+			switch (trigger.action()) {
+				case START -> this.component.start();
+				case STOP -> this.component.stop();
+				case RESTART -> this.component.restart();
+				case CONFIGURE -> {
+					ButlerComponent.ConfigurationReply reply = this.component.configure(trigger.options());
+					if (!reply.accepted()) {
+						throw new ComponentControlException(reply.message());
+					}
+				}
+			}
+		}
+
+	}
+
+	private final class GroupTarget implements Target {
+
+		private final Group group;
+
+		GroupTarget(Group group) {
+			this.group = group;
+		}
+
+		@Override
+		public void act(Trigger trigger) {
+			switch (trigger.action()) {
+				case START -> startGroup(this.group.name);
+				case STOP -> stopGroup(this.group.name);
+				case RESTART -> restartGroup(this.group.name);
+				case CONFIGURE -> throw new IllegalStateException("A group cannot be configured");
+			}
+		}
+
+	}
+
+	/**
+	 * A trigger with what it has done, bounded by its intensity.
+	 */
+	private static final class ArmedTrigger {
+
+		private final Trigger trigger;
+
+		private final Target target;
+
+		private final RestartTracker tracker;
+
+		private final RestartIntensity intensity;
+
+		private long fired;
+
+		private long failed;
+
+		private @Nullable Instant lastFiredAt;
+
+		private @Nullable String lastResult;
+
+		private @Nullable String suspendedBecause;
+
+		ArmedTrigger(Trigger trigger, Target target, RestartIntensity intensity, DoubleSupplier random) {
+			this.trigger = trigger;
+			this.target = target;
+			this.intensity = intensity;
+			this.tracker = new RestartTracker(new RestartPolicy(RestartType.PERMANENT, intensity, Backoff.NONE), random);
+		}
+
+		/**
+		 * Count a firing; return whether its action is to run, or the trigger is suspended.
+		 */
+		synchronized boolean arm(Instant now) {
+			if (this.suspendedBecause != null) {
+				return false;
+			}
+			if (this.tracker.ended(RunEnding.CRASH, Duration.ZERO, now) instanceof Decision.GiveUp) {
+				this.suspendedBecause = "it would fire more than " + this.intensity.maxRestarts() + " times within "
+						+ this.intensity.within().toString().substring(2).toLowerCase();
+				logger.error("Trigger " + this.trigger + " is suspended: " + this.suspendedBecause);
+				return false;
+			}
+			this.fired++;
+			this.lastFiredAt = now;
+			return true;
+		}
+
+		void act() {
+			String result = "OK";
+			try {
+				logger.info("Trigger " + this.trigger);
+				this.target.act(this.trigger);
+			}
+			catch (RuntimeException ex) {
+				result = String.valueOf(ex.getMessage());
+				logger.warn("Trigger " + this.trigger + " failed: " + result);
+			}
+			synchronized (this) {
+				this.lastResult = result;
+				if (!"OK".equals(result)) {
+					this.failed++;
+				}
+			}
+		}
+
+		synchronized TriggerStatus status() {
+			return new TriggerStatus(this.trigger, this.fired, this.failed, this.lastFiredAt, this.lastResult,
+					this.suspendedBecause);
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.butler.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -26,6 +27,9 @@ import dev.butler.supervision.RestartIntensity;
 import dev.butler.supervision.RestartPolicy;
 import dev.butler.supervision.RestartStrategy;
 import dev.butler.supervision.RestartType;
+import dev.butler.supervision.Trigger;
+import dev.butler.supervision.TriggerAction;
+import dev.butler.supervision.TriggerEvent;
 
 /**
  * Configuration properties of the Butler runtime. A service's own, typed options live beside these
@@ -235,16 +239,84 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * butler.supervision.on-give-up if not set
 	 * @param dependsOn Ids of the services and foreign components this service depends on: it starts
 	 * after they reported READY, only while they run, and stops before them
+	 * @param onStart What to do to other services, components or groups when this service reported
+	 * READY
+	 * @param onUpdate What to do to other services, components or groups when this service accepted
+	 * a run-time configuration
+	 * @param onFail What to do to other services, components or groups when a run of this service
+	 * ended with outcome ERROR or a crash, or its start failed
+	 * @param onExit What to do to other services, components or groups when a run of this service
+	 * ended, whatever its outcome
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
 			@Nullable String controlAddress, @Nullable String agent, @Nullable RestartType restart,
 			@Nullable Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) @Nullable Duration restartWithin,
-			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn) {
+			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn,
+			List<TriggeredAction> onStart, List<TriggeredAction> onUpdate, List<TriggeredAction> onFail,
+			List<TriggeredAction> onExit) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
-				null, null, null, null, null, null, null);
+				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of());
+
+		public Service {
+			onStart = (onStart != null) ? List.copyOf(onStart) : List.of();
+			onUpdate = (onUpdate != null) ? List.copyOf(onUpdate) : List.of();
+			onFail = (onFail != null) ? List.copyOf(onFail) : List.of();
+			onExit = (onExit != null) ? List.copyOf(onExit) : List.of();
+		}
+
+		/**
+		 * Return the service's triggers, in the order of their events and then as listed.
+		 * @param id the service's id
+		 * @return the triggers, each with the property that declares it
+		 */
+		public Map<String, Trigger> triggers(String id) {
+			Map<String, Trigger> triggers = new LinkedHashMap<>();
+			addTriggers(triggers, id, "on-start", TriggerEvent.START, this.onStart);
+			addTriggers(triggers, id, "on-update", TriggerEvent.UPDATE, this.onUpdate);
+			addTriggers(triggers, id, "on-fail", TriggerEvent.FAIL, this.onFail);
+			addTriggers(triggers, id, "on-exit", TriggerEvent.EXIT, this.onExit);
+			return triggers;
+		}
+
+		private static void addTriggers(Map<String, Trigger> triggers, String id, String key, TriggerEvent event,
+				List<TriggeredAction> actions) {
+			for (int i = 0; i < actions.size(); i++) {
+				TriggeredAction action = actions.get(i);
+				String property = "butler.services." + id + "." + key + "[" + i + "]";
+				Trigger trigger = checked(() -> new Trigger(id, event, action.action(), action.target(),
+						Map.copyOf(action.options())), String.valueOf(action), property);
+				triggers.put(property, trigger);
+			}
+		}
+
+	}
+
+	/**
+	 * An action of a state trigger.
+	 *
+	 * @param action What to do: start, stop, restart or configure
+	 * @param target Id of the service or foreign component, or name of the group, to do it to
+	 * @param options Options that a configure action sends, by option name
+	 */
+	public record TriggeredAction(TriggerAction action, String target, Map<String, String> options) {
+
+		public TriggeredAction {
+			if (action == null) {
+				throw new IllegalArgumentException("A trigger needs an action: start, stop, restart or configure");
+			}
+			if (!StringUtils.hasText(target)) {
+				throw new IllegalArgumentException("A trigger needs a target: a service, component or group");
+			}
+			options = (options != null) ? Map.copyOf(options) : Map.of();
+		}
+
+		@Override
+		public String toString() {
+			return this.action.name().toLowerCase() + " " + this.target + (this.options.isEmpty() ? "" : " " + this.options);
+		}
 
 	}
 

@@ -1,6 +1,11 @@
 package dev.butler.autoconfigure.supervision;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -17,10 +22,13 @@ import dev.butler.autoconfigure.ApplicationExit;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.control.ButlerComponents;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.service.ServiceConfigurationException;
+import dev.butler.supervision.RestartIntensity;
 import dev.butler.supervision.Supervisor;
+import dev.butler.supervision.Trigger;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
@@ -38,19 +46,22 @@ public final class ButlerSupervisionAutoConfiguration {
 	Supervisor butlerSupervisor(
 			@Qualifier(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
 			ButlerThreads threads, ObjectProvider<Clock> clock, ButlerProperties properties,
-			ConfigurableApplicationContext context) {
+			ConfigurableApplicationContext context, ButlerComponents components) {
 		return new Supervisor(scheduler, threads.supervisor(), clock.getIfUnique(Clock::systemUTC),
-				new GiveUpActions(properties, new ApplicationExit(threads, context, System::exit)));
+				new GiveUpActions(properties, new ApplicationExit(threads, context, System::exit)),
+				(id) -> components.find(id).orElse(null));
 	}
 
 	@Bean
 	SmartInitializingSingleton butlerSupervisedServices(Supervisor supervisor,
-			ObjectProvider<ManagedMicroService> services, ButlerProperties properties) {
+			ObjectProvider<ManagedMicroService> services, ButlerProperties properties,
+			ObjectProvider<Trigger> triggerBeans) {
 		return () -> {
-			services.orderedStream()
+			List<ManagedMicroService> supervised = services.orderedStream()
 				.filter((service) -> !isExternallyControlled(service, properties))
-				.forEach((service) -> supervisor.supervise(service, properties.restartPolicy(service.id())));
-			properties.supervision().groups().forEach((name, group) -> {
+				.toList();
+			supervised.forEach((service) -> supervisor.supervise(service, properties.restartPolicy(service.id())));
+			groupsInOrder(properties.supervision().groups()).forEach((name, group) -> {
 				try {
 					supervisor.group(name, group.strategy(), group.services(), properties.groupIntensity(name));
 				}
@@ -59,7 +70,56 @@ public final class ButlerSupervisionAutoConfiguration {
 							String.join(",", group.services()), String.valueOf(ex.getMessage()), ex);
 				}
 			});
+			RestartIntensity intensity = new RestartIntensity(properties.supervision().maxRestarts(),
+					properties.supervision().restartWithin());
+			for (ManagedMicroService service : supervised) {
+				properties.service(service.id()).triggers(service.id()).forEach((property, trigger) -> {
+					try {
+						supervisor.trigger(trigger, intensity);
+					}
+					catch (IllegalArgumentException ex) {
+						throw new ServiceConfigurationException(property + ".target", trigger.target(),
+								String.valueOf(ex.getMessage()), ex);
+					}
+				});
+			}
+			triggerBeans.orderedStream().forEach((trigger) -> supervisor.trigger(trigger, intensity));
 		};
+	}
+
+	/**
+	 * Order the groups so that a nested group comes before the group that names it; a group that
+	 * names itself through others is refused, naming the cycle.
+	 */
+	static Map<String, ButlerProperties.Supervision.Group> groupsInOrder(
+			Map<String, ButlerProperties.Supervision.Group> groups) {
+		Map<String, ButlerProperties.Supervision.Group> ordered = new LinkedHashMap<>();
+		new TreeMap<>(groups).forEach((name, group) -> addNestedFirst(name, group, groups, ordered, new ArrayList<>()));
+		return ordered;
+	}
+
+	private static void addNestedFirst(String name, ButlerProperties.Supervision.Group group,
+			Map<String, ButlerProperties.Supervision.Group> groups,
+			Map<String, ButlerProperties.Supervision.Group> ordered, List<String> path) {
+		if (ordered.containsKey(name)) {
+			return;
+		}
+		if (path.contains(name)) {
+			List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
+			cycle.add(name);
+			throw new ServiceConfigurationException("butler.supervision.groups." + name + ".services",
+					String.join(",", group.services()),
+					"Groups nest in a circle: " + String.join(" -> ", cycle));
+		}
+		path.add(name);
+		for (String member : group.services()) {
+			ButlerProperties.Supervision.Group nested = groups.get(member);
+			if (nested != null) {
+				addNestedFirst(member, nested, groups, ordered, path);
+			}
+		}
+		path.remove(path.size() - 1);
+		ordered.put(name, group);
 	}
 
 	/**

@@ -38,12 +38,14 @@ class SupervisionGroupsTests {
 
 	private static final AtomicInteger failuresOfMiddle = new AtomicInteger();
 
-	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+	private final ApplicationContextRunner withoutGroups = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ButlerAutoConfiguration.class,
 				ButlerSupervisionAutoConfiguration.class))
 		.withUserConfiguration(ThreeServices.class)
-		.withPropertyValues("butler.supervision.backoff.min=10ms", "butler.supervision.backoff.max=10ms",
-				"butler.supervision.groups.chain.services=first,middle,last");
+		.withPropertyValues("butler.supervision.backoff.min=10ms", "butler.supervision.backoff.max=10ms");
+
+	private final ApplicationContextRunner contextRunner = this.withoutGroups
+		.withPropertyValues("butler.supervision.groups.chain.services=first,middle,last");
 
 	@BeforeEach
 	void clear() {
@@ -109,7 +111,54 @@ class SupervisionGroupsTests {
 				.hasRootCauseInstanceOf(IllegalArgumentException.class)
 				.hasStackTraceContaining(ServiceConfigurationException.class.getName()
 						+ ": Invalid value 'first,nobody' for property 'butler.supervision.groups.chain.services': "
-						+ "Group 'chain' names 'nobody', which is not a supervised Butler service"));
+						+ "Group 'chain' names 'nobody', which is neither a supervised Butler service nor a group"));
+	}
+
+	@Test
+	void nestedGroupThatGaveUpShouldBeRestartedByItsParentAlone() {
+		this.withoutGroups
+			.withPropertyValues("butler.supervision.groups.inner.services=first,middle",
+					"butler.supervision.groups.inner.strategy=one-for-all", "butler.supervision.groups.inner.max-restarts=1",
+					"butler.supervision.groups.outer.services=inner,last",
+					"butler.supervision.groups.outer.strategy=one-for-one")
+			.run((context) -> {
+				Supervisor supervisor = context.getBean(Supervisor.class);
+				events.clear();
+				failuresOfMiddle.set(3);
+				fail(context.getBean(ThreeServices.class).middle);
+				await().atMost(WAIT)
+					.until(() -> supervisor.groups().get("outer").restarts() == 1
+							&& supervisor.groups().get("inner").restarts() == 2 && failuresOfMiddle.get() == 1
+							&& allRunning(supervisor) && !supervisor.groups().get("inner").restarting());
+				assertThat(events).doesNotContain("stop last", "start last");
+				assertThat(events.stream().filter("start first"::equals)).hasSize(3);
+				assertThat(supervisor.groups().get("inner").gaveUpBecause()).isNull();
+				assertThat(supervisor.groups().get("inner").parent()).isEqualTo("outer");
+				assertThat(supervisor.groups().get("outer").members()).containsExactly("inner", "last");
+			});
+	}
+
+	@Test
+	void groupsNestedInACircleShouldFailStartUpNamingTheCircle() {
+		this.contextRunner
+			.withPropertyValues("butler.supervision.groups.chain.services=first,other",
+					"butler.supervision.groups.other.services=last,chain")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("Groups nest in a circle: chain -> other -> chain"));
+	}
+
+	@Test
+	void stoppedGroupShouldStopInReverseOrderAndStartAgainInOrder() {
+		this.contextRunner.run((context) -> {
+			Supervisor supervisor = context.getBean(Supervisor.class);
+			events.clear();
+			supervisor.stopGroup("chain");
+			assertThat(events).containsExactly("stop last", "stop middle", "stop first");
+			assertThat(supervisor.status("middle").phase()).isEqualTo(Phase.STOPPED);
+			supervisor.startGroup("chain");
+			assertThat(events).endsWith("start first", "start middle", "start last");
+			assertThat(allRunning(supervisor)).isTrue();
+		});
 	}
 
 	private static boolean allRunning(Supervisor supervisor) {
