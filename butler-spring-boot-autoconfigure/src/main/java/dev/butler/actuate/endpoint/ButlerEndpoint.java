@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.Function;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import org.jspecify.annotations.Nullable;
@@ -37,7 +36,10 @@ import dev.butler.runtime.ServiceStatistics;
 import dev.butler.runtime.ServiceStatistics.RecordedError;
 import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
+import dev.butler.supervision.GroupStatus;
 import dev.butler.supervision.SupervisionStatus;
+import dev.butler.supervision.Supervisor;
+import dev.butler.supervision.TriggerStatus;
 
 /**
  * {@link Endpoint @Endpoint} exposing the Butler services and foreign components of the application,
@@ -50,6 +52,8 @@ import dev.butler.supervision.SupervisionStatus;
 public class ButlerEndpoint {
 
 	private static final String CONTROL_PREFIX = "inproc://butler-control/";
+
+	static final String GROUPS = "groups";
 
 	/**
 	 * Masks values whose key looks like a credential (ends with {@code password}, {@code secret},
@@ -66,7 +70,7 @@ public class ButlerEndpoint {
 
 	private final Show showValues;
 
-	private final Function<String, SupervisionStatus> supervision;
+	private final @Nullable Supervisor supervisor;
 
 	/**
 	 * Create a new endpoint that never shows configuration values.
@@ -87,7 +91,7 @@ public class ButlerEndpoint {
 	 */
 	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
 			Show showValues) {
-		this(components, clock, sanitizingFunctions, showValues, (id) -> null);
+		this(components, clock, sanitizingFunctions, showValues, null);
 	}
 
 	/**
@@ -97,11 +101,12 @@ public class ButlerEndpoint {
 	 * @param sanitizingFunctions applied, in order, to configuration values that are shown; values
 	 * whose key looks like a credential are masked in any case
 	 * @param showValues when to show configuration values
-	 * @param supervision the supervision status of a component by id, {@code null} if unsupervised
+	 * @param supervisor the supervisor of the services, its groups and triggers; {@code null} if
+	 * supervision is off
 	 */
 	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
-			Show showValues, Function<String, SupervisionStatus> supervision) {
-		this.supervision = supervision;
+			Show showValues, @Nullable Supervisor supervisor) {
+		this.supervisor = supervisor;
 		this.components = components;
 		this.clock = clock;
 		List<SanitizingFunction> functions = new ArrayList<>();
@@ -150,7 +155,7 @@ public class ButlerEndpoint {
 		for (ButlerComponent component : this.components) {
 			descriptors.put(component.id(), describe(component, internal, showUnsanitized));
 		}
-		return new ButlerDescriptor(descriptors);
+		return new ButlerDescriptor(descriptors, (this.supervisor != null) ? this.supervisor.groups() : Map.of());
 	}
 
 	@Nullable ComponentDescriptor describe(String id, boolean internal, boolean showUnsanitized) {
@@ -197,6 +202,43 @@ public class ButlerEndpoint {
 		}
 		return new ControlResult(id, action, success, message, component.state(), component.outcome(),
 				component.details());
+	}
+
+	/**
+	 * Control a supervision group: {@code POST /actuator/butler/groups/<name>}.
+	 * @param groups the path segment {@code groups}
+	 * @param name the group's name
+	 * @param action what to do: stop, start or restart
+	 * @return the result, or {@code null} if there is no such group
+	 * @throws InvalidEndpointRequestException for {@link ControlAction#CONFIGURE}
+	 */
+	@WriteOperation
+	public @Nullable GroupControlResult controlGroup(@Selector String groups, @Selector String name,
+			ControlAction action) {
+		Supervisor current = this.supervisor;
+		if (!GROUPS.equals(groups) || current == null || !current.groups().containsKey(name)) {
+			return null;
+		}
+		boolean success = true;
+		String message = "OK";
+		try {
+			switch (action) {
+				case STOP -> current.stopGroup(name);
+				case START -> current.startGroup(name);
+				case RESTART -> current.restartGroup(name);
+				case CONFIGURE -> throw new InvalidEndpointRequestException("A group cannot be configured",
+						"A group cannot be configured; configure its services one by one");
+			}
+		}
+		catch (ComponentControlException ex) {
+			success = false;
+			message = String.valueOf(ex.getMessage());
+		}
+		return new GroupControlResult(name, action, success, message, current.groups().get(name));
+	}
+
+	List<String> groupNames() {
+		return (this.supervisor != null) ? List.copyOf(this.supervisor.groups().keySet()) : List.of();
 	}
 
 	/**
@@ -247,7 +289,15 @@ public class ButlerEndpoint {
 				component.scheduledActions().stream().map(ActionDescriptor::of).toList(),
 				new MessagesDescriptor(statistics.messagesReceived(), statistics.messagesSent(), statistics.errors(),
 						channels),
-				statistics.recentErrors(), this.supervision.apply(component.id()), resources(component));
+				statistics.recentErrors(), (this.supervisor != null) ? this.supervisor.status(component.id()) : null,
+				triggers(component.id()), resources(component));
+	}
+
+	private List<TriggerStatus> triggers(String source) {
+		return (this.supervisor != null) ? this.supervisor.triggers()
+			.stream()
+			.filter((status) -> status.trigger().source().equals(source))
+			.toList() : List.of();
 	}
 
 	/**
@@ -298,8 +348,9 @@ public class ButlerEndpoint {
 	 * Descriptor of all components.
 	 *
 	 * @param components the components by id
+	 * @param groups the supervision groups by name
 	 */
-	public record ButlerDescriptor(Map<String, ComponentDescriptor> components) {
+	public record ButlerDescriptor(Map<String, ComponentDescriptor> components, Map<String, GroupStatus> groups) {
 
 	}
 
@@ -324,6 +375,7 @@ public class ButlerEndpoint {
 	 * @param messages message counters
 	 * @param recentErrors the most recent failures, oldest first: when, in which phase, and what
 	 * @param supervision what the supervisor knows of a local service, {@code null} if unsupervised
+	 * @param triggers the state triggers that events of this service fire
 	 * @param resources the resources of the current run by group, each a property of its own: data
 	 * pipes as {@code pipes}, directory queues as {@code queues}, and so on
 	 */
@@ -331,7 +383,8 @@ public class ButlerEndpoint {
 			@Nullable PeerInfo peer, State state, Outcome outcome, List<String> details, boolean optional,
 			@Nullable ConfigurationDescriptor configuration, Map<String, List<String>> endpoints, @Nullable String controlAddress, @Nullable Instant startedAt,
 			@Nullable Duration uptime, List<ActionDescriptor> scheduledActions, MessagesDescriptor messages,
-			List<RecordedError> recentErrors, @Nullable SupervisionStatus supervision, @JsonAnyGetter Map<String, List<ResourceSnapshot>> resources) {
+			List<RecordedError> recentErrors, @Nullable SupervisionStatus supervision, List<TriggerStatus> triggers,
+			@JsonAnyGetter Map<String, List<ResourceSnapshot>> resources) {
 
 	}
 
@@ -435,6 +488,20 @@ public class ButlerEndpoint {
 	 */
 	public record ControlResult(String id, ControlAction action, boolean success, String message, State state,
 			Outcome outcome, List<String> details) {
+
+	}
+
+	/**
+	 * Result of a control action on a group.
+	 *
+	 * @param group the group's name
+	 * @param action the action
+	 * @param success whether it succeeded for every service of the group
+	 * @param message {@code OK}, or the services that failed and why
+	 * @param status the group's status after the action
+	 */
+	public record GroupControlResult(String group, ControlAction action, boolean success, String message,
+			@Nullable GroupStatus status) {
 
 	}
 

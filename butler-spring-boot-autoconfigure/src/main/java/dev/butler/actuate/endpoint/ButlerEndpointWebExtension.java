@@ -1,6 +1,7 @@
 package dev.butler.actuate.endpoint;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -19,6 +20,7 @@ import org.springframework.boot.actuate.endpoint.web.annotation.EndpointWebExten
 import dev.butler.actuate.endpoint.ButlerEndpoint.ButlerDescriptor;
 import dev.butler.actuate.endpoint.ButlerEndpoint.ControlAction;
 import dev.butler.actuate.endpoint.ButlerEndpoint.ControlResult;
+import dev.butler.actuate.endpoint.ButlerEndpoint.GroupControlResult;
 
 /**
  * {@link EndpointWebExtension @EndpointWebExtension} for the {@link ButlerEndpoint}: shows
@@ -113,6 +115,34 @@ public class ButlerEndpointWebExtension {
 		}
 		if (result == null) {
 			return notFound(id);
+		}
+		return new WebEndpointResponse<>(result, result.success() ? WebEndpointResponse.STATUS_OK : STATUS_CONFLICT);
+	}
+
+	/**
+	 * Control a supervision group: {@code POST /actuator/butler/groups/<name>}.
+	 * @param groups the path segment {@code groups}
+	 * @param name the group's name
+	 * @param action what to do: {@code stop}, {@code start} or {@code restart}
+	 * @return the result: 200 on success, 409 if a service of the group failed, 400 for a bad
+	 * action, 404 for an unknown group
+	 */
+	@WriteOperation
+	public WebEndpointResponse<Object> controlGroup(@Selector String groups, @Selector String name,
+			@Nullable String action) {
+		ControlAction controlAction = parseAction(action);
+		if (controlAction == null || controlAction == ControlAction.CONFIGURE) {
+			return error(WebEndpointResponse.STATUS_BAD_REQUEST, "Bad Request",
+					((action == null) ? "Missing 'action'" : "Unknown action '" + action + "' for a group")
+							+ ", expected one of stop, start, restart");
+		}
+		GroupControlResult result = this.delegate.controlGroup(groups, name, controlAction);
+		if (result == null) {
+			List<String> names = this.delegate.groupNames();
+			return error(WebEndpointResponse.STATUS_NOT_FOUND, "Not Found", ButlerEndpoint.GROUPS.equals(groups)
+					? "No group '" + name + "'; "
+							+ (names.isEmpty() ? "there are none" : "there are: " + String.join(", ", names))
+					: "No path '" + groups + "/" + name + "'; groups are controlled at groups/<name>");
 		}
 		return new WebEndpointResponse<>(result, result.success() ? WebEndpointResponse.STATUS_OK : STATUS_CONFLICT);
 	}

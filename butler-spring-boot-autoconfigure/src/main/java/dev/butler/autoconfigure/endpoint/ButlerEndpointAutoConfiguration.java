@@ -37,10 +37,8 @@ public final class ButlerEndpointAutoConfiguration {
 	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock,
 			ButlerEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions,
 			ObjectProvider<Supervisor> supervisor) {
-		Supervisor current = supervisor.getIfAvailable();
 		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC),
-				sanitizingFunctions.orderedStream().toList(), properties.showValues(),
-				(current != null) ? current::status : (id) -> null);
+				sanitizingFunctions.orderedStream().toList(), properties.showValues(), supervisor.getIfAvailable());
 	}
 
 	@Bean
