@@ -123,7 +123,7 @@ public final class ServicePropertyNames {
 			}
 			iterable.stream().filter((name) -> isUnder(source, name, prefix, serviceId)).forEach((name) -> {
 				if (known.contains(name) || maps.stream().anyMatch((map) -> map.isAncestorOf(name))
-						|| unknown.containsKey(name)) {
+						|| isInOverriddenList(name, known) || unknown.containsKey(name)) {
 					return;
 				}
 				ConfigurationProperty property = source.getConfigurationProperty(name);
@@ -133,6 +133,22 @@ public final class ServicePropertyNames {
 			});
 		}
 		return List.copyOf(unknown.values());
+	}
+
+	/**
+	 * Whether the name is in an element of a list that was bound from a more significant source,
+	 * e.g. {@code on-exit[0].action} of {@code application.yml} under a profile's {@code on-exit: []}:
+	 * the binder tried the list but none of that element's keys, as the source it bound has none.
+	 */
+	private static boolean isInOverriddenList(ConfigurationPropertyName name, Set<ConfigurationPropertyName> known) {
+		for (int i = 2; i < name.getNumberOfElements(); i++) {
+			ConfigurationPropertyName element = name.chop(i);
+			if (name.isNumericIndex(i - 1) && known.contains(name.chop(i - 1))
+					&& known.stream().noneMatch(element::isAncestorOf)) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**
@@ -146,7 +162,8 @@ public final class ServicePropertyNames {
 		Set<ConfigurationPropertyName> maps = this.mapNames.getOrDefault(serviceId, Set.of());
 		Set<String> known = new TreeSet<>();
 		for (ConfigurationPropertyName name : this.names.getOrDefault(serviceId, Set.of())) {
-			if (prefix.isAncestorOf(name) && maps.stream().noneMatch((map) -> map.isAncestorOf(name))) {
+			if (prefix.isAncestorOf(name) && maps.stream().noneMatch((map) -> map.isAncestorOf(name))
+					&& !name.isLastElementIndexed()) {
 				known.add(relative(prefix, name));
 			}
 		}

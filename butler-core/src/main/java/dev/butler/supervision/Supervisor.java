@@ -41,7 +41,7 @@ import dev.butler.supervision.RestartTracker.Decision;
  * time on the supervisor's executor, as an Erlang/OTP supervisor starts its children.
  * <p>
  * As a {@link SmartLifecycle} it stops just before the services, so that no restart is made while
- * the application stops.
+ * the application stops; it supervises from its creation, as the services start before it.
  */
 public final class Supervisor implements RunListener, SmartLifecycle {
 
@@ -65,7 +65,11 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 
 	private final Function<String, @Nullable ButlerComponent> components;
 
-	private volatile boolean running;
+	/**
+	 * Whether the supervisor acts. From the start: the services start in an earlier phase, and one
+	 * that ends before the supervisor's own start is restarted and fires its triggers all the same.
+	 */
+	private volatile boolean running = true;
 
 	/**
 	 * Create a supervisor.

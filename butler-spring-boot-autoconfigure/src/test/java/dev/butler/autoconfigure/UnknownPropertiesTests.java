@@ -23,6 +23,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.StandardEnvironment;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
 
@@ -87,6 +88,27 @@ class UnknownPropertiesTests {
 						+ "max-restarts, on-exit, on-fail, on-give-up, on-start, on-update, optional, port, restart, restart-within, "
 						+ "stop-timeout, warm-up-timeout "
 						+ SWITCH));
+	}
+
+	@Test
+	void listElementsOfALessSignificantSourceOverriddenByAnEmptyListShouldNotBeUnknown() {
+		this.contextRunner.withUserConfiguration(ListenerService.class)
+			.withPropertyValues("butler.services.listener.on-exit[0].action=start",
+					"butler.services.listener.on-exit[0].target=listener")
+			.withInitializer((context) -> context.getEnvironment()
+				.getPropertySources()
+				.addFirst(new MapPropertySource("profile", Map.of("butler.services.listener.on-exit", ""))))
+			.run((context) -> assertThat(context).hasNotFailed());
+	}
+
+	@Test
+	void typoInAKeyOfAListElementShouldFailNamingTheKey() {
+		this.contextRunner.withUserConfiguration(ListenerService.class)
+			.withPropertyValues("butler.services.listener.on-exit[0].action=start",
+					"butler.services.listener.on-exit[0].target=listener",
+					"butler.services.listener.on-exit[0].actoin=stop")
+			.run((context) -> assertThat(context).getFailure()
+				.hasStackTraceContaining("Unknown property 'butler.services.listener.on-exit[0].actoin'"));
 	}
 
 	@Test

@@ -33,9 +33,12 @@ import org.springframework.test.util.TestSocketUtils;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponent.ConfigurationReply;
 import dev.butler.control.ButlerComponents;
+import dev.butler.control.RunEnding;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.State;
 import dev.butler.queue.DirectoryQueue;
+import dev.butler.supervision.SupervisionStatus;
+import dev.butler.supervision.Supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,7 +50,8 @@ import static org.awaitility.Awaitility.await;
 @DirtiesContext
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "butler.services.sensor.interval=50ms", "butler.services.aggregator.address=tcp://127.0.0.1:*",
-				"butler.services.aggregator.report-interval=0s" })
+				"butler.services.aggregator.report-interval=0s", "butler.services.uplink.link-lifetime=500ms",
+				"butler.services.uplink.backoff.min=10ms", "butler.services.uplink.max-restarts=1000" })
 class SampleApplicationTests {
 
 	private static final String READINGS_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
@@ -64,6 +68,9 @@ class SampleApplicationTests {
 	@Autowired
 	private ButlerComponents components;
 
+	@Autowired
+	private Supervisor supervisor;
+
 	@LocalServerPort
 	private int port;
 
@@ -76,6 +83,8 @@ class SampleApplicationTests {
 		registry.add("butler.services.log-filter.output-pipe-address", () -> PROBLEMS_ADDRESS);
 		registry.add("butler.services.log-writer.pipe-address", () -> PROBLEMS_ADDRESS);
 		registry.add("butler.services.log-writer.filename", () -> problemsFile().toString());
+		registry.add("butler.services.problem-report.filename", () -> problemsFile().toString());
+		registry.add("butler.services.uplink.source", () -> READINGS_ADDRESS);
 		registry.add("butler.spool-dir", () -> spool().toString());
 	}
 
@@ -186,6 +195,31 @@ class SampleApplicationTests {
 		List<String> problems = Files.readAllLines(problemsFile(), StandardCharsets.UTF_8);
 		assertThat(problems).hasSize(554).allMatch((line) -> line.contains(" WARN ") || line.contains(" ERROR "));
 		assertThat(problems).anyMatch((line) -> line.contains("«quantity»"));
+	}
+
+	@Test
+	void writersOnExitTriggerRunsTheOneShotReportOnce() {
+		ButlerComponent report = component("problem-report");
+		await().atMost(Duration.ofSeconds(20)).until(() -> report.state() == State.FINISHED);
+		assertThat(report.outcome()).isEqualTo(Outcome.OK);
+		assertThat(report.details()).containsExactly("554 problem lines: 376 WARN, 178 ERROR");
+		assertThat(this.supervisor.triggers().get(0).fired()).isOne();
+	}
+
+	@Test
+	void uplinkThatLosesItsLinkIsBroughtBackByItsSupervisor() {
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> this.supervisor.status("uplink").restarts().getOrDefault(RunEnding.ERROR, 0L) >= 2
+					&& component("uplink").isRunning());
+		assertThat(this.supervisor.status("uplink").gaveUpBecause()).isNull();
+	}
+
+	@Test
+	void diskWatchCommandRunsAsASupervisedService() {
+		ButlerComponent diskWatch = component("disk-watch");
+		await().atMost(Duration.ofSeconds(20)).until(diskWatch::isRunning);
+		assertThat(diskWatch.agent().name()).isEqualTo("butler.command");
+		assertThat(this.supervisor.status("disk-watch").phase()).isEqualTo(SupervisionStatus.Phase.RUNNING);
 	}
 
 	@Test
