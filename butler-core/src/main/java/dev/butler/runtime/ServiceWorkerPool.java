@@ -154,12 +154,15 @@ final class ServiceWorkerPool implements WorkerPool, ServiceResource {
 	/**
 	 * Take no more work and wait until the workers ran what is queued, at most until
 	 * {@link WorkerPoolOptions#drainTimeout()} after {@code startNanos}; then drop what is still
-	 * queued. Called once, on the service's thread.
+	 * queued. Called on the service's thread; once drained, it reports nothing more.
 	 * @param startNanos when draining began, as {@link System#nanoTime()}
 	 * @return what to report among the service's errors and outcome details: that the pool did not
 	 * drain, and the failures it kept; empty if none
 	 */
 	List<String> drain(long startNanos) {
+		if (this.state == State.STOPPED || this.state == State.ABANDONED) {
+			return List.of();
+		}
 		close("drain");
 		long deadline = startNanos + this.options.drainTimeout().toNanos();
 		try {
@@ -212,13 +215,13 @@ final class ServiceWorkerPool implements WorkerPool, ServiceResource {
 			int size = this.queue.size();
 			if (size >= this.options.hardCap()) {
 				this.rejected.increment();
-				throw new RejectedExecutionException(full(size + " tasks queued, its hard cap (soft cap "
+				throw new RejectedExecutionException(full(tasks(size) + " queued, its hard cap (soft cap "
 						+ this.options.softCap()));
 			}
 			if (size >= this.options.softCap()) {
 				if (this.burstAllowance == 0) {
 					this.rejected.increment();
-					throw new RejectedExecutionException(full(size + " tasks queued, past its soft cap of "
+					throw new RejectedExecutionException(full(tasks(size) + " queued, past its soft cap of "
 							+ this.options.softCap() + " with its burst allowance spent (hard cap "
 							+ this.options.hardCap()));
 				}
@@ -308,15 +311,15 @@ final class ServiceWorkerPool implements WorkerPool, ServiceResource {
 	private String abandoned(int droppedTasks) {
 		List<Thread> running = running();
 		if (this.workers.isEmpty()) {
-			String detail = "Worker pool '" + this.name + "' never started: " + droppedTasks + " queued tasks dropped";
+			String detail = "Worker pool '" + this.name + "' never started: " + tasks(droppedTasks) + " dropped";
 			logger.warn("Butler service '" + this.serviceId + "': " + detail);
 			return detail;
 		}
 		String detail = "Worker pool '" + this.name + "' did not drain within "
-				+ this.options.drainTimeout().toMillis() + " ms: " + this.active.get() + " tasks still running"
+				+ this.options.drainTimeout().toMillis() + " ms: " + tasks(this.active.get()) + " still running"
 				+ (running.isEmpty() ? ""
 						: " (" + String.join(", ", running.stream().map(Thread::getName).toList()) + ")")
-				+ ", " + droppedTasks + " queued tasks dropped";
+				+ ", " + tasks(droppedTasks) + " dropped from the queue";
 		StringBuilder where = new StringBuilder();
 		for (Thread thread : running) {
 			where.append("\n").append(thread.getName()).append(" at").append(ButlerThreads.where(thread));
@@ -339,7 +342,7 @@ final class ServiceWorkerPool implements WorkerPool, ServiceResource {
 		}
 		long more = this.errors.get() - kept.size();
 		if (more > 0) {
-			lines.add("Worker pool '" + this.name + "': " + more + " more tasks failed");
+			lines.add("Worker pool '" + this.name + "': " + more + " more " + ((more == 1) ? "task" : "tasks") + " failed");
 		}
 		logger.warn("Butler service '" + this.serviceId + "': " + this.errors.get() + " tasks of worker pool '"
 				+ this.name + "' failed; the first", kept.get(0));
@@ -348,6 +351,10 @@ final class ServiceWorkerPool implements WorkerPool, ServiceResource {
 
 	private List<Thread> running() {
 		return this.workers.stream().filter(Thread::isAlive).toList();
+	}
+
+	private static String tasks(long count) {
+		return count + ((count == 1) ? " task" : " tasks");
 	}
 
 	private int maxBurst() {
