@@ -283,6 +283,7 @@ public final class MicroServiceRunner {
 				closeResources("Service '" + serviceId() + "' stopped");
 				settleResources(control, poller);
 			}
+			drainPools();
 			this.resourcesAcquired = false;
 			this.service.releaseResources();
 			runCleanups();
@@ -316,6 +317,7 @@ public final class MicroServiceRunner {
 		this.context.channels().bindEndpoints();
 		this.service.acquireResources();
 		this.resourcesAcquired = true;
+		this.context.resourcesOpening();
 		for (ServiceResource resource : this.context.resources()) {
 			resource.open();
 			this.openResources.add(resource);
@@ -489,6 +491,7 @@ public final class MicroServiceRunner {
 			}
 		}
 		closeResources("Service '" + serviceId() + "' failed: " + ErrorDetails.message(failure));
+		drainPools();
 		if (this.resourcesAcquired) {
 			this.resourcesAcquired = false;
 			try {
@@ -515,6 +518,22 @@ public final class MicroServiceRunner {
 				this.statistics.recordError(new RecordedError(this.runtime.clock().instant(), "cleanup",
 						List.of(detail)));
 				this.context.addOutcomeDetail(detail);
+			}
+		}
+	}
+
+	/**
+	 * Let the worker pools run what is queued, each within its drain timeout, before the service
+	 * releases its resources; what a pool reports (it did not drain, its tasks' failures) is recorded
+	 * as an error of phase {@code pool} and added to the outcome details.
+	 */
+	private void drainPools() {
+		long start = System.nanoTime();
+		for (ServiceWorkerPool pool : this.context.takePools()) {
+			List<String> report = pool.drain(start);
+			if (!report.isEmpty()) {
+				this.statistics.recordError(new RecordedError(this.runtime.clock().instant(), "pool", report));
+				report.forEach(this.context::addOutcomeDetail);
 			}
 		}
 	}

@@ -7,12 +7,16 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
+
+import org.springframework.util.StringUtils;
 
 import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.PeerDescriptor;
@@ -21,6 +25,8 @@ import dev.butler.service.MessageHandler;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
 import dev.butler.service.ServiceResource;
+import dev.butler.service.WorkerPool;
+import dev.butler.service.WorkerPoolOptions;
 
 /**
  * The {@link ServiceContext} of one run of a service: what the service registers (channels,
@@ -50,6 +56,12 @@ final class RunContext implements ServiceContext {
 
 	/** Work to do when the run ends, in registration order; service thread only. */
 	private final List<Cleanup> cleanups = new ArrayList<>();
+
+	/** The worker pools, in creation order; service thread only. */
+	private final List<ServiceWorkerPool> pools = new ArrayList<>();
+
+	/** Whether the runner has begun opening the resources; service thread only. */
+	private boolean resourcesOpen;
 
 	private volatile boolean stopRequested;
 
@@ -162,6 +174,43 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
+	public WorkerPool workerPool(String name, WorkerPoolOptions options) {
+		return createPool(name, options, null);
+	}
+
+	@Override
+	public WorkerPool workerPool(String name, WorkerPoolOptions options, Consumer<Throwable> errorObserver) {
+		Objects.requireNonNull(errorObserver, "'errorObserver' must not be null");
+		return createPool(name, options, errorObserver);
+	}
+
+	private WorkerPool createPool(String name, WorkerPoolOptions options, @Nullable Consumer<Throwable> observer) {
+		if (!StringUtils.hasText(name)) {
+			throw new IllegalArgumentException("A worker pool of service '" + serviceId() + "' needs a name");
+		}
+		Objects.requireNonNull(options, "'options' must not be null");
+		if (this.resourcesOpen) {
+			throw new IllegalStateException("Worker pool '" + name + "' of service '" + serviceId()
+					+ "' must be created in initialize or acquireResources, before the service's resources open");
+		}
+		if (this.pools.stream().anyMatch((pool) -> pool.name().equals(name))) {
+			throw new IllegalArgumentException("Service '" + serviceId() + "' has a worker pool '" + name + "' already");
+		}
+		try {
+			options.validate();
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalArgumentException(
+					"Invalid options of worker pool '" + name + "' of service '" + serviceId() + "': " + ex.getMessage(),
+					ex);
+		}
+		ServiceWorkerPool pool = new ServiceWorkerPool(serviceId(), name, options, observer, this.runtime.threads());
+		this.pools.add(pool);
+		addResource(pool);
+		return pool;
+	}
+
+	@Override
 	public Executor loopExecutor() {
 		return this.schedule.executor();
 	}
@@ -221,6 +270,22 @@ final class RunContext implements ServiceContext {
 	void requestStop() {
 		this.stopRequested = true;
 		this.wakeup.wake();
+	}
+
+	/**
+	 * Note that the runner opens the resources: worker pools can no longer be created.
+	 */
+	void resourcesOpening() {
+		this.resourcesOpen = true;
+	}
+
+	/**
+	 * Take the worker pools, to drain them; each is taken once.
+	 */
+	List<ServiceWorkerPool> takePools() {
+		List<ServiceWorkerPool> taken = List.copyOf(this.pools);
+		this.pools.clear();
+		return taken;
 	}
 
 	@Nullable List<String> errorDetails() {

@@ -20,7 +20,7 @@ public interface ResourceSnapshot {
 	/**
 	 * Groups {@code /actuator/butler} lists for every service, empty if it has no such resource.
 	 */
-	List<String> STANDARD_GROUPS = List.of("pipes", "queues");
+	List<String> STANDARD_GROUPS = List.of("pipes", "queues", "pools");
 
 	/**
 	 * Return what kind of resource this is, e.g. {@code pipe} or {@code queue}: the middle of its

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
 import org.zeromq.SocketType;
@@ -252,6 +253,35 @@ public interface ServiceContext {
 	 * @param cleanup the work
 	 */
 	void addCleanup(String name, Runnable cleanup);
+
+	/**
+	 * Create a bounded pool of worker threads for this run, {@code butler-pool-<service id>-<name>-N},
+	 * whose task failures the pool keeps and reports when it stops: among the service's recent errors
+	 * (phase {@code pool}) and in its outcome details. See {@link WorkerPool}. Call from
+	 * {@link MicroService#initialize} or {@link MicroService#acquireResources()}: the workers start
+	 * when the service's resources open, and the pool drains when the service stops, before
+	 * {@link MicroService#releaseResources()}.
+	 * @param name the pool's name, unique within the service
+	 * @param options the pool's options
+	 * @return the pool
+	 * @throws IllegalArgumentException if the options are invalid, naming the option at fault, or
+	 * the service has a pool of that name
+	 * @throws IllegalStateException if the service's resources are open already
+	 */
+	WorkerPool workerPool(String name, WorkerPoolOptions options);
+
+	/**
+	 * Create a bounded pool of worker threads as {@link #workerPool(String, WorkerPoolOptions)} does,
+	 * whose task failures go to {@code errorObserver}, on the worker thread, and are not kept.
+	 * @param name the pool's name, unique within the service
+	 * @param options the pool's options
+	 * @param errorObserver receives each failure of a task
+	 * @return the pool
+	 * @throws IllegalArgumentException if the options are invalid, naming the option at fault, or
+	 * the service has a pool of that name
+	 * @throws IllegalStateException if the service's resources are open already
+	 */
+	WorkerPool workerPool(String name, WorkerPoolOptions options, Consumer<Throwable> errorObserver);
 
 	/**
 	 * Return the ZeroMQ context the service's sockets belong to.

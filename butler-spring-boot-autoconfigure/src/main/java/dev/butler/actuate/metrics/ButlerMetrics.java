@@ -34,7 +34,10 @@ import dev.butler.service.ResourceSnapshot;
  * {@code butler.pipe.dropped} and {@code butler.pipe.stalls} with their {@code role}; directory
  * queues as {@code butler.queue.messages} by {@code outcome} (enqueued, claimed, skipped,
  * processed, committed, handed-on, banished, released, recovered) and {@code butler.queue.failures},
- * with the gauge {@code butler.queue.backlog} for the messages waiting. A service creates its
+ * with the gauge {@code butler.queue.backlog} for the messages waiting; worker pools as
+ * {@code butler.pool.completed}, {@code butler.pool.errors}, {@code butler.pool.rejected} and
+ * {@code butler.pool.dropped}, with the gauges {@code butler.pool.active} and
+ * {@code butler.pool.queued}. A service creates its
  * resources when it starts, so their meters are bound on each {@link ButlerServiceReadyEvent}, and
  * when the binder is bound.
  */

@@ -60,6 +60,7 @@ class CustomResourceWebIntegrationTests {
 		assertThat(leaser.get("pipes").isArray()).isTrue();
 		assertThat(leaser.get("pipes").size()).isZero();
 		assertThat(leaser.get("queues").size()).isZero();
+		assertThat(leaser.get("pools").size()).isZero();
 	}
 
 	@Test
