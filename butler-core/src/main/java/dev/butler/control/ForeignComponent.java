@@ -62,6 +62,8 @@ public final class ForeignComponent implements ButlerComponent {
 
 	private volatile @Nullable Instant startedAt;
 
+	private volatile boolean skipNextStart;
+
 	/**
 	 * Create a foreign component.
 	 * @param id the component id
@@ -150,8 +152,21 @@ public final class ForeignComponent implements ButlerComponent {
 		return this.statistics;
 	}
 
+	/**
+	 * Make the next {@link #start()} return at once, or no longer: while the application starts,
+	 * {@link ServiceStartup} started this component, or tried to, and a start of its phase that
+	 * follows is no second try.
+	 */
+	void skipNextStart(boolean skip) {
+		this.skipNextStart = skip;
+	}
+
 	@Override
 	public synchronized void start() {
+		if (this.skipNextStart) {
+			this.skipNextStart = false;
+			return;
+		}
 		if (isRunning()) {
 			return;
 		}

@@ -80,6 +80,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private volatile @Nullable RunListener runListener;
 
+	private volatile boolean skipNextStart;
+
 	private volatile List<ButlerComponent> dependencies = List.of();
 
 	/** The local services that depend on this one, which stop before it. */
@@ -301,8 +303,21 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		return this.definition;
 	}
 
+	/**
+	 * Make the next {@link #start()} return at once, or no longer: while the application starts,
+	 * {@link ServiceStartup} started this component, or tried to, and a start of its phase that
+	 * follows is no second try.
+	 */
+	void skipNextStart(boolean skip) {
+		this.skipNextStart = skip;
+	}
+
 	@Override
 	public synchronized void start() {
+		if (this.skipNextStart) {
+			this.skipNextStart = false;
+			return;
+		}
 		if (isRunning()) {
 			return;
 		}

@@ -91,6 +91,26 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	}
 
 	/**
+	 * Stop supervising a service, e.g. one removed from the application: a restart that is due is
+	 * cancelled and its runs are no longer followed.
+	 * @param id the service id
+	 * @throws IllegalStateException if the service is in a group
+	 */
+	public void unsupervise(String id) {
+		Child child = this.children.get(id);
+		if (child == null) {
+			return;
+		}
+		Group group = child.group;
+		if (group != null) {
+			throw new IllegalStateException(
+					"Butler service '" + id + "' is in group '" + group.name + "' and stays supervised");
+		}
+		child.stopSupervising();
+		this.children.remove(id, child);
+	}
+
+	/**
 	 * Supervise services as a group: when one of them is to be restarted, the strategy says which
 	 * others are restarted with it, and the group's intensity bounds how often that happens; past
 	 * it the supervisor gives up on every service of the group. The services must be supervised

@@ -47,13 +47,14 @@ import dev.butler.supervision.RestartType;
  * does not read, or whose id names no service: fail start-up, or log a warning and go on
  * @param supervision Supervision of the services: what is restarted, how often and how soon, for
  * every service unless its own butler.services.<id> keys say otherwise
+ * @param startup How the services and foreign components start with the application
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
 		@DefaultValue Zmq zmq, @DefaultValue Scheduler scheduler, Map<String, Service> services,
 		Map<String, Component> components, @DefaultValue("false") boolean shutdownWhenFinished,
 		@DefaultValue("spool") Path spoolDir, @DefaultValue("fail") UnknownPropertyAction onUnknownProperty,
-		@DefaultValue Supervision supervision) {
+		@DefaultValue Supervision supervision, @DefaultValue Startup startup) {
 
 	public ButlerProperties {
 		services = (services != null) ? Map.copyOf(services) : Map.of();
@@ -202,6 +203,18 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	}
 
 	/**
+	 * How the services and foreign components start with the application: in waves by
+	 * butler.services.<id>.depends-on, those of a wave at once.
+	 *
+	 * @param concurrency How many services and foreign components start at once when the
+	 * application starts; those whose dependencies are running start together. 1 starts them one after
+	 * the other, in the order of their beans
+	 */
+	public record Startup(@DefaultValue("8") int concurrency) {
+
+	}
+
+	/**
 	 * The scheduler that times the scheduled actions of services. Actions themselves always run on
 	 * their service's own thread.
 	 *
@@ -235,16 +248,19 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * butler.supervision.on-give-up if not set
 	 * @param dependsOn Ids of the services and foreign components this service depends on: it starts
 	 * after they reported READY, only while they run, and stops before them
+	 * @param addedAtRunTime Whether the application adds the service at run time (ButlerServices),
+	 * so that its id names no service when the application starts
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration stopTimeout,
 			@Nullable String controlAddress, @Nullable String agent, @Nullable RestartType restart,
 			@Nullable Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) @Nullable Duration restartWithin,
-			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn) {
+			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn,
+			@DefaultValue("false") boolean addedAtRunTime) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
-				null, null, null, null, null, null, null);
+				null, null, null, null, null, null, null, false);
 
 	}
 

@@ -83,7 +83,7 @@ class UnknownPropertiesTests {
 				.rootCause()
 				.isInstanceOf(ServiceConfigurationException.class)
 				.hasMessage("Unknown property 'butler.services.listener.prot' of service 'listener'; did you mean 'port'? "
-						+ "Known: agent, auto-startup, backoff, control-address, depends-on, idle-timeout, labels, "
+						+ "Known: added-at-run-time, agent, auto-startup, backoff, control-address, depends-on, idle-timeout, labels, "
 						+ "max-restarts, on-give-up, optional, port, restart, restart-within, stop-timeout, warm-up-timeout "
 						+ SWITCH));
 	}

@@ -11,12 +11,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.util.StringUtils;
 
 import dev.butler.autoconfigure.ApplicationExit;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.autoconfigure.ServiceSupervision;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.service.ServiceConfigurationException;
@@ -44,12 +44,16 @@ public final class ButlerSupervisionAutoConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton butlerSupervisedServices(Supervisor supervisor,
+	@ConditionalOnMissingBean
+	ServiceSupervision butlerServiceSupervision(Supervisor supervisor, ButlerProperties properties) {
+		return new ServiceSupervision(supervisor, properties);
+	}
+
+	@Bean
+	SmartInitializingSingleton butlerSupervisedServices(Supervisor supervisor, ServiceSupervision supervision,
 			ObjectProvider<ManagedMicroService> services, ButlerProperties properties) {
 		return () -> {
-			services.orderedStream()
-				.filter((service) -> !isExternallyControlled(service, properties))
-				.forEach((service) -> supervisor.supervise(service, properties.restartPolicy(service.id())));
+			services.orderedStream().forEach(supervision::supervise);
 			properties.supervision().groups().forEach((name, group) -> {
 				try {
 					supervisor.group(name, group.strategy(), group.services(), properties.groupIntensity(name));
@@ -60,14 +64,6 @@ public final class ButlerSupervisionAutoConfiguration {
 				}
 			});
 		};
-	}
-
-	/**
-	 * Whether an external ICCP controller drives the service: then it decides when the service runs.
-	 */
-	private static boolean isExternallyControlled(ManagedMicroService service, ButlerProperties properties) {
-		return StringUtils.hasText(properties.service(service.id()).controlAddress())
-				|| StringUtils.hasText(properties.control().address());
 	}
 
 }

@@ -1,0 +1,230 @@
+package dev.butler.control;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.context.event.ApplicationContextEvent;
+import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.context.event.ContextStartedEvent;
+
+import dev.butler.runtime.ButlerThreads;
+
+/**
+ * Starts the components of the application when it starts, in waves by their dependencies: a
+ * component starts once every component it depends on is running, and the components of a wave
+ * start at once, up to a bound, on threads {@code butler-start-N}. A wave is started in the order
+ * of the beans; with a bound of one, every component starts on the calling thread, one after the
+ * other.
+ * <p>
+ * It runs in the phase just before the components' own ({@link #PHASE}), so that when Spring
+ * reaches theirs it finds them started; a component it started, or tried to, is not started again
+ * by that phase's start. A failure of a component that is not optional fails the start, with that
+ * component's exception, once the components that began starting in its wave have finished
+ * starting; no later wave is started. An optional component that fails is logged and left down,
+ * and a component that depends on it then fails to start in turn, as it would at any other start.
+ * Stopping is left to the components' phase: the local services stop their dependents first.
+ */
+public final class ServiceStartup implements SmartLifecycle, ApplicationListener<ApplicationContextEvent> {
+
+	/** The phase just before the components'. */
+	public static final int PHASE = ManagedMicroService.DEFAULT_PHASE - 1;
+
+	private static final Log logger = LogFactory.getLog(ServiceStartup.class);
+
+	private final Supplier<List<ButlerComponent>> components;
+
+	private final ButlerThreads threads;
+
+	private final int concurrency;
+
+	private final AtomicInteger threadCount = new AtomicInteger();
+
+	/** The components started, or tried, whose phase has yet to start. */
+	private final Queue<ButlerComponent> tried = new ConcurrentLinkedQueue<>();
+
+	private volatile boolean running;
+
+	/**
+	 * Create a start-up.
+	 * @param components the components, in the order of their beans
+	 * @param threads where the starting threads come from
+	 * @param concurrency how many components start at once, at least 1
+	 */
+	public ServiceStartup(Supplier<List<ButlerComponent>> components, ButlerThreads threads, int concurrency) {
+		if (concurrency < 1) {
+			throw new IllegalArgumentException("Concurrency must be at least 1, not " + concurrency);
+		}
+		this.components = components;
+		this.threads = threads;
+		this.concurrency = concurrency;
+	}
+
+	/**
+	 * Start every component that starts with the application and is not running yet, wave by wave.
+	 * @throws RuntimeException the exception of the first component, in bean order, of the wave in
+	 * which a component that is not optional failed to start
+	 */
+	@Override
+	public void start() {
+		List<ButlerComponent> toStart = this.components.get()
+			.stream()
+			.filter((component) -> component.isAutoStartup() && !component.isRunning())
+			.toList();
+		for (List<ButlerComponent> wave : waves(toStart)) {
+			logger.debug("Starting Butler components " + wave.stream().map(ButlerComponent::id).toList());
+			startWave(wave);
+		}
+		this.running = true;
+	}
+
+	/**
+	 * Split the components into waves: each component comes in the wave after the last of those it
+	 * depends on, in the order given.
+	 */
+	static List<List<ButlerComponent>> waves(List<ButlerComponent> components) {
+		Set<ButlerComponent> remaining = new LinkedHashSet<>(components);
+		List<List<ButlerComponent>> waves = new ArrayList<>();
+		while (!remaining.isEmpty()) {
+			List<ButlerComponent> wave = remaining.stream()
+				.filter((component) -> dependenciesOf(component).stream().noneMatch(remaining::contains))
+				.toList();
+			if (wave.isEmpty()) {
+				throw new IllegalStateException("The Butler services depend on each other in a circle: "
+						+ remaining.stream().map(ButlerComponent::id).toList());
+			}
+			wave.forEach(remaining::remove);
+			waves.add(wave);
+		}
+		return waves;
+	}
+
+	private static List<ButlerComponent> dependenciesOf(ButlerComponent component) {
+		return (component instanceof ManagedMicroService service) ? service.dependencies() : List.of();
+	}
+
+	private void startWave(List<ButlerComponent> wave) {
+		Map<ButlerComponent, Throwable> failures = new ConcurrentHashMap<>();
+		if (this.concurrency == 1 || wave.size() == 1) {
+			for (ButlerComponent component : wave) {
+				if (!startOne(component, failures)) {
+					break;
+				}
+			}
+		}
+		else {
+			Queue<ButlerComponent> pending = new ConcurrentLinkedQueue<>(wave);
+			int workers = Math.min(this.concurrency, wave.size());
+			CountDownLatch done = new CountDownLatch(workers);
+			for (int i = 0; i < workers; i++) {
+				this.threads.start("butler-start-" + this.threadCount.incrementAndGet(), true, () -> {
+					try {
+						ButlerComponent next;
+						while (failures.isEmpty() && (next = pending.poll()) != null) {
+							startOne(next, failures);
+						}
+					}
+					finally {
+						done.countDown();
+					}
+				});
+			}
+			awaitWave(done, wave);
+		}
+		List<Throwable> inOrder = new ArrayList<>();
+		for (ButlerComponent component : wave) {
+			Throwable failure = failures.get(component);
+			if (failure != null) {
+				inOrder.add(failure);
+			}
+		}
+		if (!inOrder.isEmpty()) {
+			Throwable first = inOrder.get(0);
+			inOrder.subList(1, inOrder.size()).forEach(first::addSuppressed);
+			if (first instanceof Error error) {
+				throw error;
+			}
+			throw (RuntimeException) first;
+		}
+	}
+
+	/**
+	 * Start a component, recording its failure; return whether it did not fail.
+	 */
+	private boolean startOne(ButlerComponent component, Map<ButlerComponent, Throwable> failures) {
+		try {
+			component.start();
+			return true;
+		}
+		catch (RuntimeException | Error ex) {
+			failures.put(component, ex);
+			return false;
+		}
+		finally {
+			skipNextStart(component, true);
+			this.tried.add(component);
+		}
+	}
+
+	/**
+	 * The phase of the components has started: a start is a start again.
+	 */
+	@Override
+	public void onApplicationEvent(ApplicationContextEvent event) {
+		if (event instanceof ContextRefreshedEvent || event instanceof ContextStartedEvent) {
+			ButlerComponent component;
+			while ((component = this.tried.poll()) != null) {
+				skipNextStart(component, false);
+			}
+		}
+	}
+
+	private static void skipNextStart(ButlerComponent component, boolean skip) {
+		if (component instanceof ManagedMicroService service) {
+			service.skipNextStart(skip);
+		}
+		else if (component instanceof ForeignComponent foreign) {
+			foreign.skipNextStart(skip);
+		}
+	}
+
+	private static void awaitWave(CountDownLatch done, List<ButlerComponent> wave) {
+		try {
+			done.await();
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new ComponentControlException("Interrupted while starting Butler components "
+					+ wave.stream().map(ButlerComponent::id).toList(), ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		this.running = false;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+}
