@@ -80,7 +80,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private volatile @Nullable RunListener runListener;
 
-	private volatile boolean skipNextStart;
+	private volatile @Nullable Runnable insteadOfNextStart;
 
 	private volatile List<ButlerComponent> dependencies = List.of();
 
@@ -304,18 +304,21 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	}
 
 	/**
-	 * Make the next {@link #start()} return at once, or no longer: while the application starts,
-	 * {@link ServiceStartup} started this component, or tried to, and a start of its phase that
-	 * follows is no second try.
+	 * Make the next {@link #start()} run {@code instead} rather than start: while the application
+	 * starts, {@link ServiceStartup} started this component, or tried to, and the start of its phase
+	 * that follows only repeats the outcome, e.g. throws the failure again.
+	 * @param instead what the next start runs, {@code null} to start again
 	 */
-	void skipNextStart(boolean skip) {
-		this.skipNextStart = skip;
+	void insteadOfNextStart(@Nullable Runnable instead) {
+		this.insteadOfNextStart = instead;
 	}
 
 	@Override
 	public synchronized void start() {
-		if (this.skipNextStart) {
-			this.skipNextStart = false;
+		Runnable instead = this.insteadOfNextStart;
+		if (instead != null) {
+			this.insteadOfNextStart = null;
+			instead.run();
 			return;
 		}
 		if (isRunning()) {

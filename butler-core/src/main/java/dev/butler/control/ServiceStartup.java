@@ -14,6 +14,7 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
@@ -31,11 +32,13 @@ import dev.butler.runtime.ButlerThreads;
  * other.
  * <p>
  * It runs in the phase just before the components' own ({@link #PHASE}), so that when Spring
- * reaches theirs it finds them started; a component it started, or tried to, is not started again
- * by that phase's start. A failure of a component that is not optional fails the start, with that
- * component's exception, once the components that began starting in its wave have finished
- * starting; no later wave is started. An optional component that fails is logged and left down,
- * and a component that depends on it then fails to start in turn, as it would at any other start.
+ * reaches theirs it finds them started: the start of that phase only repeats the outcome of this
+ * one for each component, and a start after it is a start again. When a component that is not
+ * optional fails, the components that began starting in its wave finish starting, no other
+ * component is started, and the start of its phase throws the component's failure, so that the
+ * application fails naming its bean, as it would without this; Spring then stops what runs. An
+ * optional component that fails is logged and left down, and a component that depends on it then
+ * fails to start in turn, as it would at any other start.
  * Stopping is left to the components' phase: the local services stop their dependents first.
  */
 public final class ServiceStartup implements SmartLifecycle, ApplicationListener<ApplicationContextEvent> {
@@ -45,6 +48,9 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 
 	private static final Log logger = LogFactory.getLog(ServiceStartup.class);
 
+	private static final Runnable NOTHING = () -> {
+	};
+
 	private final Supplier<List<ButlerComponent>> components;
 
 	private final ButlerThreads threads;
@@ -53,8 +59,8 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 
 	private final AtomicInteger threadCount = new AtomicInteger();
 
-	/** The components started, or tried, whose phase has yet to start. */
-	private final Queue<ButlerComponent> tried = new ConcurrentLinkedQueue<>();
+	/** The components whose next start repeats the outcome of this one's. */
+	private final Queue<ButlerComponent> handedOver = new ConcurrentLinkedQueue<>();
 
 	private volatile boolean running;
 
@@ -74,9 +80,11 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 	}
 
 	/**
-	 * Start every component that starts with the application and is not running yet, wave by wave.
-	 * @throws RuntimeException the exception of the first component, in bean order, of the wave in
-	 * which a component that is not optional failed to start
+	 * Start every component that starts with the application and is not running yet, wave by wave,
+	 * until a component that is not optional fails: the start of its phase then throws its failure
+	 * again, naming its bean, and none of the components left is started.
+	 * @throws RuntimeException the failure of a component of another type than ours, which the start of
+	 * its phase cannot repeat
 	 */
 	@Override
 	public void start() {
@@ -84,9 +92,15 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 			.stream()
 			.filter((component) -> component.isAutoStartup() && !component.isRunning())
 			.toList();
+		boolean failed = false;
 		for (List<ButlerComponent> wave : waves(toStart)) {
-			logger.debug("Starting Butler components " + wave.stream().map(ButlerComponent::id).toList());
-			startWave(wave);
+			if (failed) {
+				wave.forEach((component) -> insteadOfNextStart(component, NOTHING));
+			}
+			else {
+				logger.debug("Starting Butler components " + wave.stream().map(ButlerComponent::id).toList());
+				failed = !startWave(wave);
+			}
 		}
 		this.running = true;
 	}
@@ -116,7 +130,11 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 		return (component instanceof ManagedMicroService service) ? service.dependencies() : List.of();
 	}
 
-	private void startWave(List<ButlerComponent> wave) {
+	/**
+	 * Start the components of a wave; return whether none failed. Each component tried, or left out
+	 * after a failure, has the start of its phase repeat the outcome.
+	 */
+	private boolean startWave(List<ButlerComponent> wave) {
 		Map<ButlerComponent, Throwable> failures = new ConcurrentHashMap<>();
 		if (this.concurrency == 1 || wave.size() == 1) {
 			for (ButlerComponent component : wave) {
@@ -144,21 +162,25 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 			}
 			awaitWave(done, wave);
 		}
-		List<Throwable> inOrder = new ArrayList<>();
+		List<Throwable> unrepeatable = new ArrayList<>();
 		for (ButlerComponent component : wave) {
 			Throwable failure = failures.get(component);
-			if (failure != null) {
-				inOrder.add(failure);
+			Runnable repeat = (failure != null) ? () -> rethrow(failure) : NOTHING;
+			if (!insteadOfNextStart(component, repeat) && failure != null) {
+				unrepeatable.add(failure);
 			}
 		}
-		if (!inOrder.isEmpty()) {
-			Throwable first = inOrder.get(0);
-			inOrder.subList(1, inOrder.size()).forEach(first::addSuppressed);
-			if (first instanceof Error error) {
-				throw error;
-			}
-			throw (RuntimeException) first;
+		if (!unrepeatable.isEmpty()) {
+			rethrow(unrepeatable.get(0));
 		}
+		return failures.isEmpty();
+	}
+
+	private static void rethrow(Throwable failure) {
+		if (failure instanceof Error error) {
+			throw error;
+		}
+		throw (RuntimeException) failure;
 	}
 
 	/**
@@ -173,10 +195,6 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 			failures.put(component, ex);
 			return false;
 		}
-		finally {
-			skipNextStart(component, true);
-			this.tried.add(component);
-		}
 	}
 
 	/**
@@ -186,19 +204,30 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 	public void onApplicationEvent(ApplicationContextEvent event) {
 		if (event instanceof ContextRefreshedEvent || event instanceof ContextStartedEvent) {
 			ButlerComponent component;
-			while ((component = this.tried.poll()) != null) {
-				skipNextStart(component, false);
+			while ((component = this.handedOver.poll()) != null) {
+				insteadOfNextStart(component, null);
 			}
 		}
 	}
 
-	private static void skipNextStart(ButlerComponent component, boolean skip) {
+	/**
+	 * Have the next start of a component run {@code instead}; return whether the component is of a
+	 * type that can.
+	 */
+	private boolean insteadOfNextStart(ButlerComponent component, @Nullable Runnable instead) {
 		if (component instanceof ManagedMicroService service) {
-			service.skipNextStart(skip);
+			service.insteadOfNextStart(instead);
 		}
 		else if (component instanceof ForeignComponent foreign) {
-			foreign.skipNextStart(skip);
+			foreign.insteadOfNextStart(instead);
 		}
+		else {
+			return false;
+		}
+		if (instead != null) {
+			this.handedOver.add(component);
+		}
+		return true;
 	}
 
 	private static void awaitWave(CountDownLatch done, List<ButlerComponent> wave) {

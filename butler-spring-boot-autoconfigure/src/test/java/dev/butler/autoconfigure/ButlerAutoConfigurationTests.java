@@ -213,7 +213,7 @@ class ButlerAutoConfigurationTests {
 			.run((context) -> {
 				ServiceConfigurationException cause = findConfigurationException(context.getStartupFailure());
 				assertThat(cause.getProperty()).isEqualTo("butler.services.rejecting.mode");
-				assertThat(context.getStartupFailure().getCause()).hasMessageContaining("rejecting");
+				assertThat(context.getStartupFailure()).hasMessageContaining("rejecting");
 			});
 	}
 

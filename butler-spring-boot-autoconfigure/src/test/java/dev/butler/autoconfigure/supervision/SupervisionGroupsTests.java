@@ -53,7 +53,9 @@ class SupervisionGroupsTests {
 
 	@Test
 	void restForOneShouldRestartTheServiceAndThoseAfterItLastStoppedFirst() {
-		this.contextRunner.withPropertyValues("butler.supervision.groups.chain.strategy=rest-for-one").run((context) -> {
+		// one by one, in bean order, for the order of the first start
+		this.contextRunner.withPropertyValues("butler.supervision.groups.chain.strategy=rest-for-one",
+				"butler.startup.concurrency=1").run((context) -> {
 			Supervisor supervisor = context.getBean(Supervisor.class);
 			assertThat(events).containsExactly("start first", "start middle", "start last");
 			events.clear();
