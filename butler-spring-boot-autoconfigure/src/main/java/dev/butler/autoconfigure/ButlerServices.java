@@ -106,14 +106,25 @@ public final class ButlerServices {
 	 * Stop a service added with {@link #add}, stop supervising it, and remove it.
 	 * @param id the service id
 	 * @throws IllegalArgumentException if no service with that id was added at run time
+	 * @throws IllegalStateException if services that depend on it run
 	 */
 	public synchronized void remove(String id) {
 		if (!this.added.contains(id)) {
 			throw new IllegalArgumentException("No Butler service '" + id
-					+ "' was added at run time; only those can be removed, services: "
-					+ String.join(", ", this.added));
+					+ "' was added at run time; only those can be removed, added: "
+					+ (this.added.isEmpty() ? "none" : String.join(", ", this.added)));
 		}
 		ManagedMicroService managed = this.beanFactory.getBean(beanName(id), ManagedMicroService.class);
+		List<String> dependents = this.components.list()
+			.stream()
+			.filter((component) -> component instanceof ManagedMicroService service && service.isRunning()
+					&& service.dependencies().contains(managed))
+			.map(ButlerComponent::id)
+			.toList();
+		if (!dependents.isEmpty()) {
+			throw new IllegalStateException("Butler service '" + id + "' cannot be removed while " + dependents
+					+ " that depend on it run");
+		}
 		managed.stop();
 		unregister(managed);
 		logger.info("Butler service '" + id + "' removed");

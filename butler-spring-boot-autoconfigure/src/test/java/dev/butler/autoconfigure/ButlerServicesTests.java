@@ -175,6 +175,24 @@ class ButlerServicesTests {
 	}
 
 	@Test
+	void serviceShouldNotBeRemovedWhileItsDependentsRun() {
+		this.contextRunner
+			.withPropertyValues("butler.services.later.added-at-run-time=true", "butler.services.later.depends-on=late")
+			.run((context) -> {
+				ButlerServices services = context.getBean(ButlerServices.class);
+				services.add("late", new EchoService());
+				ManagedMicroService later = services.add("later", new EchoService());
+				assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> services.remove("late"))
+					.withMessage("Butler service 'late' cannot be removed while [later] that depend on it run");
+				services.remove("later");
+				services.remove("late");
+				assertThat(later.state()).isEqualTo(State.FINISHED);
+				assertThat(context.getBean(ButlerComponents.class).list()).extracting(ButlerComponent::id)
+					.containsExactly("echo");
+			});
+	}
+
+	@Test
 	void declaredServiceShouldNotBeRemoved() {
 		this.contextRunner.run((context) -> assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> context.getBean(ButlerServices.class).remove("echo"))
