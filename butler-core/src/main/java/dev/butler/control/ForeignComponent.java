@@ -62,6 +62,8 @@ public final class ForeignComponent implements ButlerComponent {
 
 	private volatile @Nullable Instant startedAt;
 
+	private volatile @Nullable Runnable insteadOfNextStart;
+
 	/**
 	 * Create a foreign component.
 	 * @param id the component id
@@ -150,8 +152,24 @@ public final class ForeignComponent implements ButlerComponent {
 		return this.statistics;
 	}
 
+	/**
+	 * Make the next {@link #start()} run {@code instead} rather than start: while the application
+	 * starts, {@link ServiceStartup} started this component, or tried to, and the start of its phase
+	 * that follows only repeats the outcome, e.g. throws the failure again.
+	 * @param instead what the next start runs, {@code null} to start again
+	 */
+	void insteadOfNextStart(@Nullable Runnable instead) {
+		this.insteadOfNextStart = instead;
+	}
+
 	@Override
 	public synchronized void start() {
+		Runnable instead = this.insteadOfNextStart;
+		if (instead != null) {
+			this.insteadOfNextStart = null;
+			instead.run();
+			return;
+		}
 		if (isRunning()) {
 			return;
 		}

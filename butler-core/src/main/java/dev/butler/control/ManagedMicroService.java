@@ -80,6 +80,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	private volatile @Nullable RunListener runListener;
 
+	private volatile @Nullable Runnable insteadOfNextStart;
+
 	private volatile List<ButlerComponent> dependencies = List.of();
 
 	/** The local services that depend on this one, which stop before it. */
@@ -301,8 +303,24 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 		return this.definition;
 	}
 
+	/**
+	 * Make the next {@link #start()} run {@code instead} rather than start: while the application
+	 * starts, {@link ServiceStartup} started this component, or tried to, and the start of its phase
+	 * that follows only repeats the outcome, e.g. throws the failure again.
+	 * @param instead what the next start runs, {@code null} to start again
+	 */
+	void insteadOfNextStart(@Nullable Runnable instead) {
+		this.insteadOfNextStart = instead;
+	}
+
 	@Override
 	public synchronized void start() {
+		Runnable instead = this.insteadOfNextStart;
+		if (instead != null) {
+			this.insteadOfNextStart = null;
+			instead.run();
+			return;
+		}
 		if (isRunning()) {
 			return;
 		}

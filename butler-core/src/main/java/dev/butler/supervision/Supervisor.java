@@ -108,6 +108,27 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	}
 
 	/**
+	 * Stop supervising a service, e.g. one removed from the application: a restart that is due is
+	 * cancelled, its runs are no longer followed, and the triggers from or to it are dropped.
+	 * @param id the service id
+	 * @throws IllegalStateException if the service is in a group
+	 */
+	public void unsupervise(String id) {
+		Child child = this.children.get(id);
+		if (child == null) {
+			return;
+		}
+		Group group = child.parent;
+		if (group != null) {
+			throw new IllegalStateException(
+					"Butler service '" + id + "' is in group '" + group.name + "' and stays supervised");
+		}
+		child.stopSupervising();
+		this.children.remove(id, child);
+		this.triggers.removeIf((armed) -> armed.trigger.source().equals(id) || armed.trigger.target().equals(id));
+	}
+
+	/**
 	 * Supervise services and groups as a group: when one of its services is to be restarted, the
 	 * strategy says which other members are restarted with it, and the group's intensity bounds how
 	 * often that happens. Past it the supervisor gives up on the group: on every service in it if

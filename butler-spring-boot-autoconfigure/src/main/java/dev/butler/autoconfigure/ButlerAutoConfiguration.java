@@ -3,6 +3,7 @@ package dev.butler.autoconfigure;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -18,6 +19,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.task.ThreadPoolTaskSchedulerBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 import org.springframework.core.env.Environment;
@@ -26,12 +28,14 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import dev.butler.config.BinderServiceConfigBinder;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ButlerController;
+import dev.butler.control.ServiceStartup;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.ServiceConfigBinder;
 import dev.butler.runtime.ServiceRuntime;
 import dev.butler.service.ButlerService;
+import dev.butler.service.ServiceConfigurationException;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
@@ -125,6 +129,27 @@ public final class ButlerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ButlerComponents butlerComponents(ObjectProvider<dev.butler.control.ButlerComponent> components) {
 		return new ButlerComponents(components);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ServiceStartup butlerServiceStartup(ButlerComponents components, ButlerThreads threads,
+			ButlerProperties properties) {
+		int concurrency = properties.startup().concurrency();
+		if (concurrency < 1) {
+			throw new ServiceConfigurationException("butler.startup.concurrency", concurrency,
+					"must be at least 1; 1 starts the services one after the other");
+		}
+		Map<String, List<String>> startsAfter = properties.supervision().startOrder();
+		return new ServiceStartup(components::list, threads, concurrency,
+				(id) -> startsAfter.getOrDefault(id, List.of()));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ButlerServices butlerServices(ConfigurableApplicationContext context, ButlerComponents components,
+			ObjectProvider<ServiceSupervision> supervision) {
+		return new ButlerServices(context, components, supervision);
 	}
 
 	@Bean

@@ -3,6 +3,7 @@ package dev.butler.autoconfigure;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -51,13 +52,14 @@ import dev.butler.supervision.TriggerEvent;
  * does not read, or whose id names no service: fail start-up, or log a warning and go on
  * @param supervision Supervision of the services: what is restarted, how often and how soon, for
  * every service unless its own butler.services.<id> keys say otherwise
+ * @param startup How the services and foreign components start with the application
  */
 @ConfigurationProperties("butler")
 public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultValue Control control,
 		@DefaultValue Zmq zmq, @DefaultValue Scheduler scheduler, Map<String, Service> services,
 		Map<String, Component> components, @DefaultValue("false") boolean shutdownWhenFinished,
 		@DefaultValue("spool") Path spoolDir, @DefaultValue("fail") UnknownPropertyAction onUnknownProperty,
-		@DefaultValue Supervision supervision) {
+		@DefaultValue Supervision supervision, @DefaultValue Startup startup) {
 
 	public ButlerProperties {
 		services = (services != null) ? Map.copyOf(services) : Map.of();
@@ -206,6 +208,18 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	}
 
 	/**
+	 * How the services and foreign components start with the application: in waves by
+	 * butler.services.<id>.depends-on, those of a wave at once.
+	 *
+	 * @param concurrency How many services and foreign components start at once when the
+	 * application starts; those whose dependencies are running start together. 1 starts them one after
+	 * the other, in the order of their beans
+	 */
+	public record Startup(@DefaultValue("8") int concurrency) {
+
+	}
+
+	/**
 	 * The scheduler that times the scheduled actions of services. Actions themselves always run on
 	 * their service's own thread.
 	 *
@@ -247,6 +261,8 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * ended with outcome ERROR or a crash, or its start failed
 	 * @param onExit What to do to other services, components or groups when a run of this service
 	 * ended, whatever its outcome
+	 * @param addedAtRunTime Whether the application adds the service at run time (ButlerServices),
+	 * so that its id names no service when the application starts
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
@@ -255,10 +271,10 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			@Nullable Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) @Nullable Duration restartWithin,
 			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn,
 			List<TriggeredAction> onStart, List<TriggeredAction> onUpdate, List<TriggeredAction> onFail,
-			List<TriggeredAction> onExit) {
+			List<TriggeredAction> onExit, @DefaultValue("false") boolean addedAtRunTime) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
-				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of());
+				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of(), false);
 
 		public Service {
 			onStart = (onStart != null) ? List.copyOf(onStart) : List.of();
@@ -367,6 +383,35 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 
 		public Supervision {
 			groups = (groups != null) ? Map.copyOf(groups) : Map.of();
+		}
+
+		/**
+		 * Return the order the services of groups start in, as OTP starts a supervisor's children:
+		 * each service of a group after the one listed before it, nested groups expanded.
+		 * @return the ids of the services each service starts after, by service id
+		 */
+		public Map<String, List<String>> startOrder() {
+			Map<String, List<String>> startsAfter = new LinkedHashMap<>();
+			this.groups.keySet().forEach((name) -> {
+				List<String> services = servicesOf(name, new ArrayList<>());
+				for (int i = 1; i < services.size(); i++) {
+					startsAfter.computeIfAbsent(services.get(i), (id) -> new ArrayList<>()).add(services.get(i - 1));
+				}
+			});
+			return startsAfter;
+		}
+
+		private List<String> servicesOf(String name, List<String> path) {
+			Group group = this.groups.get(name);
+			if (group == null || path.contains(name)) {
+				// a service; a circle of groups is refused when the groups are declared
+				return (group == null) ? List.of(name) : List.of();
+			}
+			path.add(name);
+			List<String> services = new ArrayList<>();
+			group.services().forEach((member) -> services.addAll(servicesOf(member, path)));
+			path.remove(path.size() - 1);
+			return services;
 		}
 
 		/**

@@ -2,6 +2,7 @@ package dev.butler.autoconfigure;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -141,13 +142,9 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			if (options.dependsOn() == null || options.dependsOn().isEmpty() || !services.contains(id)) {
 			return;
 			}
-			String property = "butler.services." + id + ".depends-on";
 			for (String dependency : options.dependsOn()) {
 			if (!services.contains(dependency) && !components.contains(dependency)) {
-				throw new ServiceConfigurationException(property, String.join(",", options.dependsOn()),
-						"'" + dependency + "' is neither a Butler service nor a foreign component; services: "
-								+ String.join(", ", services)
-								+ (components.isEmpty() ? "" : "; components: " + String.join(", ", components)));
+				throw unknownDependency(id, options.dependsOn(), dependency, services, components);
 			}
 			}
 			dependencies.put(id, List.copyOf(options.dependsOn()));
@@ -161,6 +158,17 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			}
 		}
 		return dependencies;
+	}
+
+	/**
+	 * Return the failure of a {@code depends-on} that names neither a service nor a foreign component.
+	 */
+	static ServiceConfigurationException unknownDependency(String id, List<String> dependsOn, String dependency,
+			Collection<String> services, Collection<String> components) {
+		return new ServiceConfigurationException("butler.services." + id + ".depends-on", String.join(",", dependsOn),
+				"'" + dependency + "' is neither a Butler service nor a foreign component; services: "
+						+ String.join(", ", services)
+						+ (components.isEmpty() ? "" : "; components: " + String.join(", ", components)));
 	}
 
 	private static @Nullable List<String> cycleFrom(String id, Map<String, List<String>> dependencies,
@@ -213,15 +221,24 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 
 	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
 			@Nullable String externalControl, List<String> dependencyBeans) {
-		ServiceDefinition definition = ServiceDefinition.of(id, beanFactory.getBean(beanName, MicroService.class));
+		return managedService(beanFactory, id, beanFactory.getBean(beanName, MicroService.class), externalControl,
+				dependencyBeans.stream().map((name) -> beanFactory.getBean(name, ButlerComponent.class)).toList());
+	}
+
+	/**
+	 * Create the managed service that runs a service, with the options of its id and the components
+	 * it depends on: for a {@code @ButlerService} bean, a standard service, or one added at run time.
+	 */
+	static ManagedMicroService managedService(BeanFactory beanFactory, String id, MicroService<?> service,
+			@Nullable String externalControl, List<ButlerComponent> dependencies) {
+		ServiceDefinition definition = ServiceDefinition.of(id, service);
 		warnOfLibraryVendor(definition);
-		ManagedMicroService service = new ManagedMicroService(definition,
+		ManagedMicroService managed = new ManagedMicroService(definition,
 			beanFactory.getBean(ButlerProperties.class).componentOptions(id, externalControl),
 			beanFactory.getBean(ButlerController.class),
 			beanFactory.getBean(ServiceRuntime.class));
-		service.setDependencies(
-			dependencyBeans.stream().map((name) -> beanFactory.getBean(name, ButlerComponent.class)).toList());
-		return service;
+		managed.setDependencies(dependencies);
+		return managed;
 	}
 
 	/**

@@ -19,7 +19,8 @@ import dev.butler.integration.FbdpMessageProducer;
 /**
  * Checks, once all singletons exist and before any service starts, that every id under
  * {@code butler.services} names a service of the application: a Butler service bean, a standard
- * service run by agent, the service of an FBDP channel adapter, or a foreign component.
+ * service run by agent, the service of an FBDP channel adapter, a foreign component, or a service
+ * the application adds at run time ({@code added-at-run-time}).
  */
 final class UnknownServicesCheck implements SmartInitializingSingleton {
 
@@ -45,6 +46,11 @@ final class UnknownServicesCheck implements SmartInitializingSingleton {
 		Set<String> ids = new LinkedHashSet<>();
 		this.beanFactory.getBeanProvider(ButlerComponent.class).forEach((component) -> ids.add(component.id()));
 		ids.addAll(this.properties.components().keySet());
+		this.properties.services().forEach((id, service) -> {
+			if (service.addedAtRunTime()) {
+				ids.add(id);
+			}
+		});
 		if (INTEGRATION_PRESENT) {
 			AdapterServices.addIds(this.beanFactory, ids);
 		}

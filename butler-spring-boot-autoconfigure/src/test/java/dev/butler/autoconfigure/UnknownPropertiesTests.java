@@ -84,9 +84,9 @@ class UnknownPropertiesTests {
 				.rootCause()
 				.isInstanceOf(ServiceConfigurationException.class)
 				.hasMessage("Unknown property 'butler.services.listener.prot' of service 'listener'; did you mean 'port'? "
-						+ "Known: agent, auto-startup, backoff, control-address, depends-on, idle-timeout, labels, "
-						+ "max-restarts, on-exit, on-fail, on-give-up, on-start, on-update, optional, port, restart, restart-within, "
-						+ "stop-timeout, warm-up-timeout "
+						+ "Known: added-at-run-time, agent, auto-startup, backoff, control-address, depends-on, idle-timeout, "
+						+ "labels, max-restarts, on-exit, on-fail, on-give-up, on-start, on-update, optional, port, restart, "
+						+ "restart-within, stop-timeout, warm-up-timeout "
 						+ SWITCH));
 	}
 

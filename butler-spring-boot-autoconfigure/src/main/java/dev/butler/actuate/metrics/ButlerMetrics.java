@@ -59,42 +59,52 @@ public class ButlerMetrics implements MeterBinder, ApplicationListener<ButlerSer
 	public void bindTo(MeterRegistry registry) {
 		this.registries.add(registry);
 		for (ButlerComponent component : this.components) {
-			Tags tags = Tags.of("service", component.id(), "kind", component.kind().name().toLowerCase());
-			for (State state : State.values()) {
-				Gauge.builder("butler.service.state", component, (c) -> (c.state() == state) ? 1 : 0)
-					.tags(tags.and("state", state.name()))
-					.description("Whether the component is in the state of the tag: 1 for its current state, 0 for "
-							+ "the others")
-					.register(registry);
-			}
-			for (Outcome outcome : Outcome.values()) {
-				Gauge.builder("butler.service.outcome", component, (c) -> (c.outcome() == outcome) ? 1 : 0)
-					.tags(tags.and("outcome", outcome.name()))
-					.description("Whether the component's last run ended with the outcome of the tag; UNKNOWN "
-							+ "while it runs")
-					.register(registry);
-			}
-			FunctionCounter.builder("butler.messages.received", component, (c) -> c.statistics().messagesReceived())
-				.tags(tags)
-				.description("Messages received on the component's channels")
-				.register(registry);
-			FunctionCounter.builder("butler.messages.sent", component, (c) -> c.statistics().messagesSent())
-				.tags(tags)
-				.description("Messages sent on the component's channels")
-				.register(registry);
-			FunctionCounter.builder("butler.service.errors", component, (c) -> c.statistics().errors())
-				.tags(tags)
-				.description("Failed warm-ups, runs that ended with outcome ERROR and malformed control messages")
-				.register(registry);
-			bindResources(registry, component);
+			bindComponent(registry, component);
 		}
 	}
 
 	@Override
 	public void onApplicationEvent(ButlerServiceReadyEvent event) {
 		for (MeterRegistry registry : this.registries) {
-			bindResources(registry, event.getService());
+			if (registry.find("butler.service.errors").tag("service", event.getService().id()).meter() == null) {
+				// a service added at run time
+				bindComponent(registry, event.getService());
+			}
+			else {
+				bindResources(registry, event.getService());
+			}
 		}
+	}
+
+	private void bindComponent(MeterRegistry registry, ButlerComponent component) {
+		Tags tags = Tags.of("service", component.id(), "kind", component.kind().name().toLowerCase());
+		for (State state : State.values()) {
+			Gauge.builder("butler.service.state", component, (c) -> (c.state() == state) ? 1 : 0)
+				.tags(tags.and("state", state.name()))
+				.description("Whether the component is in the state of the tag: 1 for its current state, 0 for "
+						+ "the others")
+				.register(registry);
+		}
+		for (Outcome outcome : Outcome.values()) {
+			Gauge.builder("butler.service.outcome", component, (c) -> (c.outcome() == outcome) ? 1 : 0)
+				.tags(tags.and("outcome", outcome.name()))
+				.description("Whether the component's last run ended with the outcome of the tag; UNKNOWN "
+						+ "while it runs")
+				.register(registry);
+		}
+		FunctionCounter.builder("butler.messages.received", component, (c) -> c.statistics().messagesReceived())
+			.tags(tags)
+			.description("Messages received on the component's channels")
+			.register(registry);
+		FunctionCounter.builder("butler.messages.sent", component, (c) -> c.statistics().messagesSent())
+			.tags(tags)
+			.description("Messages sent on the component's channels")
+			.register(registry);
+		FunctionCounter.builder("butler.service.errors", component, (c) -> c.statistics().errors())
+			.tags(tags)
+			.description("Failed warm-ups, runs that ended with outcome ERROR and malformed control messages")
+			.register(registry);
+		bindResources(registry, component);
 	}
 
 	/**

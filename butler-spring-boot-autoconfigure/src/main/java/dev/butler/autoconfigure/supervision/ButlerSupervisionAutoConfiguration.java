@@ -16,17 +16,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.util.StringUtils;
 
 import dev.butler.autoconfigure.ApplicationExit;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.autoconfigure.ServiceSupervision;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ManagedMicroService;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.service.ServiceConfigurationException;
-import dev.butler.supervision.RestartIntensity;
 import dev.butler.supervision.Supervisor;
 import dev.butler.supervision.Trigger;
 
@@ -53,14 +52,17 @@ public final class ButlerSupervisionAutoConfiguration {
 	}
 
 	@Bean
-	SmartInitializingSingleton butlerSupervisedServices(Supervisor supervisor,
+	@ConditionalOnMissingBean
+	ServiceSupervision butlerServiceSupervision(Supervisor supervisor, ButlerProperties properties) {
+		return new ServiceSupervision(supervisor, properties);
+	}
+
+	@Bean
+	SmartInitializingSingleton butlerSupervisedServices(Supervisor supervisor, ServiceSupervision supervision,
 			ObjectProvider<ManagedMicroService> services, ButlerProperties properties,
 			ObjectProvider<Trigger> triggerBeans) {
 		return () -> {
-			List<ManagedMicroService> supervised = services.orderedStream()
-				.filter((service) -> !isExternallyControlled(service, properties))
-				.toList();
-			supervised.forEach((service) -> supervisor.supervise(service, properties.restartPolicy(service.id())));
+			services.orderedStream().forEach(supervision::supervise);
 			groupsInOrder(properties.supervision().groups()).forEach((name, group) -> {
 				try {
 					supervisor.group(name, group.strategy(), group.services(), properties.groupIntensity(name));
@@ -70,20 +72,8 @@ public final class ButlerSupervisionAutoConfiguration {
 							String.join(",", group.services()), String.valueOf(ex.getMessage()), ex);
 				}
 			});
-			RestartIntensity intensity = new RestartIntensity(properties.supervision().maxRestarts(),
-					properties.supervision().restartWithin());
-			for (ManagedMicroService service : supervised) {
-				properties.service(service.id()).triggers(service.id()).forEach((property, trigger) -> {
-					try {
-						supervisor.trigger(trigger, intensity);
-					}
-					catch (IllegalArgumentException ex) {
-						throw new ServiceConfigurationException(property + ".target", trigger.target(),
-								String.valueOf(ex.getMessage()), ex);
-					}
-				});
-			}
-			triggerBeans.orderedStream().forEach((trigger) -> supervisor.trigger(trigger, intensity));
+			services.orderedStream().forEach(supervision::trigger);
+			triggerBeans.orderedStream().forEach((trigger) -> supervisor.trigger(trigger, supervision.triggerIntensity()));
 		};
 	}
 
@@ -120,14 +110,6 @@ public final class ButlerSupervisionAutoConfiguration {
 		}
 		path.remove(path.size() - 1);
 		ordered.put(name, group);
-	}
-
-	/**
-	 * Whether an external ICCP controller drives the service: then it decides when the service runs.
-	 */
-	private static boolean isExternallyControlled(ManagedMicroService service, ButlerProperties properties) {
-		return StringUtils.hasText(properties.service(service.id()).controlAddress())
-				|| StringUtils.hasText(properties.control().address());
 	}
 
 }

@@ -69,6 +69,12 @@ class SupervisionGroupsTests {
 	}
 
 	@Test
+	void servicesOfAGroupShouldFirstStartInTheOrderListedWhileOthersStartAtOnce() {
+		this.withoutGroups.withPropertyValues("butler.supervision.groups.chain.services=last,first,middle")
+			.run((context) -> assertThat(events).containsExactly("start last", "start first", "start middle"));
+	}
+
+	@Test
 	void oneForAllShouldRestartEveryServiceOfTheGroupInOrder() {
 		this.contextRunner.withPropertyValues("butler.supervision.groups.chain.strategy=one-for-all").run((context) -> {
 			Supervisor supervisor = context.getBean(Supervisor.class);
