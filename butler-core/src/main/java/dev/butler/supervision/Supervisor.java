@@ -594,6 +594,9 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		/** Whether its group is stopping and starting it again: its stop is not an end of its own. */
 		private boolean restartingWithGroup;
 
+		/** Whether the supervisor is starting it, so that a start that ends after a give-up is no fresh start. */
+		private boolean supervisorStarting;
+
 		Child(ManagedMicroService service, RestartTracker tracker, RestartType type) {
 			this.service = service;
 			this.tracker = tracker;
@@ -615,6 +618,11 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		}
 
 		synchronized void started() {
+			if (this.supervisorStarting && this.status.phase() == SupervisionStatus.Phase.GAVE_UP) {
+				// Its group gave up while the supervisor restarted it: the group stops it.
+				this.starts++;
+				return;
+			}
 			if (this.status.phase() == SupervisionStatus.Phase.GAVE_UP
 					|| this.status.phase() == SupervisionStatus.Phase.STOPPED) {
 				// Started again by an operator or the application: a fresh start, as after a reset.
@@ -737,6 +745,9 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 		}
 
 		private void startAndCheck(long startsBefore) {
+			synchronized (this) {
+				this.supervisorStarting = true;
+			}
 			try {
 				this.service.start();
 			}
@@ -745,6 +756,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			}
 			boolean failed;
 			synchronized (this) {
+				this.supervisorStarting = false;
 				failed = this.starts == startsBefore && this.status.phase() == SupervisionStatus.Phase.RESTARTING;
 			}
 			if (failed) {
