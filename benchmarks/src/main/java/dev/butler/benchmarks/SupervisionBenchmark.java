@@ -14,13 +14,16 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import dev.butler.control.ButlerComponent;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.control.ServiceStartup;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
@@ -162,7 +165,8 @@ public class SupervisionBenchmark {
 	}
 
 	/**
-	 * Start-up of many trivial services, one after the other, as an application starts them.
+	 * Start-up of many trivial services as an application starts them, one after the other or
+	 * several at once.
 	 */
 	@BenchmarkMode(Mode.SingleShotTime)
 	@OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -175,8 +179,9 @@ public class SupervisionBenchmark {
 
 		@Benchmark
 		public int startThousandServices(Thousand thousand) {
-			thousand.services.forEach(ManagedMicroService::start);
-			return thousand.services.size();
+			List<ButlerComponent> components = List.copyOf(thousand.services);
+			new ServiceStartup(() -> components, thousand.fixture.threads(), thousand.concurrency).start();
+			return components.size();
 		}
 
 		/**
@@ -185,7 +190,11 @@ public class SupervisionBenchmark {
 		@State(Scope.Thread)
 		public static class Thousand {
 
-			private ButlerFixture fixture;
+			/** Services started at once, as {@code butler.startup.concurrency}: 1 is one after the other. */
+			@Param({ "1", "8" })
+			public int concurrency;
+
+			ButlerFixture fixture;
 
 			final List<ManagedMicroService> services = new ArrayList<>();
 

@@ -670,8 +670,13 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 					logger.warn("Butler service '" + id + "' ended (" + describe(ending) + "); restart "
 							+ restart.attempt() + " in " + restart.delay().toMillis() + " ms");
 					this.status = this.status.restarting(ending, now, restart.attempt(), restart.at());
-					this.pendingRestart = Supervisor.this.scheduler
-						.schedule(() -> Supervisor.this.restarts.execute(this::restart), restart.at());
+					if (restart.delay().isZero()) {
+						Supervisor.this.restarts.execute(this::restart);
+					}
+					else {
+						this.pendingRestart = Supervisor.this.scheduler
+							.schedule(() -> Supervisor.this.restarts.execute(this::restart), restart.at());
+					}
 				}
 				else if (decision instanceof Decision.GiveUp giveUp) {
 					giveUp(ending, now, giveUp.reason(), true);
