@@ -134,10 +134,14 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 		List<List<ButlerComponent>> waves = new ArrayList<>();
 		while (!remaining.isEmpty()) {
 			Set<String> remainingIds = remaining.stream().map(ButlerComponent::id).collect(Collectors.toSet());
-			List<ButlerComponent> wave = remaining.stream()
-				.filter((component) -> dependenciesOf(component).stream().noneMatch(remaining::contains)
-						&& startsAfter.apply(component.id()).stream().noneMatch(remainingIds::contains))
+			List<ButlerComponent> ready = remaining.stream()
+				.filter((component) -> dependenciesOf(component).stream().noneMatch(remaining::contains))
 				.toList();
+			List<ButlerComponent> inOrder = ready.stream()
+				.filter((component) -> startsAfter.apply(component.id()).stream().noneMatch(remainingIds::contains))
+				.toList();
+			// The order of a group yields to depends-on where they disagree.
+			List<ButlerComponent> wave = inOrder.isEmpty() ? ready : inOrder;
 			if (wave.isEmpty()) {
 				throw new IllegalStateException("The Butler services depend on each other in a circle: "
 						+ remaining.stream().map(ButlerComponent::id).toList());

@@ -88,6 +88,15 @@ class ServiceStartupTests {
 	}
 
 	@Test
+	void groupOrderThatDisagreesWithDependsOnShouldYieldToIt() {
+		this.contextRunner.withUserConfiguration(ThreeServices.class)
+			.withPropertyValues("butler.supervision.groups.pair.services=front,back",
+					"butler.services.front.depends-on=back")
+			.run((context) -> assertThat(context).hasNotFailed());
+		assertThat(events.indexOf("warm-up front")).isGreaterThan(events.indexOf("ready back"));
+	}
+
+	@Test
 	void dependentsOfOneServiceShouldWarmUpTogetherAfterIt() {
 		barrier = new CyclicBarrier(2);
 		this.contextRunner.withUserConfiguration(ThreeServices.class)
