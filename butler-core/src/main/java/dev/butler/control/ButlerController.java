@@ -97,7 +97,7 @@ public final class ButlerController implements AutoCloseable {
 	ControlConnection open(String component, String address, ControlListener listener) {
 		this.ipc.checkSocket(address, "Control channel of '" + component + "' cannot bind");
 		return call(() -> {
-			ZMQ.Socket socket = this.zmq.createSocket(SocketType.PAIR);
+			ZMQ.Socket socket = ZmqSupport.createSocket(this.zmq, SocketType.PAIR);
 			try {
 				socket.setSndHWM(5);
 				socket.setRcvHWM(5);
@@ -129,7 +129,7 @@ public final class ButlerController implements AutoCloseable {
 		}
 		String monitorAddress = "inproc://butler-control-monitor/" + UUID.randomUUID();
 		socket.monitor(monitorAddress, ZMQ.EVENT_DISCONNECTED);
-		ZMQ.Socket monitor = this.zmq.createSocket(SocketType.PAIR);
+		ZMQ.Socket monitor = ZmqSupport.createSocket(this.zmq, SocketType.PAIR);
 		monitor.setLinger(0);
 		monitor.connect(monitorAddress);
 		return monitor;

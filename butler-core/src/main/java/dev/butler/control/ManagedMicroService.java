@@ -356,7 +356,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 								? new ComponentControlException(ComponentControlException.messageOf(unwrap(failure)),
 										unwrap(cause))
 								: new CompletionException(failure);
-					})));
+					}))
+					.applyToEither(newRunner.unheardFailure().thenApply((ignored) -> (IccpMessage.Ready) null), (ready) -> ready));
 			}
 			logger.info("Butler service '" + id() + "' is ready" + (endpoints().isEmpty() ? "" : ", bound to " + endpoints()));
 			if (this.eventPublisher != null) {

@@ -67,6 +67,9 @@ public final class MicroServiceRunner {
 
 	private final CompletableFuture<Void> termination = new CompletableFuture<>();
 
+	/** Failed when the warm-up failed before a control socket existed to report it; see {@link #unheardFailure()}. */
+	private final CompletableFuture<Void> unheardFailure = new CompletableFuture<>();
+
 	private volatile State state = State.UNKNOWN;
 
 	private volatile Outcome outcome = Outcome.UNKNOWN;
@@ -142,6 +145,16 @@ public final class MicroServiceRunner {
 	 */
 	public CompletableFuture<Void> termination() {
 		return this.termination;
+	}
+
+	/**
+	 * Return a future that fails when the warm-up failed before the service had a control socket,
+	 * e.g. because the ZeroMQ context holds no more sockets: no ICCP ERROR tells the controller
+	 * then. It never completes otherwise.
+	 * @return the future
+	 */
+	public CompletableFuture<Void> unheardFailure() {
+		return this.unheardFailure;
 	}
 
 	/**
@@ -249,7 +262,7 @@ public final class MicroServiceRunner {
 			this.startedAt = this.runtime.clock().instant();
 			this.runtime.ipc()
 				.checkSocket(controlAddress, "Control channel of service '" + serviceId() + "' cannot connect to");
-			control = this.runtime.zmq().createSocket(SocketType.PAIR);
+			control = ZmqSupport.createSocket(this.runtime.zmq(), SocketType.PAIR);
 			control.setSndHWM(5);
 			control.setRcvHWM(5);
 			control.setLinger(1000);
@@ -267,6 +280,9 @@ public final class MicroServiceRunner {
 			Throwable failure = (ex instanceof EndpointAddressException address)
 					? address.withProperty(propertyHolding(address.getAddress())) : ex;
 			fail("Warm-up", failure, control);
+			if (control == null) {
+				this.unheardFailure.completeExceptionally(failure);
+			}
 			this.warmUp.completeExceptionally(failure);
 			return;
 		}

@@ -48,7 +48,7 @@ final class ServiceChannels {
 					"Service '" + this.serviceId + "' already has a channel named '" + name + "'");
 		}
 		ZContext ownContext = isolated ? new ZContext(1) : null;
-		ZMQ.Socket socket = ((ownContext != null) ? ownContext : this.runtime.zmq()).createSocket(type);
+		ZMQ.Socket socket = ZmqSupport.createSocket((ownContext != null) ? ownContext : this.runtime.zmq(), type);
 		socket.setLinger(0);
 		ZmqSupport.limitMessageSize(socket, this.runtime.maxMessageSize());
 		this.runtime.socketCustomizer().customize(this.serviceId, name, type, socket);

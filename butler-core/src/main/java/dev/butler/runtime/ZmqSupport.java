@@ -2,10 +2,13 @@ package dev.butler.runtime;
 
 import java.time.Duration;
 
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
 import org.zeromq.ZFrame;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
+import zmq.ZError;
 
 /**
  * Small JeroMQ helpers the runtime needs and JeroMQ lacks.
@@ -57,6 +60,30 @@ public final class ZmqSupport {
 					throw explained(ex);
 				}
 			}
+		}
+	}
+
+	/**
+	 * Create a socket, explaining the one failure JeroMQ reports as "Errno 156384819": the context
+	 * holds as many sockets as it may ({@code butler.zmq.max-sockets}).
+	 * @param zmq the context
+	 * @param type the socket type
+	 * @return the socket
+	 * @throws ZMQException if the context holds its maximum of sockets, saying so and naming the
+	 * property that raises it
+	 */
+	public static ZMQ.Socket createSocket(ZContext zmq, SocketType type) {
+		try {
+			return zmq.createSocket(type);
+		}
+		catch (ZMQException ex) {
+			if (ex.getErrorCode() != ZError.EMFILE) {
+				throw ex;
+			}
+			throw new ZMQException("The ZeroMQ context holds its maximum of " + zmq.getContext().getMaxSockets()
+					+ " sockets and cannot create another " + type + " socket; each running service takes two "
+					+ "or more: raise butler.zmq.max-sockets (and the open-file limit, as each socket holds file "
+					+ "descriptors)", ex.getErrorCode(), ex);
 		}
 	}
 

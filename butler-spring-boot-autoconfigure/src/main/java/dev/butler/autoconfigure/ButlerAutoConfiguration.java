@@ -71,7 +71,13 @@ public final class ButlerAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
 	ZContext butlerZContext(ButlerProperties properties) {
-		return new ZContext(properties.zmq().ioThreads());
+		int maxSockets = properties.zmq().maxSockets();
+		if (maxSockets < 1) {
+			throw new ServiceConfigurationException("butler.zmq.max-sockets", maxSockets, "must be at least 1");
+		}
+		ZContext zmq = new ZContext(properties.zmq().ioThreads());
+		zmq.getContext().setMaxSockets(maxSockets);
+		return zmq;
 	}
 
 	@Bean(destroyMethod = "close")

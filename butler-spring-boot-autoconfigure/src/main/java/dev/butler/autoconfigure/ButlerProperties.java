@@ -199,11 +199,15 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * @param ipc What to do with ipc:// addresses, which JeroMQ serves as TCP ports on 127.0.0.1 that
 	 * libzmq peers cannot reach: reject them at start-up, or emulate them for
 	 * deployments whose peers are all JeroMQ
+	 * @param maxSockets Largest number of sockets the shared ZeroMQ context holds at once. Each
+	 * running service takes a few (both ends of its control pipe, its channels and data pipes), so
+	 * the default of 1024, ZeroMQ's own, fits a few hundred services; each socket also holds file
+	 * descriptors, so a larger value may need a larger open-file limit
 	 */
 	public record Zmq(@DefaultValue("1") int ioThreads,
 			@DefaultValue("1s") @DurationUnit(ChronoUnit.MILLIS) Duration handshakeInterval,
 			@DefaultValue("64MB") @DataSizeUnit(DataUnit.BYTES) DataSize maxMessageSize,
-			@DefaultValue("reject") IpcPolicy ipc) {
+			@DefaultValue("reject") IpcPolicy ipc, @DefaultValue("1024") int maxSockets) {
 
 	}
 
