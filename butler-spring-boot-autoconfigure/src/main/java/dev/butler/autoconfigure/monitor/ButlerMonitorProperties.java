@@ -67,16 +67,25 @@ public record ButlerMonitorProperties(@DefaultValue("false") boolean enabled,
 	public record Alarms(@DataSizeUnit(DataUnit.BYTES) @Nullable DataSize rssAbove, @Nullable Double cpuAbove,
 			@DefaultValue("30s") @DurationUnit(ChronoUnit.MILLIS) Duration cpuFor, @Nullable Double openFilesAbove) {
 
+		public Alarms {
+			thresholds(rssAbove, cpuAbove, cpuFor, openFilesAbove);
+		}
+
 		/**
 		 * Return the thresholds.
 		 * @return the thresholds
 		 * @throws ServiceConfigurationException naming the property of a bad threshold
 		 */
 		public AlarmThresholds thresholds() {
+			return thresholds(this.rssAbove, this.cpuAbove, this.cpuFor, this.openFilesAbove);
+		}
+
+		private static AlarmThresholds thresholds(@Nullable DataSize rssAbove, @Nullable Double cpuAbove,
+				Duration cpuFor, @Nullable Double openFilesAbove) {
 			String[] keys = { "rss-above", "cpu-above", "cpu-for", "open-files-above" };
 			try {
-				return new AlarmThresholds((this.rssAbove != null) ? this.rssAbove.toBytes() : null, this.cpuAbove,
-						this.cpuFor, this.openFilesAbove);
+				return new AlarmThresholds((rssAbove != null) ? rssAbove.toBytes() : null, cpuAbove,
+						cpuFor, openFilesAbove);
 			}
 			catch (IllegalArgumentException ex) {
 				String message = String.valueOf(ex.getMessage());
@@ -87,13 +96,13 @@ public record ButlerMonitorProperties(@DefaultValue("false") boolean enabled,
 					}
 				}
 				Object value = switch (key) {
-					case "rss-above" -> this.rssAbove;
-					case "cpu-above" -> this.cpuAbove;
-					case "cpu-for" -> this.cpuFor;
-					default -> this.openFilesAbove;
+					case "rss-above" -> rssAbove;
+					case "cpu-above" -> cpuAbove;
+					case "cpu-for" -> cpuFor;
+					default -> openFilesAbove;
 				};
 				throw new ServiceConfigurationException("butler.monitor.alarms." + key, value,
-						message.substring(message.indexOf(' ') + 1), ex);
+						message.substring(message.indexOf(' ') + 1));
 			}
 		}
 
