@@ -6,8 +6,10 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 import oshi.SystemInfo;
@@ -16,8 +18,9 @@ import oshi.software.os.OSProcess;
 import oshi.software.os.OperatingSystem;
 
 /**
- * Takes samples of the JVM and of the process trees of services with OSHI: one sample reads the
- * JVM's descendants once and each process's state, memory, CPU, threads and open files; every
+ * Takes samples of the JVM and of the process trees of services: one sample finds the JVM's
+ * descendants once (the JDK's {@link ProcessHandle}s) and reads each process's state, memory, CPU,
+ * threads and open files with OSHI; every
  * {@code connectionsEvery}-th sample also counts each process's connections, which scans every
  * connection of the system. Memory maps are not sampled: OSHI does not give them.
  * Not thread-safe: one thread samples.
@@ -59,26 +62,31 @@ public final class ProcessSampler {
 	 * @return the sample; a service whose main process is gone has no processes
 	 */
 	public MonitorSnapshot sample(Map<String, Long> roots, Instant now) {
-		Map<Integer, OSProcess> current = new HashMap<>();
+		// The tree from the JDK's process handles: OSHI's getDescendantProcesses builds every
+		// process of the system and costs ten times as much.
 		Map<Integer, List<Integer>> children = new HashMap<>();
-		OSProcess jvm = this.os.getProcess(this.jvmPid);
-		if (jvm != null) {
-			current.put(this.jvmPid, jvm);
-		}
-		addAll(this.os.getDescendantProcesses(this.jvmPid, null, null, 0), current, children);
+		Set<Integer> pids = new LinkedHashSet<>();
+		pids.add(this.jvmPid);
+		addTree(ProcessHandle.current(), pids, children);
 		for (long root : roots.values()) {
-			int pid = (int) root;
-			if (!current.containsKey(pid)) {
+			if (!pids.contains((int) root)) {
 				// Not a descendant of the JVM, e.g. a foreign process handed in.
-				OSProcess process = this.os.getProcess(pid);
-				if (process != null) {
-					addAll(List.of(process), current, children);
-					addAll(this.os.getDescendantProcesses(pid, null, null, 0), current, children);
-				}
+				ProcessHandle.of(root).ifPresent((handle) -> {
+					pids.add((int) root);
+					addTree(handle, pids, children);
+				});
+			}
+		}
+		Map<Integer, OSProcess> current = new HashMap<>();
+		for (int pid : pids) {
+			OSProcess process = this.os.getProcess(pid);
+			if (process != null) {
+				current.put(pid, process);
 			}
 		}
 		Map<Integer, Integer> connections = countConnections();
 		Map<String, ServiceProcesses> services = new LinkedHashMap<>();
+		OSProcess jvm = current.get(this.jvmPid);
 		List<ProcessSample> jvmSample = (jvm != null) ? List.of(describe(jvm, children, connections)) : List.of();
 		services.put(JVM, ServiceProcesses.of(JVM, this.jvmPid, jvmSample));
 		roots.forEach((service, root) -> services.put(service,
@@ -87,14 +95,13 @@ public final class ProcessSampler {
 		return new MonitorSnapshot(now, services);
 	}
 
-	private static void addAll(List<OSProcess> processes, Map<Integer, OSProcess> current,
-			Map<Integer, List<Integer>> children) {
-		for (OSProcess process : processes) {
-			if (current.put(process.getProcessID(), process) == null) {
-				children.computeIfAbsent(process.getParentProcessID(), (parent) -> new ArrayList<>())
-					.add(process.getProcessID());
+	private static void addTree(ProcessHandle root, Set<Integer> pids, Map<Integer, List<Integer>> children) {
+		root.descendants().forEach((handle) -> handle.parent().ifPresent((parent) -> {
+			int pid = (int) handle.pid();
+			if (pids.add(pid)) {
+				children.computeIfAbsent((int) parent.pid(), (key) -> new ArrayList<>()).add(pid);
 			}
-		}
+		}));
 	}
 
 	private List<ProcessSample> tree(int root, Map<Integer, OSProcess> current, Map<Integer, List<Integer>> children,
