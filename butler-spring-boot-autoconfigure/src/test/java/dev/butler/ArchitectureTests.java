@@ -23,7 +23,7 @@ class ArchitectureTests {
 		.dependOnClassesThat()
 		.resideInAnyPackage("org.springframework..", "io.micrometer..", "jakarta..", "dev.butler.service..",
 				"dev.butler.runtime..", "dev.butler.control..", "dev.butler.config..", "dev.butler.pipe..", "dev.butler.queue..",
-				"dev.butler.standard..", "dev.butler.integration..", "dev.butler.actuate..",
+				"dev.butler.standard..", "dev.butler.integration..", "dev.butler.monitor..", "dev.butler.actuate..",
 				"dev.butler.autoconfigure..");
 
 	@ArchTest
@@ -62,6 +62,7 @@ class ArchitectureTests {
 		.layer("control").definedBy("dev.butler.control..")
 		.layer("supervision").definedBy("dev.butler.supervision..")
 		.layer("config").definedBy("dev.butler.config..")
+		.layer("monitor").definedBy("dev.butler.monitor..")
 		.layer("standard").definedBy("dev.butler.standard..")
 		.layer("integration").definedBy("dev.butler.integration..")
 		.layer("actuate").definedBy("dev.butler.actuate..")
@@ -71,10 +72,11 @@ class ArchitectureTests {
 		.whereLayer("integration").mayOnlyBeAccessedByLayers("autoconfigure")
 		.whereLayer("standard").mayOnlyBeAccessedByLayers("autoconfigure")
 		.whereLayer("config").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
+		.whereLayer("monitor").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
 		.whereLayer("supervision").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
 		.whereLayer("control").mayOnlyBeAccessedByLayers("supervision", "integration", "actuate", "autoconfigure")
-		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "supervision", "config", "integration", "actuate",
-				"autoconfigure")
+		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "supervision", "config", "monitor", "integration",
+				"actuate", "autoconfigure")
 		.whereLayer("pipe").mayOnlyBeAccessedByLayers("standard", "integration", "autoconfigure")
 		.whereLayer("queue").mayOnlyBeAccessedByLayers("standard", "autoconfigure")
 		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "supervision", "config",

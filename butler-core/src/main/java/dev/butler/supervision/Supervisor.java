@@ -336,6 +336,22 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	}
 
 	/**
+	 * Fire the {@link TriggerEvent#ALARM alarm} triggers of a service, e.g. because the process
+	 * monitor saw it pass a threshold.
+	 * @param id the service id
+	 * @param reason what was seen, for the log
+	 * @return whether the service is supervised; if not, nothing fires
+	 */
+	public boolean alarm(String id, String reason) {
+		if (!this.children.containsKey(id)) {
+			return false;
+		}
+		logger.info("Alarm of Butler service '" + id + "': " + reason);
+		fire(id, TriggerEvent.ALARM);
+		return true;
+	}
+
+	/**
 	 * Fire the triggers of an event, unless the application is stopping; their actions run one at
 	 * a time on the restarts' executor.
 	 */

@@ -5,7 +5,7 @@ import java.util.Map;
 /**
  * A state trigger: when {@code event} happens to service {@code source}, do {@code action} to
  * {@code target}, a service, foreign component or group. Declared under
- * {@code butler.services.<id>.on-start}, {@code on-update}, {@code on-fail} and {@code on-exit}, or
+ * {@code butler.services.<id>.on-start}, {@code on-update}, {@code on-fail}, {@code on-exit} and {@code on-alarm}, or
  * as beans of this type. A trigger fires while the application runs, at most as often as the
  * supervision's restart intensity allows; past it the trigger is suspended, so that triggers that
  * answer each other (A restarts B, B's start restarts A) cannot loop forever.

@@ -15,6 +15,9 @@ public enum TriggerEvent {
 	FAIL,
 
 	/** A run ended, whatever its outcome, stopped on request included. */
-	EXIT
+	EXIT,
+
+	/** The process monitor raised an alarm for the service: it passed a threshold of RSS, CPU or open files. */
+	ALARM
 
 }

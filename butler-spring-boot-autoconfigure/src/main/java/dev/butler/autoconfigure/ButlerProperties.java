@@ -265,6 +265,8 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * ended with outcome ERROR or a crash, or its start failed
 	 * @param onExit What to do to other services, components or groups when a run of this service
 	 * ended, whatever its outcome
+	 * @param onAlarm What to do to other services, components or groups, or to this one, when the
+	 * process monitor raised an alarm for this service (butler.monitor.alarms)
 	 * @param addedAtRunTime Whether the application adds the service at run time (ButlerServices),
 	 * so that its id names no service when the application starts
 	 */
@@ -275,16 +277,17 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			@Nullable Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) @Nullable Duration restartWithin,
 			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn,
 			List<TriggeredAction> onStart, List<TriggeredAction> onUpdate, List<TriggeredAction> onFail,
-			List<TriggeredAction> onExit, @DefaultValue("false") boolean addedAtRunTime) {
+			List<TriggeredAction> onExit, List<TriggeredAction> onAlarm, @DefaultValue("false") boolean addedAtRunTime) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
-				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of(), false);
+				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of(), List.of(), false);
 
 		public Service {
 			onStart = (onStart != null) ? List.copyOf(onStart) : List.of();
 			onUpdate = (onUpdate != null) ? List.copyOf(onUpdate) : List.of();
 			onFail = (onFail != null) ? List.copyOf(onFail) : List.of();
 			onExit = (onExit != null) ? List.copyOf(onExit) : List.of();
+			onAlarm = (onAlarm != null) ? List.copyOf(onAlarm) : List.of();
 		}
 
 		/**
@@ -298,6 +301,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			addTriggers(triggers, id, "on-update", TriggerEvent.UPDATE, this.onUpdate);
 			addTriggers(triggers, id, "on-fail", TriggerEvent.FAIL, this.onFail);
 			addTriggers(triggers, id, "on-exit", TriggerEvent.EXIT, this.onExit);
+			addTriggers(triggers, id, "on-alarm", TriggerEvent.ALARM, this.onAlarm);
 			return triggers;
 		}
 

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,7 +97,17 @@ public class CommandService implements MicroService<CommandService.Config>, Envi
 
 	private @Nullable Pattern readyLine;
 
-	private @Nullable CommandProcess process;
+	/** The command's process; read by the process monitor's thread too. */
+	private volatile @Nullable CommandProcess process;
+
+	/**
+	 * Return the process id of the command while it runs, e.g. for the process monitor.
+	 * @return the pid, empty if the command is not started or has ended
+	 */
+	public OptionalLong pid() {
+		CommandProcess current = this.process;
+		return (current != null && !current.ended().isDone()) ? OptionalLong.of(current.pid()) : OptionalLong.empty();
+	}
 
 	@Override
 	public void setEnvironment(Environment environment) {

@@ -38,6 +38,8 @@ import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
 import dev.butler.supervision.GroupStatus;
 import dev.butler.supervision.SupervisionStatus;
+import dev.butler.monitor.ProcessMonitor;
+import dev.butler.monitor.ServiceProcesses;
 import dev.butler.supervision.Supervisor;
 import dev.butler.supervision.TriggerStatus;
 
@@ -71,6 +73,8 @@ public class ButlerEndpoint {
 	private final Show showValues;
 
 	private final @Nullable Supervisor supervisor;
+
+	private final @Nullable ProcessMonitor monitor;
 
 	/**
 	 * Create a new endpoint that never shows configuration values.
@@ -106,6 +110,24 @@ public class ButlerEndpoint {
 	 */
 	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
 			Show showValues, @Nullable Supervisor supervisor) {
+		this(components, clock, sanitizingFunctions, showValues, supervisor, null);
+	}
+
+	/**
+	 * Create a new endpoint of supervised and monitored components.
+	 * @param components the components to expose
+	 * @param clock the clock used for uptimes
+	 * @param sanitizingFunctions applied, in order, to configuration values that are shown; values
+	 * whose key looks like a credential are masked in any case
+	 * @param showValues when to show configuration values
+	 * @param supervisor the supervisor of the services, its groups and triggers; {@code null} if
+	 * supervision is off
+	 * @param monitor the process monitor, whose latest sample is shown as {@code processes};
+	 * {@code null} if it is off
+	 */
+	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
+			Show showValues, @Nullable Supervisor supervisor, @Nullable ProcessMonitor monitor) {
+		this.monitor = monitor;
 		this.supervisor = supervisor;
 		this.components = components;
 		this.clock = clock;
@@ -155,7 +177,8 @@ public class ButlerEndpoint {
 		for (ButlerComponent component : this.components) {
 			descriptors.put(component.id(), describe(component, internal, showUnsanitized));
 		}
-		return new ButlerDescriptor(descriptors, (this.supervisor != null) ? this.supervisor.groups() : Map.of());
+		return new ButlerDescriptor(descriptors, (this.supervisor != null) ? this.supervisor.groups() : Map.of(),
+				(this.monitor != null) ? this.monitor.latest().services() : Map.of());
 	}
 
 	@Nullable ComponentDescriptor describe(String id, boolean internal, boolean showUnsanitized) {
@@ -349,8 +372,11 @@ public class ButlerEndpoint {
 	 *
 	 * @param components the components by id
 	 * @param groups the supervision groups by name
+	 * @param processes the latest sample of the process monitor: the JVM ({@code jvm}) and each
+	 * command service whose command runs, by service id; empty if the monitor is off
 	 */
-	public record ButlerDescriptor(Map<String, ComponentDescriptor> components, Map<String, GroupStatus> groups) {
+	public record ButlerDescriptor(Map<String, ComponentDescriptor> components, Map<String, GroupStatus> groups,
+			Map<String, ServiceProcesses> processes) {
 
 	}
 

@@ -17,6 +17,7 @@ import dev.butler.actuate.endpoint.ButlerEndpointWebExtension;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.control.ButlerComponents;
+import dev.butler.monitor.ProcessMonitor;
 import dev.butler.supervision.Supervisor;
 
 /**
@@ -25,7 +26,8 @@ import dev.butler.supervision.Supervisor;
  * {@code management.endpoint.butler.show-values} (default {@code never}) and {@code roles}, with
  * the application's {@link SanitizingFunction} beans applied.
  */
-@AutoConfiguration(after = ButlerAutoConfiguration.class)
+@AutoConfiguration(after = ButlerAutoConfiguration.class,
+		afterName = "dev.butler.autoconfigure.monitor.ButlerMonitorAutoConfiguration")
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnAvailableEndpoint(ButlerEndpoint.class)
 @ConditionalOnButlerRuntime
@@ -36,9 +38,10 @@ public final class ButlerEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock,
 			ButlerEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions,
-			ObjectProvider<Supervisor> supervisor) {
+			ObjectProvider<Supervisor> supervisor, ObjectProvider<ProcessMonitor> monitor) {
 		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC),
-				sanitizingFunctions.orderedStream().toList(), properties.showValues(), supervisor.getIfAvailable());
+				sanitizingFunctions.orderedStream().toList(), properties.showValues(), supervisor.getIfAvailable(),
+				monitor.getIfAvailable());
 	}
 
 	@Bean

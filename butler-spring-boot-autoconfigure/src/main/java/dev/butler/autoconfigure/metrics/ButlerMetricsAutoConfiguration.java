@@ -9,13 +9,16 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import dev.butler.actuate.metrics.ButlerMetrics;
+import dev.butler.actuate.metrics.ProcessMetrics;
 import dev.butler.actuate.metrics.SupervisionMetrics;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.control.ButlerComponents;
+import dev.butler.monitor.ProcessMonitor;
 import dev.butler.supervision.Supervisor;
 
 /**
@@ -23,7 +26,8 @@ import dev.butler.supervision.Supervisor;
  * Butler metrics.
  */
 @AutoConfiguration(after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
-		ButlerAutoConfiguration.class, ButlerSupervisionAutoConfiguration.class })
+		ButlerAutoConfiguration.class, ButlerSupervisionAutoConfiguration.class },
+		afterName = "dev.butler.autoconfigure.monitor.ButlerMonitorAutoConfiguration")
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnButlerRuntime
@@ -40,6 +44,19 @@ public final class ButlerMetricsAutoConfiguration {
 	@ConditionalOnBean(Supervisor.class)
 	SupervisionMetrics butlerSupervisionMetrics(ButlerComponents components, Supervisor supervisor) {
 		return new SupervisionMetrics(components, supervisor);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "oshi.SystemInfo")
+	@ConditionalOnBean(ProcessMonitor.class)
+	static class ProcessMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ProcessMetrics butlerProcessMetrics(ProcessMonitor monitor) {
+			return new ProcessMetrics(monitor);
+		}
+
 	}
 
 }

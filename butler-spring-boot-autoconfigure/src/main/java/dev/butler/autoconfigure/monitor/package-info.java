@@ -1,0 +1,7 @@
+/**
+ * Auto-configuration of the process monitor.
+ */
+@NullMarked
+package dev.butler.autoconfigure.monitor;
+
+import org.jspecify.annotations.NullMarked;
