@@ -4,9 +4,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import org.jspecify.annotations.Nullable;
@@ -394,32 +396,58 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 		}
 
 		/**
+		 * Return the groups so that a nested group comes before the groups that list it, else in
+		 * the order of their names.
+		 * @return the groups by name
+		 * @throws ServiceConfigurationException naming the circle if groups list each other in one
+		 */
+		public Map<String, Group> groupsNestedFirst() {
+			Map<String, Group> ordered = new LinkedHashMap<>();
+			new TreeMap<>(this.groups).forEach((name, group) -> addNestedFirst(name, group, ordered, new ArrayList<>()));
+			return ordered;
+		}
+
+		private void addNestedFirst(String name, Group group, Map<String, Group> ordered, List<String> path) {
+			if (ordered.containsKey(name)) {
+				return;
+			}
+			if (path.contains(name)) {
+				List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
+				cycle.add(name);
+				throw new ServiceConfigurationException("butler.supervision.groups." + name + ".services",
+						String.join(",", group.services()), "Groups nest in a circle: " + String.join(" -> ", cycle));
+			}
+			path.add(name);
+			for (String member : group.services()) {
+				Group nested = this.groups.get(member);
+				if (nested != null) {
+					addNestedFirst(member, nested, ordered, path);
+				}
+			}
+			path.remove(path.size() - 1);
+			ordered.put(name, group);
+		}
+
+		/**
 		 * Return the order the services of groups start in, as OTP starts a supervisor's children:
 		 * each service of a group after the one listed before it, nested groups expanded.
 		 * @return the ids of the services each service starts after, by service id
+		 * @throws ServiceConfigurationException naming the circle if groups list each other in one
 		 */
 		public Map<String, List<String>> startOrder() {
+			Map<String, List<String>> servicesOfGroup = new HashMap<>();
 			Map<String, List<String>> startsAfter = new LinkedHashMap<>();
-			this.groups.keySet().forEach((name) -> {
-				List<String> services = servicesOf(name, new ArrayList<>());
+			groupsNestedFirst().forEach((name, group) -> {
+				List<String> services = group.services()
+					.stream()
+					.flatMap((member) -> servicesOfGroup.getOrDefault(member, List.of(member)).stream())
+					.toList();
+				servicesOfGroup.put(name, services);
 				for (int i = 1; i < services.size(); i++) {
 					startsAfter.computeIfAbsent(services.get(i), (id) -> new ArrayList<>()).add(services.get(i - 1));
 				}
 			});
 			return startsAfter;
-		}
-
-		private List<String> servicesOf(String name, List<String> path) {
-			Group group = this.groups.get(name);
-			if (group == null || path.contains(name)) {
-				// a service; a circle of groups is refused when the groups are declared
-				return (group == null) ? List.of(name) : List.of();
-			}
-			path.add(name);
-			List<String> services = new ArrayList<>();
-			group.services().forEach((member) -> services.addAll(servicesOf(member, path)));
-			path.remove(path.size() - 1);
-			return services;
 		}
 
 		/**

@@ -1,11 +1,6 @@
 package dev.butler.autoconfigure.supervision;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
@@ -63,7 +58,7 @@ public final class ButlerSupervisionAutoConfiguration {
 			ObjectProvider<Trigger> triggerBeans) {
 		return () -> {
 			services.orderedStream().forEach(supervision::supervise);
-			groupsInOrder(properties.supervision().groups()).forEach((name, group) -> {
+			properties.supervision().groupsNestedFirst().forEach((name, group) -> {
 				try {
 					supervisor.group(name, group.strategy(), group.services(), properties.groupIntensity(name));
 				}
@@ -75,41 +70,6 @@ public final class ButlerSupervisionAutoConfiguration {
 			services.orderedStream().forEach(supervision::trigger);
 			triggerBeans.orderedStream().forEach((trigger) -> supervisor.trigger(trigger, supervision.triggerIntensity()));
 		};
-	}
-
-	/**
-	 * Order the groups so that a nested group comes before the group that names it; a group that
-	 * names itself through others is refused, naming the cycle.
-	 */
-	static Map<String, ButlerProperties.Supervision.Group> groupsInOrder(
-			Map<String, ButlerProperties.Supervision.Group> groups) {
-		Map<String, ButlerProperties.Supervision.Group> ordered = new LinkedHashMap<>();
-		new TreeMap<>(groups).forEach((name, group) -> addNestedFirst(name, group, groups, ordered, new ArrayList<>()));
-		return ordered;
-	}
-
-	private static void addNestedFirst(String name, ButlerProperties.Supervision.Group group,
-			Map<String, ButlerProperties.Supervision.Group> groups,
-			Map<String, ButlerProperties.Supervision.Group> ordered, List<String> path) {
-		if (ordered.containsKey(name)) {
-			return;
-		}
-		if (path.contains(name)) {
-			List<String> cycle = new ArrayList<>(path.subList(path.indexOf(name), path.size()));
-			cycle.add(name);
-			throw new ServiceConfigurationException("butler.supervision.groups." + name + ".services",
-					String.join(",", group.services()),
-					"Groups nest in a circle: " + String.join(" -> ", cycle));
-		}
-		path.add(name);
-		for (String member : group.services()) {
-			ButlerProperties.Supervision.Group nested = groups.get(member);
-			if (nested != null) {
-				addNestedFirst(member, nested, groups, ordered, path);
-			}
-		}
-		path.remove(path.size() - 1);
-		ordered.put(name, group);
 	}
 
 }
