@@ -37,6 +37,17 @@ public final class RestartTracker {
 	}
 
 	/**
+	 * Create a tracker that only counts against an intensity: every end but a stop is restarted at
+	 * once until the intensity would be exceeded, as for a group's restarts or a trigger's firings.
+	 * @param intensity how many restarts are allowed in a period
+	 * @param random numbers for the random part of delays, which are zero here
+	 * @return the tracker
+	 */
+	public static RestartTracker counting(RestartIntensity intensity, DoubleSupplier random) {
+		return new RestartTracker(new RestartPolicy(RestartType.PERMANENT, intensity, Backoff.NONE), random);
+	}
+
+	/**
 	 * Decide what follows the end of a run.
 	 * @param ending how the run ended
 	 * @param upFor how long the run was up, from READY to its end; zero if it never was READY

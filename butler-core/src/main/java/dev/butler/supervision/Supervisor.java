@@ -453,8 +453,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			this.name = name;
 			this.strategy = strategy;
 			this.members = List.copyOf(members);
-			this.tracker = new RestartTracker(new RestartPolicy(RestartType.PERMANENT, intensity, Backoff.NONE),
-					Supervisor.this.random);
+			this.tracker = RestartTracker.counting(intensity, Supervisor.this.random);
 		}
 
 		@Override
@@ -875,7 +874,7 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 			this.trigger = trigger;
 			this.target = target;
 			this.intensity = intensity;
-			this.tracker = new RestartTracker(new RestartPolicy(RestartType.PERMANENT, intensity, Backoff.NONE), random);
+			this.tracker = RestartTracker.counting(intensity, random);
 		}
 
 		/**
