@@ -83,10 +83,9 @@ public class SupervisionBenchmark {
 	}
 
 	/**
-	 * A running service under a supervisor that restarts it at once, as often as it crashes.
+	 * A running service that crashes when told to; what restarts it is up to the subclass.
 	 */
-	@State(Scope.Thread)
-	public static class Supervised {
+	abstract static class RunningService {
 
 		private ButlerFixture fixture;
 
@@ -97,14 +96,8 @@ public class SupervisionBenchmark {
 		@Setup(Level.Trial)
 		public void start() {
 			this.fixture = new ButlerFixture();
-			this.service = this.fixture.newService("bench-supervised", this.crashable);
-			Supervisor supervisor = new Supervisor(this.fixture.scheduler(), this.fixture.threads().supervisor(),
-					Clock.systemUTC(), (service, status) -> {
-					}, (id) -> null);
-			supervisor.supervise(this.service, new RestartPolicy(RestartType.PERMANENT,
-					new RestartIntensity(Integer.MAX_VALUE, Duration.ofSeconds(1)),
-					new Backoff(Duration.ZERO, Duration.ZERO, 0, Duration.ofMinutes(1))));
-			supervisor.start();
+			this.service = this.fixture.newService(id(), this.crashable);
+			beforeStart(this.fixture, this.service);
 			this.service.start();
 			ButlerFixture.awaitRunning(this.service);
 		}
@@ -113,6 +106,35 @@ public class SupervisionBenchmark {
 		public void stop() {
 			this.service.stop();
 			this.fixture.close();
+		}
+
+		abstract String id();
+
+		void beforeStart(ButlerFixture fixture, ManagedMicroService service) {
+		}
+
+	}
+
+	/**
+	 * A running service under a supervisor that restarts it at once, as often as it crashes.
+	 */
+	@State(Scope.Thread)
+	public static class Supervised extends RunningService {
+
+		@Override
+		String id() {
+			return "bench-supervised";
+		}
+
+		@Override
+		void beforeStart(ButlerFixture fixture, ManagedMicroService service) {
+			Supervisor supervisor = new Supervisor(fixture.scheduler(), fixture.threads().supervisor(),
+					Clock.systemUTC(), (ended, status) -> {
+					}, (id) -> null);
+			supervisor.supervise(service, new RestartPolicy(RestartType.PERMANENT,
+					new RestartIntensity(Integer.MAX_VALUE, Duration.ofSeconds(1)),
+					new Backoff(Duration.ZERO, Duration.ZERO, 0, Duration.ofMinutes(1))));
+			supervisor.start();
 		}
 
 	}
@@ -121,26 +143,11 @@ public class SupervisionBenchmark {
 	 * A running service that nothing restarts.
 	 */
 	@State(Scope.Thread)
-	public static class Unsupervised {
+	public static class Unsupervised extends RunningService {
 
-		private ButlerFixture fixture;
-
-		final CrashableService crashable = new CrashableService();
-
-		ManagedMicroService service;
-
-		@Setup(Level.Trial)
-		public void start() {
-			this.fixture = new ButlerFixture();
-			this.service = this.fixture.newService("bench-unsupervised", this.crashable);
-			this.service.start();
-			ButlerFixture.awaitRunning(this.service);
-		}
-
-		@TearDown(Level.Trial)
-		public void stop() {
-			this.service.stop();
-			this.fixture.close();
+		@Override
+		String id() {
+			return "bench-unsupervised";
 		}
 
 	}
