@@ -51,6 +51,8 @@ public final class ButlerThreads implements AutoCloseable {
 
 	private final ThreadPoolExecutor supervisor;
 
+	private final ThreadPoolExecutor contexts;
+
 	private volatile boolean closed;
 
 	/**
@@ -69,6 +71,7 @@ public final class ButlerThreads implements AutoCloseable {
 		this.stopTimeout = stopTimeout;
 		this.queueSync = pool("butler-queue-sync-", QUEUE_SYNC_THREADS);
 		this.supervisor = pool("butler-supervisor-", 1);
+		this.contexts = pool("butler-context-", 1);
 	}
 
 	/**
@@ -111,6 +114,16 @@ public final class ButlerThreads implements AutoCloseable {
 	}
 
 	/**
+	 * Return the executor on which the transactions of contexts are started, stopped and restarted,
+	 * one request at a time: one daemon thread {@code butler-context-N}, started when needed and ended
+	 * after a few idle seconds. It refuses work once this is closed.
+	 * @return the executor
+	 */
+	public Executor contexts() {
+		return this.contexts;
+	}
+
+	/**
 	 * Return the threads started here that still run.
 	 * @return the running threads
 	 */
@@ -127,6 +140,7 @@ public final class ButlerThreads implements AutoCloseable {
 		this.closed = true;
 		this.queueSync.shutdown();
 		this.supervisor.shutdown();
+		this.contexts.shutdown();
 		long deadline = System.nanoTime() + this.stopTimeout.toNanos();
 		try {
 			for (Thread thread : List.copyOf(this.threads)) {

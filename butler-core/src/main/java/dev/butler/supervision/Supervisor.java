@@ -171,6 +171,25 @@ public final class Supervisor implements RunListener, SmartLifecycle {
 	}
 
 	/**
+	 * Dissolve a group that is in no other: a group restart that is due is cancelled and its members
+	 * are supervised on their own again, e.g. before they are removed. Nested groups stay.
+	 * @param name the group's name
+	 * @throws IllegalArgumentException if there is no such group
+	 * @throws IllegalStateException if the group is nested in another
+	 */
+	public void ungroup(String name) {
+		Group group = existingGroup(name);
+		Group parent = group.parent;
+		if (parent != null) {
+			throw new IllegalStateException("Group '" + name + "' is in group '" + parent.name + "' and stays");
+		}
+		group.stopSupervising();
+		group.members.forEach((member) -> member.parent = null);
+		this.groups.remove(name, group);
+		this.triggers.removeIf((armed) -> armed.trigger.target().equals(name));
+	}
+
+	/**
 	 * Fire a trigger from now on when its source service's event happens.
 	 * @param trigger the trigger
 	 * @param intensity how often it may fire in a period before it is suspended

@@ -69,6 +69,20 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	}
 
 	/**
+	 * Return these properties with the runtime options of one service replaced, e.g. those of a
+	 * service added at run time, bound from property sources added since the application started.
+	 * @param id the service id
+	 * @param service its runtime options
+	 * @return the properties
+	 */
+	public ButlerProperties withService(String id, Service service) {
+		Map<String, Service> all = new HashMap<>(this.services);
+		all.put(id, service);
+		return new ButlerProperties(this.enabled, this.control, this.zmq, this.scheduler, all, this.components,
+				this.shutdownWhenFinished, this.spoolDir, this.onUnknownProperty, this.supervision, this.startup);
+	}
+
+	/**
 	 * Return the runtime options of a service, defaults if none are configured.
 	 * @param id The service id
 	 * @return the options

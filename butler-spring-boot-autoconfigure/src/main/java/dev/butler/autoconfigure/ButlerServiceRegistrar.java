@@ -202,7 +202,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			continue;
 			}
 			MergedAnnotation<ButlerService> annotation = MergedAnnotations.from(type, SearchStrategy.TYPE_HIERARCHY).get(ButlerService.class);
-			if (!annotation.isPresent()) {
+			if (!annotation.isPresent() || isTemplate(beanFactory, beanName)) {
 			continue;
 			}
 			if (!MicroService.class.isAssignableFrom(type)) {
@@ -219,9 +219,18 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 		return services;
 	}
 
+	/**
+	 * Return whether a bean is a prototype: a service that contexts make anew for each transaction
+	 * rather than one the application runs.
+	 */
+	private static boolean isTemplate(ConfigurableListableBeanFactory beanFactory, String beanName) {
+		return beanFactory.containsBeanDefinition(beanName) && beanFactory.getBeanDefinition(beanName).isPrototype();
+	}
+
 	private ManagedMicroService createService(BeanFactory beanFactory, String id, String beanName,
 			@Nullable String externalControl, List<String> dependencyBeans) {
-		return managedService(beanFactory, id, beanFactory.getBean(beanName, MicroService.class), externalControl,
+		return managedService(beanFactory, beanFactory.getBean(ButlerProperties.class), id,
+				beanFactory.getBean(beanName, MicroService.class), externalControl,
 				dependencyBeans.stream().map((name) -> beanFactory.getBean(name, ButlerComponent.class)).toList());
 	}
 
@@ -229,12 +238,12 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 	 * Create the managed service that runs a service, with the options of its id and the components
 	 * it depends on: for a {@code @ButlerService} bean, a standard service, or one added at run time.
 	 */
-	static ManagedMicroService managedService(BeanFactory beanFactory, String id, MicroService<?> service,
-			@Nullable String externalControl, List<ButlerComponent> dependencies) {
+	static ManagedMicroService managedService(BeanFactory beanFactory, ButlerProperties properties, String id,
+			MicroService<?> service, @Nullable String externalControl, List<ButlerComponent> dependencies) {
 		ServiceDefinition definition = ServiceDefinition.of(id, service);
 		warnOfLibraryVendor(definition);
 		ManagedMicroService managed = new ManagedMicroService(definition,
-			beanFactory.getBean(ButlerProperties.class).componentOptions(id, externalControl),
+			properties.componentOptions(id, externalControl),
 			beanFactory.getBean(ButlerController.class),
 			beanFactory.getBean(ServiceRuntime.class));
 		managed.setDependencies(dependencies);

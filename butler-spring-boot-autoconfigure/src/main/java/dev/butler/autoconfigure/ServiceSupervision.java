@@ -1,10 +1,15 @@
 package dev.butler.autoconfigure;
 
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.StringUtils;
 
 import dev.butler.control.ManagedMicroService;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.supervision.RestartIntensity;
+import dev.butler.supervision.RestartStrategy;
 import dev.butler.supervision.Supervisor;
 
 /**
@@ -35,10 +40,20 @@ public final class ServiceSupervision {
 	 * @param service the service
 	 */
 	public void supervise(ManagedMicroService service) {
+		supervise(service, this.properties);
+	}
+
+	/**
+	 * Supervise a service from now on with the policy that the given properties give it, unless an
+	 * external controller drives it or it is supervised already.
+	 * @param service the service
+	 * @param properties the properties, e.g. with the options of a service added at run time
+	 */
+	public void supervise(ManagedMicroService service, ButlerProperties properties) {
 		if (isExternallyControlled(service) || this.supervisor.status(service.id()) != null) {
 			return;
 		}
-		this.supervisor.supervise(service, this.properties.restartPolicy(service.id()));
+		this.supervisor.supervise(service, properties.restartPolicy(service.id()));
 	}
 
 	/**
@@ -48,10 +63,20 @@ public final class ServiceSupervision {
 	 * @throws ServiceConfigurationException naming the property of a trigger whose target is unknown
 	 */
 	public void trigger(ManagedMicroService service) {
+		trigger(service, this.properties);
+	}
+
+	/**
+	 * Fire from now on the triggers that the given properties declare for a supervised service.
+	 * @param service the service
+	 * @param properties the properties, e.g. with the options of a service added at run time
+	 * @throws ServiceConfigurationException naming the property of a trigger whose target is unknown
+	 */
+	public void trigger(ManagedMicroService service, ButlerProperties properties) {
 		if (this.supervisor.status(service.id()) == null) {
 			return;
 		}
-		this.properties.service(service.id()).triggers(service.id()).forEach((property, trigger) -> {
+		properties.service(service.id()).triggers(service.id()).forEach((property, trigger) -> {
 			try {
 				this.supervisor.trigger(trigger, triggerIntensity());
 			}
@@ -78,6 +103,26 @@ public final class ServiceSupervision {
 	 */
 	public void unsupervise(ManagedMicroService service) {
 		this.supervisor.unsupervise(service.id());
+	}
+
+	/**
+	 * Supervise services already supervised as a group, e.g. those added together at run time.
+	 * @param name the group's name
+	 * @param strategy which of them are restarted together
+	 * @param ids the services, in the order they start
+	 * @param intensity how many group restarts are made in a period before giving up, {@code null}
+	 * for that of {@code butler.supervision}
+	 */
+	public void group(String name, RestartStrategy strategy, List<String> ids, @Nullable RestartIntensity intensity) {
+		this.supervisor.group(name, strategy, ids, (intensity != null) ? intensity : triggerIntensity());
+	}
+
+	/**
+	 * Dissolve a group declared with {@link #group}.
+	 * @param name the group's name
+	 */
+	public void ungroup(String name) {
+		this.supervisor.ungroup(name);
 	}
 
 	private boolean isExternallyControlled(ManagedMicroService service) {

@@ -24,10 +24,14 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.butler.config.OptionNames;
+import dev.butler.context.ContextControl;
+import dev.butler.context.ContextState;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ComponentControlException;
 import dev.butler.control.ComponentOptions;
+import dev.butler.monitor.ProcessMonitor;
+import dev.butler.monitor.ServiceProcesses;
 import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
@@ -38,8 +42,6 @@ import dev.butler.service.ResourceSnapshot;
 import dev.butler.service.ScheduledAction;
 import dev.butler.supervision.GroupStatus;
 import dev.butler.supervision.SupervisionStatus;
-import dev.butler.monitor.ProcessMonitor;
-import dev.butler.monitor.ServiceProcesses;
 import dev.butler.supervision.Supervisor;
 import dev.butler.supervision.TriggerStatus;
 
@@ -75,6 +77,8 @@ public class ButlerEndpoint {
 	private final @Nullable Supervisor supervisor;
 
 	private final @Nullable ProcessMonitor monitor;
+
+	private final @Nullable ContextControl contexts;
 
 	/**
 	 * Create a new endpoint that never shows configuration values.
@@ -127,6 +131,27 @@ public class ButlerEndpoint {
 	 */
 	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
 			Show showValues, @Nullable Supervisor supervisor, @Nullable ProcessMonitor monitor) {
+		this(components, clock, sanitizingFunctions, showValues, supervisor, monitor, null);
+	}
+
+	/**
+	 * Create a new endpoint of supervised and monitored components and of contexts.
+	 * @param components the components to expose
+	 * @param clock the clock used for uptimes
+	 * @param sanitizingFunctions applied, in order, to configuration values that are shown; values
+	 * whose key looks like a credential are masked in any case
+	 * @param showValues when to show configuration values
+	 * @param supervisor the supervisor of the services, its groups and triggers; {@code null} if
+	 * supervision is off
+	 * @param monitor the process monitor, whose latest sample is shown as {@code processes};
+	 * {@code null} if it is off
+	 * @param contexts the contexts, whose running transactions are shown as {@code contexts};
+	 * {@code null} if there are none
+	 */
+	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
+			Show showValues, @Nullable Supervisor supervisor, @Nullable ProcessMonitor monitor,
+			@Nullable ContextControl contexts) {
+		this.contexts = contexts;
 		this.monitor = monitor;
 		this.supervisor = supervisor;
 		this.components = components;
@@ -178,7 +203,8 @@ public class ButlerEndpoint {
 			descriptors.put(component.id(), describe(component, internal, showUnsanitized));
 		}
 		return new ButlerDescriptor(descriptors, (this.supervisor != null) ? this.supervisor.groups() : Map.of(),
-				(this.monitor != null) ? this.monitor.latest().services() : Map.of());
+				(this.monitor != null) ? this.monitor.latest().services() : Map.of(),
+				(this.contexts != null) ? this.contexts.states() : List.of());
 	}
 
 	@Nullable ComponentDescriptor describe(String id, boolean internal, boolean showUnsanitized) {
@@ -374,9 +400,10 @@ public class ButlerEndpoint {
 	 * @param groups the supervision groups by name
 	 * @param processes the latest sample of the process monitor: the JVM ({@code jvm}) and each
 	 * command service whose command runs, by service id; empty if the monitor is off
+	 * @param contexts the running transactions of contexts, in the order they started
 	 */
 	public record ButlerDescriptor(Map<String, ComponentDescriptor> components, Map<String, GroupStatus> groups,
-			Map<String, ServiceProcesses> processes) {
+			Map<String, ServiceProcesses> processes, List<ContextState> contexts) {
 
 	}
 

@@ -16,6 +16,7 @@ import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.actuate.endpoint.ButlerEndpointWebExtension;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.context.ContextControl;
 import dev.butler.control.ButlerComponents;
 import dev.butler.monitor.ProcessMonitor;
 import dev.butler.supervision.Supervisor;
@@ -27,7 +28,8 @@ import dev.butler.supervision.Supervisor;
  * the application's {@link SanitizingFunction} beans applied.
  */
 @AutoConfiguration(after = ButlerAutoConfiguration.class,
-		afterName = "dev.butler.autoconfigure.monitor.ButlerMonitorAutoConfiguration")
+		afterName = { "dev.butler.autoconfigure.monitor.ButlerMonitorAutoConfiguration",
+				"dev.butler.autoconfigure.context.ButlerContextAutoConfiguration" })
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnAvailableEndpoint(ButlerEndpoint.class)
 @ConditionalOnButlerRuntime
@@ -38,10 +40,11 @@ public final class ButlerEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock,
 			ButlerEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions,
-			ObjectProvider<Supervisor> supervisor, ObjectProvider<ProcessMonitor> monitor) {
+			ObjectProvider<Supervisor> supervisor, ObjectProvider<ProcessMonitor> monitor,
+			ObjectProvider<ContextControl> contexts) {
 		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC),
 				sanitizingFunctions.orderedStream().toList(), properties.showValues(), supervisor.getIfAvailable(),
-				monitor.getIfAvailable());
+				monitor.getIfAvailable(), contexts.getIfAvailable());
 	}
 
 	@Bean
