@@ -6,3 +6,5 @@
  */
 @NullMarked
 package dev.butler.context;
+
+import org.jspecify.annotations.NullMarked;

@@ -4,3 +4,5 @@
  */
 @NullMarked
 package dev.butler.autoconfigure.context;
+
+import org.jspecify.annotations.NullMarked;
