@@ -60,6 +60,12 @@ class SampleApplicationTests {
 
 	private static final String PROBLEMS_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
 
+	private static final String MONITOR_ADDRESS = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
+
+	private static final String BUS_FRONTEND = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
+
+	private static final String BUS_BACKEND = "tcp://127.0.0.1:" + TestSocketUtils.findAvailableTcpPort();
+
 	@TempDir
 	static Path work;
 
@@ -86,6 +92,12 @@ class SampleApplicationTests {
 		registry.add("butler.services.problem-report.filename", () -> problemsFile().toString());
 		registry.add("butler.services.uplink.source", () -> READINGS_ADDRESS);
 		registry.add("butler.spool-dir", () -> spool().toString());
+		registry.add("butler.monitor.publish-address", () -> MONITOR_ADDRESS);
+		registry.add("butler.monitor.interval", () -> "200ms");
+		registry.add("butler.context.bus.frontend", () -> BUS_FRONTEND);
+		registry.add("butler.context.bus.backend", () -> BUS_BACKEND);
+		registry.add("butler.context.definitions.digest.services.writer.options.filename",
+				() -> work.resolve("errors-{transaction}.log").toString());
 	}
 
 	private static Path problemsFile() {
@@ -278,6 +290,67 @@ class SampleApplicationTests {
 			assertThat(prometheus.body())
 				.containsPattern("butler_action_seconds_count\\{action=\"publish\",.*service=\"sensor\"} [1-9]");
 		});
+	}
+
+	@Test
+	void digestContextRunsItsNightlyTransactionAndAnotherStartedOverTheBus() throws Exception {
+		assertErrorLines(work.resolve("errors-nightly.log"));
+		try (ZMQ.Socket requests = this.zmq.createSocket(SocketType.PUB);
+				ZMQ.Socket answers = this.zmq.createSocket(SocketType.SUB)) {
+			answers.subscribe("state");
+			answers.subscribe("error");
+			requests.connect(BUS_FRONTEND);
+			answers.connect(BUS_BACKEND);
+			answers.setReceiveTimeOut(100);
+			String reply = null;
+			for (int i = 0; i < 100 && reply == null; i++) {
+				requests.sendMore("state");
+				requests.send(busRequest("state", "nightly", "request", null));
+				reply = answers.recvStr();
+			}
+			assertThat(reply).isEqualTo("state");
+			assertThat(answers.recvStr()).contains("\"transaction\":\"nightly\"");
+			requests.sendMore("context");
+			requests.send(busRequest("context", "adhoc", "start", "{\"context\": \"digest\"}"));
+			answers.setReceiveTimeOut(15_000);
+			String topic = answers.recvStr();
+			String answer = answers.recvStr();
+			while ("state".equals(topic) && answer.contains("\"nightly\"")) {
+				topic = answers.recvStr();
+				answer = answers.recvStr();
+			}
+			assertThat(topic).as(answer).isEqualTo("state");
+			assertThat(JsonPath.parse(answer).read("$.content.state.services[*].serviceId", List.class))
+				.containsExactly("reader-adhoc", "errors-adhoc", "writer-adhoc");
+		}
+		assertErrorLines(work.resolve("errors-adhoc.log"));
+	}
+
+	private static void assertErrorLines(Path file) {
+		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(file)
+			.satisfies((path) -> assertThat(Files.readAllLines(path, StandardCharsets.UTF_8)).hasSize(178)
+				.allMatch((line) -> line.contains(" ERROR "))));
+	}
+
+	private static String busRequest(String serviceName, String transaction, String action, String content) {
+		return "{\"header\": {\"service_name\": \"" + serviceName + "\", \"transaction\": \"" + transaction
+				+ "\", \"action\": \"" + action + "\"}" + ((content != null) ? ", \"content\": " + content : "") + "}";
+	}
+
+	@Test
+	void monitorStreamPublishesSamplesOfTheApplicationAndItsCommand() {
+		try (ZMQ.Socket stream = this.zmq.createSocket(SocketType.SUB)) {
+			stream.subscribe("context_info");
+			stream.connect(MONITOR_ADDRESS);
+			stream.setReceiveTimeOut(10_000);
+			await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+				assertThat(stream.recvStr()).isEqualTo("context_info");
+				String sample = stream.recvStr();
+				assertThat(JsonPath.parse(sample).read("$.services.jvm.pid", Long.class))
+					.isEqualTo(ProcessHandle.current().pid());
+				assertThat(JsonPath.parse(sample).read("$.services['disk-watch'].processes", List.class)).isNotEmpty();
+			});
+		}
 	}
 
 	private ButlerComponent component(String id) {

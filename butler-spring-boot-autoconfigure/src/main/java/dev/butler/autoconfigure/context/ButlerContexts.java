@@ -2,6 +2,7 @@ package dev.butler.autoconfigure.context;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -13,10 +14,16 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.NoSuchBeanDefinitionException;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName.Form;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySource;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.boot.context.properties.source.IterableConfigurationPropertySource;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.context.event.ContextRefreshedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 
 import dev.butler.autoconfigure.ButlerServices;
@@ -65,10 +72,44 @@ public final class ButlerContexts implements ContextControl, SmartLifecycle, App
 			ButlerContextProperties properties) {
 		this.application = application;
 		this.services = services;
-		this.definitions = properties.contextDefinitions();
+		this.definitions = inDeclaredOrder(properties.contextDefinitions(), application.getEnvironment());
 		Map<String, List<String>> started = new LinkedHashMap<>();
 		properties.definitions().forEach((name, definition) -> started.put(name, definition.transactions()));
 		this.startedWithApplication = started;
+	}
+
+	/**
+	 * Put the services of each definition in the order the configuration declares them: in the
+	 * least significant property source that names them (as {@code application.yml} does), as a
+	 * bound map is ordered by the most significant one, where a single overridden option would put
+	 * its service first.
+	 */
+	private static Map<String, ContextDefinition> inDeclaredOrder(Map<String, ContextDefinition> definitions,
+			ConfigurableEnvironment environment) {
+		List<ConfigurationPropertySource> sources = new ArrayList<>();
+		ConfigurationPropertySources.get(environment).forEach(sources::add);
+		Collections.reverse(sources);
+		Map<String, ContextDefinition> ordered = new LinkedHashMap<>();
+		definitions.forEach((name, definition) -> {
+			ConfigurationPropertyName prefix = ConfigurationPropertyName
+				.of("butler.context.definitions." + name + ".services");
+			List<String> declared = new ArrayList<>();
+			for (ConfigurationPropertySource source : sources) {
+				if (source instanceof IterableConfigurationPropertySource iterable) {
+					iterable.stream()
+						.filter(prefix::isAncestorOf)
+						.map((property) -> property.getElement(prefix.getNumberOfElements(), Form.ORIGINAL))
+						.filter((id) -> !declared.contains(id))
+						.forEach(declared::add);
+				}
+			}
+			List<ContextDefinition.Service> services = new ArrayList<>(definition.services());
+			services.sort(Comparator.comparingInt((service) -> declared.contains(service.id())
+					? declared.indexOf(service.id()) : Integer.MAX_VALUE));
+			ordered.put(name,
+					new ContextDefinition(definition.name(), definition.strategy(), definition.intensity(), services));
+		});
+		return ordered;
 	}
 
 	/**

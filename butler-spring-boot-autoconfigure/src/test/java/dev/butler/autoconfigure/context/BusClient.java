@@ -26,14 +26,14 @@ final class BusClient implements AutoCloseable {
 
 	private final ZMQ.Socket answers;
 
-	BusClient(String frontend, String backend) {
-		this(frontend, backend, null, null);
+	BusClient(String frontend, String backend, String... topics) {
+		this(frontend, backend, null, null, topics);
 	}
 
 	/**
 	 * Create a client; with keys, a CURVE client of a bus whose public key is given.
 	 */
-	BusClient(String frontend, String backend, ZMQ.Curve.KeyPair keys, String serverPublicKey) {
+	BusClient(String frontend, String backend, ZMQ.Curve.KeyPair keys, String serverPublicKey, String... topics) {
 		this.requests = this.zmq.createSocket(SocketType.PUB);
 		this.answers = this.zmq.createSocket(SocketType.SUB);
 		for (ZMQ.Socket socket : new ZMQ.Socket[] { this.requests, this.answers }) {
@@ -46,6 +46,9 @@ final class BusClient implements AutoCloseable {
 		}
 		this.answers.subscribe("state");
 		this.answers.subscribe("error");
+		for (String topic : topics) {
+			this.answers.subscribe(topic);
+		}
 		this.requests.connect(frontend);
 		this.answers.connect(backend);
 	}
