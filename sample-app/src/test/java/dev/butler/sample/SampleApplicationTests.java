@@ -326,6 +326,17 @@ class SampleApplicationTests {
 		assertErrorLines(work.resolve("errors-adhoc.log"));
 	}
 
+	@Test
+	void butlerEndpointListsTheRunningTransactionsOfContexts() throws Exception {
+		DocumentContext butler = JsonPath.parse(get("/actuator/butler").body());
+		List<String> transactions = butler.read("$.contexts[*].transaction", List.class);
+		assertThat(transactions).contains("nightly");
+		assertThat(butler.read("$.components['writer-nightly'].agent.name", String.class))
+			.isEqualTo("saturnin.text.writer");
+		assertThat(butler.read("$.groups['digest-nightly'].members", List.class))
+			.containsExactly("reader-nightly", "errors-nightly", "writer-nightly");
+	}
+
 	private static void assertErrorLines(Path file) {
 		await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(file)
 			.satisfies((path) -> assertThat(Files.readAllLines(path, StandardCharsets.UTF_8)).hasSize(178)
