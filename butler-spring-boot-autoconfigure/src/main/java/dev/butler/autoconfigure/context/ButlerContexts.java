@@ -150,7 +150,7 @@ public final class ButlerContexts implements ContextControl, SmartLifecycle, App
 		}
 		MapPropertySource source = propertySource(transaction, options);
 		this.application.getEnvironment().getPropertySources().addLast(source);
-		String group = definition.name() + "-" + key(transaction);
+		String group = definition.name() + "-" + transaction;
 		List<ManagedMicroService> added;
 		try {
 			added = this.services.addGroup(group, definition.strategy(), definition.intensity(), instances);

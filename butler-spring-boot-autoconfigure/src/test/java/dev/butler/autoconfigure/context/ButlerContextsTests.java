@@ -99,7 +99,7 @@ class ButlerContextsTests {
 			}
 			assertThat(context.getBean(ButlerComponents.class).list()).extracting(ButlerComponent::id)
 				.containsExactly("reader-t1", "writer-t1", "echo-t1", "reader-t2", "writer-t2", "echo-t2");
-			GroupStatus group = context.getBean(Supervisor.class).groups().get("relay-t2");
+			GroupStatus group = context.getBean(Supervisor.class).groups().get("relay-T2");
 			assertThat(group.strategy()).isEqualTo(RestartStrategy.ONE_FOR_ALL);
 			assertThat(group.members()).containsExactly("reader-t2", "writer-t2", "echo-t2");
 			List<ContextState> shown = context.getBean(ButlerEndpoint.class).components().contexts();
@@ -280,6 +280,25 @@ class ButlerContextsTests {
 				context.getSourceApplicationContext().close();
 				assertThat(contexts.states()).isEmpty();
 				assertThat(echo.state()).isEqualTo(State.FINISHED);
+			});
+	}
+
+	@Test
+	void triggerWhoseTargetIsTheTransactionsGroupShouldActOnAllItsServices() throws IOException {
+		contextRunner()
+			.withPropertyValues("butler.context.definitions.relay.services.writer.options.on-exit[0].action=stop",
+					"butler.context.definitions.relay.services.writer.options.on-exit[0].target={context}-{transaction}")
+			.run((context) -> {
+				context.getBean(ButlerContexts.class).start("Q1", "relay");
+				ManagedMicroService echo = context.getBean("butlerService.echo-q1", ManagedMicroService.class);
+				await().atMost(WAIT).until(() -> echo.state() == State.FINISHED);
+				assertThat(this.dir.resolve("out-Q1.txt")).hasContent("first line\nsecond line");
+				assertThat(context.getBean(Supervisor.class).triggers())
+					.singleElement()
+					.satisfies((trigger) -> {
+						assertThat(trigger.trigger().target()).isEqualTo("relay-Q1");
+						assertThat(trigger.fired()).isOne();
+					});
 			});
 	}
 
