@@ -58,7 +58,10 @@ public final class ButlerContexts implements ContextControl, SmartLifecycle, App
 	private final Map<String, List<String>> startedWithApplication;
 
 	/** The running transactions, by their id in lower case, in the order they started. */
-	private final Map<String, Transaction> transactions = new LinkedHashMap<>();
+	private final Map<String, Transaction> transactions = Collections.synchronizedMap(new LinkedHashMap<>());
+
+	/** Held while a transaction or one of its services is started or stopped, one at a time. */
+	private final Object actions = new Object();
 
 	private volatile boolean running;
 
@@ -131,90 +134,104 @@ public final class ButlerContexts implements ContextControl, SmartLifecycle, App
 	}
 
 	@Override
-	public synchronized ContextState start(String transaction, ContextDefinition definition) {
-		ContextDefinition.checkTransaction(transaction);
-		Transaction running = this.transactions.get(key(transaction));
-		if (running != null) {
-			if (!running.definition.name().equals(definition.name())) {
-				throw new IllegalArgumentException("Transaction " + running.id + " runs context '"
-						+ running.definition.name() + "', not '" + definition.name() + "'");
+	public ContextState start(String transaction, ContextDefinition definition) {
+		synchronized (this.actions) {
+			ContextDefinition.checkTransaction(transaction);
+			Transaction running = this.transactions.get(key(transaction));
+			if (running != null) {
+				if (!running.definition.name().equals(definition.name())) {
+					throw new IllegalArgumentException("Transaction " + running.id + " runs context '"
+							+ running.definition.name() + "', not '" + definition.name() + "'");
+				}
+				this.services.startGroup(running.group);
+				return running.state();
 			}
+			Map<String, Map<String, String>> options = definition.optionsFor(transaction);
+			checkAddressesDiffer(transaction, definition, options);
+			Map<String, MicroService<?>> instances = new LinkedHashMap<>();
+			for (ContextDefinition.Service service : definition.services()) {
+				instances.put(ContextDefinition.serviceId(service.id(), transaction), instance(definition, service));
+			}
+			MapPropertySource source = propertySource(transaction, options);
+			this.application.getEnvironment().getPropertySources().addLast(source);
+			String group = definition.name() + "-" + transaction;
+			List<ManagedMicroService> added;
+			try {
+				added = this.services.addGroup(group, definition.strategy(), definition.intensity(), instances);
+			}
+			catch (RuntimeException ex) {
+				this.application.getEnvironment().getPropertySources().remove(source.getName());
+				throw ex;
+			}
+			Transaction started = new Transaction(transaction, definition, group, source.getName(), added);
+			this.transactions.put(key(transaction), started);
+			logger.info("Context '" + definition.name() + "' started transaction " + transaction + ": "
+					+ added.stream().map(ManagedMicroService::id).toList());
+			return started.state();
+		}
+	}
+
+	@Override
+	public ContextState start(String transaction) {
+		synchronized (this.actions) {
+			Transaction running = existing(transaction);
 			this.services.startGroup(running.group);
 			return running.state();
 		}
-		Map<String, Map<String, String>> options = definition.optionsFor(transaction);
-		checkAddressesDiffer(transaction, definition, options);
-		Map<String, MicroService<?>> instances = new LinkedHashMap<>();
-		for (ContextDefinition.Service service : definition.services()) {
-			instances.put(ContextDefinition.serviceId(service.id(), transaction), instance(definition, service));
+	}
+
+	@Override
+	public ContextState stop(String transaction) {
+		synchronized (this.actions) {
+			Transaction running = existing(transaction);
+			this.services.removeGroup(running.group);
+			this.application.getEnvironment().getPropertySources().remove(running.propertySource);
+			this.transactions.remove(key(transaction));
+			logger.info("Context '" + running.definition.name() + "' ended transaction " + running.id);
+			return running.state();
 		}
-		MapPropertySource source = propertySource(transaction, options);
-		this.application.getEnvironment().getPropertySources().addLast(source);
-		String group = definition.name() + "-" + transaction;
-		List<ManagedMicroService> added;
-		try {
-			added = this.services.addGroup(group, definition.strategy(), definition.intensity(), instances);
+	}
+
+	@Override
+	public ContextState restart(String transaction) {
+		synchronized (this.actions) {
+			Transaction running = existing(transaction);
+			this.services.restartGroup(running.group);
+			return running.state();
 		}
-		catch (RuntimeException ex) {
-			this.application.getEnvironment().getPropertySources().remove(source.getName());
-			throw ex;
-		}
-		Transaction started = new Transaction(transaction, definition, group, source.getName(), added);
-		this.transactions.put(key(transaction), started);
-		logger.info("Context '" + definition.name() + "' started transaction " + transaction + ": "
-				+ added.stream().map(ManagedMicroService::id).toList());
-		return started.state();
 	}
 
 	@Override
-	public synchronized ContextState start(String transaction) {
-		Transaction running = existing(transaction);
-		this.services.startGroup(running.group);
-		return running.state();
-	}
-
-	@Override
-	public synchronized ContextState stop(String transaction) {
-		Transaction running = existing(transaction);
-		this.services.removeGroup(running.group);
-		this.application.getEnvironment().getPropertySources().remove(running.propertySource);
-		this.transactions.remove(key(transaction));
-		logger.info("Context '" + running.definition.name() + "' ended transaction " + running.id);
-		return running.state();
-	}
-
-	@Override
-	public synchronized ContextState restart(String transaction) {
-		Transaction running = existing(transaction);
-		this.services.restartGroup(running.group);
-		return running.state();
-	}
-
-	@Override
-	public synchronized ContextState act(String transaction, String service, ContextAction action) {
-		Transaction running = existing(transaction);
-		ManagedMicroService managed = running.service(service);
-		switch (action) {
-			case START -> managed.start();
-			case STOP -> managed.stop();
-			case RESTART -> {
-				managed.stop();
-				managed.start();
+	public ContextState act(String transaction, String service, ContextAction action) {
+		synchronized (this.actions) {
+			Transaction running = existing(transaction);
+			ManagedMicroService managed = running.service(service);
+			switch (action) {
+				case START -> managed.start();
+				case STOP -> managed.stop();
+				case RESTART -> {
+					managed.stop();
+					managed.start();
+				}
+				case REQUEST -> {
+				}
 			}
-			case REQUEST -> {
-			}
+			return running.state();
 		}
-		return running.state();
 	}
 
 	@Override
-	public synchronized ContextState state(String transaction) {
+	public ContextState state(String transaction) {
 		return existing(transaction).state();
 	}
 
 	@Override
-	public synchronized List<ContextState> states() {
-		return this.transactions.values().stream().map(Transaction::state).toList();
+	public List<ContextState> states() {
+		List<Transaction> running;
+		synchronized (this.transactions) {
+			running = List.copyOf(this.transactions.values());
+		}
+		return running.stream().map(Transaction::state).toList();
 	}
 
 	/**
@@ -241,7 +258,7 @@ public final class ButlerContexts implements ContextControl, SmartLifecycle, App
 	public void stop() {
 		this.running = false;
 		List<Transaction> started;
-		synchronized (this) {
+		synchronized (this.transactions) {
 			started = new ArrayList<>(this.transactions.values());
 		}
 		Collections.reverse(started);
@@ -269,9 +286,12 @@ public final class ButlerContexts implements ContextControl, SmartLifecycle, App
 	private Transaction existing(String transaction) {
 		Transaction running = this.transactions.get(key(transaction));
 		if (running == null) {
+			List<String> ids;
+			synchronized (this.transactions) {
+				ids = this.transactions.values().stream().map((t) -> t.id).toList();
+			}
 			throw new IllegalArgumentException("There is no transaction " + transaction + "; running: "
-					+ (this.transactions.isEmpty() ? "none"
-							: String.join(", ", this.transactions.values().stream().map((t) -> t.id).toList())));
+					+ (ids.isEmpty() ? "none" : String.join(", ", ids)));
 		}
 		return running;
 	}
@@ -286,7 +306,7 @@ public final class ButlerContexts implements ContextControl, SmartLifecycle, App
 	 */
 	private void checkAddressesDiffer(String transaction, ContextDefinition definition,
 			Map<String, Map<String, String>> options) {
-		for (Transaction other : this.transactions.values()) {
+		for (Transaction other : List.copyOf(this.transactions.values())) {
 			if (!other.definition.name().equals(definition.name())) {
 				continue;
 			}
