@@ -1,0 +1,10 @@
+/**
+ * The cluster on etcd: leader election with a lease per instance ({@link dev.butler.cluster.EtcdLeaderInitiator},
+ * through Spring Integration's leader SPI), the leader stepping down before its lease can expire
+ * ({@link dev.butler.cluster.LeaseGuard}), writes fenced by the leader key's revision and the
+ * leader's "ready" flag ({@link dev.butler.cluster.EtcdLeadership}).
+ */
+@NullMarked
+package dev.butler.cluster;
+
+import org.jspecify.annotations.NullMarked;
