@@ -23,7 +23,7 @@ class ArchitectureTests {
 		.dependOnClassesThat()
 		.resideInAnyPackage("org.springframework..", "io.micrometer..", "jakarta..", "dev.butler.service..",
 				"dev.butler.runtime..", "dev.butler.control..", "dev.butler.config..", "dev.butler.pipe..", "dev.butler.queue..",
-				"dev.butler.standard..", "dev.butler.integration..", "dev.butler.monitor..", "dev.butler.context..", "dev.butler.actuate..",
+				"dev.butler.standard..", "dev.butler.integration..", "dev.butler.monitor..", "dev.butler.context..", "dev.butler.cluster..", "dev.butler.actuate..",
 				"dev.butler.autoconfigure..");
 
 	@ArchTest
@@ -64,6 +64,7 @@ class ArchitectureTests {
 		.layer("config").definedBy("dev.butler.config..")
 		.layer("monitor").definedBy("dev.butler.monitor..")
 		.layer("context").definedBy("dev.butler.context..")
+		.layer("cluster").definedBy("dev.butler.cluster..")
 		.layer("standard").definedBy("dev.butler.standard..")
 		.layer("integration").definedBy("dev.butler.integration..")
 		.layer("actuate").definedBy("dev.butler.actuate..")
@@ -75,9 +76,10 @@ class ArchitectureTests {
 		.whereLayer("config").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
 		.whereLayer("monitor").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
 		.whereLayer("context").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
+		.whereLayer("cluster").mayOnlyBeAccessedByLayers("actuate", "autoconfigure")
 		.whereLayer("supervision").mayOnlyBeAccessedByLayers("context", "actuate", "autoconfigure")
 		.whereLayer("control").mayOnlyBeAccessedByLayers("supervision", "integration", "actuate", "autoconfigure")
-		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "supervision", "config", "monitor", "context", "integration",
+		.whereLayer("runtime").mayOnlyBeAccessedByLayers("control", "supervision", "config", "monitor", "context", "cluster", "integration",
 				"actuate", "autoconfigure")
 		.whereLayer("pipe").mayOnlyBeAccessedByLayers("standard", "integration", "autoconfigure")
 		.whereLayer("queue").mayOnlyBeAccessedByLayers("standard", "autoconfigure")

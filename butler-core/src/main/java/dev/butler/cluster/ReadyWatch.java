@@ -16,13 +16,15 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.SmartLifecycle;
+
 /**
  * Follows whether the leader of a group has finished its set-up: the ready flag holds the fencing
  * token of the current leader's term. A flag left by an earlier leader does not count, so a new
  * leader's set-up is always awaited. Watches the group's keys (an etcd watch, not polling) and
  * tells its listener of each change, on jetcd's thread, and once at start.
  */
-public final class ReadyWatch implements AutoCloseable {
+public final class ReadyWatch implements SmartLifecycle, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ReadyWatch.class);
 
@@ -54,6 +56,7 @@ public final class ReadyWatch implements AutoCloseable {
 	/**
 	 * Start watching, and tell the listener the state at once.
 	 */
+	@Override
 	public void start() {
 		synchronized (this.lock) {
 			WatchOption prefix = WatchOption.builder().isPrefix(true).build();
@@ -121,6 +124,26 @@ public final class ReadyWatch implements AutoCloseable {
 			Thread.currentThread().interrupt();
 			throw new ClusterException("interrupted while reading " + key, ex);
 		}
+	}
+
+	@Override
+	public void stop() {
+		close();
+	}
+
+	@Override
+	public boolean isRunning() {
+		synchronized (this.lock) {
+			return this.watcher != null;
+		}
+	}
+
+	/**
+	 * Start after the services, which may wait for the leader, and stop before them.
+	 */
+	@Override
+	public int getPhase() {
+		return Integer.MAX_VALUE - 1000;
 	}
 
 	@Override

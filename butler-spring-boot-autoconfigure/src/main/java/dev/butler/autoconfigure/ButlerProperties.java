@@ -110,7 +110,8 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			controlAddress = externalControl;
 			this.zmq.ipc().checkProperty("butler.control.address", controlAddress);
 		}
-		return new ComponentOptions(service.optional(), service.autoStartup(), service.warmUpTimeout(),
+		return new ComponentOptions(service.optional(),
+				service.autoStartup() && !service.leaderOnly() && !service.waitForLeaderReady(), service.warmUpTimeout(),
 				service.stopTimeout(), controlAddress);
 	}
 
@@ -285,6 +286,10 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * process monitor raised an alarm for this service (butler.monitor.alarms)
 	 * @param addedAtRunTime Whether the application adds the service at run time (ButlerServices),
 	 * so that its id names no service when the application starts
+	 * @param leaderOnly Whether the service runs only on the leader of the cluster (butler.cluster):
+	 * started when this instance is elected, stopped when it is not the leader any more
+	 * @param waitForLeaderReady Whether the service starts only once the leader of the cluster has
+	 * done its set-up and said so with its ready flag, on every instance
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
@@ -293,10 +298,12 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			@Nullable Integer maxRestarts, @DurationUnit(ChronoUnit.MILLIS) @Nullable Duration restartWithin,
 			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn,
 			List<TriggeredAction> onStart, List<TriggeredAction> onUpdate, List<TriggeredAction> onFail,
-			List<TriggeredAction> onExit, List<TriggeredAction> onAlarm, @DefaultValue("false") boolean addedAtRunTime) {
+			List<TriggeredAction> onExit, List<TriggeredAction> onAlarm, @DefaultValue("false") boolean addedAtRunTime,
+			@DefaultValue("false") boolean leaderOnly, @DefaultValue("false") boolean waitForLeaderReady) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
-				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of(), List.of(), false);
+				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of(), List.of(), false,
+				false, false);
 
 		public Service {
 			onStart = (onStart != null) ? List.copyOf(onStart) : List.of();

@@ -85,8 +85,8 @@ class UnknownPropertiesTests {
 				.isInstanceOf(ServiceConfigurationException.class)
 				.hasMessage("Unknown property 'butler.services.listener.prot' of service 'listener'; did you mean 'port'? "
 						+ "Known: added-at-run-time, agent, auto-startup, backoff, control-address, depends-on, idle-timeout, "
-						+ "labels, max-restarts, on-alarm, on-exit, on-fail, on-give-up, on-start, on-update, optional, port, restart, "
-						+ "restart-within, stop-timeout, warm-up-timeout "
+						+ "labels, leader-only, max-restarts, on-alarm, on-exit, on-fail, on-give-up, on-start, on-update, optional, "
+						+ "port, restart, restart-within, stop-timeout, wait-for-leader-ready, warm-up-timeout "
 						+ SWITCH));
 	}
 

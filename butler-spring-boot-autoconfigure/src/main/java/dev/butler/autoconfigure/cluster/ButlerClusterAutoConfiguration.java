@@ -1,0 +1,184 @@
+package dev.butler.autoconfigure.cluster;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.util.List;
+import java.util.UUID;
+
+import io.etcd.jetcd.Client;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
+import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
+import org.springframework.integration.support.locks.DefaultLockRegistry;
+import org.springframework.util.ClassUtils;
+
+import dev.butler.autoconfigure.ButlerAutoConfiguration;
+import dev.butler.autoconfigure.ButlerProperties;
+import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
+import dev.butler.cluster.ClusterKeys;
+import dev.butler.cluster.EtcdLeaderInitiator;
+import dev.butler.cluster.LeaderSetup;
+import dev.butler.cluster.ReadyWatch;
+import dev.butler.control.ButlerComponents;
+import dev.butler.runtime.ButlerThreads;
+import dev.butler.service.ServiceConfigurationException;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
+ * cluster: with {@code butler.cluster.etcd.endpoints} (and jetcd on the class path) the instances of
+ * a group elect a leader through etcd ({@link EtcdLeaderInitiator}); without, this instance is its
+ * own leader (Spring Integration's {@link LockRegistryLeaderInitiator} on a lock of the JVM). Either
+ * way {@link ButlerLeadership} runs the leader's set-up and leader-only services and publishes
+ * Spring Integration's leader events.
+ */
+@AutoConfiguration(after = { ButlerAutoConfiguration.class, ButlerSupervisionAutoConfiguration.class })
+@ConditionalOnButlerRuntime
+@ConditionalOnClass(name = "org.springframework.integration.leader.Candidate")
+@ConditionalOnBooleanProperty(name = "butler.cluster.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(ButlerClusterProperties.class)
+public final class ButlerClusterAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ButlerLeadership butlerLeadership(ButlerClusterProperties properties, Environment environment,
+			ButlerComponents components, ButlerProperties butler, ObjectProvider<LeaderSetup> setups,
+			ButlerThreads threads, ApplicationContext application) {
+		boolean etcd = !properties.etcd().endpoints().isEmpty();
+		if (etcd && !ClassUtils.isPresent("io.etcd.jetcd.Client", application.getClassLoader())) {
+			throw new ServiceConfigurationException("butler.cluster.etcd.endpoints",
+					String.join(",", properties.etcd().endpoints()),
+					"needs etcd's Java client on the class path: add the dependency io.etcd:jetcd-core");
+		}
+		return new ButlerLeadership(group(properties, environment), instanceId(properties), components, butler, setups,
+				threads.supervisor(), etcd);
+	}
+
+	static String group(ButlerClusterProperties properties, Environment environment) {
+		String group = properties.group();
+		if (group != null) {
+			return group;
+		}
+		return environment.getProperty("spring.application.name", "butler").replace('/', '-');
+	}
+
+	static String instanceId(ButlerClusterProperties properties) {
+		String id = properties.instanceId();
+		if (id != null) {
+			return id;
+		}
+		String host;
+		try {
+			host = InetAddress.getLocalHost().getHostName();
+		}
+		catch (UnknownHostException ex) {
+			host = "localhost";
+		}
+		return host + "-" + ProcessHandle.current().pid() + "-" + UUID.randomUUID().toString().substring(0, 8);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.etcd.jetcd.Client")
+	@Conditional(OnEtcdEndpoints.class)
+	static class EtcdElectionConfiguration {
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		Client butlerEtcdClient(ButlerClusterProperties properties) {
+			return Client.builder().endpoints(properties.etcd().endpoints().toArray(String[]::new)).build();
+		}
+
+		@Bean
+		ClusterKeys butlerClusterKeys(ButlerClusterProperties properties, ButlerLeadership leadership) {
+			return new ClusterKeys(properties.etcd().prefix(), leadership.getRole());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		EtcdLeaderInitiator butlerLeaderInitiator(Client client, ClusterKeys keys, ButlerLeadership leadership,
+				ButlerClusterProperties properties, ButlerThreads threads, ObjectProvider<Clock> clock,
+				ApplicationEventPublisher events) {
+			String proposal = JsonMapper.builder()
+				.build()
+				.writeValueAsString(java.util.Map.of("instance", leadership.getId(), "pid",
+						ProcessHandle.current().pid()));
+			EtcdLeaderInitiator initiator = new EtcdLeaderInitiator(client, keys, leadership, proposal,
+					properties.leaseTtl(), properties.retryDelay(), threads, clock.getIfUnique(Clock::systemUTC));
+			initiator.setLeaderEventPublisher(new DefaultLeaderEventPublisher(events));
+			return initiator;
+		}
+
+		@Bean
+		ReadyWatch butlerReadyWatch(Client client, ClusterKeys keys, ButlerLeadership leadership) {
+			return new ReadyWatch(client, keys, leadership::ready);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@Conditional(OnNoEtcdEndpoints.class)
+	static class LocalElectionConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LockRegistryLeaderInitiator butlerLeaderInitiator(ButlerLeadership leadership,
+				ApplicationEventPublisher events) {
+			LockRegistryLeaderInitiator initiator = new LockRegistryLeaderInitiator(new DefaultLockRegistry(),
+					leadership);
+			initiator.setLeaderEventPublisher(new DefaultLeaderEventPublisher(events));
+			return initiator;
+		}
+
+	}
+
+	/**
+	 * Matches when {@code butler.cluster.etcd.endpoints} lists at least one endpoint.
+	 */
+	static class OnEtcdEndpoints extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			List<String> endpoints = Binder.get(context.getEnvironment())
+				.bind("butler.cluster.etcd.endpoints", Bindable.listOf(String.class))
+				.orElse(List.of());
+			return endpoints.isEmpty() ? ConditionOutcome.noMatch("no butler.cluster.etcd.endpoints")
+					: ConditionOutcome.match("butler.cluster.etcd.endpoints " + endpoints);
+		}
+
+	}
+
+	/**
+	 * Matches when {@code butler.cluster.etcd.endpoints} lists no endpoint.
+	 */
+	static class OnNoEtcdEndpoints extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConditionOutcome etcd = new OnEtcdEndpoints().getMatchOutcome(context, metadata);
+			return etcd.isMatch() ? ConditionOutcome.noMatch("butler.cluster.etcd.endpoints are set")
+					: ConditionOutcome.match("no butler.cluster.etcd.endpoints: this instance is its own leader");
+		}
+
+	}
+
+}

@@ -1,0 +1,67 @@
+package dev.butler.autoconfigure.cluster;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.boot.convert.DurationUnit;
+
+import dev.butler.service.ServiceConfigurationException;
+
+/**
+ * Configuration properties of the cluster: instances of the same application on several machines
+ * elect one leader through etcd. Without etcd endpoints the instance is its own leader. A key it
+ * does not know fails start-up.
+ *
+ * @param enabled Whether to elect a leader at all; without it leader-only services never start
+ * @param group The group of instances that elect one leader; spring.application.name if not set
+ * @param instanceId This instance's id in the group; host, pid and a random part if not set
+ * @param leaseTtl Time to live of the instance's etcd lease: a leader that cannot renew it for two
+ * thirds of it steps down, and another is elected once it expired. If a duration suffix is not
+ * specified, seconds will be used
+ * @param retryDelay Time before campaigning again after etcd failed. If a duration suffix is not
+ * specified, milliseconds will be used
+ * @param etcd The etcd cluster
+ */
+@ConfigurationProperties(prefix = "butler.cluster", ignoreUnknownFields = false)
+public record ButlerClusterProperties(@DefaultValue("true") boolean enabled, @Nullable String group,
+		@Nullable String instanceId, @DefaultValue("15s") @DurationUnit(ChronoUnit.SECONDS) Duration leaseTtl,
+		@DefaultValue("1s") @DurationUnit(ChronoUnit.MILLIS) Duration retryDelay, @DefaultValue Etcd etcd) {
+
+	public ButlerClusterProperties {
+		if (leaseTtl.toSeconds() < 2 || leaseTtl.toMillis() % 1000 != 0) {
+			throw new ServiceConfigurationException("butler.cluster.lease-ttl", leaseTtl,
+					"must be whole seconds, 2 s or more (etcd counts leases in seconds)");
+		}
+		if (retryDelay.isNegative() || retryDelay.isZero()) {
+			throw new ServiceConfigurationException("butler.cluster.retry-delay", retryDelay, "must be positive");
+		}
+		if (group != null && (group.isEmpty() || group.contains("/"))) {
+			throw new ServiceConfigurationException("butler.cluster.group", group, "must be a name without '/'");
+		}
+	}
+
+	/**
+	 * The etcd cluster.
+	 *
+	 * @param endpoints Client URLs of every member of the etcd cluster, e.g.
+	 * http://10.0.0.1:2379; the instance is its own leader if none is set
+	 * @param prefix Prefix of every key the cluster writes
+	 */
+	public record Etcd(List<String> endpoints, @DefaultValue("/butler") String prefix) {
+
+		public Etcd {
+			endpoints = (endpoints != null) ? List.copyOf(endpoints) : List.of();
+			if (!prefix.startsWith("/") || prefix.endsWith("/")) {
+				throw new ServiceConfigurationException("butler.cluster.etcd.prefix", prefix,
+						"must start with '/' and not end with one, e.g. /butler");
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,184 @@
+package dev.butler.autoconfigure.cluster;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.Executor;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.integration.leader.Candidate;
+import org.springframework.integration.leader.Context;
+
+import dev.butler.autoconfigure.ButlerProperties;
+import dev.butler.cluster.EtcdLeadership;
+import dev.butler.cluster.LeaderSetup;
+import dev.butler.control.ButlerComponents;
+import dev.butler.control.ManagedMicroService;
+
+/**
+ * What this instance does as a candidate for the leadership of its group: when elected, it runs
+ * the {@link LeaderSetup} beans, starts the services marked {@code leader-only}, and says it is
+ * ready (with etcd, the ready flag of its term, which every instance's {@code ReadyWatch} sees);
+ * when no longer leader, it stops its leader-only services. Once the leader is ready, the services
+ * marked {@code wait-for-leader-ready} start, on every instance.
+ */
+public final class ButlerLeadership implements Candidate {
+
+	private static final Log logger = LogFactory.getLog(ButlerLeadership.class);
+
+	private final String group;
+
+	private final String instanceId;
+
+	private final ButlerComponents components;
+
+	private final ButlerProperties properties;
+
+	private final ObjectProvider<LeaderSetup> setups;
+
+	private final Executor starts;
+
+	private final boolean readyByFlag;
+
+	private volatile boolean leader;
+
+	private volatile boolean ready;
+
+	/**
+	 * Create the candidate of this instance.
+	 * @param group its group
+	 * @param instanceId its id in the group
+	 * @param components the services of the application
+	 * @param properties which of them are leader-only or wait for the leader
+	 * @param setups the leader's set-up duties
+	 * @param starts where the services that waited for the leader are started
+	 * @param readyByFlag whether the leader's readiness comes from etcd's ready flag rather than
+	 * from this instance's own set-up
+	 */
+	public ButlerLeadership(String group, String instanceId, ButlerComponents components, ButlerProperties properties,
+			ObjectProvider<LeaderSetup> setups, Executor starts, boolean readyByFlag) {
+		this.group = group;
+		this.instanceId = instanceId;
+		this.components = components;
+		this.properties = properties;
+		this.setups = setups;
+		this.starts = starts;
+		this.readyByFlag = readyByFlag;
+	}
+
+	@Override
+	public String getRole() {
+		return this.group;
+	}
+
+	@Override
+	public String getId() {
+		return this.instanceId;
+	}
+
+	/**
+	 * Return whether this instance leads its group.
+	 * @return whether it leads
+	 */
+	public boolean isLeader() {
+		return this.leader;
+	}
+
+	/**
+	 * Return whether the leader of the group has said it is ready, as last seen.
+	 * @return whether it is ready
+	 */
+	public boolean isReady() {
+		return this.ready;
+	}
+
+	@Override
+	public void onGranted(Context context) {
+		this.leader = true;
+		EtcdLeadership term = (context instanceof EtcdLeadership etcd) ? etcd : null;
+		if (term != null) {
+			term.clearReady();
+		}
+		for (LeaderSetup setup : this.setups.orderedStream().toList()) {
+			try {
+				setup.setUp(context);
+			}
+			catch (Exception ex) {
+				logger.error("Group '" + this.group + "': the leader's set-up failed; yielding the leadership", ex);
+				context.yield();
+				return;
+			}
+		}
+		for (ManagedMicroService service : services(true)) {
+			try {
+				service.start();
+			}
+			catch (RuntimeException ex) {
+				logger.error("Group '" + this.group + "': leader-only service '" + service.id() + "' did not start", ex);
+			}
+		}
+		if (term != null) {
+			if (!term.markReady()) {
+				logger.warn("Group '" + this.group + "': leadership ended before the ready flag was written");
+			}
+		}
+		else {
+			ready(true);
+		}
+	}
+
+	@Override
+	public void onRevoked(Context context) {
+		this.leader = false;
+		List<ManagedMicroService> leaderOnly = new ArrayList<>(services(true));
+		Collections.reverse(leaderOnly);
+		leaderOnly.forEach(ManagedMicroService::stop);
+		if (!this.readyByFlag) {
+			this.ready = false;
+		}
+	}
+
+	/**
+	 * Take note of whether the leader is ready; once it is, start the services that wait for it.
+	 * @param ready whether the current leader said it is ready
+	 */
+	public void ready(boolean ready) {
+		this.ready = ready;
+		if (!ready) {
+			return;
+		}
+		this.starts.execute(() -> {
+			for (ManagedMicroService service : services(false)) {
+				if (!service.isRunning()) {
+					try {
+						service.start();
+					}
+					catch (RuntimeException ex) {
+						logger.error("Group '" + this.group + "': service '" + service.id()
+								+ "' did not start after the leader was ready", ex);
+					}
+				}
+			}
+		});
+	}
+
+	/**
+	 * Return the leader-only services, or those that wait for the leader to be ready.
+	 */
+	private List<ManagedMicroService> services(boolean leaderOnly) {
+		List<ManagedMicroService> services = new ArrayList<>();
+		this.components.forEach((component) -> {
+			if (component instanceof ManagedMicroService service) {
+				ButlerProperties.Service options = this.properties.service(service.id());
+				if (leaderOnly ? options.leaderOnly() : options.waitForLeaderReady()) {
+					services.add(service);
+				}
+			}
+		});
+		return services;
+	}
+
+}
