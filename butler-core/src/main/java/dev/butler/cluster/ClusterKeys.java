@@ -1,9 +1,5 @@
 package dev.butler.cluster;
 
-import java.nio.charset.StandardCharsets;
-
-import io.etcd.jetcd.ByteSequence;
-
 /**
  * Where a group of instances keeps its state in etcd, under {@code <prefix>/<group>/}: the election
  * ({@code leader}, whose keys are the candidates' campaigns, the oldest one leading), the leader's
@@ -48,8 +44,12 @@ public record ClusterKeys(String prefix, String group) {
 		return this.prefix + "/" + this.group + "/";
 	}
 
-	static ByteSequence bytes(String text) {
-		return ByteSequence.from(text, StandardCharsets.UTF_8);
+	/**
+	 * Return the key that the leader's scaling signals are written to.
+	 * @return {@code <prefix>/<group>/scale}
+	 */
+	public String scale() {
+		return this.prefix + "/" + this.group + "/scale";
 	}
 
 }

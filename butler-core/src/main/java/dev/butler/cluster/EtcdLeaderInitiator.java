@@ -205,12 +205,12 @@ public final class EtcdLeaderInitiator implements SmartLifecycle {
 	 */
 	private void campaignOnce() {
 		LeaseGuard guard = new LeaseGuard(this.ttl, this.clock);
-		long lease = await(this.client.getLeaseClient().grant(this.ttl.toSeconds()), "grant a lease").getID();
+		long lease = EtcdCalls.await(this.client.getLeaseClient().grant(this.ttl.toSeconds()), "grant a lease").getID();
 		Renewals renewals = new Renewals(lease, guard);
 		boolean resign = true;
 		try {
 			CompletableFuture<CampaignResponse> campaign = this.client.getElectionClient()
-				.campaign(ClusterKeys.bytes(this.keys.election()), lease, ClusterKeys.bytes(this.proposal));
+				.campaign(EtcdCalls.bytes(this.keys.election()), lease, EtcdCalls.bytes(this.proposal));
 			CampaignResponse won = null;
 			while (won == null) {
 				renewals.reopenIfBroken();
@@ -297,25 +297,12 @@ public final class EtcdLeaderInitiator implements SmartLifecycle {
 
 	private void resign(LeaderKey key) {
 		try {
-			await(this.client.getElectionClient().resign(key), "resign");
+			EtcdCalls.await(this.client.getElectionClient().resign(key), "resign");
 			logger.info("Group '" + this.keys.group() + "': this instance resigned");
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Group '" + this.keys.group() + "': could not resign (" + ex.getMessage()
 					+ "); the lease ends it");
-		}
-	}
-
-	private <T> T await(CompletableFuture<T> future, String what) {
-		try {
-			return future.get(REQUEST_SECONDS, TimeUnit.SECONDS);
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new ClusterException("could not " + what + " in etcd: " + ex.getMessage(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ClusterException("interrupted while trying to " + what, ex);
 		}
 	}
 

@@ -1,10 +1,5 @@
 package dev.butler.cluster;
 
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.election.LeaderKey;
 import io.etcd.jetcd.op.Cmp;
@@ -23,8 +18,6 @@ import org.springframework.integration.leader.Context;
  * change anything, however late its write arrives.
  */
 public final class EtcdLeadership implements Context {
-
-	private static final long TIMEOUT_SECONDS = 10;
 
 	private final EtcdLeaderInitiator initiator;
 
@@ -79,7 +72,7 @@ public final class EtcdLeadership implements Context {
 	 * @throws ClusterException if etcd cannot be reached in time
 	 */
 	public boolean put(String key, String value) {
-		return fenced(Op.put(ClusterKeys.bytes(key), ClusterKeys.bytes(value), PutOption.DEFAULT), "put " + key);
+		return fenced(Op.put(EtcdCalls.bytes(key), EtcdCalls.bytes(value), PutOption.DEFAULT), "put " + key);
 	}
 
 	/**
@@ -89,7 +82,7 @@ public final class EtcdLeadership implements Context {
 	 * @throws ClusterException if etcd cannot be reached in time
 	 */
 	public boolean delete(String key) {
-		return fenced(Op.delete(ClusterKeys.bytes(key), DeleteOption.DEFAULT), "delete " + key);
+		return fenced(Op.delete(EtcdCalls.bytes(key), DeleteOption.DEFAULT), "delete " + key);
 	}
 
 	/**
@@ -109,26 +102,13 @@ public final class EtcdLeadership implements Context {
 	}
 
 	private boolean fenced(Op op, String what) {
-		ByteSequence campaign = this.leaderKey.getKey();
-		try {
-			return this.client.getKVClient()
-				.txn()
-				.If(new Cmp(campaign, Cmp.Op.EQUAL, CmpTarget.createRevision(fencingToken())))
-				.Then(op)
-				.commit()
-				.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)
-				.isSucceeded();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new ClusterException("The leader of group '" + this.keys.group() + "' could not " + what
-					+ " in etcd: " + ex.getMessage(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ClusterException("Interrupted while the leader of group '" + this.keys.group() + "' made " + what,
-					ex);
-		}
+		return EtcdCalls.await(this.client.getKVClient()
+			.txn()
+			.If(new Cmp(this.leaderKey.getKey(), Cmp.Op.EQUAL, CmpTarget.createRevision(fencingToken())))
+			.Then(op)
+			.commit(), "make the leader's " + what).isSucceeded();
 	}
+
 
 	LeaderKey leaderKey() {
 		return this.leaderKey;

@@ -2,9 +2,6 @@ package dev.butler.cluster;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 import io.etcd.jetcd.Client;
@@ -61,7 +58,7 @@ public final class ReadyWatch implements SmartLifecycle, AutoCloseable {
 		synchronized (this.lock) {
 			WatchOption prefix = WatchOption.builder().isPrefix(true).build();
 			this.watcher = this.client.getWatchClient()
-				.watch(ClusterKeys.bytes(this.keys.groupPrefix()), prefix, Watch.listener((response) -> evaluate(),
+				.watch(EtcdCalls.bytes(this.keys.groupPrefix()), prefix, Watch.listener((response) -> evaluate(),
 						(error) -> logger.warn("Group '" + this.keys.group() + "': watch of the ready flag failed: "
 								+ error.getMessage())));
 		}
@@ -114,17 +111,9 @@ public final class ReadyWatch implements SmartLifecycle, AutoCloseable {
 	}
 
 	private List<KeyValue> get(String key, GetOption option) {
-		try {
-			return this.client.getKVClient().get(ClusterKeys.bytes(key), option).get(10, TimeUnit.SECONDS).getKvs();
-		}
-		catch (ExecutionException | TimeoutException ex) {
-			throw new ClusterException("could not read " + key + " from etcd: " + ex.getMessage(), ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new ClusterException("interrupted while reading " + key, ex);
-		}
+		return EtcdCalls.await(this.client.getKVClient().get(EtcdCalls.bytes(key), option), "read " + key).getKvs();
 	}
+
 
 	@Override
 	public void stop() {

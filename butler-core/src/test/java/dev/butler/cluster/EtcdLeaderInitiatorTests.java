@@ -86,7 +86,7 @@ class EtcdLeaderInitiatorTests {
 		assertThat(deposed.put("/butler-test/orders/counter", "2")).as("the deposed leader's write").isFalse();
 		await().atMost(WAIT).until(() -> !deposed.isLeader());
 		assertThat(b.initiator.leadership().put("/butler-test/orders/counter", "3")).isTrue();
-		assertThat(admin.getKVClient().get(ClusterKeys.bytes("/butler-test/orders/counter")).get().getKvs().get(0)
+		assertThat(admin.getKVClient().get(EtcdCalls.bytes("/butler-test/orders/counter")).get().getKvs().get(0)
 			.getValue().toString()).isEqualTo("3");
 		await().atMost(WAIT).until(() -> a.revoked.get() == 1);
 	}

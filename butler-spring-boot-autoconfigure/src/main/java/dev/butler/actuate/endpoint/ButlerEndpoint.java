@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import java.util.UUID;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
@@ -24,6 +25,7 @@ import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 
 import dev.butler.config.OptionNames;
+import dev.butler.cluster.ClusterView;
 import dev.butler.context.ContextControl;
 import dev.butler.context.ContextState;
 import dev.butler.control.ButlerComponent;
@@ -79,6 +81,8 @@ public class ButlerEndpoint {
 	private final @Nullable ProcessMonitor monitor;
 
 	private final @Nullable ContextControl contexts;
+
+	private final @Nullable Supplier<ClusterView> cluster;
 
 	/**
 	 * Create a new endpoint that never shows configuration values.
@@ -151,6 +155,29 @@ public class ButlerEndpoint {
 	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
 			Show showValues, @Nullable Supervisor supervisor, @Nullable ProcessMonitor monitor,
 			@Nullable ContextControl contexts) {
+		this(components, clock, sanitizingFunctions, showValues, supervisor, monitor, contexts, null);
+	}
+
+	/**
+	 * Create a new endpoint of supervised and monitored components, of contexts and of the cluster.
+	 * @param components the components to expose
+	 * @param clock the clock used for uptimes
+	 * @param sanitizingFunctions applied, in order, to configuration values that are shown; values
+	 * whose key looks like a credential are masked in any case
+	 * @param showValues when to show configuration values
+	 * @param supervisor the supervisor of the services, its groups and triggers; {@code null} if
+	 * supervision is off
+	 * @param monitor the process monitor, whose latest sample is shown as {@code processes};
+	 * {@code null} if it is off
+	 * @param contexts the contexts, whose running transactions are shown as {@code contexts};
+	 * {@code null} if there are none
+	 * @param cluster what this instance knows of its group, shown as {@code cluster}; {@code null}
+	 * if no leader is elected
+	 */
+	public ButlerEndpoint(ButlerComponents components, Clock clock, Iterable<SanitizingFunction> sanitizingFunctions,
+			Show showValues, @Nullable Supervisor supervisor, @Nullable ProcessMonitor monitor,
+			@Nullable ContextControl contexts, @Nullable Supplier<ClusterView> cluster) {
+		this.cluster = cluster;
 		this.contexts = contexts;
 		this.monitor = monitor;
 		this.supervisor = supervisor;
@@ -204,7 +231,8 @@ public class ButlerEndpoint {
 		}
 		return new ButlerDescriptor(descriptors, (this.supervisor != null) ? this.supervisor.groups() : Map.of(),
 				(this.monitor != null) ? this.monitor.latest().services() : Map.of(),
-				(this.contexts != null) ? this.contexts.states() : List.of());
+				(this.contexts != null) ? this.contexts.states() : List.of(),
+				(this.cluster != null) ? this.cluster.get() : null);
 	}
 
 	@Nullable ComponentDescriptor describe(String id, boolean internal, boolean showUnsanitized) {
@@ -401,9 +429,11 @@ public class ButlerEndpoint {
 	 * @param processes the latest sample of the process monitor: the JVM ({@code jvm}) and each
 	 * command service whose command runs, by service id; empty if the monitor is off
 	 * @param contexts the running transactions of contexts, in the order they started
+	 * @param cluster what this instance knows of its group: its members, the leader, the ready
+	 * flag, the backlog; {@code null} if no leader is elected
 	 */
 	public record ButlerDescriptor(Map<String, ComponentDescriptor> components, Map<String, GroupStatus> groups,
-			Map<String, ServiceProcesses> processes, List<ContextState> contexts) {
+			Map<String, ServiceProcesses> processes, List<ContextState> contexts, @Nullable ClusterView cluster) {
 
 	}
 

@@ -3,13 +3,17 @@ package dev.butler.autoconfigure.cluster;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 import java.util.UUID;
 
 import io.etcd.jetcd.Client;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -21,6 +25,7 @@ import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -30,14 +35,17 @@ import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
 import org.springframework.integration.support.leader.LockRegistryLeaderInitiator;
 import org.springframework.integration.support.locks.DefaultLockRegistry;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.ClassUtils;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
+import dev.butler.cluster.BacklogScaler;
 import dev.butler.cluster.ClusterKeys;
 import dev.butler.cluster.EtcdLeaderInitiator;
+import dev.butler.cluster.EtcdMemberRegistry;
 import dev.butler.cluster.LeaderSetup;
 import dev.butler.cluster.ReadyWatch;
 import dev.butler.control.ButlerComponents;
@@ -72,6 +80,23 @@ public final class ButlerClusterAutoConfiguration {
 		}
 		return new ButlerLeadership(group(properties, environment), instanceId(properties), components, butler, setups,
 				threads.supervisor(), etcd);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ButlerCluster butlerCluster(ButlerClusterProperties properties, ButlerLeadership leadership,
+			ButlerComponents components, ObjectProvider<EtcdLeaderInitiator> etcdLeader,
+			ApplicationEventPublisher events, ButlerThreads threads, ObjectProvider<Clock> clock) {
+		ButlerClusterProperties.Scaling scaling = properties.scaling();
+		Long high = scaling.highWater();
+		Long low = scaling.lowWater();
+		BacklogScaler scaler = (high != null && low != null) ? new BacklogScaler(high, low) : null;
+		boolean etcd = !properties.etcd().endpoints().isEmpty();
+		return new ButlerCluster(leadership, components, scaler, scaling.command(), () -> {
+			EtcdLeaderInitiator initiator = etcdLeader.getIfAvailable();
+			return (initiator != null) ? initiator.leadership() : null;
+		}, etcd ? new ClusterKeys(properties.etcd().prefix(), leadership.getRole()).scale() : null, events, threads,
+				clock.getIfUnique(Clock::systemUTC));
 	}
 
 	static String group(ButlerClusterProperties properties, Environment environment) {
@@ -133,6 +158,16 @@ public final class ButlerClusterAutoConfiguration {
 			return new ReadyWatch(client, keys, leadership::ready);
 		}
 
+		@Bean
+		EtcdMemberRegistry butlerMemberRegistry(Client client, ClusterKeys keys, ButlerCluster cluster,
+				ButlerLeadership leadership, ButlerClusterProperties properties, ButlerThreads threads,
+				ObjectProvider<Clock> clock) {
+			EtcdMemberRegistry registry = new EtcdMemberRegistry(client, keys, leadership.getId(), cluster::record,
+					properties.leaseTtl(), properties.publishInterval(), threads, clock.getIfUnique(Clock::systemUTC));
+			registry.setMembersListener(cluster::membersRead);
+			return registry;
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -147,6 +182,54 @@ public final class ButlerClusterAutoConfiguration {
 					leadership);
 			initiator.setLeaderEventPublisher(new DefaultLeaderEventPublisher(events));
 			return initiator;
+		}
+
+		@Bean
+		LocalMembers butlerLocalMembers(ButlerCluster cluster, ButlerClusterProperties properties,
+				@Qualifier(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler) {
+			return new LocalMembers(cluster, properties.publishInterval(), scheduler);
+		}
+
+	}
+
+	/**
+	 * Without etcd, the group is this instance alone: its record is taken every publish interval,
+	 * as the registry would read it, so that the backlog and its signals work the same.
+	 */
+	static final class LocalMembers implements SmartLifecycle {
+
+		private final ButlerCluster cluster;
+
+		private final Duration interval;
+
+		private final ThreadPoolTaskScheduler scheduler;
+
+		private volatile @Nullable ScheduledFuture<?> task;
+
+		LocalMembers(ButlerCluster cluster, Duration interval, ThreadPoolTaskScheduler scheduler) {
+			this.cluster = cluster;
+			this.interval = interval;
+			this.scheduler = scheduler;
+		}
+
+		@Override
+		public void start() {
+			this.task = this.scheduler.scheduleAtFixedRate(
+					() -> this.cluster.membersRead(List.of(this.cluster.record())), this.interval);
+		}
+
+		@Override
+		public void stop() {
+			ScheduledFuture<?> current = this.task;
+			if (current != null) {
+				current.cancel(false);
+				this.task = null;
+			}
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.task != null;
 		}
 
 	}

@@ -26,11 +26,16 @@ import dev.butler.service.ServiceConfigurationException;
  * @param retryDelay Time before campaigning again after etcd failed. If a duration suffix is not
  * specified, milliseconds will be used
  * @param etcd The etcd cluster
+ * @param publishInterval How often each instance publishes what it runs (its services and their
+ * backlog) and the leader sums the backlog of the group. If a duration suffix is not specified,
+ * milliseconds will be used
+ * @param scaling Signals to add or remove instances, given by the leader from the backlog
  */
 @ConfigurationProperties(prefix = "butler.cluster", ignoreUnknownFields = false)
 public record ButlerClusterProperties(@DefaultValue("true") boolean enabled, @Nullable String group,
 		@Nullable String instanceId, @DefaultValue("15s") @DurationUnit(ChronoUnit.SECONDS) Duration leaseTtl,
-		@DefaultValue("1s") @DurationUnit(ChronoUnit.MILLIS) Duration retryDelay, @DefaultValue Etcd etcd) {
+		@DefaultValue("1s") @DurationUnit(ChronoUnit.MILLIS) Duration retryDelay, @DefaultValue Etcd etcd,
+		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) Duration publishInterval, @DefaultValue Scaling scaling) {
 
 	public ButlerClusterProperties {
 		if (leaseTtl.toSeconds() < 2 || leaseTtl.toMillis() % 1000 != 0) {
@@ -40,9 +45,45 @@ public record ButlerClusterProperties(@DefaultValue("true") boolean enabled, @Nu
 		if (retryDelay.isNegative() || retryDelay.isZero()) {
 			throw new ServiceConfigurationException("butler.cluster.retry-delay", retryDelay, "must be positive");
 		}
+		if (publishInterval.isNegative() || publishInterval.isZero()) {
+			throw new ServiceConfigurationException("butler.cluster.publish-interval", publishInterval,
+					"must be positive");
+		}
 		if (group != null && (group.isEmpty() || group.contains("/"))) {
 			throw new ServiceConfigurationException("butler.cluster.group", group, "must be a name without '/'");
 		}
+	}
+
+	/**
+	 * Scaling signals: the backlog of the group (messages waiting in directory queues, tasks queued
+	 * in worker pools, summed over every instance) at or above the high-water mark asks for one more
+	 * instance; after that, at or below the low-water mark, for one fewer.
+	 *
+	 * @param highWater Backlog at or above which the leader asks for one more instance; no signals
+	 * if not set
+	 * @param lowWater Backlog at or below which, after a signal to add, the leader asks for one fewer
+	 * @param command Command run on the leader with each signal, with BUTLER_SCALE (up or down),
+	 * BUTLER_BACKLOG, BUTLER_MEMBERS and BUTLER_GROUP in its environment, e.g. a script that starts
+	 * or stops an instance
+	 */
+	public record Scaling(@Nullable Long highWater, @Nullable Long lowWater, List<String> command) {
+
+		public Scaling {
+			command = (command != null) ? List.copyOf(command) : List.of();
+			if ((highWater == null) != (lowWater == null)) {
+				throw new ServiceConfigurationException("butler.cluster.scaling.high-water",
+						highWater, "and low-water are set together, or neither");
+			}
+			if (highWater != null && lowWater != null && (lowWater < 0 || lowWater >= highWater)) {
+				throw new ServiceConfigurationException("butler.cluster.scaling.low-water", lowWater,
+						"must be 0 or more and below high-water (" + highWater + ")");
+			}
+			if (highWater == null && !command.isEmpty()) {
+				throw new ServiceConfigurationException("butler.cluster.scaling.command", String.join(" ", command),
+						"needs high-water and low-water, which give the signals it acts on");
+			}
+		}
+
 	}
 
 	/**

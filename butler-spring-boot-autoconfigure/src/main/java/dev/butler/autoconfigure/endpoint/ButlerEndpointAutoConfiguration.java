@@ -16,6 +16,7 @@ import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.actuate.endpoint.ButlerEndpointWebExtension;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.autoconfigure.cluster.ButlerCluster;
 import dev.butler.context.ContextControl;
 import dev.butler.control.ButlerComponents;
 import dev.butler.monitor.ProcessMonitor;
@@ -29,7 +30,8 @@ import dev.butler.supervision.Supervisor;
  */
 @AutoConfiguration(after = ButlerAutoConfiguration.class,
 		afterName = { "dev.butler.autoconfigure.monitor.ButlerMonitorAutoConfiguration",
-				"dev.butler.autoconfigure.context.ButlerContextAutoConfiguration" })
+				"dev.butler.autoconfigure.context.ButlerContextAutoConfiguration",
+				"dev.butler.autoconfigure.cluster.ButlerClusterAutoConfiguration" })
 @ConditionalOnClass(ConditionalOnAvailableEndpoint.class)
 @ConditionalOnAvailableEndpoint(ButlerEndpoint.class)
 @ConditionalOnButlerRuntime
@@ -41,10 +43,11 @@ public final class ButlerEndpointAutoConfiguration {
 	ButlerEndpoint butlerEndpoint(ButlerComponents components, ObjectProvider<Clock> clock,
 			ButlerEndpointProperties properties, ObjectProvider<SanitizingFunction> sanitizingFunctions,
 			ObjectProvider<Supervisor> supervisor, ObjectProvider<ProcessMonitor> monitor,
-			ObjectProvider<ContextControl> contexts) {
+			ObjectProvider<ContextControl> contexts, ObjectProvider<ButlerCluster> cluster) {
+		ButlerCluster group = cluster.getIfAvailable();
 		return new ButlerEndpoint(components, clock.getIfUnique(Clock::systemUTC),
 				sanitizingFunctions.orderedStream().toList(), properties.showValues(), supervisor.getIfAvailable(),
-				monitor.getIfAvailable(), contexts.getIfAvailable());
+				monitor.getIfAvailable(), contexts.getIfAvailable(), (group != null) ? group::view : null);
 	}
 
 	@Bean

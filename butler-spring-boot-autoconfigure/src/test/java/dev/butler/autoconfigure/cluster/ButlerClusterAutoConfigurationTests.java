@@ -93,7 +93,8 @@ class ButlerClusterAutoConfigurationTests {
 		try (EtcdCluster etcd = EtcdCluster.start(this.dir, 1)) {
 			ApplicationContextRunner runner = runner().withPropertyValues(
 					"butler.cluster.etcd.endpoints=" + String.join(",", etcd.endpoints()),
-					"butler.cluster.etcd.prefix=/cluster-test", "butler.cluster.lease-ttl=3s");
+					"butler.cluster.etcd.prefix=/cluster-test", "butler.cluster.lease-ttl=3s",
+					"butler.cluster.publish-interval=200ms");
 			List<AssertableApplicationContext> instances = new ArrayList<>();
 			runner.withPropertyValues("butler.cluster.instance-id=a").run((a) -> {
 				instances.add(a);
@@ -104,6 +105,8 @@ class ButlerClusterAutoConfigurationTests {
 						await().atMost(WAIT).until(() -> running(instances, "audit").size() == 1
 								&& running(instances, "worker").size() == 3);
 						assertThat(this.log.stream().filter((line) -> line.startsWith("set-up"))).hasSize(1);
+						await().atMost(WAIT).until(() -> instances.stream()
+							.allMatch((instance) -> members(instance).equals(List.of("a", "b", "c"))));
 						AssertableApplicationContext leader = running(instances, "audit").get(0);
 						assertThat(leader.getBean(ButlerLeadership.class).isLeader()).isTrue();
 						long firstTerm = leader.getBean(dev.butler.cluster.EtcdLeaderInitiator.class)
@@ -122,6 +125,8 @@ class ButlerClusterAutoConfigurationTests {
 						assertThat(this.log.stream().filter((line) -> line.startsWith("set-up"))).hasSize(2);
 						await().atMost(WAIT).until(() -> others.stream()
 							.allMatch((other) -> other.getBean(ButlerLeadership.class).isReady()));
+						await().atMost(WAIT).until(() -> others.stream()
+							.allMatch((other) -> members(other).size() == 2));
 					});
 				});
 			});
@@ -146,6 +151,11 @@ class ButlerClusterAutoConfigurationTests {
 				.rootCause()
 				.hasMessageContaining("butler.cluster.lease-ttl")
 				.hasMessageContaining("must be whole seconds, 2 s or more"));
+	}
+
+	private static List<Object> members(AssertableApplicationContext instance) {
+		return instance.getBean(ButlerCluster.class).view().members().stream().map((member) -> member.get("instance"))
+			.toList();
 	}
 
 	private static ManagedMicroService service(AssertableApplicationContext context, String id) {

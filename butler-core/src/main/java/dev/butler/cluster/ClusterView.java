@@ -1,0 +1,28 @@
+package dev.butler.cluster;
+
+import java.util.List;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+
+import dev.butler.cluster.BacklogScaler.ScaleSignal;
+
+/**
+ * What this instance knows of its group, as {@code /actuator/butler} shows it under {@code cluster}.
+ *
+ * @param group the group
+ * @param instance this instance's id
+ * @param leader whether this instance leads
+ * @param ready whether the current leader said it is ready
+ * @param members the record each member published (itself only without etcd)
+ * @param backlog the backlog of the whole group, as last summed
+ * @param lastSignal the last scaling signal given, if any
+ */
+public record ClusterView(String group, String instance, boolean leader, boolean ready,
+		List<Map<String, Object>> members, long backlog, @Nullable ScaleSignal lastSignal) {
+
+	public ClusterView {
+		members = List.copyOf(members);
+	}
+
+}

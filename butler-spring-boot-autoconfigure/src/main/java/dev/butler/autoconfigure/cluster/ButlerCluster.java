@@ -1,0 +1,230 @@
+package dev.butler.autoconfigure.cluster;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.context.ApplicationEventPublisher;
+
+import dev.butler.cluster.BacklogScaler;
+import dev.butler.cluster.BacklogScaler.ScaleSignal;
+import dev.butler.cluster.ClusterScaleEvent;
+import dev.butler.cluster.ClusterView;
+import dev.butler.cluster.EtcdLeadership;
+import dev.butler.control.ButlerComponent;
+import dev.butler.control.ButlerComponents;
+import dev.butler.control.ManagedMicroService;
+import dev.butler.runtime.ButlerThreads;
+import dev.butler.service.ResourceSnapshot;
+
+/**
+ * This instance in its group: the record it publishes (its services, their states and endpoints,
+ * its backlog), the members it last read, and, on the leader, the backlog of the whole group
+ * against the high and low water marks of {@code butler.cluster.scaling}: a signal is published as
+ * a {@link ClusterScaleEvent}, written to {@code <prefix>/<group>/scale} with etcd, and handed to
+ * the scaling command if one is set.
+ */
+public final class ButlerCluster {
+
+	private static final Log logger = LogFactory.getLog(ButlerCluster.class);
+
+	/** The gauges of resources that count as backlog: a queue's waiting messages, a pool's queued tasks. */
+	private static final List<String> BACKLOG_GAUGES = List.of("backlog", "queued");
+
+	private final ButlerLeadership leadership;
+
+	private final ButlerComponents components;
+
+	private final @Nullable BacklogScaler scaler;
+
+	private final List<String> command;
+
+	private final Supplier<@Nullable EtcdLeadership> etcdTerm;
+
+	private final @Nullable String scaleKey;
+
+	private final ApplicationEventPublisher events;
+
+	private final ButlerThreads threads;
+
+	private final Clock clock;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	private volatile List<Map<String, Object>> members = List.of();
+
+	private volatile long backlog;
+
+	private volatile @Nullable ScaleSignal lastSignal;
+
+	/**
+	 * Create this instance's view of its group.
+	 * @param leadership whether it leads
+	 * @param components its services
+	 * @param scaler the water marks, {@code null} for no scaling signals
+	 * @param command the scaling command, empty for none
+	 * @param etcdTerm the current term of leadership on etcd, {@code null} without etcd or when not
+	 * leader
+	 * @param scaleKey the etcd key that signals are written to, {@code null} without etcd
+	 * @param events publishes the signals
+	 * @param threads runs the scaling command
+	 * @param clock stamps the signals
+	 */
+	public ButlerCluster(ButlerLeadership leadership, ButlerComponents components, @Nullable BacklogScaler scaler,
+			List<String> command, Supplier<@Nullable EtcdLeadership> etcdTerm, @Nullable String scaleKey,
+			ApplicationEventPublisher events, ButlerThreads threads, Clock clock) {
+		this.leadership = leadership;
+		this.components = components;
+		this.scaler = scaler;
+		this.command = List.copyOf(command);
+		this.etcdTerm = etcdTerm;
+		this.scaleKey = scaleKey;
+		this.events = events;
+		this.threads = threads;
+		this.clock = clock;
+	}
+
+	/**
+	 * Return the record this instance publishes: its id, pid, whether it leads, its backlog and its
+	 * services with their state, agent and bound endpoints.
+	 * @return the record
+	 */
+	public Map<String, Object> record() {
+		Map<String, Object> record = new LinkedHashMap<>();
+		record.put("instance", this.leadership.getId());
+		record.put("pid", ProcessHandle.current().pid());
+		record.put("leader", this.leadership.isLeader());
+		long total = 0;
+		Map<String, Object> services = new LinkedHashMap<>();
+		for (ButlerComponent component : this.components) {
+			Map<String, Object> service = new LinkedHashMap<>();
+			service.put("state", component.state().name());
+			if (component.agent() != null) {
+				service.put("agent", component.agent().name());
+			}
+			service.put("endpoints", component.endpoints());
+			if (component instanceof ManagedMicroService managed) {
+				total += backlogOf(managed);
+			}
+			services.put(component.id(), service);
+		}
+		record.put("backlog", total);
+		record.put("services", services);
+		return record;
+	}
+
+	private static long backlogOf(ManagedMicroService service) {
+		long backlog = 0;
+		for (ResourceSnapshot snapshot : service.resources()) {
+			for (ResourceSnapshot.Level level : snapshot.gauges()) {
+				if (BACKLOG_GAUGES.contains(level.name()) && !Double.isNaN(level.value()) && level.value() > 0) {
+					backlog += (long) level.value();
+				}
+			}
+		}
+		return backlog;
+	}
+
+	/**
+	 * Take note of the members of the group as read, and on the leader sum their backlog against
+	 * the water marks.
+	 * @param members the record of every member
+	 */
+	public void membersRead(List<Map<String, Object>> members) {
+		this.members = List.copyOf(members);
+		long total = 0;
+		for (Map<String, Object> member : members) {
+			if (member.get("backlog") instanceof Number number) {
+				total += number.longValue();
+			}
+		}
+		this.backlog = total;
+		BacklogScaler current = this.scaler;
+		if (current == null || !this.leadership.isLeader()) {
+			return;
+		}
+		ScaleSignal signal = current.decide(total);
+		if (signal != null) {
+			signal(signal, total, members.size());
+		}
+	}
+
+	private void signal(ScaleSignal signal, long total, int size) {
+		this.lastSignal = signal;
+		ClusterScaleEvent event = new ClusterScaleEvent(this, this.leadership.getRole(), signal, total, size);
+		logger.warn("Group '" + this.leadership.getRole() + "': backlog " + total + " over " + size
+				+ " instances asks to scale " + signal.name().toLowerCase());
+		this.events.publishEvent(event);
+		EtcdLeadership term = this.etcdTerm.get();
+		if (term != null && this.scaleKey != null) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("signal", signal.name().toLowerCase());
+			entry.put("backlog", total);
+			entry.put("members", size);
+			entry.put("at", this.clock.instant().toString());
+			entry.put("leader", this.leadership.getId());
+			try {
+				term.put(this.scaleKey, this.json.writeValueAsString(entry));
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Group '" + this.leadership.getRole() + "': could not write the scaling signal: "
+						+ ex.getMessage());
+			}
+		}
+		if (!this.command.isEmpty()) {
+			this.threads.start("butler-cluster-scale", true, () -> runCommand(signal, total, size));
+		}
+	}
+
+	private void runCommand(ScaleSignal signal, long total, int size) {
+		ProcessBuilder builder = new ProcessBuilder(this.command).redirectErrorStream(true);
+		builder.environment().put("BUTLER_SCALE", signal.name().toLowerCase());
+		builder.environment().put("BUTLER_BACKLOG", Long.toString(total));
+		builder.environment().put("BUTLER_MEMBERS", Integer.toString(size));
+		builder.environment().put("BUTLER_GROUP", this.leadership.getRole());
+		try {
+			Process process = builder.start();
+			process.getOutputStream().close();
+			try (BufferedReader output = new BufferedReader(
+					new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+				String line;
+				while ((line = output.readLine()) != null) {
+					logger.info("Scaling command: " + line);
+				}
+			}
+			int exit = process.waitFor();
+			if (exit != 0) {
+				logger.warn("Group '" + this.leadership.getRole() + "': scaling command " + this.command
+						+ " exited with " + exit);
+			}
+		}
+		catch (IOException ex) {
+			logger.warn("Group '" + this.leadership.getRole() + "': scaling command " + this.command
+					+ " could not run: " + ex.getMessage());
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Return what this instance knows of its group.
+	 * @return the view
+	 */
+	public ClusterView view() {
+		return new ClusterView(this.leadership.getRole(), this.leadership.getId(), this.leadership.isLeader(),
+				this.leadership.isReady(), this.members, this.backlog, this.lastSignal);
+	}
+
+}
