@@ -17,12 +17,15 @@ import dev.butler.cluster.BacklogScaler.ScaleSignal;
  * @param members the record each member published (itself only without etcd)
  * @param backlog the backlog of the whole group, as last summed
  * @param lastSignal the last scaling signal given, if any
+ * @param signals how many signals of each kind this instance gave as leader
  */
 public record ClusterView(String group, String instance, boolean leader, boolean ready,
-		List<Map<String, Object>> members, long backlog, @Nullable ScaleSignal lastSignal) {
+		List<Map<String, Object>> members, long backlog, @Nullable ScaleSignal lastSignal,
+		Map<ScaleSignal, Long> signals) {
 
 	public ClusterView {
 		members = List.copyOf(members);
+		signals = Map.copyOf(signals);
 	}
 
 }

@@ -5,9 +5,11 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -67,6 +69,10 @@ public final class ButlerCluster {
 	private volatile long backlog;
 
 	private volatile @Nullable ScaleSignal lastSignal;
+
+	private final AtomicLong ups = new AtomicLong();
+
+	private final AtomicLong downs = new AtomicLong();
 
 	/**
 	 * Create this instance's view of its group.
@@ -162,6 +168,7 @@ public final class ButlerCluster {
 
 	private void signal(ScaleSignal signal, long total, int size) {
 		this.lastSignal = signal;
+		((signal == ScaleSignal.UP) ? this.ups : this.downs).incrementAndGet();
 		ClusterScaleEvent event = new ClusterScaleEvent(this, this.leadership.getRole(), signal, total, size);
 		logger.warn("Group '" + this.leadership.getRole() + "': backlog " + total + " over " + size
 				+ " instances asks to scale " + signal.name().toLowerCase());
@@ -224,7 +231,14 @@ public final class ButlerCluster {
 	 */
 	public ClusterView view() {
 		return new ClusterView(this.leadership.getRole(), this.leadership.getId(), this.leadership.isLeader(),
-				this.leadership.isReady(), this.members, this.backlog, this.lastSignal);
+				this.leadership.isReady(), this.members, this.backlog, this.lastSignal, signalCounts());
+	}
+
+	private Map<ScaleSignal, Long> signalCounts() {
+		Map<ScaleSignal, Long> counts = new EnumMap<>(ScaleSignal.class);
+		counts.put(ScaleSignal.UP, this.ups.get());
+		counts.put(ScaleSignal.DOWN, this.downs.get());
+		return counts;
 	}
 
 }

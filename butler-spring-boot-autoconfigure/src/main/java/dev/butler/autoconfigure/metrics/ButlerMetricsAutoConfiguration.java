@@ -12,10 +12,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import dev.butler.actuate.metrics.ButlerMetrics;
+import dev.butler.actuate.metrics.ClusterMetrics;
 import dev.butler.actuate.metrics.ProcessMetrics;
 import dev.butler.actuate.metrics.SupervisionMetrics;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
+import dev.butler.autoconfigure.cluster.ButlerCluster;
 import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.control.ButlerComponents;
 import dev.butler.monitor.ProcessMonitor;
@@ -27,7 +29,8 @@ import dev.butler.supervision.Supervisor;
  */
 @AutoConfiguration(after = { MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
 		ButlerAutoConfiguration.class, ButlerSupervisionAutoConfiguration.class },
-		afterName = "dev.butler.autoconfigure.monitor.ButlerMonitorAutoConfiguration")
+		afterName = { "dev.butler.autoconfigure.monitor.ButlerMonitorAutoConfiguration",
+				"dev.butler.autoconfigure.cluster.ButlerClusterAutoConfiguration" })
 @ConditionalOnClass({ MeterRegistry.class, MetricsAutoConfiguration.class })
 @ConditionalOnBean(MeterRegistry.class)
 @ConditionalOnButlerRuntime
@@ -44,6 +47,19 @@ public final class ButlerMetricsAutoConfiguration {
 	@ConditionalOnBean(Supervisor.class)
 	SupervisionMetrics butlerSupervisionMetrics(ButlerComponents components, Supervisor supervisor) {
 		return new SupervisionMetrics(components, supervisor);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.integration.leader.Candidate")
+	@ConditionalOnBean(ButlerCluster.class)
+	static class ClusterMetricsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterMetrics butlerClusterMetrics(ButlerCluster cluster) {
+			return new ClusterMetrics(cluster::view);
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

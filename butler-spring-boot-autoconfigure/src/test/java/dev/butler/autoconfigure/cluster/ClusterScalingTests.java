@@ -7,10 +7,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationListener;
@@ -18,6 +21,7 @@ import org.springframework.context.ApplicationListener;
 import dev.butler.actuate.endpoint.ButlerEndpoint;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.autoconfigure.endpoint.ButlerEndpointAutoConfiguration;
+import dev.butler.autoconfigure.metrics.ButlerMetricsAutoConfiguration;
 import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.cluster.BacklogScaler.ScaleSignal;
 import dev.butler.cluster.ClusterScaleEvent;
@@ -48,7 +52,8 @@ class ClusterScalingTests {
 		return new ApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(ButlerAutoConfiguration.class,
 					ButlerSupervisionAutoConfiguration.class, ButlerClusterAutoConfiguration.class,
-					ButlerEndpointAutoConfiguration.class))
+					ButlerEndpointAutoConfiguration.class, MetricsAutoConfiguration.class,
+					SimpleMetricsExportAutoConfiguration.class, ButlerMetricsAutoConfiguration.class))
 			.withBean("inbox", InboxService.class, InboxService::new)
 			.withBean("scaleEvents", ApplicationListener.class,
 					() -> (ApplicationListener<ClusterScaleEvent>) this.events::add)
@@ -88,6 +93,11 @@ class ClusterScalingTests {
 			assertThat(this.events.get(1).getSignal()).isEqualTo(ScaleSignal.DOWN);
 			assertThat(this.events.get(1).getBacklog()).isEqualTo(2);
 			await().atMost(WAIT).untilAsserted(() -> assertThat(this.dir.resolve("scale.log")).hasContent("up 12 1\ndown 2 1"));
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			assertThat(meters.get("butler.cluster.scale.signals").tag("signal", "up").functionCounter().count()).isOne();
+			assertThat(meters.get("butler.cluster.scale.signals").tag("signal", "down").functionCounter().count()).isOne();
+			assertThat(meters.get("butler.cluster.backlog").tag("group", "butler").gauge().value()).isEqualTo(2);
+			assertThat(meters.get("butler.cluster.leader").gauge().value()).isOne();
 			ClusterView view = context.getBean(ButlerEndpoint.class).components().cluster();
 			assertThat(view.lastSignal()).isEqualTo(ScaleSignal.DOWN);
 			assertThat(view.leader()).isTrue();
