@@ -37,6 +37,14 @@ public record ClusterKeys(String prefix, String group) {
 	}
 
 	/**
+	 * Return the key of the group's consume switch: {@code false} pauses every instance.
+	 * @return {@code <prefix>/<group>/consume}
+	 */
+	public String consume() {
+		return this.prefix + "/" + this.group + "/consume";
+	}
+
+	/**
 	 * Return the prefix of every key of the group.
 	 * @return {@code <prefix>/<group>/}
 	 */

@@ -14,12 +14,13 @@ import dev.butler.cluster.BacklogScaler.ScaleSignal;
  * @param instance this instance's id
  * @param leader whether this instance leads
  * @param ready whether the current leader said it is ready
+ * @param consuming whether the group consumes: its consume switch is not off
  * @param members the record each member published (itself only without etcd)
  * @param backlog the backlog of the whole group, as last summed
  * @param lastSignal the last scaling signal given, if any
  * @param signals how many signals of each kind this instance gave as leader
  */
-public record ClusterView(String group, String instance, boolean leader, boolean ready,
+public record ClusterView(String group, String instance, boolean leader, boolean ready, boolean consuming,
 		List<Map<String, Object>> members, long backlog, @Nullable ScaleSignal lastSignal,
 		Map<ScaleSignal, Long> signals) {
 

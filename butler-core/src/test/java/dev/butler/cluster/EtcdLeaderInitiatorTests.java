@@ -92,28 +92,31 @@ class EtcdLeaderInitiatorTests {
 	}
 
 	@Test
-	void followersShouldSeeTheReadyFlagOfTheCurrentLeaderOnly() throws Exception {
+	void followersShouldSeeTheReadyFlagOfTheCurrentLeaderOnlyAndTheConsumeSwitch() throws Exception {
 		EtcdCluster etcd = etcd(1);
 		Instance a = instance(etcd, "a");
 		Instance b = instance(etcd, "b");
-		List<Boolean> seen = new CopyOnWriteArrayList<>();
-		ReadyWatch watch = new ReadyWatch(client(etcd), KEYS, seen::add);
+		List<GroupWatch.Flags> seen = new CopyOnWriteArrayList<>();
+		GroupWatch watch = new GroupWatch(client(etcd), KEYS, seen::add);
 		this.closing.add(watch);
 		watch.start();
 		a.initiator.start();
 		await().atMost(WAIT).until(() -> a.initiator.leadership() != null);
 		Thread.sleep(200);
-		assertThat(watch.isReady()).as("ready before the set-up is done").isFalse();
+		assertThat(watch.flags().ready()).as("ready before the set-up is done").isFalse();
 		assertThat(a.initiator.leadership().markReady()).isTrue();
-		await().atMost(WAIT).until(watch::isReady);
+		await().atMost(WAIT).until(() -> watch.flags().ready());
 		b.initiator.start();
 		a.initiator.stop();
 		await().atMost(WAIT).until(() -> b.initiator.leadership() != null);
-		await().atMost(WAIT).until(() -> !watch.isReady());
+		await().atMost(WAIT).until(() -> !watch.flags().ready());
 		assertThat(b.initiator.leadership().clearReady()).isTrue();
 		assertThat(b.initiator.leadership().markReady()).isTrue();
-		await().atMost(WAIT).until(watch::isReady);
-		assertThat(seen).containsExactly(true, false, true);
+		await().atMost(WAIT).until(() -> watch.flags().ready());
+		watch.setConsume(false);
+		await().atMost(WAIT).until(() -> !watch.flags().consume());
+		assertThat(seen).containsExactly(new GroupWatch.Flags(false, true), new GroupWatch.Flags(true, true),
+				new GroupWatch.Flags(false, true), new GroupWatch.Flags(true, true), new GroupWatch.Flags(true, false));
 	}
 
 	@Test

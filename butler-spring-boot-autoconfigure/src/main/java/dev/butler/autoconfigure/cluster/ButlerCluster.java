@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -56,6 +57,8 @@ public final class ButlerCluster {
 
 	private final @Nullable String scaleKey;
 
+	private final Consumer<Boolean> consumeSwitch;
+
 	private final ApplicationEventPublisher events;
 
 	private final ButlerThreads threads;
@@ -83,19 +86,21 @@ public final class ButlerCluster {
 	 * @param etcdTerm the current term of leadership on etcd, {@code null} without etcd or when not
 	 * leader
 	 * @param scaleKey the etcd key that signals are written to, {@code null} without etcd
+	 * @param consumeSwitch sets the group's consume switch
 	 * @param events publishes the signals
 	 * @param threads runs the scaling command
 	 * @param clock stamps the signals
 	 */
 	public ButlerCluster(ButlerLeadership leadership, ButlerComponents components, @Nullable BacklogScaler scaler,
 			List<String> command, Supplier<@Nullable EtcdLeadership> etcdTerm, @Nullable String scaleKey,
-			ApplicationEventPublisher events, ButlerThreads threads, Clock clock) {
+			Consumer<Boolean> consumeSwitch, ApplicationEventPublisher events, ButlerThreads threads, Clock clock) {
 		this.leadership = leadership;
 		this.components = components;
 		this.scaler = scaler;
 		this.command = List.copyOf(command);
 		this.etcdTerm = etcdTerm;
 		this.scaleKey = scaleKey;
+		this.consumeSwitch = consumeSwitch;
 		this.events = events;
 		this.threads = threads;
 		this.clock = clock;
@@ -226,12 +231,22 @@ public final class ButlerCluster {
 	}
 
 	/**
+	 * Pause or resume consumption in every instance of the group: the services that wait for the
+	 * leader stop, or start again. With etcd this sets the group's {@code consume} switch, which
+	 * {@code etcdctl put <prefix>/<group>/consume false} sets as well.
+	 * @param consume whether the group consumes
+	 */
+	public void setConsume(boolean consume) {
+		this.consumeSwitch.accept(consume);
+	}
+
+	/**
 	 * Return what this instance knows of its group.
 	 * @return the view
 	 */
 	public ClusterView view() {
 		return new ClusterView(this.leadership.getRole(), this.leadership.getId(), this.leadership.isLeader(),
-				this.leadership.isReady(), this.members, this.backlog, this.lastSignal, signalCounts());
+				this.leadership.isReady(), this.leadership.isConsuming(), this.members, this.backlog, this.lastSignal, signalCounts());
 	}
 
 	private Map<ScaleSignal, Long> signalCounts() {

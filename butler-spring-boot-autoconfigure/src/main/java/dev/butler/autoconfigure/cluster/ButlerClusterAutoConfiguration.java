@@ -47,7 +47,7 @@ import dev.butler.cluster.ClusterKeys;
 import dev.butler.cluster.EtcdLeaderInitiator;
 import dev.butler.cluster.EtcdMemberRegistry;
 import dev.butler.cluster.LeaderSetup;
-import dev.butler.cluster.ReadyWatch;
+import dev.butler.cluster.GroupWatch;
 import dev.butler.control.ButlerComponents;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.service.ServiceConfigurationException;
@@ -86,7 +86,8 @@ public final class ButlerClusterAutoConfiguration {
 	@ConditionalOnMissingBean
 	ButlerCluster butlerCluster(ButlerClusterProperties properties, ButlerLeadership leadership,
 			ButlerComponents components, ObjectProvider<EtcdLeaderInitiator> etcdLeader,
-			ApplicationEventPublisher events, ButlerThreads threads, ObjectProvider<Clock> clock) {
+			ObjectProvider<GroupWatch> groupWatch, ApplicationEventPublisher events, ButlerThreads threads,
+			ObjectProvider<Clock> clock) {
 		ButlerClusterProperties.Scaling scaling = properties.scaling();
 		Long high = scaling.highWater();
 		Long low = scaling.lowWater();
@@ -95,8 +96,15 @@ public final class ButlerClusterAutoConfiguration {
 		return new ButlerCluster(leadership, components, scaler, scaling.command(), () -> {
 			EtcdLeaderInitiator initiator = etcdLeader.getIfAvailable();
 			return (initiator != null) ? initiator.leadership() : null;
-		}, etcd ? new ClusterKeys(properties.etcd().prefix(), leadership.getRole()).scale() : null, events, threads,
-				clock.getIfUnique(Clock::systemUTC));
+		}, etcd ? new ClusterKeys(properties.etcd().prefix(), leadership.getRole()).scale() : null, (consume) -> {
+			GroupWatch watch = groupWatch.getIfAvailable();
+			if (watch != null) {
+				watch.setConsume(consume);
+			}
+			else {
+				leadership.changed(new GroupWatch.Flags(leadership.isReady(), consume));
+			}
+		}, events, threads, clock.getIfUnique(Clock::systemUTC));
 	}
 
 	static String group(ButlerClusterProperties properties, Environment environment) {
@@ -154,8 +162,8 @@ public final class ButlerClusterAutoConfiguration {
 		}
 
 		@Bean
-		ReadyWatch butlerReadyWatch(Client client, ClusterKeys keys, ButlerLeadership leadership) {
-			return new ReadyWatch(client, keys, leadership::ready);
+		GroupWatch butlerGroupWatch(Client client, ClusterKeys keys, ButlerLeadership leadership) {
+			return new GroupWatch(client, keys, leadership::changed);
 		}
 
 		@Bean

@@ -14,6 +14,7 @@ import org.springframework.integration.leader.Context;
 
 import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.cluster.EtcdLeadership;
+import dev.butler.cluster.GroupWatch;
 import dev.butler.cluster.LeaderSetup;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ManagedMicroService;
@@ -21,9 +22,10 @@ import dev.butler.control.ManagedMicroService;
 /**
  * What this instance does as a candidate for the leadership of its group: when elected, it runs
  * the {@link LeaderSetup} beans, starts the services marked {@code leader-only}, and says it is
- * ready (with etcd, the ready flag of its term, which every instance's {@code ReadyWatch} sees);
+ * ready (with etcd, the ready flag of its term, which every instance's {@code GroupWatch} sees);
  * when no longer leader, it stops its leader-only services. Once the leader is ready, the services
- * marked {@code wait-for-leader-ready} start, on every instance.
+ * marked {@code wait-for-leader-ready} start, on every instance, and they stop and start again with
+ * the group's consume switch.
  */
 public final class ButlerLeadership implements Candidate {
 
@@ -46,6 +48,8 @@ public final class ButlerLeadership implements Candidate {
 	private volatile boolean leader;
 
 	private volatile boolean ready;
+
+	private volatile boolean consume = true;
 
 	/**
 	 * Create the candidate of this instance.
@@ -126,7 +130,7 @@ public final class ButlerLeadership implements Candidate {
 			}
 		}
 		else {
-			ready(true);
+			changed(new GroupWatch.Flags(true, this.consume));
 		}
 	}
 
@@ -142,12 +146,24 @@ public final class ButlerLeadership implements Candidate {
 	}
 
 	/**
-	 * Take note of whether the leader is ready; once it is, start the services that wait for it.
-	 * @param ready whether the current leader said it is ready
+	 * Take note of the group's flags: once the leader is ready and the group consumes, start the
+	 * services that wait for the leader; once the group's consume switch is off, stop them. A leader
+	 * that changes leaves them running.
+	 * @param flags the group's flags
 	 */
-	public void ready(boolean ready) {
-		this.ready = ready;
-		if (!ready) {
+	public void changed(GroupWatch.Flags flags) {
+		this.ready = flags.ready();
+		this.consume = flags.consume();
+		if (!flags.consume()) {
+			this.starts.execute(() -> {
+				List<ManagedMicroService> waiting = new ArrayList<>(services(false));
+				Collections.reverse(waiting);
+				waiting.forEach(ManagedMicroService::stop);
+				logger.info("Group '" + this.group + "': consumption paused");
+			});
+			return;
+		}
+		if (!flags.ready()) {
 			return;
 		}
 		this.starts.execute(() -> {
@@ -163,6 +179,14 @@ public final class ButlerLeadership implements Candidate {
 				}
 			}
 		});
+	}
+
+	/**
+	 * Return whether the group consumes, as last seen: its consume switch is not off.
+	 * @return whether it consumes
+	 */
+	public boolean isConsuming() {
+		return this.consume;
 	}
 
 	/**

@@ -71,6 +71,22 @@ class ButlerClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void consumeSwitchShouldStopAndStartTheServicesThatWaitForTheLeader() {
+		runner().run((context) -> {
+			ButlerCluster cluster = context.getBean(ButlerCluster.class);
+			ManagedMicroService worker = service(context, "worker");
+			await().atMost(WAIT).until(() -> worker.state() == State.RUNNING);
+			cluster.setConsume(false);
+			await().atMost(WAIT).until(() -> !worker.isRunning());
+			assertThat(cluster.view().consuming()).isFalse();
+			assertThat(service(context, "audit").isRunning()).as("a leader-only service").isTrue();
+			cluster.setConsume(true);
+			await().atMost(WAIT).until(() -> worker.state() == State.RUNNING);
+			assertThat(cluster.view().consuming()).isTrue();
+		});
+	}
+
+	@Test
 	void leaderOnlyServiceShouldStopWhenTheInstanceYields() {
 		runner().run((context) -> {
 			ButlerLeadership leadership = context.getBean(ButlerLeadership.class);
@@ -107,6 +123,10 @@ class ButlerClusterAutoConfigurationTests {
 						assertThat(this.log.stream().filter((line) -> line.startsWith("set-up"))).hasSize(1);
 						await().atMost(WAIT).until(() -> instances.stream()
 							.allMatch((instance) -> members(instance).equals(List.of("a", "b", "c"))));
+						instances.get(2).getBean(ButlerCluster.class).setConsume(false);
+						await().atMost(WAIT).until(() -> running(instances, "worker").isEmpty());
+						instances.get(0).getBean(ButlerCluster.class).setConsume(true);
+						await().atMost(WAIT).until(() -> running(instances, "worker").size() == 3);
 						AssertableApplicationContext leader = running(instances, "audit").get(0);
 						assertThat(leader.getBean(ButlerLeadership.class).isLeader()).isTrue();
 						long firstTerm = leader.getBean(dev.butler.cluster.EtcdLeaderInitiator.class)
