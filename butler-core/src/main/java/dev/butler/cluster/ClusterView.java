@@ -19,10 +19,12 @@ import dev.butler.cluster.BacklogScaler.ScaleSignal;
  * @param backlog the backlog of the whole group, as last summed
  * @param lastSignal the last scaling signal given, if any
  * @param signals how many signals of each kind this instance gave as leader
+ * @param deadLetters the messages the whole group banished, as last summed
+ * @param deadLetterAlarm the reason of the dead-letter alarm raised last, if it still holds
  */
 public record ClusterView(String group, String instance, boolean leader, boolean ready, boolean consuming,
 		List<Map<String, Object>> members, long backlog, @Nullable ScaleSignal lastSignal,
-		Map<ScaleSignal, Long> signals) {
+		Map<ScaleSignal, Long> signals, long deadLetters, @Nullable String deadLetterAlarm) {
 
 	public ClusterView {
 		members = List.copyOf(members);

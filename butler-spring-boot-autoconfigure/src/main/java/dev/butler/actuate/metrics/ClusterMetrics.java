@@ -15,7 +15,8 @@ import dev.butler.cluster.ClusterView;
 /**
  * {@link MeterBinder} for the cluster, tagged with the group: {@code butler.cluster.leader} (1 on
  * the leader), {@code butler.cluster.ready}, {@code butler.cluster.members},
- * {@code butler.cluster.backlog} (the group's, as last summed) and
+ * {@code butler.cluster.backlog} and {@code butler.cluster.dead-letters} (the group's, as last
+ * summed) and
  * {@code butler.cluster.scale.signals} (tagged {@code signal}: up or down, counted on the leader
  * that gave them).
  */
@@ -42,6 +43,8 @@ public class ClusterMetrics implements MeterBinder {
 				"Instances of the group, as last read");
 		gauge(registry, "butler.cluster.backlog", tags, ClusterView::backlog,
 				"Messages and tasks waiting in the whole group, as last summed");
+		gauge(registry, "butler.cluster.dead-letters", tags, ClusterView::deadLetters,
+				"Messages the whole group banished, as last summed");
 		for (ScaleSignal signal : ScaleSignal.values()) {
 			FunctionCounter.builder("butler.cluster.scale.signals", this.cluster,
 					(supplier) -> supplier.get().signals().getOrDefault(signal, 0L))

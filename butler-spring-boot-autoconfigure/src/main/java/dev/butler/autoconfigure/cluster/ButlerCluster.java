@@ -24,6 +24,8 @@ import dev.butler.cluster.BacklogScaler;
 import dev.butler.cluster.BacklogScaler.ScaleSignal;
 import dev.butler.cluster.ClusterScaleEvent;
 import dev.butler.cluster.ClusterView;
+import dev.butler.cluster.DeadLetterAlarmEvent;
+import dev.butler.cluster.DeadLetterWatch;
 import dev.butler.cluster.EtcdLeadership;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
@@ -51,6 +53,8 @@ public final class ButlerCluster {
 
 	private final @Nullable BacklogScaler scaler;
 
+	private final @Nullable DeadLetterWatch deadLetterWatch;
+
 	private final List<String> command;
 
 	private final Supplier<@Nullable EtcdLeadership> etcdTerm;
@@ -71,6 +75,10 @@ public final class ButlerCluster {
 
 	private volatile long backlog;
 
+	private volatile long deadLetters;
+
+	private volatile @Nullable String deadLetterAlarm;
+
 	private volatile @Nullable ScaleSignal lastSignal;
 
 	private final AtomicLong ups = new AtomicLong();
@@ -82,6 +90,7 @@ public final class ButlerCluster {
 	 * @param leadership whether it leads
 	 * @param components its services
 	 * @param scaler the water marks, {@code null} for no scaling signals
+	 * @param deadLetterWatch the limit of banished messages, {@code null} for no alarm
 	 * @param command the scaling command, empty for none
 	 * @param etcdTerm the current term of leadership on etcd, {@code null} without etcd or when not
 	 * leader
@@ -92,11 +101,12 @@ public final class ButlerCluster {
 	 * @param clock stamps the signals
 	 */
 	public ButlerCluster(ButlerLeadership leadership, ButlerComponents components, @Nullable BacklogScaler scaler,
-			List<String> command, Supplier<@Nullable EtcdLeadership> etcdTerm, @Nullable String scaleKey,
+			@Nullable DeadLetterWatch deadLetterWatch, List<String> command, Supplier<@Nullable EtcdLeadership> etcdTerm, @Nullable String scaleKey,
 			Consumer<Boolean> consumeSwitch, ApplicationEventPublisher events, ButlerThreads threads, Clock clock) {
 		this.leadership = leadership;
 		this.components = components;
 		this.scaler = scaler;
+		this.deadLetterWatch = deadLetterWatch;
 		this.command = List.copyOf(command);
 		this.etcdTerm = etcdTerm;
 		this.scaleKey = scaleKey;
@@ -117,6 +127,7 @@ public final class ButlerCluster {
 		record.put("pid", ProcessHandle.current().pid());
 		record.put("leader", this.leadership.isLeader());
 		long total = 0;
+		long banished = 0;
 		Map<String, Object> services = new LinkedHashMap<>();
 		for (ButlerComponent component : this.components) {
 			Map<String, Object> service = new LinkedHashMap<>();
@@ -127,10 +138,12 @@ public final class ButlerCluster {
 			service.put("endpoints", component.endpoints());
 			if (component instanceof ManagedMicroService managed) {
 				total += backlogOf(managed);
+				banished += banishedBy(managed);
 			}
 			services.put(component.id(), service);
 		}
 		record.put("backlog", total);
+		record.put("deadLetters", banished);
 		record.put("services", services);
 		return record;
 	}
@@ -147,6 +160,18 @@ public final class ButlerCluster {
 		return backlog;
 	}
 
+	private static long banishedBy(ManagedMicroService service) {
+		long banished = 0;
+		for (ResourceSnapshot snapshot : service.resources()) {
+			for (ResourceSnapshot.Count count : snapshot.counters()) {
+				if (count.name().equals("messages") && "banished".equals(count.tags().get("outcome"))) {
+					banished += count.value();
+				}
+			}
+		}
+		return banished;
+	}
+
 	/**
 	 * Take note of the members of the group as read, and on the leader sum their backlog against
 	 * the water marks.
@@ -154,21 +179,37 @@ public final class ButlerCluster {
 	 */
 	public void membersRead(List<Map<String, Object>> members) {
 		this.members = List.copyOf(members);
-		long total = 0;
-		for (Map<String, Object> member : members) {
-			if (member.get("backlog") instanceof Number number) {
-				total += number.longValue();
-			}
-		}
+		long total = sum(members, "backlog");
+		long banished = sum(members, "deadLetters");
 		this.backlog = total;
-		BacklogScaler current = this.scaler;
-		if (current == null || !this.leadership.isLeader()) {
+		this.deadLetters = banished;
+		if (!this.leadership.isLeader()) {
 			return;
 		}
-		ScaleSignal signal = current.decide(total);
+		BacklogScaler current = this.scaler;
+		ScaleSignal signal = (current != null) ? current.decide(total) : null;
 		if (signal != null) {
 			signal(signal, total, members.size());
 		}
+		DeadLetterWatch watch = this.deadLetterWatch;
+		if (watch != null) {
+			String alarm = watch.check(this.clock.instant(), banished);
+			if (alarm != null) {
+				this.deadLetterAlarm = alarm;
+				logger.warn("Group '" + this.leadership.getRole() + "': dead letters grow fast: " + alarm);
+				this.events.publishEvent(new DeadLetterAlarmEvent(this, this.leadership.getRole(), alarm));
+			}
+		}
+	}
+
+	private static long sum(List<Map<String, Object>> members, String field) {
+		long total = 0;
+		for (Map<String, Object> member : members) {
+			if (member.get(field) instanceof Number number) {
+				total += number.longValue();
+			}
+		}
+		return total;
 	}
 
 	private void signal(ScaleSignal signal, long total, int size) {
@@ -246,7 +287,8 @@ public final class ButlerCluster {
 	 */
 	public ClusterView view() {
 		return new ClusterView(this.leadership.getRole(), this.leadership.getId(), this.leadership.isLeader(),
-				this.leadership.isReady(), this.leadership.isConsuming(), this.members, this.backlog, this.lastSignal, signalCounts());
+				this.leadership.isReady(), this.leadership.isConsuming(), this.members, this.backlog, this.lastSignal,
+				signalCounts(), this.deadLetters, this.deadLetterAlarm);
 	}
 
 	private Map<ScaleSignal, Long> signalCounts() {

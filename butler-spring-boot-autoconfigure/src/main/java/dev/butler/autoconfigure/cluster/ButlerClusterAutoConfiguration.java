@@ -44,6 +44,7 @@ import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.cluster.BacklogScaler;
 import dev.butler.cluster.ClusterKeys;
+import dev.butler.cluster.DeadLetterWatch;
 import dev.butler.cluster.EtcdLeaderInitiator;
 import dev.butler.cluster.EtcdMemberRegistry;
 import dev.butler.cluster.LeaderSetup;
@@ -92,8 +93,11 @@ public final class ButlerClusterAutoConfiguration {
 		Long high = scaling.highWater();
 		Long low = scaling.lowWater();
 		BacklogScaler scaler = (high != null && low != null) ? new BacklogScaler(high, low) : null;
+		Long maxGrowth = properties.deadLetters().maxGrowth();
+		DeadLetterWatch deadLetters = (maxGrowth != null)
+				? new DeadLetterWatch(maxGrowth, properties.deadLetters().within()) : null;
 		boolean etcd = !properties.etcd().endpoints().isEmpty();
-		return new ButlerCluster(leadership, components, scaler, scaling.command(), () -> {
+		return new ButlerCluster(leadership, components, scaler, deadLetters, scaling.command(), () -> {
 			EtcdLeaderInitiator initiator = etcdLeader.getIfAvailable();
 			return (initiator != null) ? initiator.leadership() : null;
 		}, etcd ? new ClusterKeys(properties.etcd().prefix(), leadership.getRole()).scale() : null, (consume) -> {

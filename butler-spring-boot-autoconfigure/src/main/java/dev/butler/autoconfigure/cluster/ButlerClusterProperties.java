@@ -30,12 +30,14 @@ import dev.butler.service.ServiceConfigurationException;
  * backlog) and the leader sums the backlog of the group. If a duration suffix is not specified,
  * milliseconds will be used
  * @param scaling Signals to add or remove instances, given by the leader from the backlog
+ * @param deadLetters An alarm raised by the leader when the group banishes messages too fast
  */
 @ConfigurationProperties(prefix = "butler.cluster", ignoreUnknownFields = false)
 public record ButlerClusterProperties(@DefaultValue("true") boolean enabled, @Nullable String group,
 		@Nullable String instanceId, @DefaultValue("15s") @DurationUnit(ChronoUnit.SECONDS) Duration leaseTtl,
 		@DefaultValue("1s") @DurationUnit(ChronoUnit.MILLIS) Duration retryDelay, @DefaultValue Etcd etcd,
-		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) Duration publishInterval, @DefaultValue Scaling scaling) {
+		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) Duration publishInterval, @DefaultValue Scaling scaling,
+		@DefaultValue DeadLetters deadLetters) {
 
 	public ButlerClusterProperties {
 		if (leaseTtl.toSeconds() < 2 || leaseTtl.toMillis() % 1000 != 0) {
@@ -81,6 +83,29 @@ public record ButlerClusterProperties(@DefaultValue("true") boolean enabled, @Nu
 			if (highWater == null && !command.isEmpty()) {
 				throw new ServiceConfigurationException("butler.cluster.scaling.command", String.join(" ", command),
 						"needs high-water and low-water, which give the signals it acts on");
+			}
+		}
+
+	}
+
+	/**
+	 * The dead-letter watch: messages banished by the whole group (to the errors/ of directory
+	 * queues), summed by the leader each publish interval.
+	 *
+	 * @param maxGrowth Messages the group may banish within the period before the leader raises an
+	 * alarm (a DeadLetterAlarmEvent and a warning); no alarm if not set
+	 * @param within The period. If a duration suffix is not specified, milliseconds will be used
+	 */
+	public record DeadLetters(@Nullable Long maxGrowth,
+			@DefaultValue("1m") @DurationUnit(ChronoUnit.MILLIS) Duration within) {
+
+		public DeadLetters {
+			if (maxGrowth != null && maxGrowth < 0) {
+				throw new ServiceConfigurationException("butler.cluster.dead-letters.max-growth", maxGrowth,
+						"must be 0 or more");
+			}
+			if (within.isNegative() || within.isZero()) {
+				throw new ServiceConfigurationException("butler.cluster.dead-letters.within", within, "must be positive");
 			}
 		}
 

@@ -26,6 +26,7 @@ import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.cluster.BacklogScaler.ScaleSignal;
 import dev.butler.cluster.ClusterScaleEvent;
 import dev.butler.cluster.ClusterView;
+import dev.butler.cluster.DeadLetterAlarmEvent;
 import dev.butler.queue.DirectoryQueue;
 import dev.butler.queue.QueueMessage;
 import dev.butler.queue.QueueReader;
@@ -106,6 +107,37 @@ class ClusterScalingTests {
 				assertThat(member.get("services").toString()).contains("inbox");
 			});
 		});
+	}
+
+	@Test
+	void deadLettersBanishedFasterThanAllowedShouldRaiseOneAlarm() throws Exception {
+		List<DeadLetterAlarmEvent> alarms = new CopyOnWriteArrayList<>();
+		runner().withPropertyValues("butler.cluster.dead-letters.max-growth=3", "butler.cluster.dead-letters.within=1m")
+			.withBean("alarms", ApplicationListener.class,
+					() -> (ApplicationListener<DeadLetterAlarmEvent>) alarms::add)
+			.run((context) -> {
+				DirectoryQueue queue = DirectoryQueue.open(this.dir.resolve("inbox"));
+				List<byte[]> messages = new ArrayList<>();
+				for (int i = 0; i < 5; i++) {
+					messages.add(("bad " + i).getBytes(StandardCharsets.UTF_8));
+				}
+				queue.enqueueAll(messages);
+				await().atMost(WAIT).until(() -> context.getBean(ButlerCluster.class).view().backlog() == 5);
+				try (QueueReader reader = QueueReader.open(queue, new QueueStatistics())) {
+					for (int i = 0; i < 3; i++) {
+						reader.banish(reader.next(), "unreadable", null, 1);
+					}
+					await().atMost(WAIT).until(() -> context.getBean(ButlerCluster.class).view().deadLetters() == 3);
+					Thread.sleep(300);
+					assertThat(alarms).as("3 within the limit").isEmpty();
+					reader.banish(reader.next(), "unreadable", null, 1);
+				}
+				await().atMost(WAIT).until(() -> alarms.size() == 1);
+				assertThat(alarms.get(0).getReason()).startsWith("4 messages banished within ")
+					.endsWith("more than 3 within 60 s");
+				assertThat(context.getBean(ButlerCluster.class).view().deadLetterAlarm())
+					.isEqualTo(alarms.get(0).getReason());
+			});
 	}
 
 	@Test

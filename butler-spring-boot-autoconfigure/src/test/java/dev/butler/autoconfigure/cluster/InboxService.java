@@ -2,8 +2,10 @@ package dev.butler.autoconfigure.cluster;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.QueueException;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ResourceSnapshot;
@@ -12,7 +14,8 @@ import dev.butler.service.ServiceResource;
 
 /**
  * A service for cluster tests with a real directory queue as its resource, which it does not
- * consume: the test fills and drains it, and its backlog is what the queue holds.
+ * consume: the test fills, drains and banishes, and its backlog and banished messages are what the
+ * queue holds in incoming/ and errors/.
  */
 @ButlerService(oid = "1.3.6.1.4.1.32473.1.9", name = "test.inbox", version = "1.0.0", classification = "test/inbox",
 		description = "Inbox for cluster tests", vendor = "7ab3c2b4-1d4e-5c7a-9a3e-0a1b2c3d4e5f")
@@ -35,7 +38,12 @@ class InboxService implements MicroService<InboxService.Config> {
 
 			@Override
 			public ResourceSnapshot describe() {
-				return new InboxSnapshot(this.queue.backlog());
+				try {
+					return new InboxSnapshot(this.queue.backlog(), this.queue.countErrors());
+				}
+				catch (QueueException ex) {
+					return new InboxSnapshot(this.queue.backlog(), 0);
+				}
 			}
 
 		});
@@ -45,7 +53,7 @@ class InboxService implements MicroService<InboxService.Config> {
 
 	}
 
-	record InboxSnapshot(long backlog) implements ResourceSnapshot {
+	record InboxSnapshot(long backlog, long banished) implements ResourceSnapshot {
 
 		@Override
 		public String kind() {
@@ -55,6 +63,12 @@ class InboxService implements MicroService<InboxService.Config> {
 		@Override
 		public String name() {
 			return "inbox";
+		}
+
+		@Override
+		public List<Count> counters() {
+			return List.of(new Count("messages", Map.of("outcome", "banished"), this.banished, false, null,
+					"Messages banished to errors/"));
 		}
 
 		@Override
