@@ -6,9 +6,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.options.WatchOption;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -89,6 +92,54 @@ class EtcdLeaderInitiatorTests {
 		assertThat(admin.getKVClient().get(EtcdCalls.bytes("/butler-test/orders/counter")).get().getKvs().get(0)
 			.getValue().toString()).isEqualTo("3");
 		await().atMost(WAIT).until(() -> a.revoked.get() == 1);
+	}
+
+	@Test
+	void leadersWritingThroughTheirFencesShouldNeverOverlapAcrossChangesOfLeader() throws Exception {
+		EtcdCluster etcd = etcd(1);
+		List<Instance> instances = List.of(instance(etcd, "a"), instance(etcd, "b"), instance(etcd, "c"));
+		instances.forEach((instance) -> instance.initiator.start());
+		AtomicInteger refused = new AtomicInteger();
+		List<Thread> writers = new ArrayList<>();
+		AtomicBoolean writing = new AtomicBoolean(true);
+		for (Instance instance : instances) {
+			Thread writer = new Thread(() -> {
+				while (writing.get()) {
+					for (EtcdLeadership term : instance.terms) {
+						if (!term.put("/butler-test/orders/fence", Long.toString(term.fencingToken()))) {
+							refused.incrementAndGet();
+						}
+					}
+					Thread.onSpinWait();
+				}
+			});
+			writer.start();
+			writers.add(writer);
+		}
+		for (int round = 0; round < 6; round++) {
+			await().atMost(WAIT).until(() -> leaders(instances).size() == 1);
+			Instance leader = leaders(instances).get(0);
+			Thread.sleep(100);
+			leader.initiator.stop();
+			leader.initiator.start();
+		}
+		writing.set(false);
+		for (Thread writer : writers) {
+			writer.join();
+		}
+		List<Long> written = new CopyOnWriteArrayList<>();
+		Client reader = client(etcd);
+		Watch.Watcher history = reader.getWatchClient()
+			.watch(EtcdCalls.bytes("/butler-test/orders/fence"),
+					WatchOption.builder().withRevision(1).build(),
+					(response) -> response.getEvents()
+						.forEach((event) -> written.add(Long.parseLong(event.getKeyValue().getValue().toString()))));
+		this.closing.add(history::close);
+		await().atMost(WAIT).until(() -> written.size() > 10);
+		Thread.sleep(500);
+		assertThat(written).as("fencing tokens in the order etcd took the writes").isSorted();
+		assertThat(written.stream().distinct().count()).as("terms that wrote").isGreaterThanOrEqualTo(6);
+		assertThat(refused.get()).as("writes of deposed terms, refused").isPositive();
 	}
 
 	@Test
