@@ -104,6 +104,8 @@ public final class DataPipe implements ServiceResource {
 
 	private final PipeHandler handler;
 
+	private final Rejections rejections;
+
 	private final Channel channel;
 
 	/** Whether the pipe's address is inproc, where ZeroMQ tells nothing of peers that leave. */
@@ -163,6 +165,7 @@ public final class DataPipe implements ServiceResource {
 		this.role = role;
 		this.options = options;
 		this.handler = handler;
+		this.rejections = new Rejections(options.maxRejects(), options.rejectsWithin());
 		this.inproc = options.pipeAddress().startsWith("inproc://");
 		this.session = new FbdpSession(name, role, options, new SessionActions());
 		boolean server = options.pipeMode() == PipeMode.BIND;
@@ -842,6 +845,7 @@ public final class DataPipe implements ServiceResource {
 		@Override
 		public void opened(String dataFormat) throws Exception {
 			DataPipe.this.closingPeers.remove(DataPipe.this.session.clientId());
+			DataPipe.this.rejections.clear();
 			DataPipe.this.handler.opened(DataPipe.this, dataFormat);
 		}
 
@@ -854,6 +858,21 @@ public final class DataPipe implements ServiceResource {
 		public void accept(byte[] data) throws Exception {
 			DataPipe.this.statistics.recordData(data.length);
 			DataPipe.this.handler.accept(DataPipe.this, data);
+		}
+
+		@Override
+		public @Nullable String rejected(DataRejectedException rejection) {
+			String reason = String.valueOf(rejection.getMessage());
+			DataPipe.this.statistics.rejected.increment();
+			String cutOff = DataPipe.this.rejections.rejected(DataPipe.this.context.clock().instant(), reason);
+			if (cutOff != null) {
+				logger.warn("Data pipe '" + DataPipe.this.name + "' of service '" + DataPipe.this.context.serviceId()
+						+ "' cuts its peer off: " + cutOff);
+			}
+			else {
+				logger.debug("Data pipe '" + DataPipe.this.name + "' rejected a message: " + reason);
+			}
+			return cutOff;
 		}
 
 		@Override

@@ -85,6 +85,13 @@ final class FbdpSession {
 		/** Hand a DATA payload to the handler. */
 		void accept(byte[] data) throws Exception;
 
+		/**
+		 * The consumer rejected a data message; decide whether the session goes on.
+		 * @param rejection what the handler threw
+		 * @return the reason to end the session with CLOSE(INVALID_DATA), or {@code null} to go on
+		 */
+		@Nullable String rejected(DataRejectedException rejection);
+
 		/** A batch of {@code size} DATA messages was agreed. */
 		void batchStarted(int size);
 
@@ -619,7 +626,16 @@ final class FbdpSession {
 			violation("Out of band DATA message: no batch is open");
 			return;
 		}
-		this.actions.accept((payload != null) ? payload : EMPTY);
+		try {
+			this.actions.accept((payload != null) ? payload : EMPTY);
+		}
+		catch (DataRejectedException ex) {
+			String cutOff = this.actions.rejected(ex);
+			if (cutOff != null) {
+				close(FbdpErrorCode.INVALID_DATA, cutOff);
+				return;
+			}
+		}
 		if (hasSession() && --this.transmit == 0) {
 			batchDone();
 		}

@@ -49,6 +49,8 @@ public interface PipeHandler {
 	 * Accept a DATA payload (consumers).
 	 * @param pipe the pipe
 	 * @param payload the payload, empty if the DATA carried none
+	 * @throws DataRejectedException to reject this message and go on, unless the peer's rejections
+	 * pass {@code max-rejects}
 	 * @throws Exception to close the pipe with an error
 	 */
 	default void accept(DataPipe pipe, byte[] payload) throws Exception {

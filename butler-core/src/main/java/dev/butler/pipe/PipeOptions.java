@@ -44,6 +44,11 @@ import dev.butler.service.OptionConstraints;
  * before it closes its socket anyway, so that the last batch and the CLOSE reach a peer that closes
  * its socket at once, as Saturnin does. Not a Saturnin option. If a duration suffix is not
  * specified, milliseconds will be used
+ * @param maxRejects Data messages of one peer that a consumer may reject (its handler throws
+ * DataRejectedException) within rejects-within and go on; one more cuts the peer off: its session
+ * ends with CLOSE(INVALID_DATA) and the reason. 0 cuts it off at the first. Not a Saturnin option
+ * @param rejectsWithin The period max-rejects counts in. Not a Saturnin option. If a duration suffix
+ * is not specified, milliseconds will be used
  */
 @PipeFormatRequired
 public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @NotNull PipeMode pipeMode,
@@ -52,7 +57,9 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 		@DefaultValue("true") boolean stopOnClose,
 		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = PEER_TIMEOUT_MIN, max = PEER_TIMEOUT_MAX) Duration peerTimeout,
 		@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration openTimeout,
-		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s") Duration closeTimeout) {
+		@DefaultValue("5s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s") Duration closeTimeout,
+		@DefaultValue("0") @Min(0) int maxRejects,
+		@DefaultValue("60s") @DurationUnit(ChronoUnit.MILLIS) @NotNull @DurationRange(min = "0s", minInclusive = false) Duration rejectsWithin) {
 
 	/**
 	 * Least {@link #peerTimeout()}.
@@ -80,8 +87,33 @@ public record PipeOptions(@NotBlank String pipe, @NotBlank String pipeAddress, @
 	 */
 	public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+	/**
+	 * Default {@link #rejectsWithin()}.
+	 */
+	public static final Duration DEFAULT_REJECTS_WITHIN = Duration.ofSeconds(60);
+
 	@ConstructorBinding
 	public PipeOptions {
+	}
+
+	/**
+	 * Create options that cut a peer off at its first rejected message.
+	 * @param pipe name of the pipe
+	 * @param pipeAddress address the pipe binds or connects to
+	 * @param pipeMode bind or connect
+	 * @param pipeFormat MIME type of the data
+	 * @param batchSize DATA messages per batch
+	 * @param readyScheduleInterval time before a server asks again after READY(0)
+	 * @param stopOnClose whether the service stops when the pipe closes
+	 * @param peerTimeout time a silent peer may go unheard
+	 * @param openTimeout time a connecting pipe waits for its server's first answer
+	 * @param closeTimeout time the pipe waits for the peer to disconnect after a final CLOSE
+	 */
+	public PipeOptions(String pipe, String pipeAddress, PipeMode pipeMode, @Nullable String pipeFormat, int batchSize,
+			Duration readyScheduleInterval, boolean stopOnClose, Duration peerTimeout, Duration openTimeout,
+			Duration closeTimeout) {
+		this(pipe, pipeAddress, pipeMode, pipeFormat, batchSize, readyScheduleInterval, stopOnClose, peerTimeout,
+				openTimeout, closeTimeout, 0, DEFAULT_REJECTS_WITHIN);
 	}
 
 	/**

@@ -54,6 +54,8 @@ public record PipeSnapshot(String name, String pipe, PipeRole role, PipeMode mod
 						"Batches the pipe agreed with its peer, over all runs of the service"),
 				new Count("refused", tags, counts.refused(), true, null,
 						"Messages the pipe refused with CLOSE, over all runs of the service"),
+				new Count("rejected", tags, counts.rejected(), true, null,
+						"Data messages the consumer rejected, over all runs of the service"),
 				new Count("dropped", tags, counts.dropped(), true, null,
 						"Messages the pipe could not deliver: the peer was gone, never answered, or took "
 								+ "nothing within close_timeout, over all runs of the service"),

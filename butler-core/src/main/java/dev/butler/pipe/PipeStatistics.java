@@ -15,6 +15,8 @@ public final class PipeStatistics {
 
 	final Counter refused = new Counter();
 
+	final Counter rejected = new Counter();
+
 	final Counter dropped = new Counter();
 
 	final Counter stalls = new Counter();
@@ -50,6 +52,14 @@ public final class PipeStatistics {
 	 */
 	public long batches() {
 		return this.batches.get();
+	}
+
+	/**
+	 * Return the data messages the consumer's handler rejected.
+	 * @return the number of rejected messages
+	 */
+	public long rejected() {
+		return this.rejected.get();
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -226,6 +227,24 @@ class FbdpSessionTests {
 		assertThat(this.actions.take()).containsExactly("accept x", "accept ", "send READY 5");
 		assertThat(session.state()).isEqualTo(PipeState.OPEN);
 		assertThat(session.credit()).isEqualTo(-1);
+	}
+
+	@Test
+	void rejectedDataShouldCountAgainstTheBatchAndTheSessionGoOnUntilThePeerIsCutOff() throws Exception {
+		FbdpSession session = openServer(PipeRole.CONSUMER, true);
+		session.onMessage(CLIENT, FbdpMessage.ready(3));
+		session.onData("bad 1".getBytes(StandardCharsets.UTF_8));
+		session.onData(PAYLOAD);
+		session.onData("bad 2".getBytes(StandardCharsets.UTF_8));
+		assertThat(this.actions.take()).containsExactly("batch 3", "rejected unreadable bad 1", "accept x",
+				"rejected unreadable bad 2", "send READY 5");
+		assertThat(session.state()).isEqualTo(PipeState.OPEN);
+		session.onMessage(CLIENT, FbdpMessage.ready(3));
+		this.actions.cutOffWith = "too many rejected";
+		session.onData("bad 3".getBytes(StandardCharsets.UTF_8));
+		assertThat(this.actions.take()).startsWith("batch 3", "rejected unreadable bad 3")
+			.anyMatch((line) -> line.contains("CLOSE") && line.contains("INVALID_DATA") && line.contains("too many rejected"));
+		assertThat(session.state()).isNotEqualTo(PipeState.TRANSMITTING);
 	}
 
 	@Test
@@ -650,6 +669,8 @@ class FbdpSessionTests {
 
 		boolean ready = true;
 
+		@Nullable String cutOffWith;
+
 		Runnable onOpened = () -> {
 		};
 
@@ -703,9 +724,19 @@ class FbdpSessionTests {
 		}
 
 		@Override
-		public void accept(byte[] data) {
+		public void accept(byte[] data) throws DataRejectedException {
 			this.onAccept.run();
-			this.list.add("accept " + new String(data, StandardCharsets.UTF_8));
+			String text = new String(data, StandardCharsets.UTF_8);
+			if (text.startsWith("bad")) {
+				throw new DataRejectedException("unreadable " + text);
+			}
+			this.list.add("accept " + text);
+		}
+
+		@Override
+		public @Nullable String rejected(DataRejectedException rejection) {
+			this.list.add("rejected " + rejection.getMessage());
+			return this.cutOffWith;
 		}
 
 		@Override

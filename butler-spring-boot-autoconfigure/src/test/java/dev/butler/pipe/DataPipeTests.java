@@ -52,6 +52,7 @@ class DataPipeTests {
 		Producer.count = 0;
 		Consumer.notReadyTimes = 0;
 		Consumer.refuseFormat = null;
+		Consumer.rejectOdd = false;
 	}
 
 	@ParameterizedTest
@@ -250,6 +251,29 @@ class DataPipeTests {
 		});
 	}
 
+	@Test
+	void consumerShouldRejectMessagesWithinItsAllowanceAndCutThePeerOffBeyondIt() {
+		String address = "tcp://127.0.0.1:" + freePort();
+		Producer.options = new PipeOptions("numbers", address, PipeMode.CONNECT, FORMAT, 5, Duration.ofMillis(100),
+				false);
+		Consumer.options = new PipeOptions("numbers", address, PipeMode.BIND, FORMAT, 4, Duration.ofMillis(100), false,
+				PipeOptions.DEFAULT_PEER_TIMEOUT, PipeOptions.DEFAULT_OPEN_TIMEOUT, PipeOptions.DEFAULT_CLOSE_TIMEOUT, 3,
+				Duration.ofMinutes(1));
+		Consumer.rejectOdd = true;
+		Producer.count = 20;
+		this.contextRunner.withUserConfiguration(Producer.class, Consumer.class).run((context) -> {
+			Consumer consumer = context.getBean(Consumer.class);
+			DataPipe producer = context.getBean(Producer.class).pipe;
+			await().atMost(Duration.ofSeconds(10)).until(() -> producer.describe().state() == PipeState.CLOSED);
+			assertThat(producer.describe().closeCode()).isEqualTo(FbdpErrorCode.INVALID_DATA);
+			assertThat(producer.describe().closeDetails()).singleElement()
+				.asString()
+				.isEqualTo("the peer's data was rejected 4 times within 60 s, more than max-rejects=3; last: odd number 7");
+			assertThat(consumer.received).containsExactly("0", "2", "4", "6");
+			assertThat(consumer.pipe.describe().counts().rejected()).isEqualTo(4);
+		});
+	}
+
 	private static void assertRefused(ZContext zmq, String address, FbdpMessage message, FbdpErrorCode code,
 			String description) {
 		try (ZMQ.Socket client = client(zmq, address)) {
@@ -303,6 +327,8 @@ class DataPipeTests {
 
 		static volatile String refuseFormat;
 
+		static volatile boolean rejectOdd;
+
 		final List<String> received = new CopyOnWriteArrayList<>();
 
 		final AtomicInteger readyAsked = new AtomicInteger();
@@ -330,8 +356,12 @@ class DataPipeTests {
 		}
 
 		@Override
-		public void accept(DataPipe pipe, byte[] payload) {
-			this.received.add(new String(payload, StandardCharsets.UTF_8));
+		public void accept(DataPipe pipe, byte[] payload) throws DataRejectedException {
+			String text = new String(payload, StandardCharsets.UTF_8);
+			if (rejectOdd && Integer.parseInt(text) % 2 == 1) {
+				throw new DataRejectedException("odd number " + text);
+			}
+			this.received.add(text);
 		}
 
 		@Override

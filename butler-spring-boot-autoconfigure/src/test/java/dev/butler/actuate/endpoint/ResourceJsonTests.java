@@ -28,13 +28,14 @@ class ResourceJsonTests {
 	@Test
 	void pipeShouldShowItsCountsInLine() {
 		PipeSnapshot pipe = new PipeSnapshot("output", "numbers", PipeRole.PRODUCER, PipeMode.BIND, "tcp://x:1", null,
-				"text/plain", 50, PipeState.OPEN, null, List.of(), new PipeCounts(1, 2, 3, 4, 5, 6));
+				"text/plain", 50, PipeState.OPEN, null, List.of(), new PipeCounts(1, 2, 3, 4, 5, 6, 7));
 		JsonNode node = this.json.valueToTree(pipe);
 		assertThat(fieldNames(node)).containsExactly("name", "pipe", "role", "mode", "address", "peer", "dataFormat",
 				"batchSize", "state", "closeCode", "closeDetails", "messages", "bytes", "batches", "refused",
-				"dropped", "stalls");
+				"dropped", "stalls", "rejected");
 		assertThat(node.get("messages").asLong()).isEqualTo(1);
 		assertThat(node.get("stalls").asLong()).isEqualTo(6);
+		assertThat(node.get("rejected").asLong()).isEqualTo(7);
 		assertThat(node.get("role").asString()).isEqualTo("PRODUCER");
 	}
 
