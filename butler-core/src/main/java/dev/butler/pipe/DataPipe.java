@@ -207,7 +207,7 @@ public final class DataPipe implements ServiceResource {
 	@Override
 	public void open() {
 		if (!isServer()) {
-			this.channel.connect(this.options.pipeAddress());
+			this.channel.connect(this.context.resolveAddress(this.options.pipeAddress()));
 			this.sentUnheard = 0;
 		}
 		this.session.open();

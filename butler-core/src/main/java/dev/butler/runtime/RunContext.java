@@ -236,6 +236,11 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
+	public String resolveAddress(String address) {
+		return this.runtime.addressResolver().resolve(address);
+	}
+
+	@Override
 	public ZContext zmqContext() {
 		return this.runtime.zmq();
 	}

@@ -26,10 +26,12 @@ import org.springframework.scheduling.TaskScheduler;
  * @param maxMessageSize the largest frame, in bytes, that a channel or control socket accepts from
  * a peer, zero or less for no limit; see {@link ZmqSupport#limitMessageSize}
  * @param ipc what to do with {@code ipc://} addresses
+ * @param addressResolver turns {@code butler://} addresses into the endpoints they name
  */
 public record ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler scheduler,
 		ObservationRegistry observations, Clock clock, ChannelSocketCustomizer socketCustomizer,
-		ServiceConfigBinder configBinder, Path spoolDirectory, long maxMessageSize, IpcPolicy ipc) {
+		ServiceConfigBinder configBinder, Path spoolDirectory, long maxMessageSize, IpcPolicy ipc,
+		AddressResolver addressResolver) {
 
 	public ServiceRuntime {
 		Objects.requireNonNull(zmq, "'zmq' must not be null");
@@ -41,13 +43,14 @@ public record ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler 
 		Objects.requireNonNull(configBinder, "'configBinder' must not be null");
 		Objects.requireNonNull(spoolDirectory, "'spoolDirectory' must not be null");
 		Objects.requireNonNull(ipc, "'ipc' must not be null");
+		Objects.requireNonNull(addressResolver, "'addressResolver' must not be null");
 		spoolDirectory = spoolDirectory.toAbsolutePath().normalize();
 	}
 
 	/**
 	 * Create a runtime whose sockets accept frames of up to
 	 * {@link ZmqSupport#DEFAULT_MAX_MESSAGE_SIZE} and that refuses {@code ipc://} addresses
-	 * ({@link IpcPolicy#REJECT}).
+	 * ({@link IpcPolicy#REJECT}) and resolves no {@code butler://} address.
 	 * @param zmq the ZeroMQ context
 	 * @param threads where services' threads come from
 	 * @param scheduler the scheduler timing scheduled actions
@@ -61,7 +64,7 @@ public record ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler 
 			ObservationRegistry observations, Clock clock, ChannelSocketCustomizer socketCustomizer,
 			ServiceConfigBinder configBinder, Path spoolDirectory) {
 		this(zmq, threads, scheduler, observations, clock, socketCustomizer, configBinder, spoolDirectory,
-				ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE, IpcPolicy.REJECT);
+				ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE, IpcPolicy.REJECT, AddressResolver.NONE);
 	}
 
 }

@@ -284,6 +284,16 @@ public interface ServiceContext {
 	WorkerPool workerPool(String name, WorkerPoolOptions options, Consumer<Throwable> errorObserver);
 
 	/**
+	 * Return the ZeroMQ address that an address option stands for: {@code butler://<service>/<endpoint>}
+	 * names the endpoint that a service binds somewhere in the cluster, as its members publish it;
+	 * any other address is returned as it is.
+	 * @param address the address option's value
+	 * @return the address to connect to
+	 * @throws IllegalArgumentException if a {@code butler://} address names no bound endpoint
+	 */
+	String resolveAddress(String address);
+
+	/**
 	 * Return the ZeroMQ context the service's sockets belong to.
 	 * @return the ZeroMQ context
 	 */

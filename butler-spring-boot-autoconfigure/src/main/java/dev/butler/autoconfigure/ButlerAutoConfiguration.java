@@ -29,6 +29,7 @@ import dev.butler.config.BinderServiceConfigBinder;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ButlerController;
 import dev.butler.control.ServiceStartup;
+import dev.butler.runtime.AddressResolver;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.ChannelSocketCustomizer;
 import dev.butler.runtime.IpcPolicy;
@@ -112,7 +113,7 @@ public final class ButlerAutoConfiguration {
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<Clock> clock,
 			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder,
-			ButlerProperties properties) {
+			ButlerProperties properties, ObjectProvider<AddressResolver> addressResolvers) {
 		List<ChannelSocketCustomizer> customizers = socketCustomizers.orderedStream().toList();
 		IpcPolicy ipc = properties.zmq().ipc();
 		if (ipc == IpcPolicy.EMULATE) {
@@ -121,7 +122,8 @@ public final class ButlerAutoConfiguration {
 		return new ServiceRuntime(zmq, threads, scheduler, observations.getIfUnique(() -> ObservationRegistry.NOOP),
 				clock.getIfUnique(Clock::systemUTC), (serviceId, channel, type, socket) -> customizers
 					.forEach((customizer) -> customizer.customize(serviceId, channel, type, socket)),
-				configBinder, properties.spoolDir(), properties.zmq().maxMessageSize().toBytes(), ipc);
+				configBinder, properties.spoolDir(), properties.zmq().maxMessageSize().toBytes(), ipc,
+				(address) -> addressResolvers.getIfAvailable(() -> AddressResolver.NONE).resolve(address));
 	}
 
 	@Bean

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -30,6 +31,7 @@ import dev.butler.cluster.EtcdLeadership;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.runtime.AddressResolver;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.service.ResourceSnapshot;
 
@@ -279,6 +281,50 @@ public final class ButlerCluster {
 	 */
 	public void setConsume(boolean consume) {
 		this.consumeSwitch.accept(consume);
+	}
+
+	/**
+	 * Resolve {@code butler://<service>/<endpoint>} to the address that a member of the group, this
+	 * one first, published for that endpoint of that service, as last read; any other address is
+	 * returned as it is.
+	 * @param address the address
+	 * @return the address to connect to
+	 * @throws IllegalArgumentException if no member has the service with that endpoint bound
+	 */
+	public String resolve(String address) {
+		if (!AddressResolver.isServiceAddress(address)) {
+			return address;
+		}
+		String path = address.substring(AddressResolver.SCHEME.length());
+		int slash = path.indexOf('/');
+		if (slash <= 0 || slash == path.length() - 1) {
+			throw new IllegalArgumentException("Address " + address
+					+ " does not name a service's endpoint: expected butler://<service>/<endpoint>, e.g. "
+					+ "butler://text-reader/pipe");
+		}
+		String service = path.substring(0, slash);
+		String endpoint = path.substring(slash + 1);
+		List<Map<String, Object>> candidates = new ArrayList<>();
+		List<Map<String, Object>> read = (this.members.isEmpty()) ? List.of(record()) : this.members;
+		for (Map<String, Object> member : read) {
+			if (this.leadership.getId().equals(member.get("instance"))) {
+				candidates.add(0, member);
+			}
+			else {
+				candidates.add(member);
+			}
+		}
+		for (Map<String, Object> member : candidates) {
+			if (member.get("services") instanceof Map<?, ?> services
+					&& services.get(service) instanceof Map<?, ?> entry
+					&& entry.get("endpoints") instanceof Map<?, ?> endpoints
+					&& endpoints.get(endpoint) instanceof List<?> addresses && !addresses.isEmpty()) {
+				return String.valueOf(addresses.get(0));
+			}
+		}
+		throw new IllegalArgumentException("No member of group '" + this.leadership.getRole() + "' has endpoint '"
+				+ endpoint + "' of service '" + service + "' bound, as last read; members: "
+				+ candidates.stream().map((member) -> String.valueOf(member.get("instance"))).toList());
 	}
 
 	/**

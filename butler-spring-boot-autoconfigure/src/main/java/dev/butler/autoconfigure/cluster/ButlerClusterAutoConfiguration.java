@@ -50,6 +50,7 @@ import dev.butler.cluster.EtcdMemberRegistry;
 import dev.butler.cluster.LeaderSetup;
 import dev.butler.cluster.GroupWatch;
 import dev.butler.control.ButlerComponents;
+import dev.butler.runtime.AddressResolver;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.service.ServiceConfigurationException;
 
@@ -109,6 +110,12 @@ public final class ButlerClusterAutoConfiguration {
 				leadership.changed(new GroupWatch.Flags(leadership.isReady(), consume));
 			}
 		}, events, threads, clock.getIfUnique(Clock::systemUTC));
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	AddressResolver butlerAddressResolver(ButlerCluster cluster) {
+		return cluster::resolve;
 	}
 
 	static String group(ButlerClusterProperties properties, Environment environment) {

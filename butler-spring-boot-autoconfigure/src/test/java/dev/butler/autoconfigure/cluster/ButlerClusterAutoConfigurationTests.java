@@ -154,6 +154,50 @@ class ButlerClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void pipeShouldFindItsServerByServiceNameThroughTheMembersOfTheGroup() throws Exception {
+		Path input = this.dir.resolve("input.txt");
+		java.nio.file.Files.writeString(input, "one\ntwo\n");
+		Path output = this.dir.resolve("output.txt");
+		String address = "tcp://127.0.0.1:" + dev.butler.pipe.PipeTestSupport.freePort();
+		try (EtcdCluster etcd = EtcdCluster.start(this.dir.resolve("etcd"), 1)) {
+			ApplicationContextRunner runner = runner().withPropertyValues(
+					"butler.cluster.etcd.endpoints=" + String.join(",", etcd.endpoints()),
+					"butler.cluster.etcd.prefix=/registry-test", "butler.cluster.publish-interval=200ms");
+			runner.withPropertyValues("butler.cluster.instance-id=a", "butler.services.reader.agent=saturnin.text.reader",
+					"butler.services.reader.filename=" + input, "butler.services.reader.pipe=lines",
+					"butler.services.reader.pipe-address=" + address, "butler.services.reader.pipe-mode=bind",
+					"butler.services.reader.pipe-format=text/plain;charset=utf-8")
+				.run((a) -> runner
+					.withPropertyValues("butler.cluster.instance-id=b", "butler.services.writer.agent=saturnin.text.writer",
+							"butler.services.writer.filename=" + output, "butler.services.writer.file-mode=write",
+							"butler.services.writer.pipe=lines", "butler.services.writer.pipe-address=butler://reader/pipe",
+							"butler.services.writer.pipe-mode=connect",
+							"butler.services.writer.pipe-format=text/plain;charset=utf-8",
+							"butler.services.writer.auto-startup=false")
+					.run((b) -> {
+						ButlerCluster cluster = b.getBean(ButlerCluster.class);
+						await().atMost(WAIT).until(() -> members(b).contains("a"));
+						assertThat(cluster.resolve("butler://reader/pipe")).isEqualTo(address);
+						service(b, "writer").start();
+						await().atMost(WAIT).untilAsserted(() -> assertThat(output).hasContent("one\ntwo"));
+					}));
+		}
+	}
+
+	@Test
+	void serviceAddressThatNamesNoBoundEndpointShouldBeRefusedSayingWhatIsKnown() {
+		runner().run((context) -> {
+			ButlerCluster cluster = context.getBean(ButlerCluster.class);
+			await().atMost(WAIT).until(() -> !cluster.view().members().isEmpty());
+			assertThat(cluster.resolve("tcp://127.0.0.1:5000")).isEqualTo("tcp://127.0.0.1:5000");
+			assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> cluster.resolve("butler://reader/pipe")))
+				.hasMessageStartingWith("No member of group 'orders' has endpoint 'pipe' of service 'reader' bound");
+			assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> cluster.resolve("butler://reader")))
+				.hasMessageContaining("expected butler://<service>/<endpoint>");
+		});
+	}
+
+	@Test
 	void etcdEndpointsWithoutEtcdsClientShouldFailStartUpNamingTheProperty() {
 		runner().withClassLoader(new FilteredClassLoader("io.etcd.jetcd"))
 			.withPropertyValues("butler.cluster.etcd.endpoints=http://127.0.0.1:2379")
@@ -173,7 +217,7 @@ class ButlerClusterAutoConfigurationTests {
 				.hasMessageContaining("must be whole seconds, 2 s or more"));
 	}
 
-	private static List<Object> members(AssertableApplicationContext instance) {
+	private static List<Object> members(org.springframework.context.ApplicationContext instance) {
 		return instance.getBean(ButlerCluster.class).view().members().stream().map((member) -> member.get("instance"))
 			.toList();
 	}
