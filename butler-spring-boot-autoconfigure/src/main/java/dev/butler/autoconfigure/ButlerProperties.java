@@ -290,6 +290,9 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * started when this instance is elected, stopped when it is not the leader any more
 	 * @param waitForLeaderReady Whether the service starts only once the leader of the cluster has
 	 * done its set-up and said so with its ready flag, on every instance
+	 * @param asLeader Options of the service that differ while this instance leads the cluster, e.g.
+	 * a smaller batch-size so that the leader takes a smaller share of the work; the service is
+	 * restarted with them when the instance is elected, and without them when it no longer leads
 	 */
 	public record Service(@DefaultValue("false") boolean optional, @DefaultValue("true") boolean autoStartup,
 			@DefaultValue("10s") @DurationUnit(ChronoUnit.MILLIS) Duration warmUpTimeout,
@@ -299,11 +302,12 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			@Nullable ServiceBackoff backoff, @Nullable GiveUpAction onGiveUp, @Nullable List<String> dependsOn,
 			List<TriggeredAction> onStart, List<TriggeredAction> onUpdate, List<TriggeredAction> onFail,
 			List<TriggeredAction> onExit, List<TriggeredAction> onAlarm, @DefaultValue("false") boolean addedAtRunTime,
-			@DefaultValue("false") boolean leaderOnly, @DefaultValue("false") boolean waitForLeaderReady) {
+			@DefaultValue("false") boolean leaderOnly, @DefaultValue("false") boolean waitForLeaderReady,
+			Map<String, String> asLeader) {
 
 		static final Service DEFAULTS = new Service(false, true, Duration.ofSeconds(10), Duration.ofSeconds(10), null,
 				null, null, null, null, null, null, null, List.of(), List.of(), List.of(), List.of(), List.of(), false,
-				false, false);
+				false, false, Map.of());
 
 		public Service {
 			onStart = (onStart != null) ? List.copyOf(onStart) : List.of();
@@ -311,6 +315,7 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 			onFail = (onFail != null) ? List.copyOf(onFail) : List.of();
 			onExit = (onExit != null) ? List.copyOf(onExit) : List.of();
 			onAlarm = (onAlarm != null) ? List.copyOf(onAlarm) : List.of();
+			asLeader = (asLeader != null) ? Map.copyOf(asLeader) : Map.of();
 		}
 
 		/**

@@ -84,7 +84,7 @@ class UnknownPropertiesTests {
 				.rootCause()
 				.isInstanceOf(ServiceConfigurationException.class)
 				.hasMessage("Unknown property 'butler.services.listener.prot' of service 'listener'; did you mean 'port'? "
-						+ "Known: added-at-run-time, agent, auto-startup, backoff, control-address, depends-on, idle-timeout, "
+						+ "Known: added-at-run-time, agent, as-leader, auto-startup, backoff, control-address, depends-on, idle-timeout, "
 						+ "labels, leader-only, max-restarts, on-alarm, on-exit, on-fail, on-give-up, on-start, on-update, optional, "
 						+ "port, restart, restart-within, stop-timeout, wait-for-leader-ready, warm-up-timeout "
 						+ SWITCH));

@@ -30,6 +30,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotatedTypeMetadata;
 import org.springframework.integration.leader.event.DefaultLeaderEventPublisher;
@@ -81,7 +82,7 @@ public final class ButlerClusterAutoConfiguration {
 					"needs etcd's Java client on the class path: add the dependency io.etcd:jetcd-core");
 		}
 		return new ButlerLeadership(group(properties, environment), instanceId(properties), components, butler, setups,
-				threads.supervisor(), etcd);
+				threads.supervisor(), etcd, (ConfigurableEnvironment) environment);
 	}
 
 	@Bean

@@ -2,13 +2,18 @@ package dev.butler.autoconfigure.cluster;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executor;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.MutablePropertySources;
 import org.springframework.integration.leader.Candidate;
 import org.springframework.integration.leader.Context;
 
@@ -31,6 +36,9 @@ public final class ButlerLeadership implements Candidate {
 
 	private static final Log logger = LogFactory.getLog(ButlerLeadership.class);
 
+	/** The property source of the services' {@code as-leader} options while this instance leads. */
+	static final String LEADER_OPTIONS = "butlerLeaderOptions";
+
 	private final String group;
 
 	private final String instanceId;
@@ -42,6 +50,8 @@ public final class ButlerLeadership implements Candidate {
 	private final ObjectProvider<LeaderSetup> setups;
 
 	private final Executor starts;
+
+	private final ConfigurableEnvironment environment;
 
 	private final boolean readyByFlag;
 
@@ -61,9 +71,11 @@ public final class ButlerLeadership implements Candidate {
 	 * @param starts where the services that waited for the leader are started
 	 * @param readyByFlag whether the leader's readiness comes from etcd's ready flag rather than
 	 * from this instance's own set-up
+	 * @param environment takes the services' {@code as-leader} options while this instance leads
 	 */
 	public ButlerLeadership(String group, String instanceId, ButlerComponents components, ButlerProperties properties,
-			ObjectProvider<LeaderSetup> setups, Executor starts, boolean readyByFlag) {
+			ObjectProvider<LeaderSetup> setups, Executor starts, boolean readyByFlag,
+			ConfigurableEnvironment environment) {
 		this.group = group;
 		this.instanceId = instanceId;
 		this.components = components;
@@ -71,6 +83,7 @@ public final class ButlerLeadership implements Candidate {
 		this.setups = setups;
 		this.starts = starts;
 		this.readyByFlag = readyByFlag;
+		this.environment = environment;
 	}
 
 	@Override
@@ -102,6 +115,7 @@ public final class ButlerLeadership implements Candidate {
 	@Override
 	public void onGranted(Context context) {
 		this.leader = true;
+		applyLeaderOptions(true);
 		EtcdLeadership term = (context instanceof EtcdLeadership etcd) ? etcd : null;
 		if (term != null) {
 			term.clearReady();
@@ -140,6 +154,7 @@ public final class ButlerLeadership implements Candidate {
 		List<ManagedMicroService> leaderOnly = new ArrayList<>(services(true));
 		Collections.reverse(leaderOnly);
 		leaderOnly.forEach(ManagedMicroService::stop);
+		applyLeaderOptions(false);
 		if (!this.readyByFlag) {
 			this.ready = false;
 		}
@@ -187,6 +202,46 @@ public final class ButlerLeadership implements Candidate {
 	 */
 	public boolean isConsuming() {
 		return this.consume;
+	}
+
+	/**
+	 * Put the {@code as-leader} options of the services in force, or take them back, and restart
+	 * the services that have some and run, so that they bind their options again.
+	 */
+	private void applyLeaderOptions(boolean leading) {
+		Map<String, Object> options = new LinkedHashMap<>();
+		List<ManagedMicroService> affected = new ArrayList<>();
+		this.components.forEach((component) -> {
+			if (component instanceof ManagedMicroService service) {
+				Map<String, String> asLeader = this.properties.service(service.id()).asLeader();
+				if (!asLeader.isEmpty()) {
+					asLeader.forEach((key, value) -> options.put("butler.services." + service.id() + "." + key, value));
+					affected.add(service);
+				}
+			}
+		});
+		if (affected.isEmpty()) {
+			return;
+		}
+		MutablePropertySources sources = this.environment.getPropertySources();
+		if (leading) {
+			sources.addFirst(new MapPropertySource(LEADER_OPTIONS, options));
+		}
+		else {
+			sources.remove(LEADER_OPTIONS);
+		}
+		for (ManagedMicroService service : affected) {
+			if (service.isRunning()) {
+				service.stop();
+				try {
+					service.start();
+				}
+				catch (RuntimeException ex) {
+					logger.error("Group '" + this.group + "': service '" + service.id() + "' did not start again with "
+							+ (leading ? "its as-leader options" : "its own options"), ex);
+				}
+			}
+		}
 	}
 
 	/**

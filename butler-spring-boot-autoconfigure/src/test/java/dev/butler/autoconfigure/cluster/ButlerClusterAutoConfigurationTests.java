@@ -87,6 +87,23 @@ class ButlerClusterAutoConfigurationTests {
 	}
 
 	@Test
+	void serviceShouldRunWithItsAsLeaderOptionsWhileTheInstanceLeads() {
+		runner().withBean("tuned", TunedService.class, TunedService::new)
+			.withPropertyValues("butler.services.tuned.as-leader.batch-size=10")
+			.run((context) -> {
+				TunedService tuned = context.getBean(TunedService.class);
+				await().atMost(WAIT).until(() -> tuned.batchSizes.contains(10));
+				assertThat(tuned.batchSizes).containsExactly(50, 10);
+				assertThat(service(context, "tuned").state()).isEqualTo(State.RUNNING);
+				context.getBean(org.springframework.integration.support.leader.LockRegistryLeaderInitiator.class)
+					.getContext()
+					.yield();
+				await().atMost(WAIT).until(() -> tuned.batchSizes.size() >= 4);
+				assertThat(tuned.batchSizes).startsWith(50, 10, 50, 10);
+			});
+	}
+
+	@Test
 	void leaderOnlyServiceShouldStopWhenTheInstanceYields() {
 		runner().run((context) -> {
 			ButlerLeadership leadership = context.getBean(ButlerLeadership.class);
