@@ -142,13 +142,15 @@ public final class ButlerServices {
 			for (ManagedMicroService managed : added.values()) {
 				managed.setDependencies(dependencies(managed.id(), properties, added));
 			}
+			if (group != null) {
+				this.groups.put(group.name(), List.copyOf(added.keySet()));
+			}
 			if (supervision != null) {
 				for (ManagedMicroService managed : added.values()) {
 					supervision.supervise(managed, properties);
 				}
 				if (group != null) {
 					supervision.group(group.name(), group.strategy(), List.copyOf(added.keySet()), group.intensity());
-					this.groups.put(group.name(), List.copyOf(added.keySet()));
 				}
 				for (ManagedMicroService managed : added.values()) {
 					supervision.trigger(managed, properties);

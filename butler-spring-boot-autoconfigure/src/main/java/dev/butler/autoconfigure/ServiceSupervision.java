@@ -118,11 +118,13 @@ public final class ServiceSupervision {
 	}
 
 	/**
-	 * Dissolve a group declared with {@link #group}.
+	 * Dissolve a group declared with {@link #group}, if it was.
 	 * @param name the group's name
 	 */
 	public void ungroup(String name) {
-		this.supervisor.ungroup(name);
+		if (this.supervisor.groups().containsKey(name)) {
+			this.supervisor.ungroup(name);
+		}
 	}
 
 	private boolean isExternallyControlled(ManagedMicroService service) {

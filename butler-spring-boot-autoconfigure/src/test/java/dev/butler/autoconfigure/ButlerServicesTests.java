@@ -1,6 +1,9 @@
 package dev.butler.autoconfigure;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -27,6 +30,7 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
+import dev.butler.supervision.RestartStrategy;
 import dev.butler.supervision.SupervisionStatus.Phase;
 import dev.butler.supervision.Supervisor;
 
@@ -189,6 +193,49 @@ class ButlerServicesTests {
 				assertThat(later.state()).isEqualTo(State.FINISHED);
 				assertThat(context.getBean(ButlerComponents.class).list()).extracting(ButlerComponent::id)
 					.containsExactly("echo");
+			});
+	}
+
+	@Test
+	void servicesAddedAsAGroupShouldBeRestartedTogetherAndRemovedTogether() {
+		this.contextRunner
+			.withPropertyValues("butler.services.steady.added-at-run-time=true",
+					"butler.services.flaky.added-at-run-time=true")
+			.run((context) -> {
+				ButlerServices services = context.getBean(ButlerServices.class);
+				Map<String, MicroService<?>> group = new LinkedHashMap<>();
+				group.put("steady", new EchoService());
+				group.put("flaky", new FailingOnceService());
+				List<ManagedMicroService> added = services.addGroup("pair", RestartStrategy.ONE_FOR_ALL, null, group);
+				ManagedMicroService steady = added.get(0);
+				Instant firstStart = steady.startedAt();
+				await().atMost(WAIT).until(() -> FailingOnceService.runs.get() == 2 && added.get(1).isRunning());
+				await().atMost(WAIT).until(() -> steady.isRunning() && steady.startedAt().isAfter(firstStart));
+				assertThat(context.getBean(Supervisor.class).groups().get("pair").restarts()).isOne();
+				assertThat(services.groupServices("pair")).containsExactlyElementsOf(added);
+				assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> services.remove("steady"))
+					.withMessage("Butler service 'steady' was added in group 'pair'; remove the group");
+				services.removeGroup("pair");
+				assertThat(context.getBean(ButlerComponents.class).list()).extracting(ButlerComponent::id)
+					.containsExactly("echo");
+				assertThat(context.getBean(Supervisor.class).groups()).doesNotContainKey("pair");
+				assertThat(steady.state()).isEqualTo(State.FINISHED);
+			});
+	}
+
+	@Test
+	void groupAddedWithoutSupervisionShouldStillBeStartedAndRemovedAsOne() {
+		this.contextRunner.withPropertyValues("butler.supervision.enabled=false",
+				"butler.services.steady.added-at-run-time=true")
+			.run((context) -> {
+				ButlerServices services = context.getBean(ButlerServices.class);
+				List<ManagedMicroService> added = services.addGroup("alone", RestartStrategy.ONE_FOR_ONE, null,
+						Map.of("steady", new EchoService()));
+				assertThat(added.get(0).isRunning()).isTrue();
+				services.restartGroup("alone");
+				assertThat(added.get(0).isRunning()).isTrue();
+				services.removeGroup("alone");
+				assertThat(context.getBean(ButlerComponents.class).find("steady")).isEmpty();
 			});
 	}
 
