@@ -306,7 +306,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 	/**
 	 * Make the next {@link #start()} run {@code instead} rather than start: while the application
 	 * starts, {@link ServiceStartup} started this component, or tried to, and the start of its phase
-	 * that follows only repeats the outcome, e.g. throws the failure again.
+	 * that follows only repeats the outcome, e.g. throws the failure again. A stop in between
+	 * cancels it, so that a restart (a new leader's options, say) really starts.
 	 * @param instead what the next start runs, {@code null} to start again
 	 */
 	void insteadOfNextStart(@Nullable Runnable instead) {
@@ -436,6 +437,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 
 	@Override
 	public synchronized void stop(Runnable callback) {
+		// A stop ends what ServiceStartup started: the start after it is a start again.
+		this.insteadOfNextStart = null;
 		MicroServiceRunner current = this.runner;
 		this.stopped = current;
 		RunListener listener = this.runListener;

@@ -13,7 +13,10 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -163,6 +166,58 @@ class ServiceStartupTests {
 				back.start();
 				assertThat(warmUps.get("back")).as("a later start is a start").hasValue(2);
 			});
+	}
+
+	@Test
+	void serviceRestartedWhileTheApplicationStillStartsShouldReallyStartAgain() {
+		this.contextRunner.withUserConfiguration(ThreeServices.class)
+			.withBean("restartInALaterPhase", SmartLifecycle.class, RestartInALaterPhase::new)
+			.run((context) -> {
+				assertThat(context).hasNotFailed();
+				ManagedMicroService front = context.getBean("butlerService.front", ManagedMicroService.class);
+				assertThat(warmUps.get("front")).as("started, then started again by the later phase").hasValue(2);
+				assertThat(front.state()).isEqualTo(State.RUNNING);
+			});
+	}
+
+	/**
+	 * Restarts service {@code front} in a phase after the services' own, while the application
+	 * still starts, as a new leader restarts services with its options.
+	 */
+	static class RestartInALaterPhase implements SmartLifecycle, ApplicationContextAware {
+
+		private ApplicationContext context;
+
+		private volatile boolean running;
+
+		@Override
+		public void setApplicationContext(ApplicationContext context) {
+			this.context = context;
+		}
+
+		@Override
+		public void start() {
+			ManagedMicroService front = this.context.getBean("butlerService.front", ManagedMicroService.class);
+			front.stop();
+			front.start();
+			this.running = true;
+		}
+
+		@Override
+		public void stop() {
+			this.running = false;
+		}
+
+		@Override
+		public boolean isRunning() {
+			return this.running;
+		}
+
+		@Override
+		public int getPhase() {
+			return Integer.MAX_VALUE - 1000;
+		}
+
 	}
 
 	@Test
