@@ -139,8 +139,10 @@ public final class ButlerCluster {
 			}
 			service.put("endpoints", component.endpoints());
 			if (component instanceof ManagedMicroService managed) {
-				total += backlogOf(managed);
-				banished += banishedBy(managed);
+				for (ResourceSnapshot snapshot : managed.resources()) {
+					total += backlogOf(snapshot);
+					banished += banishedBy(snapshot);
+				}
 			}
 			services.put(component.id(), service);
 		}
@@ -150,25 +152,21 @@ public final class ButlerCluster {
 		return record;
 	}
 
-	private static long backlogOf(ManagedMicroService service) {
+	private static long backlogOf(ResourceSnapshot snapshot) {
 		long backlog = 0;
-		for (ResourceSnapshot snapshot : service.resources()) {
-			for (ResourceSnapshot.Level level : snapshot.gauges()) {
-				if (BACKLOG_GAUGES.contains(level.name()) && !Double.isNaN(level.value()) && level.value() > 0) {
-					backlog += (long) level.value();
-				}
+		for (ResourceSnapshot.Level level : snapshot.gauges()) {
+			if (BACKLOG_GAUGES.contains(level.name()) && !Double.isNaN(level.value()) && level.value() > 0) {
+				backlog += (long) level.value();
 			}
 		}
 		return backlog;
 	}
 
-	private static long banishedBy(ManagedMicroService service) {
+	private static long banishedBy(ResourceSnapshot snapshot) {
 		long banished = 0;
-		for (ResourceSnapshot snapshot : service.resources()) {
-			for (ResourceSnapshot.Count count : snapshot.counters()) {
-				if (count.name().equals("messages") && "banished".equals(count.tags().get("outcome"))) {
-					banished += count.value();
-				}
+		for (ResourceSnapshot.Count count : snapshot.counters()) {
+			if (count.name().equals("messages") && "banished".equals(count.tags().get("outcome"))) {
+				banished += count.value();
 			}
 		}
 		return banished;
