@@ -125,6 +125,23 @@ public final class ServiceStartup implements SmartLifecycle, ApplicationListener
 	}
 
 	/**
+	 * Order components so that each comes after those of them it depends on, else in the order
+	 * given: the waves of a start, one after the other.
+	 * @param components the components
+	 * @param <T> their type
+	 * @return the same components, in that order, in a new list
+	 * @throws IllegalStateException if they depend on each other in a circle
+	 */
+	@SuppressWarnings("unchecked")
+	public static <T extends ButlerComponent> List<T> inDependencyOrder(List<T> components) {
+		List<T> ordered = new ArrayList<>();
+		for (List<ButlerComponent> wave : waves(List.copyOf(components), (id) -> List.of())) {
+			wave.forEach((component) -> ordered.add((T) component));
+		}
+		return ordered;
+	}
+
+	/**
 	 * Split the components into waves: each component comes in the wave after the last of those it
 	 * depends on or starts after, in the order given.
 	 */

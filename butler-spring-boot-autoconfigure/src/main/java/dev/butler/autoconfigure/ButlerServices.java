@@ -1,7 +1,6 @@
 package dev.butler.autoconfigure;
 
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,6 +21,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
 import dev.butler.control.ManagedMicroService;
+import dev.butler.control.ServiceStartup;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.supervision.RestartIntensity;
@@ -156,7 +156,7 @@ public final class ButlerServices {
 					supervision.trigger(managed, properties);
 				}
 			}
-			for (ManagedMicroService managed : startOrder(added.values())) {
+			for (ManagedMicroService managed : ServiceStartup.inDependencyOrder(List.copyOf(added.values()))) {
 				if (managed.isAutoStartup()) {
 					managed.start();
 				}
@@ -172,25 +172,6 @@ public final class ButlerServices {
 		logger.info("Butler service" + ((added.size() > 1) ? "s " : " ") + "'"
 				+ String.join("', '", added.keySet()) + "' added" + ((group != null) ? " as group '" + group.name() + "'" : ""));
 		return List.copyOf(added.values());
-	}
-
-	/**
-	 * Return the services in an order that starts each after those of them it depends on, else in
-	 * the given order.
-	 */
-	private static List<ManagedMicroService> startOrder(Collection<ManagedMicroService> services) {
-		List<ManagedMicroService> ordered = new ArrayList<>();
-		List<ManagedMicroService> left = new ArrayList<>(services);
-		while (!left.isEmpty()) {
-			ManagedMicroService next = left.stream()
-				.filter((service) -> service.dependencies().stream().noneMatch(left::contains))
-				.findFirst()
-				.orElseThrow(() -> new IllegalArgumentException("Butler services "
-						+ left.stream().map(ManagedMicroService::id).toList() + " depend on each other in a circle"));
-			left.remove(next);
-			ordered.add(next);
-		}
-		return ordered;
 	}
 
 	/**
@@ -226,7 +207,7 @@ public final class ButlerServices {
 	 * @throws IllegalStateException if services outside the group that depend on them run
 	 */
 	public synchronized void removeGroup(String group) {
-		List<ManagedMicroService> services = new ArrayList<>(startOrder(groupServices(group)));
+		List<ManagedMicroService> services = ServiceStartup.inDependencyOrder(groupServices(group));
 		checkNoneDependsOn(services);
 		Collections.reverse(services);
 		services.forEach(ManagedMicroService::stop);
@@ -244,7 +225,7 @@ public final class ButlerServices {
 	 * {@link dev.butler.control.ComponentControlException}
 	 */
 	public void startGroup(String group) {
-		startOrder(groupServices(group)).forEach(ManagedMicroService::start);
+		ServiceStartup.inDependencyOrder(groupServices(group)).forEach(ManagedMicroService::start);
 	}
 
 	/**
@@ -254,7 +235,7 @@ public final class ButlerServices {
 	 * @throws RuntimeException what a start threw
 	 */
 	public void restartGroup(String group) {
-		List<ManagedMicroService> services = new ArrayList<>(startOrder(groupServices(group)));
+		List<ManagedMicroService> services = ServiceStartup.inDependencyOrder(groupServices(group));
 		Collections.reverse(services);
 		services.forEach(ManagedMicroService::stop);
 		startGroup(group);
