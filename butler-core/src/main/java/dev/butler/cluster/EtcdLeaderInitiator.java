@@ -10,9 +10,6 @@ import java.util.concurrent.TimeoutException;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.election.CampaignResponse;
 import io.etcd.jetcd.election.LeaderKey;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -204,16 +201,15 @@ public final class EtcdLeaderInitiator implements SmartLifecycle {
 	 * give the lease back.
 	 */
 	private void campaignOnce() {
-		LeaseGuard guard = new LeaseGuard(this.ttl, this.clock);
-		long lease = EtcdCalls.await(this.client.getLeaseClient().grant(this.ttl.toSeconds()), "grant a lease").getID();
-		Renewals renewals = new Renewals(lease, guard);
+		KeptLease lease = KeptLease.grant(this.client, this.ttl, this.clock);
+		LeaseGuard guard = lease.guard();
 		boolean resign = true;
 		try {
 			CompletableFuture<CampaignResponse> campaign = this.client.getElectionClient()
-				.campaign(EtcdCalls.bytes(this.keys.election()), lease, EtcdCalls.bytes(this.proposal));
+				.campaign(EtcdCalls.bytes(this.keys.election()), lease.id(), EtcdCalls.bytes(this.proposal));
 			CampaignResponse won = null;
 			while (won == null) {
-				renewals.reopenIfBroken();
+				lease.reopenIfBroken();
 				if (!this.running || guard.mustStepDown()) {
 					campaign.cancel(true);
 					if (this.running) {
@@ -236,12 +232,14 @@ public final class EtcdLeaderInitiator implements SmartLifecycle {
 					return;
 				}
 			}
-			resign = lead(new EtcdLeadership(this, this.client, this.keys, won.getLeader(), guard), guard, renewals);
+			resign = lead(new EtcdLeadership(this, this.client, this.keys, won.getLeader(), guard), lease);
 		}
 		finally {
-			renewals.close();
 			if (resign) {
-				this.client.getLeaseClient().revoke(lease);
+				lease.revoke();
+			}
+			else {
+				lease.close();
 			}
 		}
 	}
@@ -250,7 +248,8 @@ public final class EtcdLeaderInitiator implements SmartLifecycle {
 	 * Lead until stopped, yielding, or the lease in doubt.
 	 * @return whether to give the lease back: not if it is in doubt (etcd may be unreachable)
 	 */
-	private boolean lead(EtcdLeadership term, LeaseGuard guard, Renewals renewals) {
+	private boolean lead(EtcdLeadership term, KeptLease lease) {
+		LeaseGuard guard = lease.guard();
 		this.leadership = term;
 		logger.info("Group '" + this.keys.group() + "': this instance leads (fencing token " + term.fencingToken() + ")");
 		try {
@@ -265,7 +264,7 @@ public final class EtcdLeaderInitiator implements SmartLifecycle {
 		}
 		synchronized (this.monitor) {
 			while (this.running && this.yielding != term && !guard.mustStepDown()) {
-				renewals.reopenIfBroken();
+				lease.reopenIfBroken();
 				try {
 					this.monitor.wait(CHECK_MILLIS);
 				}
@@ -318,66 +317,6 @@ public final class EtcdLeaderInitiator implements SmartLifecycle {
 				Thread.currentThread().interrupt();
 			}
 		}
-	}
-
-	/**
-	 * Keeps the lease alive and records each renewal in the guard. A keep-alive stream that fails,
-	 * e.g. because the member it went to is gone, is opened again (the client goes to another
-	 * member); only etcd saying that the lease is gone loses it at once, else the guard's patience
-	 * decides.
-	 */
-	private final class Renewals implements StreamObserver<LeaseKeepAliveResponse>, AutoCloseable {
-
-		private final long lease;
-
-		private final LeaseGuard guard;
-
-		private volatile boolean broken;
-
-		private CloseableClient keepAlive;
-
-		Renewals(long lease, LeaseGuard guard) {
-			this.lease = lease;
-			this.guard = guard;
-			this.keepAlive = EtcdLeaderInitiator.this.client.getLeaseClient().keepAlive(lease, this);
-		}
-
-		void reopenIfBroken() {
-			if (this.broken && !this.guard.mustStepDown()) {
-				this.broken = false;
-				this.keepAlive.close();
-				this.keepAlive = EtcdLeaderInitiator.this.client.getLeaseClient().keepAlive(this.lease, this);
-			}
-		}
-
-		@Override
-		public void onNext(LeaseKeepAliveResponse response) {
-			this.guard.renewed(response.getTTL());
-		}
-
-		@Override
-		public void onError(Throwable error) {
-			String message = String.valueOf(error.getMessage());
-			if (message.contains("lease not found")) {
-				this.guard.lost("etcd answered that the lease is gone");
-			}
-			else {
-				logger.debug("Keep-alive of lease " + Long.toHexString(this.lease) + " failed (" + message
-						+ "); opening it again");
-				this.broken = true;
-			}
-		}
-
-		@Override
-		public void onCompleted() {
-			this.broken = true;
-		}
-
-		@Override
-		public void close() {
-			this.keepAlive.close();
-		}
-
 	}
 
 }

@@ -11,11 +11,8 @@ import java.util.function.Supplier;
 
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.lease.LeaseKeepAliveResponse;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
-import io.etcd.jetcd.support.CloseableClient;
-import io.grpc.stub.StreamObserver;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -162,27 +159,25 @@ public final class EtcdMemberRegistry implements SmartLifecycle {
 	}
 
 	private void publishWhileRunning() {
-		long lease = 0;
-		LeaseGuard guard = null;
-		CloseableClient keepAlive = null;
+		KeptLease lease = null;
 		String published = null;
 		try {
 			while (this.running) {
 				try {
-					if (guard == null || guard.mustStepDown()) {
-						if (keepAlive != null) {
-							keepAlive.close();
+					if (lease == null || lease.guard().mustStepDown()) {
+						if (lease != null) {
+							lease.close();
+							lease = null;
 						}
-						guard = new LeaseGuard(this.ttl, this.clock);
-						lease = EtcdCalls.await(this.client.getLeaseClient().grant(this.ttl.toSeconds()), "grant a lease").getID();
-						keepAlive = this.client.getLeaseClient().keepAlive(lease, renewals(guard));
+						lease = KeptLease.grant(this.client, this.ttl, this.clock);
 						published = null;
 					}
+					lease.reopenIfBroken();
 					String now = this.json.writeValueAsString(this.record.get());
 					if (!now.equals(published)) {
 						EtcdCalls.await(this.client.getKVClient()
 							.put(EtcdCalls.bytes(key()), EtcdCalls.bytes(now),
-									PutOption.builder().withLeaseId(lease).build()),
+									PutOption.builder().withLeaseId(lease.id()).build()),
 								"publish this instance's record");
 						published = now;
 					}
@@ -190,7 +185,11 @@ public final class EtcdMemberRegistry implements SmartLifecycle {
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Group '" + this.keys.group() + "': registry round failed: " + ex.getMessage());
-					guard = null;
+					published = null;
+					if (lease != null) {
+						lease.close();
+						lease = null;
+					}
 				}
 				synchronized (this.monitor) {
 					if (this.running) {
@@ -203,31 +202,10 @@ public final class EtcdMemberRegistry implements SmartLifecycle {
 			Thread.currentThread().interrupt();
 		}
 		finally {
-			if (keepAlive != null) {
-				keepAlive.close();
-				this.client.getLeaseClient().revoke(lease);
+			if (lease != null) {
+				lease.revoke();
 			}
 		}
-	}
-
-	private static StreamObserver<LeaseKeepAliveResponse> renewals(LeaseGuard guard) {
-		return new StreamObserver<>() {
-
-			@Override
-			public void onNext(LeaseKeepAliveResponse response) {
-				guard.renewed(response.getTTL());
-			}
-
-			@Override
-			public void onError(Throwable error) {
-				// The guard's patience decides: the client retries on another member.
-			}
-
-			@Override
-			public void onCompleted() {
-			}
-
-		};
 	}
 
 }
