@@ -58,7 +58,7 @@ record ContextRequest(String serviceName, @Nullable String serviceId, String tra
 		catch (IllegalArgumentException ex) {
 			throw new BadRequestException("header.transaction " + ex.getMessage());
 		}
-		String serviceId = optionalText(header, "service_id");
+		String serviceId = optionalText(header, "service_id", "header.");
 		if (serviceName.equals(STATE) && action != ContextAction.REQUEST) {
 			throw new BadRequestException("header.action '" + actionName + "' is not what service_name 'state' takes: "
 					+ "'request'");
@@ -215,10 +215,6 @@ record ContextRequest(String serviceName, @Nullable String serviceId, String tra
 			throw new BadRequestException("header." + field + " is missing");
 		}
 		return value;
-	}
-
-	private static @Nullable String optionalText(JsonNode node, String field) {
-		return optionalText(node, field, "header.");
 	}
 
 	private static @Nullable String optionalText(JsonNode node, String field, String path) {
