@@ -5,6 +5,8 @@ import java.net.UnknownHostException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.UUID;
 
@@ -206,15 +208,18 @@ public final class ButlerClusterAutoConfiguration {
 
 		@Bean
 		LocalMembers butlerLocalMembers(ButlerCluster cluster, ButlerClusterProperties properties,
-				@Qualifier(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler) {
-			return new LocalMembers(cluster, properties.publishInterval(), scheduler);
+				@Qualifier(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
+				ButlerThreads threads) {
+			return new LocalMembers(cluster, properties.publishInterval(), scheduler, threads.supervisor());
 		}
 
 	}
 
 	/**
 	 * Without etcd, the group is this instance alone: its record is taken every publish interval,
-	 * as the registry would read it, so that the backlog and its signals work the same.
+	 * as the registry would read it, so that the backlog and its signals work the same. The
+	 * scheduler only times the rounds: describing the services' resources (a queue lists its
+	 * directory) is done off its thread, which times the services' scheduled actions.
 	 */
 	static final class LocalMembers implements SmartLifecycle {
 
@@ -224,18 +229,27 @@ public final class ButlerClusterAutoConfiguration {
 
 		private final ThreadPoolTaskScheduler scheduler;
 
+		private final Executor work;
+
 		private volatile @Nullable ScheduledFuture<?> task;
 
-		LocalMembers(ButlerCluster cluster, Duration interval, ThreadPoolTaskScheduler scheduler) {
+		LocalMembers(ButlerCluster cluster, Duration interval, ThreadPoolTaskScheduler scheduler, Executor work) {
 			this.cluster = cluster;
 			this.interval = interval;
 			this.scheduler = scheduler;
+			this.work = work;
 		}
 
 		@Override
 		public void start() {
-			this.task = this.scheduler.scheduleAtFixedRate(
-					() -> this.cluster.membersRead(List.of(this.cluster.record())), this.interval);
+			this.task = this.scheduler.scheduleAtFixedRate(() -> {
+				try {
+					this.work.execute(() -> this.cluster.membersRead(List.of(this.cluster.record())));
+				}
+				catch (RejectedExecutionException ex) {
+					// The application is closing.
+				}
+			}, this.interval);
 		}
 
 		@Override
