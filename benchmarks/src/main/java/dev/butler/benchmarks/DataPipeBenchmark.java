@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
+import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -34,26 +35,35 @@ import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeOptions;
 import dev.butler.pipe.PipeRole;
 import dev.butler.protocol.Outcome;
+import dev.butler.protocol.fbdp.FbdpCodec;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
+import dev.butler.protocol.fbdp.FbdpMessageType;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
 /**
- * Bulk transfer over a Firebird Butler Data Pipe, against a raw JeroMQ PUSH/PULL baseline.
+ * Bulk transfer over a Firebird Butler Data Pipe, against three raw JeroMQ baselines moving the same
+ * payloads in the same run, so that the pipe is read as a ratio of each:
  * <ul>
- * <li>{@code framework}: one service binds the pipe, the other connects to it ({@code server} param); both
+ * <li>{@code pipe}: one service binds the pipe, the other connects to it ({@code server} param); both
  * run as {@link ManagedMicroService}s in this JVM (see {@link ButlerFixture}). One invocation starts
  * both services and returns when the consumer accepted all {@code N} DATA messages, the producer
  * closed the pipe with CLOSE(OK) and both services FINISHED, so service start-up and shut-down are
  * part of the time (a few milliseconds against hundreds for the transfer).</li>
- * <li>{@code raw}: a bound PUSH socket written by a sender thread, a PULL socket connected and read
- * by the benchmark thread; one invocation creates both sockets and the sender thread and returns
- * when {@code N} messages of the same payload arrived.</li>
+ * <li>{@code rawOneFrame}: one-frame messages from a bound PUSH written by a sender thread to a
+ * connected PULL read by the benchmark thread: JeroMQ at its fastest.</li>
+ * <li>{@code rawTwoFrames}: two-frame messages (header and payload, the shape of a DATA) from a
+ * connected DEALER on a sender thread to a bound ROUTER read by the benchmark thread, the sockets of a
+ * pipe whose consumer binds.</li>
+ * <li>{@code rawCredit}: the same, with FBDP's flow control and nothing else: per batch a READY offer
+ * from the consumer and a READY grant from the producer before the batch's DATA. This is the
+ * protocol's floor: the least any FBDP implementation on JeroMQ pays.</li>
  * </ul>
- * {@code N} is 200 000 for 64-byte payloads and 50 000 for 4 KiB ones. The primary score is
- * transfers per second; the {@code messages} secondary score (an {@link AuxCounters} counter) is the
- * figure to read: <b>messages per second</b>. Run e.g.
- * {@code java -jar benchmarks.jar DataPipeBenchmark -f 1 -wi 2 -i 3}.
+ * One invocation of each creates its sockets (and services or sender thread) and returns when
+ * {@code N} messages arrived: 200 000 for 64-byte payloads and 50 000 for 4 KiB ones. The primary
+ * score is transfers per second; the {@code messages} secondary score (an {@link AuxCounters}
+ * counter) is the figure to read: <b>messages per second</b>. {@link PipeFloorReport} runs this class
+ * and prints the pipe as a share of each baseline.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
@@ -68,23 +78,38 @@ public class DataPipeBenchmark {
 
 	private static final long TRANSFER_TIMEOUT_SECONDS = 20;
 
+	private static final int RECEIVE_TIMEOUT_MILLIS = (int) TimeUnit.SECONDS.toMillis(TRANSFER_TIMEOUT_SECONDS);
+
+	private static final byte[] DATA_HEADER = FbdpCodec.header(FbdpMessageType.DATA, 0, 0);
+
+	private static final byte[] OPEN = FbdpCodec.header(FbdpMessageType.OPEN, 0, 0);
+
 	private static final AtomicInteger counter = new AtomicInteger();
 
 	@Benchmark
-	public long framework(Payload payload, Framework framework, Messages messages) throws InterruptedException {
+	public long pipe(Payload payload, Batch batch, Framework framework, Messages messages) throws InterruptedException {
 		int id = counter.incrementAndGet();
-		String address = payload.newAddress(id);
-		int batch = framework.batchSize;
-		boolean producerBinds = "producer".equals(framework.server);
+		long bytes = transfer(framework.fixture, id, payload.newAddress(id), "producer".equals(framework.server),
+				batch.batchSize, payload.bytes, payload.count);
+		messages.messages += payload.count;
+		return bytes;
+	}
+
+	/**
+	 * Move {@code count} copies of {@code data} through a data pipe between a producer and a consumer
+	 * service, started and run to their end.
+	 * @return the bytes the consumer accepted
+	 */
+	static long transfer(ButlerFixture fixture, int id, String address, boolean producerBinds, int batchSize,
+			byte[] data, int count) throws InterruptedException {
 		PipeMode producerMode = producerBinds ? PipeMode.BIND : PipeMode.CONNECT;
 		PipeMode consumerMode = producerBinds ? PipeMode.CONNECT : PipeMode.BIND;
 		Producer producerService = new Producer(
-				new PipeOptions("bench", address, producerMode, FORMAT, batch, READY_INTERVAL, true), payload.bytes,
-				payload.count);
+				new PipeOptions("bench", address, producerMode, FORMAT, batchSize, READY_INTERVAL, true), data, count);
 		Consumer consumerService = new Consumer(
-				new PipeOptions("bench", address, consumerMode, FORMAT, batch, READY_INTERVAL, true));
-		ManagedMicroService producer = framework.fixture.newService("bench-producer-" + id, producerService);
-		ManagedMicroService consumer = framework.fixture.newService("bench-consumer-" + id, consumerService);
+				new PipeOptions("bench", address, consumerMode, FORMAT, batchSize, READY_INTERVAL, true));
+		ManagedMicroService producer = fixture.newService("bench-producer-" + id, producerService);
+		ManagedMicroService consumer = fixture.newService("bench-consumer-" + id, consumerService);
 		ManagedMicroService server = producerBinds ? producer : consumer;
 		ManagedMicroService client = producerBinds ? consumer : producer;
 		try {
@@ -92,7 +117,7 @@ public class DataPipeBenchmark {
 			client.start();
 			if (!consumerService.closed.await(TRANSFER_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
 				throw new IllegalStateException("Pipe not closed within " + TRANSFER_TIMEOUT_SECONDS + " s, consumer got "
-						+ consumerService.count + " of " + payload.count + ", producer " + producer.state() + " "
+						+ consumerService.count + " of " + count + ", producer " + producer.state() + " "
 						+ producer.details() + ", consumer " + consumer.state() + " " + consumer.details());
 			}
 			awaitFinished(producer);
@@ -104,55 +129,173 @@ public class DataPipeBenchmark {
 			consumer.stop(() -> {
 			});
 		}
-		if (consumerService.received != payload.count || consumerService.closeCode != FbdpErrorCode.OK
+		if (consumerService.received != count || consumerService.closeCode != FbdpErrorCode.OK
 				|| consumer.outcome() != Outcome.OK || producer.outcome() != Outcome.OK) {
-			throw new IllegalStateException("Transfer failed: received " + consumerService.received + " of "
-					+ payload.count + ", close " + consumerService.closeCode + ", outcomes " + producer.outcome() + "/"
+			throw new IllegalStateException("Transfer failed: received " + consumerService.received + " of " + count
+					+ ", close " + consumerService.closeCode + ", outcomes " + producer.outcome() + "/"
 					+ consumer.outcome() + " " + producer.details() + consumer.details());
 		}
-		messages.messages += consumerService.received;
 		return consumerService.bytes;
 	}
 
+	/**
+	 * One-frame messages, PUSH to PULL, no flow control: what JeroMQ moves at its fastest.
+	 */
 	@Benchmark
-	public long raw(Payload payload, Messages messages) throws InterruptedException {
+	public long rawOneFrame(Payload payload, Messages messages) throws InterruptedException {
 		ZContext zmq = payload.zmq;
 		String address = payload.newAddress(counter.incrementAndGet());
 		ZMQ.Socket push = zmq.createSocket(SocketType.PUSH);
 		ZMQ.Socket pull = zmq.createSocket(SocketType.PULL);
-		long bytes = 0;
-		int received = 0;
 		try {
 			push.bind(address);
-			pull.setReceiveTimeOut((int) TimeUnit.SECONDS.toMillis(TRANSFER_TIMEOUT_SECONDS));
+			pull.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
 			pull.connect(address);
 			byte[] data = payload.bytes;
 			int count = payload.count;
-			Thread sender = new Thread(() -> {
+			Thread sender = startSender(() -> {
 				for (int i = 0; i < count; i++) {
 					push.send(data, 0);
 				}
-			}, "bench-push");
-			sender.start();
-			for (; received < count; received++) {
+			});
+			long bytes = 0;
+			for (int received = 0; received < count; received++) {
 				byte[] frame = pull.recv(0);
 				if (frame == null) {
-					break;
+					throw new IllegalStateException("Raw transfer got " + received + " of " + count);
 				}
 				bytes += frame.length;
 			}
 			sender.join();
+			messages.messages += count;
+			return bytes;
 		}
 		finally {
 			// Both sockets are closed here, after the sender thread ended: all messages are in.
 			zmq.destroySocket(pull);
 			zmq.destroySocket(push);
 		}
-		if (received != payload.count) {
-			throw new IllegalStateException("Raw transfer got " + received + " of " + payload.count);
+	}
+
+	/**
+	 * Two-frame messages (an FBDP DATA: header and payload) from a connected DEALER to a bound ROUTER,
+	 * the sockets of a pipe whose consumer binds, with no flow control.
+	 */
+	@Benchmark
+	public long rawTwoFrames(Payload payload, Messages messages) throws InterruptedException {
+		return rawDealerToRouter(payload, messages, 0);
+	}
+
+	/**
+	 * The protocol's floor: two-frame messages from a DEALER to a ROUTER as in {@link #rawTwoFrames},
+	 * and per batch what FBDP makes any implementation pay: the consumer offers the batch with a READY,
+	 * the producer grants it with a READY and sends the batch, and the consumer offers the next batch
+	 * once the last DATA arrived. No sessions, no codec, nothing but these sends and receives.
+	 */
+	@Benchmark
+	public long rawCredit(Payload payload, Batch batch, Messages messages) throws InterruptedException {
+		return rawDealerToRouter(payload, messages, batch.batchSize);
+	}
+
+	/**
+	 * Move {@code payload.count} two-frame messages from a DEALER on a thread of its own to a ROUTER
+	 * on this one, in batches of {@code batchSize} each offered and granted by a READY, or all at once
+	 * for 0.
+	 */
+	private static long rawDealerToRouter(Payload payload, Messages messages, int batchSize)
+			throws InterruptedException {
+		ZContext zmq = payload.zmq;
+		String address = payload.newAddress(counter.incrementAndGet());
+		ZContext routerContext = Boolean.getBoolean("bench.split") ? new ZContext() : zmq;
+		ZMQ.Socket router = routerContext.createSocket(SocketType.ROUTER);
+		ZMQ.Socket dealer = zmq.createSocket(SocketType.DEALER);
+		try {
+			router.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
+			dealer.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
+			router.bind(address);
+			dealer.connect(address);
+			byte[] data = payload.bytes;
+			int count = payload.count;
+			byte[] readyOffer = FbdpCodec.header(FbdpMessageType.READY, 0, Math.max(batchSize, 1));
+			Thread sender = startSender(() -> {
+				// The OPEN that tells the ROUTER who the peer is.
+				dealer.send(OPEN, 0);
+				int sent = 0;
+				while (sent < count) {
+					int granted = count - sent;
+					if (batchSize > 0) {
+						if (dealer.recv(0) == null) {
+							return;
+						}
+						granted = Math.min(batchSize, granted);
+						dealer.send(FbdpCodec.header(FbdpMessageType.READY, 0, granted), 0);
+					}
+					for (int i = 0; i < granted; i++) {
+						dealer.send(DATA_HEADER.clone(), ZMQ.SNDMORE);
+						dealer.send(data, 0);
+					}
+					sent += granted;
+				}
+			});
+			byte[] peer = router.recv(0);
+			if (peer == null || router.recv(0) == null) {
+				throw new IllegalStateException("Raw transfer got no OPEN");
+			}
+			long bytes = 0;
+			int received = 0;
+			while (received < count) {
+				int due = count - received;
+				if (batchSize > 0) {
+					router.send(peer, ZMQ.SNDMORE);
+					router.send(readyOffer, 0);
+					// The producer's grant.
+					if (router.recv(0) == null || router.recv(0) == null) {
+						break;
+					}
+					due = Math.min(batchSize, due);
+				}
+				for (int i = 0; i < due; i++) {
+					byte[] frame = receiveData(router);
+					if (frame == null) {
+						throw new IllegalStateException("Raw transfer got " + received + " of " + count);
+					}
+					bytes += frame.length;
+					received++;
+				}
+			}
+			sender.join();
+			if (received != count) {
+				throw new IllegalStateException("Raw transfer got " + received + " of " + count);
+			}
+			messages.messages += received;
+			return bytes;
 		}
-		messages.messages += received;
-		return bytes;
+		finally {
+			zmq.destroySocket(dealer);
+			routerContext.destroySocket(router);
+			if (routerContext != zmq) {
+				routerContext.close();
+			}
+		}
+	}
+
+	/**
+	 * Receive a DATA message on a ROUTER: the peer's routing id, the header and the payload.
+	 * @return the payload, {@code null} on a timeout
+	 */
+	private static byte @Nullable [] receiveData(ZMQ.Socket router) {
+		for (int frame = 0; frame < 2; frame++) {
+			if (router.recv(0) == null) {
+				return null;
+			}
+		}
+		return router.recv(0);
+	}
+
+	private static Thread startSender(Runnable sends) {
+		Thread sender = new Thread(sends, "bench-sender");
+		sender.start();
+		return sender;
 	}
 
 	private static void awaitFinished(ManagedMicroService service) {
@@ -193,10 +336,17 @@ public class DataPipeBenchmark {
 		}
 
 		String newAddress(int id) {
-			return switch (this.transport) {
+			return address(this.transport, id);
+		}
+
+		/**
+		 * Return a new address of a transport: a free loopback port, or a new inproc name.
+		 */
+		static String address(String transport, int id) {
+			return switch (transport) {
 				case "tcp" -> "tcp://127.0.0.1:" + freePort();
 				case "inproc" -> "inproc://bench-pipe-" + id;
-				default -> throw new IllegalArgumentException("Unknown transport " + this.transport);
+				default -> throw new IllegalArgumentException("Unknown transport " + transport);
 			};
 		}
 
@@ -217,13 +367,21 @@ public class DataPipeBenchmark {
 	}
 
 	/**
-	 * The framework pieces and the batch size of the pipe (both ends use the same).
+	 * The batch size of the pipe (both ends use the same) and of the protocol's floor.
 	 */
 	@State(Scope.Benchmark)
-	public static class Framework {
+	public static class Batch {
 
 		@Param({ "50", "500" })
 		public int batchSize;
+
+	}
+
+	/**
+	 * The framework pieces.
+	 */
+	@State(Scope.Benchmark)
+	public static class Framework {
 
 		/**
 		 * Which service binds the pipe (ROUTER) while the other connects (DEALER). The default is

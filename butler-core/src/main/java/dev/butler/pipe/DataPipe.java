@@ -81,6 +81,12 @@ public final class DataPipe implements ServiceResource {
 	 */
 	private static final int OUTBOX_LIMIT = 10_000;
 
+	/** Whether the JDK Flight Recorder is present, which a runtime image may leave out. */
+	private static final boolean TIMES_TURNAROUND = ModuleLayer.boot().findModule("jdk.jfr").isPresent();
+
+	/** The most messages a pipe's socket queues in either direction, whatever the batch size. */
+	private static final int HIGH_WATER_MARK_LIMIT = 1_000_000;
+
 	/** Refusals logged at WARN one by one; after them, every thousandth. */
 	private static final int REFUSALS_LOGGED = 10;
 
@@ -132,6 +138,9 @@ public final class DataPipe implements ServiceResource {
 
 	private final Channel.OutputHandler writable = (ready) -> writable();
 
+	/** The answer to the message being served, timed while a recording takes turnaround events. */
+	private @Nullable PipeTurnaroundEvent turnaround;
+
 	/** Whether the socket refused the last message for lack of room. */
 	private boolean blocked;
 
@@ -174,12 +183,12 @@ public final class DataPipe implements ServiceResource {
 				: context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
 		// Only inproc relies on linger; elsewhere the pipe waits for its peer's disconnect before closing.
 		this.channel.socket().setLinger(this.inproc ? options.closeTimeout().toMillis() : 0);
-		// Flow control is FBDP's, the high-water mark only backs it up. JeroMQ tells a writer what was read
-		// every half high-water mark: room for two batches keeps a producer from finding its socket full
-		// mid-batch and halves those wake-ups of the other thread.
-		int batchRoom = 2 * options.batchSize() + 10;
-		this.channel.socket().setRcvHWM((role == PipeRole.CONSUMER) ? batchRoom : 10);
-		this.channel.socket().setSndHWM((role == PipeRole.PRODUCER) ? batchRoom : 10);
+		// Flow control is FBDP's, the high-water mark only backs it up. The reader of a ZeroMQ pipe tells its
+		// writer's thread what it read every half high-water mark, a wake-up of that thread each time: a mark
+		// of many batches makes that rare, in both directions (READYs flow back once a batch).
+		int highWaterMark = highWaterMark(options.batchSize());
+		this.channel.socket().setRcvHWM(highWaterMark);
+		this.channel.socket().setSndHWM(highWaterMark);
 		// A PING unanswered for half the peer timeout ends the connection, and the next PING goes out only
 		// after that: JeroMQ 0.6.0 loses a heartbeat timer re-armed before the cancelled one it replaces
 		// expired, and a connection that then fell silent would never time out.
@@ -197,6 +206,14 @@ public final class DataPipe implements ServiceResource {
 			this.channel.socket().base().setSocketOpt(zmq.ZMQ.ZMQ_HICCUP_MSG, PEER_GONE);
 		}
 		context.addResource(this);
+	}
+
+	/**
+	 * Return the high-water mark of a pipe's socket for a batch size: room for eight batches, at least
+	 * ZeroMQ's default of 1000 messages.
+	 */
+	static int highWaterMark(int batchSize) {
+		return (int) Math.min(Math.max(1000L, 8L * batchSize), HIGH_WATER_MARK_LIMIT);
 	}
 
 	/**
@@ -399,6 +416,35 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	private void received(Channel channel, ZMsg message) {
+		if (TIMES_TURNAROUND && PipeTurnaroundEvent.enabled()) {
+			this.turnaround = new PipeTurnaroundEvent();
+			this.turnaround.begin();
+		}
+		try {
+			serve(message);
+		}
+		finally {
+			this.turnaround = null;
+		}
+	}
+
+	/**
+	 * Time the answer to the message being served, if a recording times turnarounds: a consumer's
+	 * READY, a producer's first DATA.
+	 */
+	private void answered(String answer) {
+		PipeTurnaroundEvent event = this.turnaround;
+		if (event != null) {
+			this.turnaround = null;
+			event.end();
+			event.service = this.context.serviceId();
+			event.pipe = this.options.pipe();
+			event.answer = answer;
+			event.commit();
+		}
+	}
+
+	private void serve(ZMsg message) {
 		byte[] sender = isServer() ? message.pop().getData() : null;
 		if (isPlainData(message) && this.session.isSessionPeer(sender)) {
 			try {
@@ -609,6 +655,7 @@ public final class DataPipe implements ServiceResource {
 		}
 		this.statistics.recordData(payload.length);
 		progressed();
+		answered("DATA");
 		return Sent.SENT;
 	}
 
@@ -635,6 +682,9 @@ public final class DataPipe implements ServiceResource {
 		if (result == Sent.FULL) {
 			this.outbox.add(message);
 			blocked();
+		}
+		else if (fbdp.type() == FbdpMessageType.READY && this.role == PipeRole.CONSUMER) {
+			answered("READY");
 		}
 	}
 

@@ -1,10 +1,18 @@
 package dev.butler.pipe;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+
+import jdk.jfr.Recording;
+import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordingFile;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -106,6 +114,42 @@ class DataPipeTests {
 			assertThat(consumer.received).hasSize(5000);
 			assertThat(consumer.received.get(4999)).isEqualTo("4999");
 		});
+	}
+
+	@Test
+	void flightRecordingShouldTimeTheAnswerToEachBatchOnBothSides() throws Exception {
+		String address = "tcp://127.0.0.1:" + freePort();
+		Producer.options = new PipeOptions("numbers", address, PipeMode.CONNECT, FORMAT, 20, Duration.ofMillis(100),
+				true);
+		Consumer.options = new PipeOptions("numbers", address, PipeMode.BIND, FORMAT, 7, Duration.ofMillis(100), true);
+		Producer.count = 1000;
+		Path file = Files.createTempFile("pipe-turnaround", ".jfr");
+		try (Recording recording = new Recording()) {
+			recording.enable("dev.butler.pipe.Turnaround").withThreshold(Duration.ZERO);
+			recording.start();
+			this.contextRunner.withUserConfiguration(Producer.class, Consumer.class).run((context) -> {
+				Consumer consumer = context.getBean(Consumer.class);
+				await().atMost(Duration.ofSeconds(20)).until(() -> consumer.closeCode != null);
+				assertThat(consumer.received).hasSize(1000);
+			});
+			recording.stop();
+			recording.dump(file);
+			Map<String, List<RecordedEvent>> bySide = RecordingFile.readAllEvents(file)
+				.stream()
+				.filter((event) -> event.getEventType().getName().equals("dev.butler.pipe.Turnaround"))
+				.collect(Collectors.groupingBy((event) -> event.getString("service") + " "
+						+ event.getString("pipe") + " " + event.getString("answer")));
+			// 143 batches (142 of 7 and one of 6), each offered by the consumer, on OPEN or after the last
+			// DATA of the one before, and each started by the producer with its first DATA.
+			assertThat(bySide).containsOnlyKeys("consumer numbers READY", "producer numbers DATA");
+			assertThat(bySide.get("consumer numbers READY")).hasSize(143);
+			assertThat(bySide.get("producer numbers DATA")).hasSize(143);
+			assertThat(bySide.values()).allSatisfy((events) -> assertThat(events)
+				.allSatisfy((event) -> assertThat(event.getDuration()).isPositive().isLessThan(Duration.ofSeconds(5))));
+		}
+		finally {
+			Files.deleteIfExists(file);
+		}
 	}
 
 	@Test
