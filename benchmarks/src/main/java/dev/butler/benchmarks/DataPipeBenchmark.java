@@ -9,7 +9,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
-import org.jspecify.annotations.Nullable;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -35,9 +34,7 @@ import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeOptions;
 import dev.butler.pipe.PipeRole;
 import dev.butler.protocol.Outcome;
-import dev.butler.protocol.fbdp.FbdpCodec;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
-import dev.butler.protocol.fbdp.FbdpMessageType;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 
@@ -54,7 +51,8 @@ import dev.butler.service.ServiceContext;
  * connected PULL read by the benchmark thread: JeroMQ at its fastest.</li>
  * <li>{@code rawTwoFrames}: two-frame messages (header and payload, the shape of a DATA) from a
  * connected DEALER on a sender thread to a bound ROUTER read by the benchmark thread, the sockets of a
- * pipe whose consumer binds.</li>
+ * pipe whose consumer binds; over tcp the ROUTER has a ZeroMQ context (an I/O thread) of its own,
+ * as a pipe's bound tcp end has.</li>
  * <li>{@code rawCredit}: the same, with FBDP's flow control and nothing else: per batch a READY offer
  * from the consumer and a READY grant from the producer before the batch's DATA. This is the
  * protocol's floor: the least any FBDP implementation on JeroMQ pays.</li>
@@ -72,17 +70,11 @@ import dev.butler.service.ServiceContext;
 @Fork(1)
 public class DataPipeBenchmark {
 
-	private static final String FORMAT = "application/octet-stream";
+	static final String FORMAT = "application/octet-stream";
 
 	private static final Duration READY_INTERVAL = Duration.ofMillis(100);
 
 	private static final long TRANSFER_TIMEOUT_SECONDS = 20;
-
-	private static final int RECEIVE_TIMEOUT_MILLIS = (int) TimeUnit.SECONDS.toMillis(TRANSFER_TIMEOUT_SECONDS);
-
-	private static final byte[] DATA_HEADER = FbdpCodec.header(FbdpMessageType.DATA, 0, 0);
-
-	private static final byte[] OPEN = FbdpCodec.header(FbdpMessageType.OPEN, 0, 0);
 
 	private static final AtomicInteger counter = new AtomicInteger();
 
@@ -145,29 +137,15 @@ public class DataPipeBenchmark {
 	public long rawOneFrame(Payload payload, Messages messages) throws InterruptedException {
 		ZContext zmq = payload.zmq;
 		String address = payload.newAddress(counter.incrementAndGet());
-		ZMQ.Socket push = zmq.createSocket(SocketType.PUSH);
-		ZMQ.Socket pull = zmq.createSocket(SocketType.PULL);
+		ZMQ.Socket push = RawTransfer.socket(zmq, SocketType.PUSH);
+		ZMQ.Socket pull = RawTransfer.socket(zmq, SocketType.PULL);
 		try {
 			push.bind(address);
-			pull.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
 			pull.connect(address);
-			byte[] data = payload.bytes;
-			int count = payload.count;
-			Thread sender = startSender(() -> {
-				for (int i = 0; i < count; i++) {
-					push.send(data, 0);
-				}
-			});
-			long bytes = 0;
-			for (int received = 0; received < count; received++) {
-				byte[] frame = pull.recv(0);
-				if (frame == null) {
-					throw new IllegalStateException("Raw transfer got " + received + " of " + count);
-				}
-				bytes += frame.length;
-			}
+			Thread sender = startSender(() -> RawTransfer.sendOneFrame(push, payload.bytes, payload.count));
+			long bytes = RawTransfer.receiveOneFrame(pull, payload.count);
 			sender.join();
-			messages.messages += count;
+			messages.messages += payload.count;
 			return bytes;
 		}
 		finally {
@@ -197,77 +175,22 @@ public class DataPipeBenchmark {
 		return rawDealerToRouter(payload, messages, batch.batchSize);
 	}
 
-	/**
-	 * Move {@code payload.count} two-frame messages from a DEALER on a thread of its own to a ROUTER
-	 * on this one, in batches of {@code batchSize} each offered and granted by a READY, or all at once
-	 * for 0.
-	 */
 	private static long rawDealerToRouter(Payload payload, Messages messages, int batchSize)
 			throws InterruptedException {
 		ZContext zmq = payload.zmq;
 		String address = payload.newAddress(counter.incrementAndGet());
-		ZContext routerContext = Boolean.getBoolean("bench.split") ? new ZContext() : zmq;
-		ZMQ.Socket router = routerContext.createSocket(SocketType.ROUTER);
-		ZMQ.Socket dealer = zmq.createSocket(SocketType.DEALER);
+		// As a pipe's bound tcp end, the ROUTER has a context and an I/O thread of its own.
+		ZContext routerContext = payload.transport.equals("inproc") ? zmq : new ZContext();
+		ZMQ.Socket router = RawTransfer.socket(routerContext, SocketType.ROUTER);
+		ZMQ.Socket dealer = RawTransfer.socket(zmq, SocketType.DEALER);
 		try {
-			router.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
-			dealer.setReceiveTimeOut(RECEIVE_TIMEOUT_MILLIS);
 			router.bind(address);
 			dealer.connect(address);
-			byte[] data = payload.bytes;
-			int count = payload.count;
-			byte[] readyOffer = FbdpCodec.header(FbdpMessageType.READY, 0, Math.max(batchSize, 1));
-			Thread sender = startSender(() -> {
-				// The OPEN that tells the ROUTER who the peer is.
-				dealer.send(OPEN, 0);
-				int sent = 0;
-				while (sent < count) {
-					int granted = count - sent;
-					if (batchSize > 0) {
-						if (dealer.recv(0) == null) {
-							return;
-						}
-						granted = Math.min(batchSize, granted);
-						dealer.send(FbdpCodec.header(FbdpMessageType.READY, 0, granted), 0);
-					}
-					for (int i = 0; i < granted; i++) {
-						dealer.send(DATA_HEADER.clone(), ZMQ.SNDMORE);
-						dealer.send(data, 0);
-					}
-					sent += granted;
-				}
-			});
-			byte[] peer = router.recv(0);
-			if (peer == null || router.recv(0) == null) {
-				throw new IllegalStateException("Raw transfer got no OPEN");
-			}
-			long bytes = 0;
-			int received = 0;
-			while (received < count) {
-				int due = count - received;
-				if (batchSize > 0) {
-					router.send(peer, ZMQ.SNDMORE);
-					router.send(readyOffer, 0);
-					// The producer's grant.
-					if (router.recv(0) == null || router.recv(0) == null) {
-						break;
-					}
-					due = Math.min(batchSize, due);
-				}
-				for (int i = 0; i < due; i++) {
-					byte[] frame = receiveData(router);
-					if (frame == null) {
-						throw new IllegalStateException("Raw transfer got " + received + " of " + count);
-					}
-					bytes += frame.length;
-					received++;
-				}
-			}
+			Thread sender = startSender(
+					() -> RawTransfer.sendTwoFrames(dealer, payload.bytes, payload.count, batchSize));
+			long bytes = RawTransfer.receiveTwoFrames(router, payload.count, batchSize);
 			sender.join();
-			if (received != count) {
-				throw new IllegalStateException("Raw transfer got " + received + " of " + count);
-			}
-			messages.messages += received;
+			messages.messages += payload.count;
 			return bytes;
 		}
 		finally {
@@ -279,26 +202,13 @@ public class DataPipeBenchmark {
 		}
 	}
 
-	/**
-	 * Receive a DATA message on a ROUTER: the peer's routing id, the header and the payload.
-	 * @return the payload, {@code null} on a timeout
-	 */
-	private static byte @Nullable [] receiveData(ZMQ.Socket router) {
-		for (int frame = 0; frame < 2; frame++) {
-			if (router.recv(0) == null) {
-				return null;
-			}
-		}
-		return router.recv(0);
-	}
-
 	private static Thread startSender(Runnable sends) {
 		Thread sender = new Thread(sends, "bench-sender");
 		sender.start();
 		return sender;
 	}
 
-	private static void awaitFinished(ManagedMicroService service) {
+	static void awaitFinished(ManagedMicroService service) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (service.state() != dev.butler.protocol.State.FINISHED) {
 			if (System.nanoTime() - deadline > 0) {

@@ -15,9 +15,10 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 
 /**
- * Runs {@link DataPipeBenchmark} (or the benchmarks the arguments name, with JMH's own options) and
- * prints, for each transport, payload size and batch size, the pipe's messages per second and its
- * share of each raw baseline measured in the same run. Run e.g.
+ * Runs {@link DataPipeBenchmark} and {@link PipeAcrossProcessesBenchmark} (or the benchmarks the
+ * arguments name, with JMH's own options) and prints, for each of them, transport, payload size and
+ * batch size, the pipe's messages per second and its share of each raw baseline measured in the same
+ * run. Run e.g.
  * {@code java -cp benchmarks.jar dev.butler.benchmarks.PipeFloorReport -f 1 -wi 2 -i 3 -p transport=tcp}.
  */
 public final class PipeFloorReport {
@@ -32,6 +33,7 @@ public final class PipeFloorReport {
 		ChainedOptionsBuilder builder = new OptionsBuilder().parent(options);
 		if (options.getIncludes().isEmpty()) {
 			builder.include(DataPipeBenchmark.class.getSimpleName());
+			builder.include(PipeAcrossProcessesBenchmark.class.getSimpleName());
 		}
 		Collection<RunResult> results = new Runner(builder.build()).run();
 		System.out.println();
@@ -55,20 +57,25 @@ public final class PipeFloorReport {
 				pipes.add(key);
 			}
 		}
-		StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-9s %7s %6s %12s %12s %12s %12s %8s %8s %8s%n",
-				"transport", "payload", "batch", "pipe msg/s", "floor", "two frames", "one frame", "/floor",
+		StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-6s %-9s %7s %6s %12s %12s %12s %12s %8s %8s %8s%n",
+				"JVMs", "transport", "payload", "batch", "pipe msg/s", "floor", "two frames", "one frame", "/floor",
 				"/2 frames", "/1 frame"));
 		for (String pipe : pipes) {
 			String[] parts = pipe.split("\\|");
-			String transport = parts[1];
-			String payload = parts[2];
-			String batch = parts[3];
+			String benchmark = parts[0];
+			String transport = parts[2];
+			String payload = parts[3];
+			String batch = parts[4];
 			double rate = rates.get(pipe);
-			double floor = rates.getOrDefault(String.join("|", "rawCredit", transport, payload, batch), Double.NaN);
-			double twoFrames = rates.getOrDefault(String.join("|", "rawTwoFrames", transport, payload, "-"), Double.NaN);
-			double oneFrame = rates.getOrDefault(String.join("|", "rawOneFrame", transport, payload, "-"), Double.NaN);
-			table.append(String.format(Locale.ROOT, "%-9s %7s %6s %,12.0f %,12.0f %,12.0f %,12.0f %7.0f%% %7.0f%% %7.0f%%%n",
-					transport, payload, batch, rate, floor, twoFrames, oneFrame, 100 * rate / floor,
+			double floor = rates.getOrDefault(String.join("|", benchmark, "rawCredit", transport, payload, batch),
+					Double.NaN);
+			double twoFrames = rates.getOrDefault(String.join("|", benchmark, "rawTwoFrames", transport, payload, "-"),
+					Double.NaN);
+			double oneFrame = rates.getOrDefault(String.join("|", benchmark, "rawOneFrame", transport, payload, "-"),
+					Double.NaN);
+			String jvms = benchmark.equals(PipeAcrossProcessesBenchmark.class.getSimpleName()) ? "2" : "1";
+			table.append(String.format(Locale.ROOT, "%-6s %-9s %7s %6s %,12.0f %,12.0f %,12.0f %,12.0f %7.0f%% %7.0f%% %7.0f%%%n",
+					jvms, transport, payload, batch, rate, floor, twoFrames, oneFrame, 100 * rate / floor,
 					100 * rate / twoFrames, 100 * rate / oneFrame));
 		}
 		return table.toString();
@@ -80,10 +87,13 @@ public final class PipeFloorReport {
 	}
 
 	private static String key(String method, RunResult result, boolean batched) {
+		String benchmark = result.getParams().getBenchmark();
+		String benchmarkClass = benchmark.substring(0, benchmark.lastIndexOf('.'));
 		String transport = result.getParams().getParam("transport");
 		String payload = result.getParams().getParam("payloadSize");
 		String batch = batched ? result.getParams().getParam("batchSize") : "-";
-		return String.join("|", method, transport, payload, batch);
+		return String.join("|", benchmarkClass.substring(benchmarkClass.lastIndexOf('.') + 1), method, transport,
+				payload, batch);
 	}
 
 }
