@@ -27,6 +27,16 @@ class ArchitectureTests {
 				"dev.butler.autoconfigure..");
 
 	@ArchTest
+	static final ArchRule zeromqEngineShouldDependOnNothingOfSpringNorOfOurs = noClasses()
+		.that()
+		.resideInAPackage("dev.butler.zeromq..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.springframework..", "io.micrometer..", "jakarta..", "dev.butler.protocol..",
+				"dev.butler.service..", "dev.butler.runtime..", "dev.butler.control..", "dev.butler.pipe..",
+				"dev.butler.context..", "dev.butler.monitor..", "dev.butler.autoconfigure..");
+
+	@ArchTest
 	static final ArchRule coreShouldNotDependOnBootsAutoConfigurationNorOnTheActuator = noClasses()
 		.that()
 		.resideOutsideOfPackages("dev.butler.actuate..", "dev.butler.autoconfigure..")
@@ -54,6 +64,7 @@ class ArchitectureTests {
 
 	@ArchTest
 	static final ArchRule layersShouldOnlyBeUsedFromAbove = layeredArchitecture().consideringOnlyDependenciesInLayers()
+		.layer("zeromq").definedBy("dev.butler.zeromq..")
 		.layer("protocol").definedBy("dev.butler.protocol..")
 		.layer("service").definedBy("dev.butler.service..")
 		.layer("runtime").definedBy("dev.butler.runtime..")
@@ -83,6 +94,8 @@ class ArchitectureTests {
 				"actuate", "autoconfigure")
 		.whereLayer("pipe").mayOnlyBeAccessedByLayers("standard", "integration", "autoconfigure")
 		.whereLayer("queue").mayOnlyBeAccessedByLayers("standard", "autoconfigure")
+		.whereLayer("zeromq").mayOnlyBeAccessedByLayers("runtime", "pipe", "control", "monitor", "context",
+				"integration", "actuate", "autoconfigure")
 		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "supervision", "config",
 				"standard", "integration", "actuate", "autoconfigure");
 

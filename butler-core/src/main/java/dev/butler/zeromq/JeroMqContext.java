@@ -1,0 +1,53 @@
+package dev.butler.zeromq;
+
+import org.zeromq.SocketType;
+import org.zeromq.ZContext;
+import org.zeromq.ZMQ;
+
+
+/**
+ * A JeroMQ {@link ZContext} as a {@link ZmqContext}.
+ */
+final class JeroMqContext implements ZmqContext {
+
+	private final JeroMqEngine engine;
+
+	private final ZContext context;
+
+	JeroMqContext(JeroMqEngine engine, ZContext context) {
+		this.engine = engine;
+		this.context = context;
+	}
+
+	@Override
+	public ZmqSocket socket(ZmqSocketType type) {
+		ZMQ.Socket socket = this.context.createSocket(SocketType.type(type.code()));
+		socket.setLinger(0);
+		return new JeroMqSocket(this, type, socket);
+	}
+
+	@Override
+	public ZmqPoller poller() {
+		return new JeroMqPoller();
+	}
+
+	@Override
+	public void setMaxSockets(int maxSockets) {
+		this.context.getContext().setMaxSockets(maxSockets);
+	}
+
+	@Override
+	public ZmqEngine engine() {
+		return this.engine;
+	}
+
+	ZContext context() {
+		return this.context;
+	}
+
+	@Override
+	public void close() {
+		this.context.close();
+	}
+
+}
