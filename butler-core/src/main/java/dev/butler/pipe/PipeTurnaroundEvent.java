@@ -2,6 +2,7 @@ package dev.butler.pipe;
 
 import jdk.jfr.Category;
 import jdk.jfr.Description;
+import jdk.jfr.Enabled;
 import jdk.jfr.Event;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
@@ -19,6 +20,7 @@ import jdk.jfr.StackTrace;
 @Category({ "Butler", "Data Pipe" })
 @Description("From a message taken off a data pipe's socket to the answer it calls for handed to the socket")
 @StackTrace(false)
+@Enabled(false)
 final class PipeTurnaroundEvent extends Event {
 
 	@Label("Service")
