@@ -294,10 +294,9 @@ public class DataPipeBenchmark {
 	public static class Framework {
 
 		/**
-		 * Which service binds the pipe (ROUTER) while the other connects (DEALER). The default is
-		 * {@code consumer}: with {@code producer} the bound producer's ROUTER socket silently drops
-		 * DATA once the high-water mark (batch size / 2 + 5) is reached, so the transfer fails with
-		 * PROTOCOL_VIOLATION or stalls. Run {@code -p server=producer} to check a fix.
+		 * Which service binds the pipe (ROUTER) while the other connects (DEALER). The baselines'
+		 * ROUTER is the consumer's, so the default is {@code consumer}; {@code -p server=producer}
+		 * measures the other arrangement.
 		 */
 		@Param({ "consumer" })
 		public String server;
