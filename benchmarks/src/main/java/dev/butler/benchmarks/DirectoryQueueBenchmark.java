@@ -32,6 +32,7 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.FileSystemSync;
 import dev.butler.queue.QueueException;
 import dev.butler.queue.QueueMessage;
 import dev.butler.queue.QueueReader;
@@ -40,7 +41,8 @@ import dev.butler.runtime.ButlerThreads;
 
 /**
  * Durable enqueue → claim → commit through a {@link DirectoryQueue}, against a raw java.nio loop
- * doing the least a durable enqueue by the filer protocol costs, measured in the same run.
+ * doing the least a durable enqueue by the filer protocol costs, and the enqueue alone, single and
+ * in groups, measured in the same run.
  * <ul>
  * <li>{@code raw}: write the payload to a new file in {@code tmp/} ({@code CREATE_NEW}), force it,
  * rename it into {@code incoming/} ({@code ATOMIC_MOVE}), force {@code incoming/}, then delete the
@@ -49,24 +51,33 @@ import dev.butler.runtime.ButlerThreads;
  * <li>{@code durable}: {@link DirectoryQueue#enqueue}, {@link QueueReader#next} (which lists
  * {@code incoming/} and renames the message into the reader's {@code pending/} directory) and
  * {@link QueueReader#commit}.</li>
- * <li>{@code groupCommit}: {@link DirectoryQueue#enqueueAll} of {@code batch} messages, then
- * {@code next} and {@code commit} of each.</li>
+ * <li>{@code groupCommit}: {@link DirectoryQueue#enqueueAll} of {@code batch} messages with the
+ * fallback that syncs each file ({@link FileSystemSync#perFile()}), then {@code next} and
+ * {@code commit} of each.</li>
+ * <li>{@code groupCommitSyncFs}: the same with one sync of the file system per group
+ * ({@link FileSystemSync#available()}: {@code syncfs} from {@code butler-native}, which needs a JDK 22
+ * or later on Linux; on an older JVM this benchmark fails at its set-up and the others run).</li>
+ * <li>{@code enqueue}, {@code enqueueAll} and {@code enqueueAllSyncFs}: the commit alone, single, in
+ * a group with the fallback and in a group with {@code syncfs}; the messages are deleted after each
+ * invocation, outside the time measured, as a consumer that keeps up would.</li>
  * </ul>
  * The primary score is invocations per second; the {@code messages} secondary score (an
  * {@link AuxCounters} counter) is the figure to read: <b>messages per second</b>, one per invocation
- * for {@code raw} and {@code durable}, {@code batch} for {@code groupCommit}.
+ * for {@code raw}, {@code durable} and {@code enqueue}, {@code batch} for the groups.
  * <p>
  * The queues live in a new directory under the working directory (or under the directory of the
  * system property {@code queue.bench.dir}, passed to the fork with {@code -jvmArgsAppend}), deleted
  * after each trial. Syncs are the cost measured, so that directory must be on a disk: a tmpfs is
  * refused, its fsync does nothing. Run e.g.
- * {@code java -jar benchmarks.jar DirectoryQueueBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s}.
+ * {@code java -jar benchmarks.jar DirectoryQueueBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s} with the
+ * {@code java} of a JDK 22 or later; the fork gets {@code --enable-native-access=ALL-UNNAMED}, which
+ * Java 17 accepts too.
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Warmup(iterations = 2, time = 2)
 @Measurement(iterations = 3, time = 2)
-@Fork(1)
+@Fork(value = 1, jvmArgsPrepend = "--enable-native-access=ALL-UNNAMED")
 public class DirectoryQueueBenchmark {
 
 	/** Filesystems kept in memory, where a sync does nothing. */
@@ -95,18 +106,54 @@ public class DirectoryQueueBenchmark {
 
 	@Benchmark
 	public QueueMessage durable(Payload payload, Queue queue, Messages messages) throws QueueException {
-		queue.queue.enqueue(payload.bytes);
-		QueueMessage message = queue.reader.next();
+		QueueFixture fixture = queue.fixture;
+		fixture.queue.enqueue(payload.bytes);
+		QueueMessage message = fixture.reader.next();
 		if (message == null) {
-			throw new IllegalStateException("Enqueued message not found in " + queue.queue.incoming());
+			throw new IllegalStateException("Enqueued message not found in " + fixture.queue.incoming());
 		}
-		queue.reader.commit(message);
+		fixture.reader.commit(message);
 		messages.messages++;
 		return message;
 	}
 
 	@Benchmark
 	public QueueMessage groupCommit(Batch batch, Queue queue, Messages messages) throws QueueException {
+		return commitGroup(batch, queue.fixture, messages);
+	}
+
+	@Benchmark
+	public QueueMessage groupCommitSyncFs(Batch batch, SyncFsQueue queue, Messages messages) throws QueueException {
+		return commitGroup(batch, queue.fixture, messages);
+	}
+
+	@Benchmark
+	public List<String> enqueue(Payload payload, Queue queue, Drain drain, Messages messages) throws QueueException {
+		drain.names = List.of(queue.fixture.queue.enqueue(payload.bytes));
+		drain.queue = queue.fixture.queue;
+		messages.messages++;
+		return drain.names;
+	}
+
+	@Benchmark
+	public List<String> enqueueAll(Batch batch, Queue queue, Drain drain, Messages messages) throws QueueException {
+		drain.names = queue.fixture.queue.enqueueAll(batch.contents);
+		drain.queue = queue.fixture.queue;
+		messages.messages += batch.batch;
+		return drain.names;
+	}
+
+	@Benchmark
+	public List<String> enqueueAllSyncFs(Batch batch, SyncFsQueue queue, Drain drain, Messages messages)
+			throws QueueException {
+		drain.names = queue.fixture.queue.enqueueAll(batch.contents);
+		drain.queue = queue.fixture.queue;
+		messages.messages += batch.batch;
+		return drain.names;
+	}
+
+	private static QueueMessage commitGroup(Batch batch, QueueFixture queue, Messages messages)
+			throws QueueException {
 		queue.queue.enqueueAll(batch.contents);
 		QueueMessage message = null;
 		for (int i = 0; i < batch.batch; i++) {
@@ -191,32 +238,94 @@ public class DirectoryQueueBenchmark {
 	}
 
 	/**
-	 * A queue, whose group commits use the sync pool of a runtime, and its reader.
+	 * A queue that syncs each file, whose group commits use the sync pool of a runtime.
 	 */
 	@State(Scope.Thread)
 	public static class Queue {
 
-		Path root;
-
-		ButlerThreads threads;
-
-		DirectoryQueue queue;
-
-		QueueReader reader;
+		QueueFixture fixture;
 
 		@Setup(Level.Trial)
 		public void setUp() throws IOException {
-			this.root = newDirectory("queue");
-			this.threads = new ButlerThreads();
-			this.queue = DirectoryQueue.open(this.root.resolve("q"), null, this.threads.queueSync());
-			this.reader = QueueReader.open(this.queue, new QueueStatistics());
+			this.fixture = new QueueFixture(FileSystemSync.perFile());
 		}
 
 		@TearDown(Level.Trial)
 		public void tearDown() throws IOException {
+			this.fixture.close();
+		}
+
+	}
+
+	/**
+	 * A queue that syncs a group's file system once, with the file-system sync of this JVM.
+	 */
+	@State(Scope.Thread)
+	public static class SyncFsQueue {
+
+		QueueFixture fixture;
+
+		@Setup(Level.Trial)
+		public void setUp() throws IOException {
+			FileSystemSync sync = FileSystemSync.available();
+			if (sync == FileSystemSync.perFile()) {
+				throw new IllegalStateException("No file-system sync on Java " + Runtime.version() + " ("
+						+ System.getProperty("os.name") + "): syncfs needs a JDK 22 or later on Linux");
+			}
+			this.fixture = new QueueFixture(sync);
+		}
+
+		@TearDown(Level.Trial)
+		public void tearDown() throws IOException {
+			this.fixture.close();
+		}
+
+	}
+
+	/**
+	 * A queue in a new directory, its reader and a runtime's sync pool.
+	 */
+	static final class QueueFixture {
+
+		final Path root;
+
+		final ButlerThreads threads;
+
+		final DirectoryQueue queue;
+
+		final QueueReader reader;
+
+		QueueFixture(FileSystemSync sync) throws IOException {
+			this.root = newDirectory("queue");
+			this.threads = new ButlerThreads();
+			this.queue = DirectoryQueue.open(this.root.resolve("q"), null, this.threads.queueSync(), sync);
+			this.reader = QueueReader.open(this.queue, new QueueStatistics());
+		}
+
+		void close() throws IOException {
 			this.reader.close();
 			this.threads.close();
 			deleteTree(this.root);
+		}
+
+	}
+
+	/**
+	 * The messages of the last invocation, deleted after it so that {@code incoming/} stays empty.
+	 */
+	@State(Scope.Thread)
+	public static class Drain {
+
+		DirectoryQueue queue;
+
+		List<String> names = List.of();
+
+		@TearDown(Level.Invocation)
+		public void delete() throws IOException {
+			for (String name : this.names) {
+				Files.delete(this.queue.incoming().resolve(name));
+			}
+			this.names = List.of();
 		}
 
 	}
