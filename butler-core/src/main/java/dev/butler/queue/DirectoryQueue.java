@@ -38,7 +38,8 @@ import org.jspecify.annotations.Nullable;
  * holds complete messages, {@code pending/} the messages being processed, {@code tmp/} files being
  * written, and {@code errors/} the messages that could not be processed. A message becomes visible in
  * {@code incoming/} only when it is complete and durable: it is written to {@code tmp/}, synced,
- * renamed into {@code incoming/}, and the directory is synced.
+ * renamed into {@code incoming/}, and the directory is synced. A group of messages is synced with
+ * one sync of the file system where a {@link FileSystemSync} is available, else file by file.
  * <p>
  * Several processes may share a queue as long as it stays on one filesystem, where renames are
  * atomic. Consumers take messages with a {@link QueueReader}. Instances are thread-safe.
@@ -77,9 +78,13 @@ public final class DirectoryQueue {
 
 	private final @Nullable Executor groupSync;
 
-	private DirectoryQueue(Path directory, @Nullable Executor groupSync) throws IOException {
+	private final FileSystemSync fileSystemSync;
+
+	private DirectoryQueue(Path directory, @Nullable Executor groupSync, FileSystemSync fileSystemSync)
+			throws IOException {
 		this.directory = directory;
 		this.groupSync = groupSync;
+		this.fileSystemSync = fileSystemSync;
 		this.incoming = directory.resolve(INCOMING);
 		this.pending = directory.resolve(PENDING);
 		this.tmp = directory.resolve(TMP);
@@ -94,10 +99,11 @@ public final class DirectoryQueue {
 	}
 
 	/**
-	 * Open a queue directory, creating it and its subdirectories if needed. {@link #enqueueAll} writes
-	 * and syncs the files of a group on the calling thread helped by up to 7 tasks on
-	 * {@code groupSync}, an executor the caller owns and closes, e.g. the pool a runtime's queues
-	 * share ({@code ButlerThreads.queueSync()}).
+	 * Open a queue directory, creating it and its subdirectories if needed. {@link #enqueueAll} syncs
+	 * a group with the {@link FileSystemSync#available() available} file-system sync, or else writes
+	 * and syncs its files on the calling thread helped by up to 7 tasks on {@code groupSync}, an
+	 * executor the caller owns and closes, e.g. the pool a runtime's queues share
+	 * ({@code ButlerThreads.queueSync()}).
 	 * @param directory the queue directory
 	 * @param permissions permissions of directories created, or {@code null} to use the process's
 	 * umask
@@ -108,13 +114,30 @@ public final class DirectoryQueue {
 	 */
 	public static DirectoryQueue open(Path directory, @Nullable Set<PosixFilePermission> permissions,
 			@Nullable Executor groupSync) throws QueueException {
+		return open(directory, permissions, groupSync, FileSystemSync.available());
+	}
+
+	/**
+	 * Open a queue directory, creating it and its subdirectories if needed, whose group commits use a
+	 * given file-system sync, e.g. {@link FileSystemSync#perFile()} to sync each file.
+	 * @param directory the queue directory
+	 * @param permissions permissions of directories created, or {@code null} to use the process's
+	 * umask
+	 * @param groupSync the helper threads of per-file group commits, or {@code null} to write a group
+	 * on the calling thread alone
+	 * @param fileSystemSync how a group is made durable
+	 * @return the queue
+	 * @throws QueueException if the directories cannot be created or are not writable
+	 */
+	public static DirectoryQueue open(Path directory, @Nullable Set<PosixFilePermission> permissions,
+			@Nullable Executor groupSync, FileSystemSync fileSystemSync) throws QueueException {
 		Path root = directory.toAbsolutePath().normalize();
 		try {
 			createDirectory(root, permissions);
 			for (String sub : List.of(INCOMING, PENDING, TMP, ERRORS)) {
 				createDirectory(root.resolve(sub), permissions);
 			}
-			return new DirectoryQueue(root, groupSync);
+			return new DirectoryQueue(root, groupSync, fileSystemSync);
 		}
 		catch (QueueException ex) {
 			throw ex;
@@ -223,9 +246,10 @@ public final class DirectoryQueue {
 
 	/**
 	 * Append messages durably as a group: all files are written and synced, then renamed into
-	 * {@code incoming/}, and the directory is synced once. Much faster per message than
-	 * {@link #enqueue(byte[])} for many messages; on failure none of the messages not yet renamed is
-	 * visible.
+	 * {@code incoming/}, and the directory is synced once. The files are synced by one sync of their
+	 * file system where a {@link FileSystemSync} is available, else each on its own. Much faster per
+	 * message than {@link #enqueue(byte[])} for many messages; on failure none of the messages not
+	 * yet renamed is visible.
 	 * @param contents the messages
 	 * @return the message names, in order
 	 * @throws QueueException if they cannot be written
@@ -241,7 +265,12 @@ public final class DirectoryQueue {
 		}
 		try {
 			// All files are synced before the first rename: no message is visible before it is durable.
-			writeAllDurably(files, contents);
+			if (count > 1 && this.fileSystemSync != PerFileSync.INSTANCE) {
+				writeAllThenSync(files, contents);
+			}
+			else {
+				writeAllDurably(files, contents);
+			}
 			for (int i = 0; i < count; i++) {
 				moveAtomically(files.get(i), this.incoming.resolve(names.get(i)));
 			}
@@ -254,6 +283,20 @@ public final class DirectoryQueue {
 			}
 			throw QueueException.of("enqueue into", this.incoming, ex);
 		}
+	}
+
+	/**
+	 * Write every file of a group, then sync their file system once: two syncs per group with the
+	 * directory's, however many files it has.
+	 * @param files the files to create
+	 * @param contents their contents
+	 * @throws IOException the first failure; files already written are left
+	 */
+	private void writeAllThenSync(List<Path> files, List<byte[]> contents) throws IOException {
+		for (int i = 0; i < files.size(); i++) {
+			write(files.get(i), contents.get(i), false);
+		}
+		this.fileSystemSync.sync(this.tmp);
 	}
 
 	/**
@@ -493,12 +536,22 @@ public final class DirectoryQueue {
 	}
 
 	static Path writeDurably(Path file, byte[] content) throws IOException {
+		return write(file, content, true);
+	}
+
+	/**
+	 * Write a new file, and sync it if {@code force}; unsynced, it waits for a sync of the file
+	 * system.
+	 */
+	private static Path write(Path file, byte[] content, boolean force) throws IOException {
 		try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
 			ByteBuffer buffer = ByteBuffer.wrap(content);
 			while (buffer.hasRemaining()) {
 				channel.write(buffer);
 			}
-			channel.force(true);
+			if (force) {
+				channel.force(true);
+			}
 		}
 		catch (IOException ex) {
 			deleteQuietly(file);
@@ -610,6 +663,14 @@ public final class DirectoryQueue {
 		catch (IOException ex) {
 			throw QueueException.of("list", directory, ex);
 		}
+	}
+
+	/**
+	 * Return how this queue makes a group durable.
+	 * @return the file-system sync, {@link FileSystemSync#perFile()} when each file is synced
+	 */
+	public FileSystemSync fileSystemSync() {
+		return this.fileSystemSync;
 	}
 
 	/**
