@@ -37,9 +37,9 @@ import dev.butler.zeromq.ZmqSocketType;
  * libzmq built without the draft API (Debian's {@code libzmq5} 4.3.4) refuses. The socket then
  * emulates them from its own monitor of connection events:
  * <ul>
- * <li>a ROUTER remembers, for each file descriptor its messages come from ({@code ZMQ_SRCFD} of the
- * routing id frame), the routing id last seen on it; when that descriptor is DISCONNECTED it
- * delivers [routing id, message];</li>
+ * <li>a ROUTER remembers, for each file descriptor its messages come from ({@code ZMQ_SRCFD} of
+ * their frames), the routing id last seen on it; when that descriptor is DISCONNECTED it delivers
+ * [routing id, message];</li>
  * <li>another socket delivers the message when a connection it saw CONNECTED or ACCEPTED is
  * DISCONNECTED;</li>
  * <li>a synthetic message is delivered only between messages and only once a receive without waiting
@@ -101,6 +101,9 @@ final class LibzmqSocket implements ZmqSocket {
 	private boolean readMore;
 
 	private int readFd;
+
+	/** ROUTER, emulating peer-gone messages: the routing id received whose file descriptor is not known yet. */
+	private byte @Nullable [] routingId;
 
 	private int receiveTimeout = -1;
 
@@ -315,17 +318,25 @@ final class LibzmqSocket implements ZmqSocket {
 
 	private byte @Nullable [] receiveReal(int flags) throws Throwable {
 		Events events = this.events;
-		Map<Integer, byte[]> routingIds = (!this.more && events != null) ? events.routingIds : null;
-		boolean routing = routingIds != null;
-		byte[] frame = read(this.handle, flags | LibZmq.ZMQ_DONTWAIT, false, routing);
+		Map<Integer, byte[]> routingIds = (events != null) ? events.routingIds : null;
+		byte[] routingId = (routingIds != null && this.more) ? this.routingId : null;
+		boolean source = routingIds != null && (!this.more || routingId != null);
+		byte[] frame = read(this.handle, flags | LibZmq.ZMQ_DONTWAIT, false, source);
 		if (frame == null && (flags & LibZmq.ZMQ_DONTWAIT) == 0) {
-			frame = read(this.handle, flags, true, routing);
+			frame = read(this.handle, flags, true, source);
 		}
 		if (frame != null) {
-			this.more = this.readMore;
-			if (routingIds != null && this.readFd >= 0) {
-				routingIds.put(this.readFd, frame);
+			if (routingIds != null && source) {
+				// A routing id that libzmq prefetched (to tell it can receive) lacks the file descriptor,
+				// which the next frame has.
+				routingId = (routingId != null) ? routingId : frame;
+				if (this.readFd >= 0) {
+					routingIds.put(this.readFd, routingId);
+					routingId = null;
+				}
+				this.routingId = this.readMore ? routingId : null;
 			}
+			this.more = this.readMore;
 		}
 		return frame;
 	}
