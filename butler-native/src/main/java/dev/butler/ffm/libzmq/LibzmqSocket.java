@@ -682,7 +682,14 @@ final class LibzmqSocket implements ZmqSocket {
 			if (result != 0) {
 				throw LibZmq.failure(LibZmq.errno(this.state), "Cannot monitor the socket");
 			}
-			MemorySegment reader = this.context.rawSocket(ZmqSocketType.PAIR);
+			MemorySegment reader;
+			try {
+				reader = this.context.rawSocket(ZmqSocketType.PAIR);
+			}
+			catch (RuntimeException ex) {
+				result = (int) LibZmq.SOCKET_MONITOR.invokeExact(this.state, this.handle, MemorySegment.NULL, 0);
+				throw ex;
+			}
 			events = new Events(reader, this.arena.allocate(LibZmq.POLL_ITEM, 2));
 			this.events = events;
 			this.option.set(ValueLayout.JAVA_INT, 0, 0);
