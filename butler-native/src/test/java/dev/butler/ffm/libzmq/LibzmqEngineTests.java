@@ -1,0 +1,110 @@
+package dev.butler.ffm.libzmq;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEngine;
+import dev.butler.zeromq.ZmqEngineContract;
+import dev.butler.zeromq.ZmqEngines;
+import dev.butler.zeromq.ZmqError;
+import dev.butler.zeromq.ZmqException;
+import dev.butler.zeromq.ZmqPoller;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The engine contract on libzmq through the FFM API, the choice of the engine on this JVM, and what
+ * a closed socket or context does.
+ */
+class LibzmqEngineTests extends ZmqEngineContract {
+
+	private static final LibzmqEngine ENGINE = new LibzmqEngine();
+
+	@Override
+	protected ZmqEngine engine() {
+		return ENGINE;
+	}
+
+	@Test
+	void libzmqShouldBeChosenByNameWithRealIpcAndItsVersion() {
+		ZmqEngine engine = ZmqEngines.select("libzmq");
+		assertThat(engine).isInstanceOf(LibzmqEngine.class);
+		assertThat(engine.name()).isEqualTo("libzmq");
+		assertThat(engine.version()).matches("libzmq 4\\.\\d+\\.\\d+");
+		assertThat(engine.realIpc()).isTrue();
+	}
+
+	@Test
+	void autoShouldChooseLibzmqWhereItIsInstalled() {
+		assertThat(ZmqEngines.select("auto").name()).isEqualTo("libzmq");
+	}
+
+	@Test
+	void closedSocketShouldRefuseCallsSayingSo() {
+		try (ZmqContext context = ENGINE.newContext(1)) {
+			ZmqSocket pull = context.socket(ZmqSocketType.PULL);
+			pull.close();
+			pull.close();
+			assertThatExceptionOfType(ZmqException.class).isThrownBy(() -> pull.receive(ZmqSocket.DONTWAIT))
+				.withMessageContaining("PULL socket is closed")
+				.satisfies((ex) -> assertThat(ex.error()).isEqualTo(ZmqError.INVALID));
+			assertThatExceptionOfType(ZmqException.class).isThrownBy(() -> pull.bind("inproc://closed"));
+		}
+	}
+
+	@Test
+	void closingTheContextShouldCloseItsSocketsAndWakeOneThatWaits() throws Exception {
+		ZmqContext context = ENGINE.newContext(1);
+		ZmqSocket pull = context.socket(ZmqSocketType.PULL);
+		pull.bind("inproc://waiting");
+		ZmqPoller poller = context.poller();
+		poller.register(pull, ZmqPoller.POLLIN);
+		java.util.concurrent.CompletableFuture<Throwable> polled = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+			try {
+				poller.poll(-1);
+				return null;
+			}
+			catch (ZmqException ex) {
+				return ex;
+			}
+		});
+		Thread.sleep(100);
+		context.close();
+		assertThat(polled.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(ZmqException.class)
+			.satisfies((ex) -> assertThat(((ZmqException) ex).error()).isEqualTo(ZmqError.TERMINATED));
+		assertThatExceptionOfType(ZmqException.class).isThrownBy(() -> pull.receive(0))
+			.satisfies((ex) -> assertThat(ex.error()).isEqualTo(ZmqError.TERMINATED));
+		assertThatExceptionOfType(ZmqException.class).isThrownBy(() -> context.socket(ZmqSocketType.PUSH))
+			.withMessageContaining("context is closed");
+		poller.close();
+	}
+
+	@Test
+	void largeFramesShouldPassWhetherTheSendWaitsOrNot() {
+		try (ZmqContext context = ENGINE.newContext(1)) {
+			ZmqSocket pull = context.socket(ZmqSocketType.PULL);
+			pull.setReceiveTimeout(5000);
+			pull.bind("tcp://127.0.0.1:*");
+			ZmqSocket push = context.socket(ZmqSocketType.PUSH);
+			push.setSendHighWaterMark(1);
+			push.connect(pull.lastEndpoint());
+			byte[] large = new byte[3 * 1024 * 1024];
+			large[large.length - 1] = 42;
+			for (int i = 0; i < 5; i++) {
+				assertThat(push.sendMessage(List.of(bytes("n" + i), large), false)).isTrue();
+			}
+			for (int i = 0; i < 5; i++) {
+				List<byte[]> received = pull.receiveMessage(false);
+				assertThat(received).hasSize(2);
+				assertThat(text(received.get(0))).isEqualTo("n" + i);
+				assertThat(received.get(1)).hasSize(large.length).endsWith(42);
+			}
+		}
+	}
+
+}
