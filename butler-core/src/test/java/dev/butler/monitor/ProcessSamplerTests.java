@@ -77,7 +77,7 @@ class ProcessSamplerTests {
 
 	@Test
 	void descendantsShouldBeSampledWithTheirServiceAndAChildThatExitedShouldDisappear() throws Exception {
-		this.child = new ProcessBuilder("sh", "-c", "sleep 60 & echo started; wait").start();
+		this.child = new ProcessBuilder("sh", "-c", "sleep 60 & until [ \"$(cat /proc/$!/comm)\" = sleep ]; do :; done; echo started; wait").start();
 		BufferedReader out = new BufferedReader(new InputStreamReader(this.child.getInputStream(), StandardCharsets.UTF_8));
 		assertThat(out.readLine()).isEqualTo("started");
 		long pid = this.child.pid();
