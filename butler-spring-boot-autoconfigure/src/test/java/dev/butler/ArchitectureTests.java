@@ -37,6 +37,14 @@ class ArchitectureTests {
 				"dev.butler.context..", "dev.butler.monitor..", "dev.butler.autoconfigure..");
 
 	@ArchTest
+	static final ArchRule onlyTheJeroMqEngineShouldKnowJeroMq = noClasses()
+		.that()
+		.resideOutsideOfPackage("dev.butler.zeromq..")
+		.should()
+		.dependOnClassesThat()
+		.resideInAnyPackage("org.zeromq..", "zmq..");
+
+	@ArchTest
 	static final ArchRule coreShouldNotDependOnBootsAutoConfigurationNorOnTheActuator = noClasses()
 		.that()
 		.resideOutsideOfPackages("dev.butler.actuate..", "dev.butler.autoconfigure..")
@@ -94,8 +102,8 @@ class ArchitectureTests {
 				"actuate", "autoconfigure")
 		.whereLayer("pipe").mayOnlyBeAccessedByLayers("standard", "integration", "autoconfigure")
 		.whereLayer("queue").mayOnlyBeAccessedByLayers("standard", "autoconfigure")
-		.whereLayer("zeromq").mayOnlyBeAccessedByLayers("runtime", "pipe", "control", "monitor", "context",
-				"integration", "actuate", "autoconfigure")
+		.whereLayer("zeromq").mayOnlyBeAccessedByLayers("service", "runtime", "pipe", "control", "monitor", "context",
+				"standard", "integration", "actuate", "autoconfigure")
 		.whereLayer("service").mayOnlyBeAccessedByLayers("runtime", "pipe", "queue", "control", "supervision", "config",
 				"standard", "integration", "actuate", "autoconfigure");
 

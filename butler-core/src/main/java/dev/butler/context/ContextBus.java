@@ -12,15 +12,11 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
-import org.zeromq.ZMsg;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -30,6 +26,12 @@ import org.springframework.context.SmartLifecycle;
 
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.ZmqSupport;
+import dev.butler.zeromq.Z85;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqException;
+import dev.butler.zeromq.ZmqPoller;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * The control bus of contexts: a ZeroMQ forwarder, as zmicroservices runs, whose XSUB frontend
@@ -62,7 +64,7 @@ public final class ContextBus implements SmartLifecycle {
 
 	private static final byte[] STOP = new byte[0];
 
-	private final ZContext zmq;
+	private final ZmqContext zmq;
 
 	private final Endpoints endpoints;
 
@@ -80,7 +82,7 @@ public final class ContextBus implements SmartLifecycle {
 
 	private final Object outboxLock = new Object();
 
-	private ZMQ.@Nullable Socket outbox;
+	private @Nullable ZmqSocket outbox;
 
 	private volatile boolean running;
 
@@ -95,7 +97,7 @@ public final class ContextBus implements SmartLifecycle {
 	 * @param actions runs the requests, one at a time and in order
 	 * @param threads starts the bus's thread
 	 */
-	public ContextBus(ZContext zmq, Endpoints endpoints, @Nullable Curve curve, ContextControl control,
+	public ContextBus(ZmqContext zmq, Endpoints endpoints, @Nullable Curve curve, ContextControl control,
 			Executor actions, ButlerThreads threads) {
 		this.zmq = zmq;
 		this.endpoints = endpoints;
@@ -179,29 +181,23 @@ public final class ContextBus implements SmartLifecycle {
 	}
 
 	private void run(CompletableFuture<Void> bound) {
-		ZMQ.Socket frontend = null;
-		ZMQ.Socket backend = null;
-		ZMQ.Socket inbox = null;
-		ZMQ.Socket zap = null;
-		ZMQ.Poller poller = null;
+		ZmqSocket frontend = null;
+		ZmqSocket backend = null;
+		ZmqSocket inbox = null;
+		ZmqSocket zap = null;
+		ZmqPoller poller = null;
 		try {
 			try {
-				inbox = ZmqSupport.createSocket(this.zmq, SocketType.PULL);
+				inbox = ZmqSupport.createSocket(this.zmq, ZmqSocketType.PULL);
 				inbox.bind(this.outboxAddress);
 				if (this.curve != null && !this.curve.clientKeys().isEmpty()) {
-					zap = ZmqSupport.createSocket(this.zmq, SocketType.REP);
+					zap = ZmqSupport.createSocket(this.zmq, ZmqSocketType.REP);
 					zap.bind(ZAP_ENDPOINT);
 				}
-				frontend = boundSocket(SocketType.XSUB, this.endpoints.frontendProperty(), this.endpoints.frontend());
-				backend = boundSocket(SocketType.XPUB, this.endpoints.backendProperty(), this.endpoints.backend());
-				frontend.send(new byte[] { 1 });
-				poller = this.zmq.createPoller(4);
-				poller.register(frontend, ZMQ.Poller.POLLIN);
-				poller.register(backend, ZMQ.Poller.POLLIN);
-				poller.register(inbox, ZMQ.Poller.POLLIN);
-				if (zap != null) {
-					poller.register(zap, ZMQ.Poller.POLLIN);
-				}
+				frontend = boundSocket(ZmqSocketType.XSUB, this.endpoints.frontendProperty(), this.endpoints.frontend());
+				backend = boundSocket(ZmqSocketType.XPUB, this.endpoints.backendProperty(), this.endpoints.backend());
+				frontend.send(new byte[] { 1 }, 0);
+				poller = this.zmq.poller();
 			}
 			catch (RuntimeException ex) {
 				bound.completeExceptionally(ex);
@@ -211,7 +207,7 @@ public final class ContextBus implements SmartLifecycle {
 			loop(poller, frontend, backend, inbox, zap);
 		}
 		finally {
-			for (ZMQ.Socket socket : Arrays.asList(frontend, backend, inbox, zap)) {
+			for (ZmqSocket socket : Arrays.asList(frontend, backend, inbox, zap)) {
 				if (socket != null) {
 					socket.close();
 				}
@@ -222,76 +218,76 @@ public final class ContextBus implements SmartLifecycle {
 		}
 	}
 
-	private ZMQ.Socket boundSocket(SocketType type, String property, String address) {
-		ZMQ.Socket socket = ZmqSupport.createSocket(this.zmq, type);
+	private ZmqSocket boundSocket(ZmqSocketType type, String property, String address) {
+		ZmqSocket socket = ZmqSupport.createSocket(this.zmq, type);
 		try {
 			socket.setLinger(0);
 			if (this.curve != null) {
-				socket.setZAPDomain("butler");
-				socket.setCurveServer(true);
-				socket.setCurveSecretKey(this.curve.secret());
+				socket.setCurveServer(this.curve.secret(), "butler");
 			}
 			ZmqSupport.bind(socket, address);
 			return socket;
 		}
-		catch (ZMQException ex) {
+		catch (ZmqException ex) {
 			socket.close();
 			throw new IllegalStateException("The context bus cannot bind " + property + "=" + address + ": "
 					+ ex.getMessage(), ex);
 		}
 	}
 
-	private void loop(ZMQ.Poller poller, ZMQ.Socket frontend, ZMQ.Socket backend, ZMQ.Socket inbox,
-			ZMQ.@Nullable Socket zap) {
+	private void loop(ZmqPoller poller, ZmqSocket frontend, ZmqSocket backend, ZmqSocket inbox,
+			@Nullable ZmqSocket zap) {
+		ZmqPoller.Item frontendItem = poller.register(frontend, ZmqPoller.POLLIN);
+		ZmqPoller.Item backendItem = poller.register(backend, ZmqPoller.POLLIN);
+		ZmqPoller.Item inboxItem = poller.register(inbox, ZmqPoller.POLLIN);
+		ZmqPoller.Item zapItem = (zap != null) ? poller.register(zap, ZmqPoller.POLLIN) : null;
 		while (this.running) {
-			if (poller.poll(-1) < 0) {
-				return;
-			}
-			if (poller.pollin(2)) {
-				ZMsg answer = ZMsg.recvMsg(inbox, ZMQ.DONTWAIT);
+			poller.poll(-1);
+			if (inboxItem.readyEvents() != 0) {
+				List<byte[]> answer = inbox.receiveMessage(true);
 				while (answer != null) {
-					if (answer.size() == 1 && answer.getFirst().size() == 0) {
+					if (answer.size() == 1 && answer.get(0).length == 0) {
 						return;
 					}
-					answer.send(backend);
-					answer = ZMsg.recvMsg(inbox, ZMQ.DONTWAIT);
+					backend.sendMessage(answer, false);
+					answer = inbox.receiveMessage(true);
 				}
 			}
-			if (poller.pollin(0)) {
-				ZMsg message = ZMsg.recvMsg(frontend, ZMQ.DONTWAIT);
+			if (frontendItem.readyEvents() != 0) {
+				List<byte[]> message = frontend.receiveMessage(true);
 				while (message != null) {
 					if (isRequest(message)) {
 						received(message);
 					}
 					else {
-						message.send(backend);
+						backend.sendMessage(message, false);
 					}
-					message = ZMsg.recvMsg(frontend, ZMQ.DONTWAIT);
+					message = frontend.receiveMessage(true);
 				}
 			}
-			if (poller.pollin(1)) {
-				while (backend.recv(ZMQ.DONTWAIT) != null) {
+			if (backendItem.readyEvents() != 0) {
+				while (backend.receive(ZmqSocket.DONTWAIT) != null) {
 					// Subscriptions: the frontend takes every topic already.
 				}
 			}
-			if (zap != null && poller.pollin(3)) {
+			if (zap != null && zapItem != null && zapItem.readyEvents() != 0) {
 				authenticate(zap);
 			}
 		}
 	}
 
-	private static boolean isRequest(ZMsg message) {
-		String topic = message.isEmpty() ? "" : new String(message.getFirst().getData(), StandardCharsets.UTF_8);
+	private static boolean isRequest(List<byte[]> message) {
+		String topic = message.isEmpty() ? "" : new String(message.get(0), StandardCharsets.UTF_8);
 		return topic.equals(CONTEXT_TOPIC) || topic.equals(STATE_TOPIC);
 	}
 
-	private void received(ZMsg message) {
+	private void received(List<byte[]> message) {
 		if (message.size() != 2) {
 			refuse(null, "a request has two frames, the topic and a JSON object, but this one has " + message.size(),
-					message.toString());
+					describe(message));
 			return;
 		}
-		String text = new String(message.getLast().getData(), StandardCharsets.UTF_8);
+		String text = new String(message.get(1), StandardCharsets.UTF_8);
 		JsonNode root;
 		try {
 			root = this.json.readTree(text);
@@ -314,6 +310,12 @@ public final class ContextBus implements SmartLifecycle {
 		catch (RejectedExecutionException ex) {
 			refuse(root.get("header"), "the application is stopping", text);
 		}
+	}
+
+	private static String describe(List<byte[]> message) {
+		return message.stream()
+			.map((frame) -> new String(frame, StandardCharsets.UTF_8))
+			.collect(Collectors.joining("', '", "['", "']"));
 	}
 
 	private void carryOut(ContextRequest request, String text) {
@@ -416,7 +418,7 @@ public final class ContextBus implements SmartLifecycle {
 				return;
 			}
 			if (this.outbox == null) {
-				this.outbox = ZmqSupport.createSocket(this.zmq, SocketType.PUSH);
+				this.outbox = ZmqSupport.createSocket(this.zmq, ZmqSocketType.PUSH);
 				this.outbox.setLinger(0);
 				this.outbox.connect(this.outboxAddress);
 			}
@@ -427,12 +429,11 @@ public final class ContextBus implements SmartLifecycle {
 	/**
 	 * Answer a ZAP request: CURVE clients whose public key is listed are let in.
 	 */
-	private void authenticate(ZMQ.Socket zap) {
-		ZMsg request = ZMsg.recvMsg(zap, ZMQ.DONTWAIT);
-		if (request == null) {
+	private void authenticate(ZmqSocket zap) {
+		List<byte[]> frames = zap.receiveMessage(true);
+		if (frames == null) {
 			return;
 		}
-		List<byte[]> frames = request.stream().map((frame) -> frame.getData()).toList();
 		if (frames.size() < 6) {
 			return;
 		}
@@ -442,17 +443,16 @@ public final class ContextBus implements SmartLifecycle {
 		if (!allowed) {
 			logger.warn("Context bus: refused a " + mechanism + " client from "
 					+ new String(frames.get(3), StandardCharsets.UTF_8) + " with public key "
-					+ ((key.length == ZMQ.Curve.KEY_SIZE) ? ZMQ.Curve.z85Encode(key) : "(none)")
+					+ ((key.length == Z85.KEY_SIZE) ? Z85.encode(key) : "(none)")
 					+ ", which butler.context.bus.curve.client-keys does not list");
 		}
-		ZMsg reply = new ZMsg();
-		reply.add("1.0");
-		reply.add(frames.get(1));
-		reply.add(allowed ? "200" : "400");
-		reply.add(allowed ? "OK" : "Not an authorized client key");
-		reply.add(allowed ? ZMQ.Curve.z85Encode(key) : "");
-		reply.add(new byte[0]);
-		reply.send(zap);
+		zap.sendMessage(List.of(utf8("1.0"), frames.get(1), utf8(allowed ? "200" : "400"),
+				utf8(allowed ? "OK" : "Not an authorized client key"), utf8(allowed ? Z85.encode(key) : ""), new byte[0]),
+				false);
+	}
+
+	private static byte[] utf8(String text) {
+		return text.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
@@ -482,11 +482,11 @@ public final class ContextBus implements SmartLifecycle {
 		}
 
 		byte[] secret() {
-			return ZMQ.Curve.z85Decode(this.secretKey);
+			return Z85.decode(this.secretKey);
 		}
 
 		boolean allows(byte[] key) {
-			return this.clientKeys.stream().anyMatch((allowed) -> Arrays.equals(ZMQ.Curve.z85Decode(allowed), key));
+			return this.clientKeys.stream().anyMatch((allowed) -> Arrays.equals(Z85.decode(allowed), key));
 		}
 
 	}

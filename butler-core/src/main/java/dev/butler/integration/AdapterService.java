@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.context.ApplicationEventPublisher;
@@ -17,6 +16,7 @@ import dev.butler.pipe.PipeOptions;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqContext;
 
 /**
  * The Butler service behind an FBDP channel adapter, built the same way for both kinds: its id,
@@ -98,7 +98,7 @@ final class AdapterService {
 		return services().componentOptions(this.id).stopTimeout();
 	}
 
-	ZContext zmq() {
+	ZmqContext zmq() {
 		return services().zmq();
 	}
 

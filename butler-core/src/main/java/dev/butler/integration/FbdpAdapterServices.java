@@ -4,7 +4,6 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.util.Assert;
@@ -18,6 +17,7 @@ import dev.butler.runtime.ServiceDefinition;
 import dev.butler.runtime.ServiceRuntime;
 import dev.butler.service.AgentIdentity;
 import dev.butler.service.MicroService;
+import dev.butler.zeromq.ZmqContext;
 
 /**
  * Makes the Butler services that run the data pipes of FBDP channel adapters: each adapter runs
@@ -61,7 +61,7 @@ public class FbdpAdapterServices {
 	 * Return the ZeroMQ context of the services.
 	 * @return the ZeroMQ context
 	 */
-	public ZContext zmq() {
+	public ZmqContext zmq() {
 		return this.runtime.zmq();
 	}
 

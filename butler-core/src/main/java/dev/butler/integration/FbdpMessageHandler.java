@@ -12,8 +12,6 @@ import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZMQ;
 
 import org.springframework.integration.MessageTimeoutException;
 import org.springframework.integration.handler.AbstractMessageHandler;
@@ -35,6 +33,8 @@ import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.Channel;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Outbound channel adapter for a Firebird Butler Data Pipe: the producer end of a pipe, bound or
@@ -286,7 +286,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 		/** Why the pipe takes no more data, {@code null} while it does. */
 		private volatile @Nullable String closedReason;
 
-		private ZMQ.@Nullable Socket wakeUpSocket;
+		private @Nullable ZmqSocket wakeUpSocket;
 
 		private DataPipe pipe;
 
@@ -307,7 +307,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 			this.queue = new LinkedBlockingQueue<>(capacity);
 			this.pipeOptions = bound;
 			this.pipe = new DataPipe(context, PIPE_CHANNEL, PipeRole.PRODUCER, bound, this);
-			Channel wakeUp = context.createChannel(WAKE_CHANNEL, SocketType.PULL, (channel, message) -> wokenUp());
+			Channel wakeUp = context.createChannel(WAKE_CHANNEL, ZmqSocketType.PULL, (channel, message) -> wokenUp());
 			this.wakeUpAddress = wakeUp.bind("inproc://butler-fbdp-wake-up/" + UUID.randomUUID());
 		}
 
@@ -418,7 +418,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 			try {
 				String address = this.wakeUpAddress;
 				if (address != null) {
-					ZMQ.Socket socket = FbdpMessageHandler.this.service.zmq().createSocket(SocketType.PUSH);
+					ZmqSocket socket = FbdpMessageHandler.this.service.zmq().socket(ZmqSocketType.PUSH);
 					this.wakeUpSocket = socket;
 					socket.setLinger(0);
 					socket.connect(address);
@@ -433,7 +433,7 @@ public class FbdpMessageHandler extends AbstractMessageHandler implements Manage
 			this.wakeUpLock.lock();
 			try {
 				if (this.wakeUpSocket != null) {
-					this.wakeUpSocket.send(WAKE, ZMQ.DONTWAIT);
+					this.wakeUpSocket.send(WAKE, ZmqSocket.DONTWAIT);
 				}
 			}
 			finally {

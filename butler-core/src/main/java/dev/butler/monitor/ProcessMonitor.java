@@ -1,5 +1,6 @@
 package dev.butler.monitor;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -15,9 +16,6 @@ import java.util.function.Supplier;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.context.ApplicationEventPublisher;
@@ -25,6 +23,9 @@ import org.springframework.context.ApplicationEventPublisherAware;
 import org.springframework.context.SmartLifecycle;
 
 import dev.butler.runtime.ButlerThreads;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Samples the JVM and the process trees of services at an interval on its own thread,
@@ -169,12 +170,12 @@ public final class ProcessMonitor implements SmartLifecycle, ApplicationEventPub
 
 	private void run(CompletableFuture<Void> ready) {
 		ProcessSampler sampler;
-		ZMQ.@Nullable Socket socket = null;
+		@Nullable ZmqSocket socket = null;
 		try {
 			sampler = this.samplerFactory.get();
 			Publication where = this.publication;
 			if (where != null) {
-				socket = where.zmq().createSocket(SocketType.PUB);
+				socket = where.zmq().socket(ZmqSocketType.PUB);
 				socket.setLinger(0);
 				socket.bind(where.address());
 			}
@@ -209,7 +210,7 @@ public final class ProcessMonitor implements SmartLifecycle, ApplicationEventPub
 		}
 	}
 
-	private void sampleOnce(ProcessSampler sampler, ZMQ.@Nullable Socket socket) {
+	private void sampleOnce(ProcessSampler sampler, @Nullable ZmqSocket socket) {
 		MonitorSnapshot snapshot;
 		try {
 			snapshot = sampler.sample(this.roots.get(), this.clock.instant());
@@ -229,8 +230,8 @@ public final class ProcessMonitor implements SmartLifecycle, ApplicationEventPub
 		}
 		Publication where = this.publication;
 		if (socket != null && where != null) {
-			socket.sendMore(where.topic());
-			socket.send(this.json.writeValueAsBytes(snapshot), ZMQ.DONTWAIT);
+			socket.sendMessage(List.of(where.topic().getBytes(StandardCharsets.UTF_8), this.json.writeValueAsBytes(snapshot)),
+					true);
 		}
 		for (ProcessAlarm alarm : this.alarms.check(snapshot)) {
 			logger.warn("Process alarm of '" + alarm.service() + "' (pid " + alarm.pid() + "): " + alarm.reason());
@@ -255,7 +256,7 @@ public final class ProcessMonitor implements SmartLifecycle, ApplicationEventPub
 	 * @param address the address to bind, e.g. {@code tcp://127.0.0.1:5590}
 	 * @param topic the first frame of every message, e.g. {@code context_info}
 	 */
-	public record Publication(ZContext zmq, String address, String topic) {
+	public record Publication(ZmqContext zmq, String address, String topic) {
 
 	}
 

@@ -3,6 +3,7 @@ package dev.butler.pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
@@ -15,10 +16,6 @@ import java.util.Set;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZFrame;
-import org.zeromq.ZMQException;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.fbdp.FbdpCodec;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
@@ -29,6 +26,8 @@ import dev.butler.service.Channel;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
 import dev.butler.service.ServiceResource;
+import dev.butler.zeromq.ZmqException;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * One endpoint of a Firebird Butler Data Pipe (FBDP), run on a service's loop: a producer or a
@@ -128,7 +127,7 @@ public final class DataPipe implements ServiceResource {
 	private byte @Nullable [] pendingPayload;
 
 	/** Messages of the session waiting for room in the socket; they go out before more DATA. */
-	private final Deque<ZMsg> outbox = new ArrayDeque<>();
+	private final Deque<List<byte[]>> outbox = new ArrayDeque<>();
 
 	/** Messages for peers whose session ended, e.g. the final CLOSE, until taken or the peer is gone. */
 	private final Deque<Farewell> farewells = new ArrayDeque<>();
@@ -179,31 +178,27 @@ public final class DataPipe implements ServiceResource {
 		this.session = new FbdpSession(name, role, options, new SessionActions());
 		boolean server = options.pipeMode() == PipeMode.BIND;
 		// A bound tcp pipe is a ROUTER with heartbeats, which JeroMQ can make kill its I/O thread as it closes.
-		this.channel = (server && !this.inproc) ? context.createIsolatedChannel(name, SocketType.ROUTER, this::received)
-				: context.createChannel(name, server ? SocketType.ROUTER : SocketType.DEALER, this::received);
+		this.channel = (server && !this.inproc)
+				? context.createIsolatedChannel(name, ZmqSocketType.ROUTER, this::received)
+				: context.createChannel(name, server ? ZmqSocketType.ROUTER : ZmqSocketType.DEALER, this::received);
 		// Only inproc relies on linger; elsewhere the pipe waits for its peer's disconnect before closing.
-		this.channel.socket().setLinger(this.inproc ? options.closeTimeout().toMillis() : 0);
+		this.channel.socket().setLinger(this.inproc ? (int) options.closeTimeout().toMillis() : 0);
 		// Flow control is FBDP's, the high-water mark only backs it up. The reader of a ZeroMQ pipe tells its
 		// writer's thread what it read every half high-water mark, a wake-up of that thread each time: a mark
 		// of many batches makes that rare, in both directions (READYs flow back once a batch).
 		int highWaterMark = highWaterMark(options.batchSize());
-		this.channel.socket().setRcvHWM(highWaterMark);
-		this.channel.socket().setSndHWM(highWaterMark);
+		this.channel.socket().setReceiveHighWaterMark(highWaterMark);
+		this.channel.socket().setSendHighWaterMark(highWaterMark);
 		// A PING unanswered for half the peer timeout ends the connection, and the next PING goes out only
 		// after that: JeroMQ 0.6.0 loses a heartbeat timer re-armed before the cancelled one it replaces
 		// expired, and a connection that then fell silent would never time out.
 		int peerTimeout = (int) options.peerTimeout().toMillis();
-		this.channel.socket().setHeartbeatTimeout(peerTimeout / 2);
-		this.channel.socket().setHeartbeatIvl(peerTimeout / 2 + 1);
-		this.channel.socket().setHeartbeatTtl(peerTimeout);
+		this.channel.socket().setHeartbeat(peerTimeout / 2 + 1, peerTimeout / 2, peerTimeout);
+		this.channel.socket().setPeerGoneMessage(PEER_GONE);
 		if (server) {
-			this.channel.socket().base().setSocketOpt(zmq.ZMQ.ZMQ_DISCONNECT_MSG, PEER_GONE);
 			// Without it a full ROUTER drops messages silently; with it the send fails and is retried.
 			this.channel.socket().setRouterMandatory(true);
 			context.addEndpoint(name, options.pipeAddress());
-		}
-		else {
-			this.channel.socket().base().setSocketOpt(zmq.ZMQ.ZMQ_HICCUP_MSG, PEER_GONE);
 		}
 		context.addResource(this);
 	}
@@ -415,7 +410,7 @@ public final class DataPipe implements ServiceResource {
 		return this.options.pipeMode() == PipeMode.BIND;
 	}
 
-	private void received(Channel channel, ZMsg message) {
+	private void received(Channel channel, List<byte[]> message) {
 		if (TIMES_TURNAROUND && PipeTurnaroundEvent.enabled()) {
 			this.turnaround = new PipeTurnaroundEvent();
 			this.turnaround.begin();
@@ -444,18 +439,19 @@ public final class DataPipe implements ServiceResource {
 		}
 	}
 
-	private void serve(ZMsg message) {
-		byte[] sender = isServer() ? message.pop().getData() : null;
+	private void serve(List<byte[]> received) {
+		byte[] sender = isServer() ? received.get(0) : null;
+		List<byte[]> message = isServer() ? received.subList(1, received.size()) : received;
 		if (isPlainData(message) && this.session.isSessionPeer(sender)) {
 			try {
-				this.session.onData((message.size() == 2) ? message.getLast().getData() : null);
+				this.session.onData((message.size() == 2) ? message.get(1) : null);
 			}
 			catch (Exception ex) {
 				failed(ex);
 			}
 			return;
 		}
-		if (message.size() == 1 && Arrays.equals(message.getFirst().getData(), PEER_GONE)) {
+		if (message.size() == 1 && Arrays.equals(message.get(0), PEER_GONE)) {
 			peerDisconnected(sender);
 			return;
 		}
@@ -480,11 +476,11 @@ public final class DataPipe implements ServiceResource {
 	 * Return whether a message is a DATA without flags: the bulk of a session, served without
 	 * decoding it into a message record.
 	 */
-	private static boolean isPlainData(ZMsg message) {
+	private static boolean isPlainData(List<byte[]> message) {
 		if (message.isEmpty() || message.size() > 2) {
 			return false;
 		}
-		byte[] header = message.getFirst().getData();
+		byte[] header = message.get(0);
 		return FbdpCodec.isData(header) && FbdpCodec.flags(header) == 0;
 	}
 
@@ -649,7 +645,7 @@ public final class DataPipe implements ServiceResource {
 				return Sent.FULL;
 			}
 		}
-		catch (ZMQException ex) {
+		catch (ZmqException ex) {
 			peerGone(FbdpMessageType.DATA, ex);
 			return Sent.GONE;
 		}
@@ -667,10 +663,7 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	private void send(FbdpMessage fbdp) {
-		ZMsg message = FbdpCodec.toZMsg(fbdp);
-		if (isServer()) {
-			message.push(new ZFrame(this.session.client()));
-		}
+		List<byte[]> message = isServer() ? addressed(this.session.client(), fbdp) : FbdpCodec.encode(fbdp);
 		if (!this.outbox.isEmpty()) {
 			this.outbox.add(message);
 			if (this.outbox.size() > OUTBOX_LIMIT) {
@@ -692,13 +685,13 @@ public final class DataPipe implements ServiceResource {
 	 * Send to the session's peer without blocking. A peer that is gone (a bound pipe cannot route to
 	 * its client any more) ends the session.
 	 */
-	private Sent trySend(ZMsg message, Object what) {
+	private Sent trySend(List<byte[]> message, Object what) {
 		try {
 			if (!this.channel.send(message)) {
 				return Sent.FULL;
 			}
 		}
-		catch (ZMQException ex) {
+		catch (ZmqException ex) {
 			peerGone(what, ex);
 			return Sent.GONE;
 		}
@@ -709,11 +702,11 @@ public final class DataPipe implements ServiceResource {
 	/**
 	 * Send to a peer without a session, without blocking.
 	 */
-	private Sent sendTo(ZMsg message) {
+	private Sent sendTo(List<byte[]> message) {
 		try {
 			return this.channel.send(message) ? Sent.SENT : Sent.FULL;
 		}
-		catch (ZMQException ex) {
+		catch (ZmqException ex) {
 			logger.debug("Data pipe '" + this.name + "' could not send to a peer that is gone", ex);
 			return Sent.GONE;
 		}
@@ -749,7 +742,7 @@ public final class DataPipe implements ServiceResource {
 		expectDisconnect(peer);
 	}
 
-	private void peerGone(Object what, ZMQException ex) {
+	private void peerGone(Object what, ZmqException ex) {
 		if (this.session.hasSession()) {
 			this.session.fail("Peer of data pipe '" + this.options.pipe() + "' is gone: could not send " + what + " ("
 					+ ex.getMessage() + ")");
@@ -797,15 +790,24 @@ public final class DataPipe implements ServiceResource {
 	 * Send a refusal to a peer without a session; one that took it owes a disconnect.
 	 */
 	private void refuseStranger(byte[] peer, FbdpMessage close) {
-		ZMsg message = FbdpCodec.toZMsg(close);
-		message.push(new ZFrame(peer));
-		Sent result = sendTo(message);
+		Sent result = sendTo(addressed(peer, close));
 		if (result == Sent.SENT) {
 			expectDisconnect(FbdpSession.peerKey(peer));
 		}
 		else if (result == Sent.FULL) {
 			drop(1);
 		}
+	}
+
+	/**
+	 * Return the frames of a message to one peer of a bound pipe: the peer's routing id first.
+	 */
+	private static List<byte[]> addressed(byte[] peer, FbdpMessage fbdp) {
+		List<byte[]> frames = FbdpCodec.encode(fbdp);
+		List<byte[]> message = new ArrayList<>(frames.size() + 1);
+		message.add(peer);
+		message.addAll(frames);
+		return message;
 	}
 
 	/**
@@ -976,7 +978,7 @@ public final class DataPipe implements ServiceResource {
 	/**
 	 * A message kept for a peer whose session ended.
 	 */
-	private record Farewell(String peer, ZMsg message, long queuedAt) {
+	private record Farewell(String peer, List<byte[]> message, long queuedAt) {
 	}
 
 }

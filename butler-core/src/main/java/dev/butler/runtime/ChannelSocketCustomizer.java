@@ -1,7 +1,7 @@
 package dev.butler.runtime;
 
-import org.zeromq.SocketType;
-import org.zeromq.ZMQ;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Customizes the socket of a channel when a service creates it, before the service sees it. Declare
@@ -19,6 +19,6 @@ public interface ChannelSocketCustomizer {
 	 * @param type the socket type
 	 * @param socket the socket
 	 */
-	void customize(String serviceId, String channel, SocketType type, ZMQ.Socket socket);
+	void customize(String serviceId, String channel, ZmqSocketType type, ZmqSocket socket);
 
 }

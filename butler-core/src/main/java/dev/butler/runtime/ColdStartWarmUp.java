@@ -1,19 +1,15 @@
 package dev.butler.runtime;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.UUID;
+import java.util.Objects;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZFrame;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
@@ -27,6 +23,11 @@ import dev.butler.protocol.fbdp.PipeSocket;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEvent;
+import dev.butler.zeromq.ZmqMonitor;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Runs, once per JVM and before the first service reports READY, what a peer's first messages run:
@@ -66,7 +67,7 @@ final class ColdStartWarmUp {
 	 * Warm up unless this JVM already did; a caller that comes while another warms up waits for it.
 	 * @param zmq the ZeroMQ context of the calling service
 	 */
-	static synchronized void runOnce(ZContext zmq) {
+	static synchronized void runOnce(ZmqContext zmq) {
 		if (result == null) {
 			result = run(zmq);
 		}
@@ -87,7 +88,7 @@ final class ColdStartWarmUp {
 		result = null;
 	}
 
-	static Result run(ZContext zmq) {
+	static Result run(ZmqContext zmq) {
 		long started = System.nanoTime();
 		long codecsDone = started;
 		int messages = 0;
@@ -120,7 +121,6 @@ final class ColdStartWarmUp {
 		int decoded = 0;
 		for (FbdpMessage message : fbdp) {
 			FbdpCodec.decode(FbdpCodec.encode(message));
-			FbdpCodec.decode(FbdpCodec.toZMsg(message));
 			if (message.hasAckRequest()) {
 				FbdpCodec.encode(FbdpMessage.ackReply(message));
 			}
@@ -137,7 +137,7 @@ final class ColdStartWarmUp {
 				IccpMessage.configure(ConfigProtoMapper.toProto(Map.of("option", "value", "number", 1))), IccpMessage.OK,
 				IccpMessage.error("warm-up"), IccpMessage.STOP, IccpMessage.finished(Outcome.OK, "warm-up"));
 		for (IccpMessage message : iccp) {
-			IccpMessage copy = IccpCodec.decode(IccpCodec.toZMsg(message));
+			IccpMessage copy = IccpCodec.decode(IccpCodec.encode(message));
 			if (copy instanceof IccpMessage.Request request) {
 				ConfigProtoMapper.toMap(request.config());
 			}
@@ -158,54 +158,41 @@ final class ColdStartWarmUp {
 	 * connects anew, so that accepting and the ZMTP handshake run more than once.
 	 * @return the number of sessions served, fewer if a connection did not come up in time
 	 */
-	private static int sessions(ZContext zmq) {
-		String monitorAddress = "inproc://butler-warm-up-monitor/" + UUID.randomUUID();
-		ZMQ.Socket server = zmq.createSocket(SocketType.ROUTER);
-		ZMQ.Socket monitor = null;
-		try {
+	private static int sessions(ZmqContext zmq) {
+		try (ZmqSocket server = zmq.socket(ZmqSocketType.ROUTER)) {
 			prepare(server);
 			server.setRouterMandatory(true);
-			server.monitor(monitorAddress, ZMQ.EVENT_ACCEPTED | ZMQ.EVENT_DISCONNECTED);
-			monitor = zmq.createSocket(SocketType.PAIR);
-			monitor.setLinger(0);
-			monitor.connect(monitorAddress);
-			String address = "tcp://127.0.0.1:" + server.bindToRandomPort("tcp://127.0.0.1");
-			int served = 0;
-			for (int connection = 0; connection < CONNECTIONS; connection++) {
-				try (ZMQ.Socket client = zmq.createSocket(SocketType.DEALER)) {
-					prepare(client);
-					client.connect(address);
-					for (int i = 0; i < SESSIONS_PER_CONNECTION; i++) {
-						if (!exchange(server, client)) {
-							return served;
+			try (ZmqMonitor monitor = server.monitor(ZmqEvent.Type.ACCEPTED.bit() | ZmqEvent.Type.DISCONNECTED.bit())) {
+				server.bind("tcp://127.0.0.1:*");
+				String address = Objects.requireNonNull(server.lastEndpoint(), "the bound endpoint");
+				int served = 0;
+				for (int connection = 0; connection < CONNECTIONS; connection++) {
+					try (ZmqSocket client = zmq.socket(ZmqSocketType.DEALER)) {
+						prepare(client);
+						client.connect(address);
+						for (int i = 0; i < SESSIONS_PER_CONNECTION; i++) {
+							if (!exchange(server, client)) {
+								return served;
+							}
+							served++;
 						}
-						served++;
+					}
+					ZmqEvent event = monitor.receive(0);
+					while (event != null) {
+						event = monitor.receive(0);
 					}
 				}
-				ZMsg event;
-				while ((event = ZMsg.recvMsg(monitor, ZMQ.DONTWAIT)) != null) {
-					event.destroy();
-				}
-			}
-			return served;
-		}
-		finally {
-			server.monitor(null, 0);
-			server.close();
-			if (monitor != null) {
-				monitor.close();
+				return served;
 			}
 		}
 	}
 
-	private static void prepare(ZMQ.Socket socket) {
+	private static void prepare(ZmqSocket socket) {
 		socket.setLinger(0);
-		socket.setHandshakeIvl(HANDSHAKE_MILLIS);
-		socket.setReceiveTimeOut(RECEIVE_MILLIS);
-		socket.setSendTimeOut(RECEIVE_MILLIS);
-		socket.setHeartbeatIvl(1000);
-		socket.setHeartbeatTimeout(3000);
-		socket.setHeartbeatTtl(3000);
+		socket.setHandshakeInterval(HANDSHAKE_MILLIS);
+		socket.setReceiveTimeout(RECEIVE_MILLIS);
+		socket.setSendTimeout(RECEIVE_MILLIS);
+		socket.setHeartbeat(1000, 3000, 3000);
 	}
 
 	/**
@@ -213,35 +200,36 @@ final class ColdStartWarmUp {
 	 * decodes them.
 	 * @return whether every message arrived in time
 	 */
-	private static boolean exchange(ZMQ.Socket server, ZMQ.Socket client) {
-		FbdpCodec.toZMsg(FbdpMessage.open("warm-up", PipeSocket.INPUT, FORMAT)).send(client);
-		ZMsg open = ZMsg.recvMsg(server);
+	private static boolean exchange(ZmqSocket server, ZmqSocket client) {
+		client.sendMessage(FbdpCodec.encode(FbdpMessage.open("warm-up", PipeSocket.INPUT, FORMAT)), false);
+		List<byte[]> open = server.receiveMessage(false);
 		if (open == null) {
 			return false;
 		}
-		ZFrame identity = open.unwrap();
-		FbdpCodec.decode(open);
-		ZMsg ready = FbdpCodec.toZMsg(FbdpMessage.ready(50));
-		ready.push(identity.duplicate());
-		ZmqSupport.sendNow(server, ready);
-		ZMsg answer = ZMsg.recvMsg(client);
+		byte[] identity = open.get(0);
+		FbdpCodec.decode(open.subList(1, open.size()));
+		List<byte[]> ready = new ArrayList<>(3);
+		ready.add(identity);
+		ready.addAll(FbdpCodec.encode(FbdpMessage.ready(50)));
+		server.sendMessage(ready, true);
+		List<byte[]> answer = client.receiveMessage(false);
 		if (answer == null) {
 			return false;
 		}
 		FbdpCodec.decode(answer);
 		for (FbdpMessage message : List.of(FbdpMessage.ready(1), FbdpMessage.data(PAYLOAD),
 				FbdpMessage.close(FbdpErrorCode.OK))) {
-			ZmqSupport.sendNow(client, FbdpCodec.encode(message).toArray(byte[][]::new));
+			client.sendMessage(FbdpCodec.encode(message), true);
 		}
 		for (int i = 0; i < 3; i++) {
-			ZMsg message = ZMsg.recvMsg(server);
+			List<byte[]> message = server.receiveMessage(false);
 			if (message == null) {
 				return false;
 			}
-			message.unwrap();
-			byte[] header = message.getFirst().getData();
+			List<byte[]> frames = message.subList(1, message.size());
+			byte[] header = frames.get(0);
 			if (!FbdpCodec.isData(header) || FbdpCodec.flags(header) != 0) {
-				FbdpCodec.decode(message);
+				FbdpCodec.decode(frames);
 			}
 		}
 		return true;

@@ -24,7 +24,8 @@ final class LoopSchedule {
 
 	private final ServiceRuntime runtime;
 
-	private final LoopWakeup wakeup;
+	/** Ends the loop's wait for its sockets; from any thread. */
+	private final Runnable wakeup;
 
 	private final List<ActionTask> actions = new CopyOnWriteArrayList<>();
 
@@ -34,13 +35,13 @@ final class LoopSchedule {
 
 	private final Executor executor;
 
-	LoopSchedule(String serviceId, ServiceRuntime runtime, LoopWakeup wakeup) {
+	LoopSchedule(String serviceId, ServiceRuntime runtime, Runnable wakeup) {
 		this.serviceId = serviceId;
 		this.runtime = runtime;
 		this.wakeup = wakeup;
 		this.executor = (task) -> {
 			this.tasks.add(task);
-			wakeup.wake();
+			wakeup.run();
 		};
 	}
 
@@ -55,7 +56,7 @@ final class LoopSchedule {
 
 	private void due(ActionTask task) {
 		this.dueActions.add(task);
-		this.wakeup.wake();
+		this.wakeup.run();
 	}
 
 	/**

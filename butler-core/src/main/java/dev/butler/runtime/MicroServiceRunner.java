@@ -9,9 +9,6 @@ import java.util.concurrent.CompletableFuture;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
@@ -26,6 +23,9 @@ import dev.butler.service.MicroService;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceResource;
+import dev.butler.zeromq.ZmqPoller;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Runs one {@link ServiceDefinition service} once, as Saturnin's {@code MicroService} does: on a
@@ -257,17 +257,17 @@ public final class MicroServiceRunner {
 	}
 
 	private void run(String controlAddress) {
-		ZMQ.Socket control = null;
+		ZmqSocket control = null;
 		try {
 			this.startedAt = this.runtime.clock().instant();
 			this.runtime.ipc()
 				.checkSocket(controlAddress, "Control channel of service '" + serviceId() + "' cannot connect to");
-			control = ZmqSupport.createSocket(this.runtime.zmq(), SocketType.PAIR);
-			control.setSndHWM(5);
-			control.setRcvHWM(5);
+			control = ZmqSupport.createSocket(this.runtime.zmq(), ZmqSocketType.PAIR);
+			control.setSendHighWaterMark(5);
+			control.setReceiveHighWaterMark(5);
 			control.setLinger(1000);
-			control.setSendTimeOut(5000);
-			control.setHandshakeIvl(CONTROL_HANDSHAKE_MILLIS);
+			control.setSendTimeout(5000);
+			control.setHandshakeInterval(CONTROL_HANDSHAKE_MILLIS);
 			ZmqSupport.limitMessageSize(control, this.runtime.maxMessageSize());
 			control.connect(controlAddress);
 			warmUpService();
@@ -291,14 +291,13 @@ public final class MicroServiceRunner {
 		this.warmUp.complete(null);
 		send(control, new IccpMessage.Ready(this.context.peer(), this.context.endpoints()));
 		try {
-			try (LoopPoller poller = new LoopPoller(control, this.context.wakeup(), this.context.channels().live())) {
-				serve(control, poller);
-				this.state = State.STOPPED;
-				this.activitiesStarted = false;
-				this.service.stopActivities();
-				closeResources("Service '" + serviceId() + "' stopped");
-				settleResources(control, poller);
-			}
+			LoopPoller poller = new LoopPoller(this.context.poller(), control, this.context.channels().live());
+			serve(control, poller);
+			this.state = State.STOPPED;
+			this.activitiesStarted = false;
+			this.service.stopActivities();
+			closeResources("Service '" + serviceId() + "' stopped");
+			settleResources(control, poller);
 			drainPools();
 			this.resourcesAcquired = false;
 			this.service.releaseResources();
@@ -350,7 +349,7 @@ public final class MicroServiceRunner {
 		this.service.initialize(bound.config(), this.context);
 	}
 
-	private void serve(ZMQ.Socket control, LoopPoller poller) throws Exception {
+	private void serve(ZmqSocket control, LoopPoller poller) throws Exception {
 		LoopSchedule schedule = this.context.schedule();
 		while (!this.context.stopRequested()) {
 			poller.poll(schedule.hasWork() ? 0 : IDLE_POLL_MILLIS);
@@ -368,12 +367,12 @@ public final class MicroServiceRunner {
 	private void serveChannels(LoopPoller poller) throws Exception {
 		List<ZmqChannel> polled = poller.channels();
 		for (int i = 0; i < polled.size(); i++) {
-			if (polled.get(i).isReady(ZMQ.Poller.POLLOUT)) {
+			if (polled.get(i).isReady(ZmqPoller.POLLOUT)) {
 				polled.get(i).outputReady();
 			}
 		}
 		for (int i = 0; i < polled.size(); i++) {
-			if (polled.get(i).isReady(ZMQ.Poller.POLLIN)) {
+			if (polled.get(i).isReady(ZmqPoller.POLLIN)) {
 				polled.get(i).receive(RECEIVE_BATCH);
 			}
 		}
@@ -384,7 +383,7 @@ public final class MicroServiceRunner {
 	 * last messages and disconnected, or until the longest settle timeout has passed. Scheduled
 	 * actions no longer run; the controller's messages are taken and a second STOP is ignored.
 	 */
-	private void settleResources(ZMQ.Socket control, LoopPoller poller) throws Exception {
+	private void settleResources(ZmqSocket control, LoopPoller poller) throws Exception {
 		List<ServiceResource> unsettled = new ArrayList<>(this.context.resources());
 		unsettled.removeIf(ServiceResource::settle);
 		if (unsettled.isEmpty()) {
@@ -419,8 +418,8 @@ public final class MicroServiceRunner {
 		}
 	}
 
-	private void handleControl(ZMQ.Socket control) {
-		ZMsg message = ZMsg.recvMsg(control, ZMQ.DONTWAIT);
+	private void handleControl(ZmqSocket control) {
+		List<byte[]> message = control.receiveMessage(true);
 		if (message == null) {
 			return;
 		}
@@ -465,7 +464,7 @@ public final class MicroServiceRunner {
 		return null;
 	}
 
-	private void fail(String phase, Throwable ex, ZMQ.@Nullable Socket control) {
+	private void fail(String phase, Throwable ex, @Nullable ZmqSocket control) {
 		this.state = State.ABORTED;
 		this.outcome = Outcome.ERROR;
 		this.details = ErrorDetails.describe(ex);
@@ -569,9 +568,9 @@ public final class MicroServiceRunner {
 		}
 	}
 
-	private void send(ZMQ.Socket control, IccpMessage message) {
+	private void send(ZmqSocket control, IccpMessage message) {
 		try {
-			if (!IccpCodec.toZMsg(message).send(control)) {
+			if (!control.sendMessage(IccpCodec.encode(message), false)) {
 				logger.warn("Service '" + serviceId() + "' could not send ICCP " + message.type() + " to its controller");
 			}
 		}
@@ -580,13 +579,13 @@ public final class MicroServiceRunner {
 		}
 	}
 
-	private void shutdown(ZMQ.@Nullable Socket control) {
+	private void shutdown(@Nullable ZmqSocket control) {
 		this.context.schedule().cancelAll();
 		this.context.channels().close();
 		if (control != null) {
 			control.close();
 		}
-		this.context.wakeup().close();
+		this.context.poller().close();
 	}
 
 }

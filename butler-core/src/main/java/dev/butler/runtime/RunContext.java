@@ -13,8 +13,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 
 import org.springframework.util.StringUtils;
 
@@ -27,6 +25,9 @@ import dev.butler.service.ServiceContext;
 import dev.butler.service.ServiceResource;
 import dev.butler.service.WorkerPool;
 import dev.butler.service.WorkerPoolOptions;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqPoller;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * The {@link ServiceContext} of one run of a service: what the service registers (channels,
@@ -43,7 +44,8 @@ final class RunContext implements ServiceContext {
 
 	private final PeerDescriptor peer = PeerDescriptor.forThisProcess();
 
-	private final LoopWakeup wakeup = new LoopWakeup();
+	/** The loop's poller; {@link ZmqPoller#wake()} from any thread ends its wait. */
+	private final ZmqPoller poller;
 
 	private final ServiceChannels channels;
 
@@ -74,7 +76,8 @@ final class RunContext implements ServiceContext {
 		this.bound = bound;
 		this.runtime = runtime;
 		this.channels = new ServiceChannels(definition.id(), runtime, statistics);
-		this.schedule = new LoopSchedule(definition.id(), runtime, this.wakeup);
+		this.poller = runtime.zmq().poller();
+		this.schedule = new LoopSchedule(definition.id(), runtime, this.poller::wake);
 	}
 
 	@Override
@@ -108,12 +111,12 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
-	public Channel createChannel(String name, SocketType type, @Nullable MessageHandler handler) {
+	public Channel createChannel(String name, ZmqSocketType type, @Nullable MessageHandler handler) {
 		return this.channels.create(name, type, handler, false);
 	}
 
 	@Override
-	public Channel createIsolatedChannel(String name, SocketType type, @Nullable MessageHandler handler) {
+	public Channel createIsolatedChannel(String name, ZmqSocketType type, @Nullable MessageHandler handler) {
 		return this.channels.create(name, type, handler, true);
 	}
 
@@ -241,7 +244,7 @@ final class RunContext implements ServiceContext {
 	}
 
 	@Override
-	public ZContext zmqContext() {
+	public ZmqContext zmqContext() {
 		return this.runtime.zmq();
 	}
 
@@ -261,8 +264,8 @@ final class RunContext implements ServiceContext {
 		return this.schedule;
 	}
 
-	LoopWakeup wakeup() {
-		return this.wakeup;
+	ZmqPoller poller() {
+		return this.poller;
 	}
 
 	List<ServiceResource> resources() {
@@ -274,7 +277,7 @@ final class RunContext implements ServiceContext {
 	 */
 	void requestStop() {
 		this.stopRequested = true;
-		this.wakeup.wake();
+		this.poller.wake();
 	}
 
 	/**

@@ -8,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
 import dev.butler.service.Channel;
 import dev.butler.service.MessageHandler;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * The channels of one run of a service, the endpoints the service asked them to bind, and the
@@ -42,16 +42,25 @@ final class ServiceChannels {
 	/**
 	 * Create a channel over a new socket, of the shared ZeroMQ context or of one of its own.
 	 */
-	Channel create(String name, SocketType type, @Nullable MessageHandler handler, boolean isolated) {
+	Channel create(String name, ZmqSocketType type, @Nullable MessageHandler handler, boolean isolated) {
 		if (this.channels.containsKey(name)) {
 			throw new IllegalArgumentException(
 					"Service '" + this.serviceId + "' already has a channel named '" + name + "'");
 		}
-		ZContext ownContext = isolated ? new ZContext(1) : null;
-		ZMQ.Socket socket = ZmqSupport.createSocket((ownContext != null) ? ownContext : this.runtime.zmq(), type);
-		socket.setLinger(0);
-		ZmqSupport.limitMessageSize(socket, this.runtime.maxMessageSize());
-		this.runtime.socketCustomizer().customize(this.serviceId, name, type, socket);
+		ZmqContext ownContext = isolated ? this.runtime.zmq().engine().newContext(1) : null;
+		ZmqSocket socket;
+		try {
+			socket = ZmqSupport.createSocket((ownContext != null) ? ownContext : this.runtime.zmq(), type);
+			socket.setLinger(0);
+			ZmqSupport.limitMessageSize(socket, this.runtime.maxMessageSize());
+			this.runtime.socketCustomizer().customize(this.serviceId, name, type, socket);
+		}
+		catch (RuntimeException ex) {
+			if (ownContext != null) {
+				ownContext.close();
+			}
+			throw ex;
+		}
 		ZmqChannel channel = new ZmqChannel(name, this.serviceId, this.runtime.ipc(), socket, handler,
 				this.statistics.channel(name), ownContext);
 		this.channels.put(name, channel);

@@ -5,9 +5,10 @@ import java.time.Clock;
 import java.util.Objects;
 
 import io.micrometer.observation.ObservationRegistry;
-import org.zeromq.ZContext;
 
 import org.springframework.scheduling.TaskScheduler;
+
+import dev.butler.zeromq.ZmqContext;
 
 /**
  * What every service run shares: the ZeroMQ context, the source of threads, the scheduler that
@@ -28,7 +29,7 @@ import org.springframework.scheduling.TaskScheduler;
  * @param ipc what to do with {@code ipc://} addresses
  * @param addressResolver turns {@code butler://} addresses into the endpoints they name
  */
-public record ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler scheduler,
+public record ServiceRuntime(ZmqContext zmq, ButlerThreads threads, TaskScheduler scheduler,
 		ObservationRegistry observations, Clock clock, ChannelSocketCustomizer socketCustomizer,
 		ServiceConfigBinder configBinder, Path spoolDirectory, long maxMessageSize, IpcPolicy ipc,
 		AddressResolver addressResolver) {
@@ -60,7 +61,7 @@ public record ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler 
 	 * @param configBinder binds service options
 	 * @param spoolDirectory the directory relative queue names resolve under
 	 */
-	public ServiceRuntime(ZContext zmq, ButlerThreads threads, TaskScheduler scheduler,
+	public ServiceRuntime(ZmqContext zmq, ButlerThreads threads, TaskScheduler scheduler,
 			ObservationRegistry observations, Clock clock, ChannelSocketCustomizer socketCustomizer,
 			ServiceConfigBinder configBinder, Path spoolDirectory) {
 		this(zmq, threads, scheduler, observations, clock, socketCustomizer, configBinder, spoolDirectory,

@@ -1,20 +1,18 @@
 package dev.butler.runtime;
 
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
+import java.util.List;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
 
 import dev.butler.runtime.ServiceStatistics.ChannelCounters;
 import dev.butler.service.Channel;
 import dev.butler.service.MessageHandler;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqPoller;
+import dev.butler.zeromq.ZmqSocket;
 
 /**
- * A {@link Channel} over a JeroMQ socket, owned by a {@link MicroServiceRunner}.
+ * A {@link Channel} over a socket of the ZeroMQ engine, owned by a {@link MicroServiceRunner}.
  */
 final class ZmqChannel implements Channel {
 
@@ -24,24 +22,22 @@ final class ZmqChannel implements Channel {
 
 	private final IpcPolicy ipc;
 
-	private final ZMQ.Socket socket;
+	private final ZmqSocket socket;
 
 	private final @Nullable MessageHandler handler;
 
 	private final ChannelCounters counters;
 
 	/** The context the channel has to itself, closed with it, or {@code null} for the shared one. */
-	private final @Nullable ZContext ownContext;
+	private final @Nullable ZmqContext ownContext;
 
 	private @Nullable OutputHandler outputHandler;
 
-	/** The socket's signalling channel in the loop's selector, {@code null} until first polled. */
-	private @Nullable SelectionKey key;
+	/** The socket in the loop's poller, {@code null} until first polled. */
+	private ZmqPoller.@Nullable Item item;
 
-	private int readyEvents;
-
-	ZmqChannel(String name, String serviceId, IpcPolicy ipc, ZMQ.Socket socket, @Nullable MessageHandler handler,
-			ChannelCounters counters, @Nullable ZContext ownContext) {
+	ZmqChannel(String name, String serviceId, IpcPolicy ipc, ZmqSocket socket, @Nullable MessageHandler handler,
+			ChannelCounters counters, @Nullable ZmqContext ownContext) {
 		this.name = name;
 		this.serviceId = serviceId;
 		this.ipc = ipc;
@@ -57,7 +53,7 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
-	public ZMQ.Socket socket() {
+	public ZmqSocket socket() {
 		return this.socket;
 	}
 
@@ -70,7 +66,7 @@ final class ZmqChannel implements Channel {
 		catch (RuntimeException ex) {
 			throw EndpointAddressException.of(describe() + " cannot bind", address, ex);
 		}
-		String bound = this.socket.getLastEndpoint();
+		String bound = this.socket.lastEndpoint();
 		return (bound != null) ? bound : address;
 	}
 
@@ -90,8 +86,8 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
-	public boolean send(ZMsg message) {
-		if (!ZmqSupport.sendNow(this.socket, message)) {
+	public boolean send(List<byte[]> frames) {
+		if (!this.socket.sendMessage(frames, true)) {
 			return false;
 		}
 		this.counters.recordSent();
@@ -122,39 +118,37 @@ final class ZmqChannel implements Channel {
 		return this.counters.sent();
 	}
 
-	int pollEvents() {
-		return ((this.handler != null) ? ZMQ.Poller.POLLIN : 0) | ((this.outputHandler != null) ? ZMQ.Poller.POLLOUT : 0);
-	}
-
 	/**
-	 * Find which of the events the loop waits for are ready. While it waits for any, the socket's
-	 * signalling channel is registered with the loop's selector, so that the socket's I/O thread can
-	 * wake the loop.
-	 * @param selector the loop's selector
-	 * @return whether an event is ready
+	 * Poll the socket with the loop's poller from now on.
+	 * @param poller the loop's poller
 	 */
-	boolean poll(Selector selector) throws ClosedChannelException {
-		int wanted = pollEvents();
-		int interest = (wanted != 0) ? SelectionKey.OP_READ : 0;
-		if (this.key == null) {
-			if (interest != 0) {
-				this.key = this.socket.getFD().register(selector, interest);
-			}
-		}
-		else if (this.key.interestOps() != interest) {
-			this.key.interestOps(interest);
-		}
-		this.readyEvents = (wanted != 0) ? LoopPoller.readyEvents(this.socket.getEvents(), wanted) : 0;
-		return this.readyEvents != 0;
+	void register(ZmqPoller poller) {
+		this.item = poller.register(this.socket, pollEvents());
 	}
 
 	/**
-	 * Return whether the last {@link #poll} found {@code event} ready.
-	 * @param event {@link ZMQ.Poller#POLLIN} or {@link ZMQ.Poller#POLLOUT}
+	 * Poll for the events the channel's handlers wait for now: input while it has a message
+	 * handler, output while it has an output handler.
+	 */
+	void updateEvents() {
+		ZmqPoller.Item current = this.item;
+		if (current != null) {
+			current.setEvents(pollEvents());
+		}
+	}
+
+	private int pollEvents() {
+		return ((this.handler != null) ? ZmqPoller.POLLIN : 0) | ((this.outputHandler != null) ? ZmqPoller.POLLOUT : 0);
+	}
+
+	/**
+	 * Return whether the last poll found {@code event} ready.
+	 * @param event {@link ZmqPoller#POLLIN} or {@link ZmqPoller#POLLOUT}
 	 * @return whether the event is ready
 	 */
 	boolean isReady(int event) {
-		return (this.readyEvents & event) != 0;
+		ZmqPoller.Item current = this.item;
+		return current != null && (current.readyEvents() & event) != 0;
 	}
 
 	void outputReady() throws Exception {
@@ -173,7 +167,7 @@ final class ZmqChannel implements Channel {
 			return;
 		}
 		for (int i = 0; i < limit; i++) {
-			ZMsg message = ZMsg.recvMsg(this.socket, ZMQ.DONTWAIT);
+			List<byte[]> message = this.socket.receiveMessage(true);
 			if (message == null) {
 				return;
 			}
@@ -183,9 +177,10 @@ final class ZmqChannel implements Channel {
 	}
 
 	void close() {
-		// A monitor must stop before its reader closes: JeroMQ's I/O thread would block on the event of
-		// a dropped connection once the reader is gone, stalling every socket of the context.
-		this.socket.monitor(null, 0);
+		ZmqPoller.Item current = this.item;
+		if (current != null) {
+			current.cancel();
+		}
 		this.socket.close();
 		if (this.ownContext != null) {
 			this.ownContext.close();

@@ -1,17 +1,16 @@
 package dev.butler.runtime;
 
 import java.time.Duration;
+import java.util.Arrays;
 
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZFrame;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
-import org.zeromq.ZMsg;
-import zmq.ZError;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqError;
+import dev.butler.zeromq.ZmqException;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
- * Small JeroMQ helpers the runtime needs and JeroMQ lacks.
+ * Small ZeroMQ helpers the runtime needs and the engines leave to it.
  */
 public final class ZmqSupport {
 
@@ -38,52 +37,52 @@ public final class ZmqSupport {
 	 * fails at random with "Address already in use".
 	 * @param socket the socket
 	 * @param address the address to bind
-	 * @throws ZMQException if the socket cannot bind, e.g. the address is still in use after
-	 * {@link #BIND_PATIENCE}; its message is the reason, e.g. "Address already in use"
+	 * @throws ZmqException if the socket cannot bind, e.g. the address is still in use after
+	 * {@link #BIND_PATIENCE}; its message says why, e.g. "Address already in use"
 	 */
-	public static void bind(ZMQ.Socket socket, String address) {
+	public static void bind(ZmqSocket socket, String address) {
 		long deadline = System.nanoTime() + BIND_PATIENCE.toNanos();
 		while (true) {
 			try {
 				socket.bind(address);
 				return;
 			}
-			catch (ZMQException ex) {
-				if (ex.getErrorCode() != ZMQ.Error.EADDRINUSE.getCode() || System.nanoTime() - deadline >= 0) {
-					throw explained(ex);
+			catch (ZmqException ex) {
+				if (ex.error() != ZmqError.ADDRESS_IN_USE || System.nanoTime() - deadline >= 0) {
+					throw ex;
 				}
 				try {
 					Thread.sleep(10);
 				}
 				catch (InterruptedException interrupted) {
 					Thread.currentThread().interrupt();
-					throw explained(ex);
+					throw ex;
 				}
 			}
 		}
 	}
 
 	/**
-	 * Create a socket, explaining the one failure JeroMQ reports as "Errno 156384819": the context
-	 * holds as many sockets as it may ({@code butler.zmq.max-sockets}).
+	 * Create a socket, explaining the failure when the context holds as many sockets as it may
+	 * ({@code butler.zmq.max-sockets}).
 	 * @param zmq the context
 	 * @param type the socket type
 	 * @return the socket
-	 * @throws ZMQException if the context holds its maximum of sockets, saying so and naming the
+	 * @throws ZmqException if the context holds its maximum of sockets, saying so and naming the
 	 * property that raises it
 	 */
-	public static ZMQ.Socket createSocket(ZContext zmq, SocketType type) {
+	public static ZmqSocket createSocket(ZmqContext zmq, ZmqSocketType type) {
 		try {
-			return zmq.createSocket(type);
+			return zmq.socket(type);
 		}
-		catch (ZMQException ex) {
-			if (ex.getErrorCode() != ZError.EMFILE) {
+		catch (ZmqException ex) {
+			if (ex.error() != ZmqError.TOO_MANY_SOCKETS) {
 				throw ex;
 			}
-			throw new ZMQException("The ZeroMQ context holds its maximum of " + zmq.getContext().getMaxSockets()
+			throw new ZmqException(ex.error(), "The ZeroMQ context holds its maximum of " + zmq.maxSockets()
 					+ " sockets and cannot create another " + type + " socket; each running service takes two "
 					+ "or more: raise butler.zmq.max-sockets (and the open-file limit, as each socket holds file "
-					+ "descriptors)", ex.getErrorCode(), ex);
+					+ "descriptors)", ex);
 		}
 	}
 
@@ -95,8 +94,8 @@ public final class ZmqSupport {
 	 * @param socket the socket, before it binds or connects
 	 * @param maxMessageSize the largest frame in bytes; zero or less for no limit
 	 */
-	public static void limitMessageSize(ZMQ.Socket socket, long maxMessageSize) {
-		socket.setMaxMsgSize((maxMessageSize > 0) ? maxMessageSize : -1);
+	public static void limitMessageSize(ZmqSocket socket, long maxMessageSize) {
+		socket.setMaxMessageSize((maxMessageSize > 0) ? maxMessageSize : -1);
 	}
 
 	/**
@@ -120,59 +119,13 @@ public final class ZmqSupport {
 	}
 
 	/**
-	 * JeroMQ's message is only "Errno 48": put the reason in the message, where callers look.
-	 */
-	private static ZMQException explained(ZMQException ex) {
-		try {
-			return new ZMQException(ZMQ.Error.findByCode(ex.getErrorCode()).getMessage(), ex.getErrorCode(), ex);
-		}
-		catch (IllegalArgumentException unknownCode) {
-			return ex;
-		}
-	}
-
-	/**
-	 * Send a multipart message only if the socket can take it now. A multipart message is atomic: once
-	 * its first frame is accepted, the rest is too.
-	 * @param socket the socket
-	 * @param message the message; destroyed when sent
-	 * @return {@code true} if sent
-	 */
-	public static boolean sendNow(ZMQ.Socket socket, ZMsg message) {
-		int size = message.size();
-		int index = 0;
-		for (ZFrame frame : message) {
-			index++;
-			int flags = ZMQ.DONTWAIT | ((index < size) ? ZMQ.SNDMORE : 0);
-			if (!socket.send(frame.getData(), flags)) {
-				if (index == 1) {
-					return false;
-				}
-				throw new IllegalStateException("Socket refused frame " + index + " of a multipart message");
-			}
-		}
-		message.destroy();
-		return true;
-	}
-
-	/**
 	 * Send a multipart message of the given frames only if the socket can take it now.
 	 * @param socket the socket
 	 * @param frames the frames, in order
 	 * @return {@code true} if sent
 	 */
-	public static boolean sendNow(ZMQ.Socket socket, byte[]... frames) {
-		int last = frames.length - 1;
-		for (int i = 0; i <= last; i++) {
-			int flags = ZMQ.DONTWAIT | ((i < last) ? ZMQ.SNDMORE : 0);
-			if (!socket.send(frames[i], flags)) {
-				if (i == 0) {
-					return false;
-				}
-				throw new IllegalStateException("Socket refused frame " + (i + 1) + " of a multipart message");
-			}
-		}
-		return true;
+	public static boolean sendNow(ZmqSocket socket, byte[]... frames) {
+		return socket.sendMessage(Arrays.asList(frames), true);
 	}
 
 }

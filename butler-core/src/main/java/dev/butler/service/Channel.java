@@ -1,8 +1,10 @@
 package dev.butler.service;
 
+import java.util.List;
+
 import org.jspecify.annotations.Nullable;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
+
+import dev.butler.zeromq.ZmqSocket;
 
 /**
  * A named ZeroMQ socket owned by a service and polled by its run loop. Use it only from the service's
@@ -20,7 +22,7 @@ public interface Channel {
 	 * Return the underlying socket, e.g. to set options.
 	 * @return the socket
 	 */
-	ZMQ.Socket socket();
+	ZmqSocket socket();
 
 	/**
 	 * Bind the socket. A wildcard port ({@code tcp://127.0.0.1:*}) is resolved to the port chosen.
@@ -39,15 +41,16 @@ public interface Channel {
 
 	/**
 	 * Send a multipart message without blocking.
-	 * @param message the message; destroyed when sent
+	 * @param frames the frames, in order; the socket may keep the arrays, so do not change them
+	 * afterwards
 	 * @return {@code true} if sent, {@code false} if the socket cannot take it now
 	 */
-	boolean send(ZMsg message);
+	boolean send(List<byte[]> frames);
 
 	/**
-	 * Send a multipart message of the given frames without blocking, without building a
-	 * {@link ZMsg}: for hot paths.
-	 * @param frames the frames, in order
+	 * Send a multipart message of the given frames without blocking.
+	 * @param frames the frames, in order; the socket may keep the arrays, so do not change them
+	 * afterwards
 	 * @return {@code true} if sent, {@code false} if the socket cannot take it now
 	 */
 	boolean send(byte[]... frames);

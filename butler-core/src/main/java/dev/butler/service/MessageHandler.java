@@ -1,6 +1,6 @@
 package dev.butler.service;
 
-import org.zeromq.ZMsg;
+import java.util.List;
 
 /**
  * Handles a message that arrived on a {@link Channel}. Called on the service's loop thread.
@@ -11,9 +11,9 @@ public interface MessageHandler {
 	/**
 	 * Handle a received multipart message.
 	 * @param channel the channel the message arrived on
-	 * @param message the message, owned by the handler
+	 * @param message the message's frames, owned by the handler
 	 * @throws Exception on failure, which aborts the service
 	 */
-	void handle(Channel channel, ZMsg message) throws Exception;
+	void handle(Channel channel, List<byte[]> message) throws Exception;
 
 }

@@ -9,11 +9,11 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 
 import dev.butler.protocol.AgentDescriptor;
 import dev.butler.protocol.PeerDescriptor;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * What the runtime offers a running {@link MicroService}: its identity, its channels and endpoints,
@@ -72,11 +72,11 @@ public interface ServiceContext {
 	 * @param handler handler for received messages, or {@code null} for an output-only channel
 	 * @return the channel
 	 */
-	Channel createChannel(String name, SocketType type, @Nullable MessageHandler handler);
+	Channel createChannel(String name, ZmqSocketType type, @Nullable MessageHandler handler);
 
 	/**
 	 * Create a channel as {@link #createChannel} does, on a ZeroMQ I/O thread of its own that ends
-	 * with the channel; for a tcp ROUTER that uses ZeroMQ heartbeats. JeroMQ 0.6.0 can leave behind
+	 * with the channel; for a tcp ROUTER that uses ZeroMQ heartbeats. On the JeroMQ engine, 0.6.0 can leave behind
 	 * the heartbeat timer of a connection whose handshake ends while its ROUTER closes; when it fires,
 	 * it kills the I/O thread it runs on, and every socket on that thread goes deaf. The channel's own
 	 * thread ends with the channel, before such a timer fires. Not for {@code inproc://}, which works
@@ -86,7 +86,7 @@ public interface ServiceContext {
 	 * @param handler handler for received messages, or {@code null} for an output-only channel
 	 * @return the channel
 	 */
-	Channel createIsolatedChannel(String name, SocketType type, @Nullable MessageHandler handler);
+	Channel createIsolatedChannel(String name, ZmqSocketType type, @Nullable MessageHandler handler);
 
 	/**
 	 * Register an address the channel binds during warm-up. Bound addresses are reported to the
@@ -297,6 +297,6 @@ public interface ServiceContext {
 	 * Return the ZeroMQ context the service's sockets belong to.
 	 * @return the ZeroMQ context
 	 */
-	ZContext zmqContext();
+	ZmqContext zmqContext();
 
 }

@@ -3,6 +3,7 @@ package dev.butler.zeromq;
 import org.zeromq.SocketType;
 import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
+import org.zeromq.ZMQException;
 
 
 /**
@@ -21,7 +22,13 @@ final class JeroMqContext implements ZmqContext {
 
 	@Override
 	public ZmqSocket socket(ZmqSocketType type) {
-		ZMQ.Socket socket = this.context.createSocket(SocketType.type(type.code()));
+		ZMQ.Socket socket;
+		try {
+			socket = this.context.createSocket(SocketType.type(type.code()));
+		}
+		catch (ZMQException ex) {
+			throw JeroMqSocket.translated(ex, "Cannot create a " + type + " socket");
+		}
 		socket.setLinger(0);
 		return new JeroMqSocket(this, type, socket);
 	}
@@ -34,6 +41,11 @@ final class JeroMqContext implements ZmqContext {
 	@Override
 	public void setMaxSockets(int maxSockets) {
 		this.context.getContext().setMaxSockets(maxSockets);
+	}
+
+	@Override
+	public int maxSockets() {
+		return this.context.getContext().getMaxSockets();
 	}
 
 	@Override

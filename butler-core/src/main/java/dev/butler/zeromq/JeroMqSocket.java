@@ -220,6 +220,9 @@ final class JeroMqSocket implements ZmqSocket {
 		else if (code == zmq.ZError.EINVAL) {
 			error = ZmqError.INVALID;
 		}
+		else if (code == zmq.ZError.EMFILE) {
+			error = ZmqError.TOO_MANY_SOCKETS;
+		}
 		else if (code == zmq.ZError.ETERM) {
 			error = ZmqError.TERMINATED;
 		}

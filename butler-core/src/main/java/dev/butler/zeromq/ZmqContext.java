@@ -27,6 +27,12 @@ public interface ZmqContext extends AutoCloseable {
 	void setMaxSockets(int maxSockets);
 
 	/**
+	 * Return the most sockets the context may have open at once.
+	 * @return the limit
+	 */
+	int maxSockets();
+
+	/**
 	 * Return the engine of this context.
 	 * @return the engine
 	 */

@@ -20,6 +20,9 @@ public enum ZmqError {
 	/** A bad endpoint, option or argument. */
 	INVALID,
 
+	/** The context holds its maximum of sockets (or the process its open files). */
+	TOO_MANY_SOCKETS,
+
 	/** The context was closed. */
 	TERMINATED,
 

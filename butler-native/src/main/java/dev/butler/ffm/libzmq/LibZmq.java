@@ -95,6 +95,8 @@ final class LibZmq {
 
 	static final int EADDRNOTAVAIL = 99;
 
+	static final int EMFILE = 24;
+
 	static final int EHOSTUNREACH = 113;
 
 	static final int ETERM = 156384712 + 53;
@@ -295,6 +297,7 @@ final class LibZmq {
 			case EADDRNOTAVAIL -> ZmqError.ADDRESS_NOT_AVAILABLE;
 			case EPROTONOSUPPORT -> ZmqError.PROTOCOL_NOT_SUPPORTED;
 			case EINVAL -> ZmqError.INVALID;
+			case EMFILE -> ZmqError.TOO_MANY_SOCKETS;
 			case ETERM -> ZmqError.TERMINATED;
 			default -> ZmqError.OTHER;
 		};

@@ -34,6 +34,9 @@ final class LibzmqContext implements ZmqContext {
 
 	private volatile boolean closed;
 
+	/** libzmq's default of ZMQ_MAX_SOCKETS until set. */
+	private int maxSockets = 1023;
+
 	LibzmqContext(LibzmqEngine engine, int ioThreads) {
 		this.engine = engine;
 		this.state = this.arena.allocate(LibZmq.CALL_STATE);
@@ -99,6 +102,12 @@ final class LibzmqContext implements ZmqContext {
 	public synchronized void setMaxSockets(int maxSockets) {
 		checkOpen();
 		set(LibZmq.ZMQ_MAX_SOCKETS, maxSockets, "the most sockets");
+		this.maxSockets = maxSockets;
+	}
+
+	@Override
+	public synchronized int maxSockets() {
+		return this.maxSockets;
 	}
 
 	private void set(int option, int value, String what) {
