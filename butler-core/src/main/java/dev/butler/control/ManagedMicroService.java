@@ -347,7 +347,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 				await(newRunner.warmUp());
 			}
 			else {
-				ControlConnection newConnection = this.controller.open(id(),
+				ControlConnection newConnection = this.controller.openInproc(id(),
 						"inproc://butler-control/" + id() + "/" + UUID.randomUUID(), new RunnerListener());
 				this.connection = newConnection;
 				newRunner.start(newConnection.address());
