@@ -5,10 +5,13 @@ import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +53,8 @@ public final class ButlerController implements AutoCloseable {
 
 	private static final long SIGNAL_BACK_OFF_NANOS = 20_000;
 
+	private static final int PURGE_MIN = 64;
+
 	private final ZContext zmq;
 
 	private final long maxMessageSize;
@@ -71,6 +76,12 @@ public final class ButlerController implements AutoCloseable {
 
 	/** Consecutive polls woken by a signal that JeroMQ did not count yet; see {@link #backOff()}. */
 	private int unheededSignals;
+
+	/** The futures {@link #orTimeout} times, earliest deadline first; controller thread only. */
+	private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
+
+	/** How many deadlines may wait before those of completed futures are dropped. */
+	private int purgeAt = PURGE_MIN;
 
 	/**
 	 * Create a controller whose control sockets accept frames of up to
@@ -190,6 +201,58 @@ public final class ButlerController implements AutoCloseable {
 		return monitor;
 	}
 
+	/**
+	 * Fail {@code future} with a {@link TimeoutException} unless it completes within {@code timeout},
+	 * as {@link CompletableFuture#orTimeout} does, but timed by the controller's thread: a timer
+	 * thread woken for every request would compete with the component and the controller for the
+	 * CPU. The timeout is completed off the controller's thread, so that what depends on the future
+	 * never runs there. Once the controller is closed, the JDK's timer takes over.
+	 * @param future the future
+	 * @param timeout how long it may take
+	 */
+	void orTimeout(CompletableFuture<?> future, Duration timeout) {
+		Deadline deadline = new Deadline(System.nanoTime() + timeout.toNanos(), future);
+		if (isControllerThread()) {
+			add(deadline);
+			return;
+		}
+		try {
+			execute(() -> add(deadline));
+		}
+		catch (ComponentControlException ex) {
+			deadline.handOver();
+		}
+	}
+
+	private void add(Deadline deadline) {
+		if (!this.running) {
+			deadline.handOver();
+			return;
+		}
+		this.deadlines.add(deadline);
+		if (this.deadlines.size() > this.purgeAt) {
+			this.deadlines.removeIf(Deadline::isDone);
+			this.purgeAt = Math.max(PURGE_MIN, 2 * this.deadlines.size());
+		}
+	}
+
+	/**
+	 * Fail the futures whose deadline has passed, and return how long the controller may wait for
+	 * the next one.
+	 */
+	private long expireDeadlines() {
+		long now = System.nanoTime();
+		Deadline next;
+		while ((next = this.deadlines.peek()) != null && (next.isDone() || next.at() - now <= 0)) {
+			this.deadlines.poll();
+			next.expire();
+		}
+		if (next == null) {
+			return IDLE_POLL_MILLIS;
+		}
+		return Math.min(IDLE_POLL_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.at() - now) + 1));
+	}
+
 	void execute(Runnable command) {
 		if (!this.running) {
 			throw new ComponentControlException("The Butler controller is closed");
@@ -279,7 +342,7 @@ public final class ButlerController implements AutoCloseable {
 	private void run() {
 		try {
 			while (this.running) {
-				this.selector.select(IDLE_POLL_MILLIS);
+				this.selector.select(expireDeadlines());
 				boolean heeded = false;
 				boolean signalled = false;
 				for (SelectionKey key : this.selector.selectedKeys()) {
@@ -314,6 +377,8 @@ public final class ButlerController implements AutoCloseable {
 			logger.error("The Butler controller failed", ex);
 		}
 		finally {
+			this.deadlines.forEach(Deadline::handOver);
+			this.deadlines.clear();
 			for (ControlConnection connection : List.copyOf(this.connections.keySet())) {
 				connection.abandon("The Butler controller closed");
 				closeSockets(connection);
@@ -393,6 +458,34 @@ public final class ButlerController implements AutoCloseable {
 	 * What the monitor socket of a connection signals: its dropped connections.
 	 */
 	private record Drops(ControlConnection connection) {
+
+	}
+
+	/**
+	 * When a future times out.
+	 *
+	 * @param at the deadline, in {@link System#nanoTime()}
+	 * @param future the future
+	 */
+	private record Deadline(long at, CompletableFuture<?> future) {
+
+		boolean isDone() {
+			return this.future.isDone();
+		}
+
+		void expire() {
+			if (!this.future.isDone()) {
+				CompletableFuture.runAsync(() -> this.future.completeExceptionally(new TimeoutException()));
+			}
+		}
+
+		/**
+		 * Leave the rest of the wait to the JDK's timer: the controller is closing.
+		 */
+		void handOver() {
+			long left = Math.max(0, this.at - System.nanoTime());
+			this.future.orTimeout(TimeUnit.NANOSECONDS.toMillis(left) + 1, TimeUnit.MILLISECONDS);
+		}
 
 	}
 

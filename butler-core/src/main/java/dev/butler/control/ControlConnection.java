@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
@@ -92,8 +91,13 @@ final class ControlConnection {
 	 */
 	CompletableFuture<IccpMessage> request(IccpMessage request, Duration timeout) {
 		CompletableFuture<IccpMessage> answer = new CompletableFuture<>();
-		this.controller.execute(() -> send(request, answer));
-		answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+		this.controller.execute(() -> {
+			send(request, answer);
+			if (!answer.isDone()) {
+				this.controller.orTimeout(answer, timeout);
+			}
+		});
+		answer.whenComplete((result, failure) -> {
 			if (failure != null) {
 				this.controller.execute(() -> {
 					if (this.pending == answer) {

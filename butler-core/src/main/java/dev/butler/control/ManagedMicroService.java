@@ -495,7 +495,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			current.requestStop();
 			finished = ended(current);
 		}
-		finished.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+		this.controller.orTimeout(finished, timeout);
+		finished.whenComplete((result, failure) -> {
 			if (failure != null) {
 				logger.error((failure instanceof TimeoutException)
 						? "Butler service '" + id() + "' did not finish within " + timeout.toMillis()

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -112,6 +113,44 @@ class ButlerControllerTests {
 			.failsWithin(PATIENCE)
 			.withThrowableThat()
 			.withMessageContaining("The control channel of 'component-0' is closed");
+	}
+
+	@Test
+	void requestNotAnsweredInTimeShouldFailWithATimeoutOffTheControllerThread() throws Exception {
+		String address = newAddress();
+		ControlConnection connection = this.controller.openInproc("silent", address, new ControlListener() {
+		});
+		ZMQ.Socket component = connect(address);
+		send(component, new IccpMessage.Ready(PeerDescriptor.forThisProcess(), Map.of()));
+		connection.ready().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
+		CompletableFuture<String> failedOn = new CompletableFuture<>();
+		long started = System.nanoTime();
+		connection.request(IccpMessage.STOP, Duration.ofMillis(200))
+			.whenComplete((answer, failure) -> failedOn.complete((failure instanceof TimeoutException)
+					? Thread.currentThread().getName() : "not a timeout: " + failure));
+		assertThat(failedOn.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isNotEqualTo("butler-controller")
+			.doesNotStartWith("not a timeout");
+		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+		assertThat(IccpCodec.decode(ZMsg.recvMsg(component))).isEqualTo(IccpMessage.STOP);
+	}
+
+	@Test
+	void orTimeoutShouldLeaveAFutureThatCompletesInTimeAlone() throws Exception {
+		CompletableFuture<String> quick = new CompletableFuture<>();
+		CompletableFuture<String> slow = new CompletableFuture<>();
+		this.controller.orTimeout(quick, Duration.ofMillis(100));
+		this.controller.orTimeout(slow, Duration.ofMillis(100));
+		quick.complete("done");
+		assertThat(slow).failsWithin(PATIENCE).withThrowableThat().havingCause().isInstanceOf(TimeoutException.class);
+		assertThat(quick).isCompletedWithValue("done");
+	}
+
+	@Test
+	void orTimeoutAfterTheControllerClosedShouldStillTimeOut() {
+		this.controller.close();
+		CompletableFuture<String> future = new CompletableFuture<>();
+		this.controller.orTimeout(future, Duration.ofMillis(50));
+		assertThat(future).failsWithin(PATIENCE).withThrowableThat().havingCause().isInstanceOf(TimeoutException.class);
 	}
 
 	/**
