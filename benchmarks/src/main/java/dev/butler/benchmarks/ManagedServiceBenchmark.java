@@ -25,8 +25,8 @@ import dev.butler.control.ManagedMicroService;
  * <ul>
  * <li>{@code configure}: REQUEST/CONF to a running service until its OK is back with the caller;</li>
  * <li>{@code startUntilReady}: warm-up of a stopped service, i.e. the cost of a (re)start:
- * {@code start()} binds a new control PAIR, starts the service thread and returns when the
- * controller received READY;</li>
+ * {@code start()} has the controller bind a new control PAIR, hands the run to a loop thread (the
+ * idle one of the last run) and returns when the controller received READY;</li>
  * <li>{@code stopUntilFinished}: {@code stop()} of a running service: ICCP STOP until FINISHED is
  * back and the service has terminated.</li>
  * </ul>

@@ -1,7 +1,17 @@
 package dev.butler.control;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -9,6 +19,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
@@ -37,6 +48,13 @@ public final class ButlerController implements AutoCloseable {
 
 	private static final long COMMAND_TIMEOUT_SECONDS = 10;
 
+	/** How long the controller waits when nothing signals; every command wakes it at once. */
+	private static final long IDLE_POLL_MILLIS = 1000;
+
+	private static final long SIGNAL_BACK_OFF_NANOS = 20_000;
+
+	private static final int PURGE_MIN = 64;
+
 	private final ZContext zmq;
 
 	private final long maxMessageSize;
@@ -47,13 +65,23 @@ public final class ButlerController implements AutoCloseable {
 
 	private final LoopWakeup wakeup = new LoopWakeup();
 
-	private final List<ControlConnection> connections = new ArrayList<>();
+	/** The open connections and their keys in {@link #selector}; controller thread only. */
+	private final Map<ControlConnection, List<SelectionKey>> connections = new LinkedHashMap<>();
+
+	private final Selector selector;
 
 	private final Thread thread;
 
 	private volatile boolean running = true;
 
-	private boolean connectionsChanged = true;
+	/** Consecutive polls woken by a signal that JeroMQ did not count yet; see {@link #backOff()}. */
+	private int unheededSignals;
+
+	/** The futures {@link #orTimeout} times, earliest deadline first; controller thread only. */
+	private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
+
+	/** How many deadlines may wait before those of completed futures are dropped. */
+	private int purgeAt = PURGE_MIN;
 
 	/**
 	 * Create a controller whose control sockets accept frames of up to
@@ -81,6 +109,14 @@ public final class ButlerController implements AutoCloseable {
 		this.zmq = zmq;
 		this.maxMessageSize = maxMessageSize;
 		this.ipc = ipc;
+		try {
+			this.selector = Selector.open();
+			this.wakeup.selectable().register(this.selector, SelectionKey.OP_READ);
+		}
+		catch (IOException ex) {
+			this.wakeup.close();
+			throw new UncheckedIOException("Cannot open the selector of the Butler controller", ex);
+		}
 		this.thread = threads.start("butler-controller", false, this::run);
 	}
 
@@ -97,25 +133,55 @@ public final class ButlerController implements AutoCloseable {
 	ControlConnection open(String component, String address, ControlListener listener) {
 		this.ipc.checkSocket(address, "Control channel of '" + component + "' cannot bind");
 		return call(() -> {
-			ZMQ.Socket socket = ZmqSupport.createSocket(this.zmq, SocketType.PAIR);
-			try {
-				socket.setSndHWM(5);
-				socket.setRcvHWM(5);
-				socket.setLinger(0);
-				ZmqSupport.limitMessageSize(socket, this.maxMessageSize);
-				ZmqSupport.bind(socket, address);
-			}
-			catch (RuntimeException ex) {
-				socket.close();
-				throw EndpointAddressException.of("Control channel of '" + component + "' cannot bind", address, ex);
-			}
+			ZMQ.Socket socket = bind(component, address);
 			String bound = socket.getLastEndpoint();
-			ControlConnection connection = new ControlConnection(this, component, socket, watchDrops(socket, address),
-					(bound != null) ? bound : address, listener, this.maxMessageSize);
-			this.connections.add(connection);
-			this.connectionsChanged = true;
+			ControlConnection connection = new ControlConnection(this, component, (bound != null) ? bound : address,
+					listener, this.maxMessageSize);
+			attach(connection, socket, watchDrops(socket, address));
 			return connection;
 		});
+	}
+
+	/**
+	 * Bind an {@code inproc} control socket for a component without waiting for it: the component may
+	 * connect first, as inproc allows. A failure to bind fails the connection's
+	 * {@link ControlConnection#ready() ready} future.
+	 * @param component name of the component, for messages
+	 * @param address the {@code inproc://} address to bind
+	 * @param listener told of messages the component sends on its own
+	 * @return the connection, bound or about to be
+	 * @throws ComponentControlException if the controller is closed
+	 */
+	ControlConnection openInproc(String component, String address, ControlListener listener) {
+		if (!address.startsWith("inproc://")) {
+			throw new IllegalArgumentException("Not an inproc address: " + address);
+		}
+		ControlConnection connection = new ControlConnection(this, component, address, listener, this.maxMessageSize);
+		execute(() -> {
+			try {
+				attach(connection, bind(component, address), null);
+			}
+			catch (RuntimeException ex) {
+				connection.abandon(ex);
+			}
+		});
+		return connection;
+	}
+
+	private ZMQ.Socket bind(String component, String address) {
+		ZMQ.Socket socket = ZmqSupport.createSocket(this.zmq, SocketType.PAIR);
+		try {
+			socket.setSndHWM(5);
+			socket.setRcvHWM(5);
+			socket.setLinger(0);
+			ZmqSupport.limitMessageSize(socket, this.maxMessageSize);
+			ZmqSupport.bind(socket, address);
+			return socket;
+		}
+		catch (RuntimeException ex) {
+			socket.close();
+			throw EndpointAddressException.of("Control channel of '" + component + "' cannot bind", address, ex);
+		}
 	}
 
 	/**
@@ -133,6 +199,58 @@ public final class ButlerController implements AutoCloseable {
 		monitor.setLinger(0);
 		monitor.connect(monitorAddress);
 		return monitor;
+	}
+
+	/**
+	 * Fail {@code future} with a {@link TimeoutException} unless it completes within {@code timeout},
+	 * as {@link CompletableFuture#orTimeout} does, but timed by the controller's thread: a timer
+	 * thread woken for every request would compete with the component and the controller for the
+	 * CPU. The timeout is completed off the controller's thread, so that what depends on the future
+	 * never runs there. Once the controller is closed, the JDK's timer takes over.
+	 * @param future the future
+	 * @param timeout how long it may take
+	 */
+	void orTimeout(CompletableFuture<?> future, Duration timeout) {
+		Deadline deadline = new Deadline(System.nanoTime() + timeout.toNanos(), future);
+		if (isControllerThread()) {
+			add(deadline);
+			return;
+		}
+		try {
+			execute(() -> add(deadline));
+		}
+		catch (ComponentControlException ex) {
+			deadline.handOver();
+		}
+	}
+
+	private void add(Deadline deadline) {
+		if (!this.running) {
+			deadline.handOver();
+			return;
+		}
+		this.deadlines.add(deadline);
+		if (this.deadlines.size() > this.purgeAt) {
+			this.deadlines.removeIf(Deadline::isDone);
+			this.purgeAt = Math.max(PURGE_MIN, 2 * this.deadlines.size());
+		}
+	}
+
+	/**
+	 * Fail the futures whose deadline has passed, and return how long the controller may wait for
+	 * the next one.
+	 */
+	private long expireDeadlines() {
+		long now = System.nanoTime();
+		Deadline next;
+		while ((next = this.deadlines.peek()) != null && (next.isDone() || next.at() - now <= 0)) {
+			this.deadlines.poll();
+			next.expire();
+		}
+		if (next == null) {
+			return IDLE_POLL_MILLIS;
+		}
+		return Math.min(IDLE_POLL_MILLIS, Math.max(1, TimeUnit.NANOSECONDS.toMillis(next.at() - now) + 1));
 	}
 
 	void execute(Runnable command) {
@@ -173,14 +291,44 @@ public final class ButlerController implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Give a connection its bound socket and register the sockets with the selector, each with what
+	 * to read when it signals: the connection itself for its control socket, a {@link Drops} for its
+	 * monitor. Then read both once: a socket signals new input only once it has been found empty, and
+	 * a component that connected to an inproc address before it was bound may have sent already.
+	 */
+	private void attach(ControlConnection connection, ZMQ.Socket socket, ZMQ.@Nullable Socket monitor) {
+		connection.attach(socket, monitor);
+		List<SelectionKey> keys = new ArrayList<>(2);
+		try {
+			keys.add(socket.getFD().register(this.selector, SelectionKey.OP_READ, connection));
+			if (monitor != null) {
+				keys.add(monitor.getFD().register(this.selector, SelectionKey.OP_READ, new Drops(connection)));
+			}
+		}
+		catch (ClosedChannelException | RuntimeException ex) {
+			keys.forEach(SelectionKey::cancel);
+			closeSockets(connection);
+			throw new ComponentControlException("Cannot watch the control channel of '" + connection.address() + "'", ex);
+		}
+		this.connections.put(connection, keys);
+		receive(connection);
+		receiveEvents(connection);
+	}
+
 	void closed(ControlConnection connection) {
-		this.connections.remove(connection);
+		List<SelectionKey> keys = this.connections.remove(connection);
+		if (keys != null) {
+			keys.forEach(SelectionKey::cancel);
+		}
 		closeSockets(connection);
-		this.connectionsChanged = true;
 	}
 
 	private static void closeSockets(ControlConnection connection) {
-		connection.socket().close();
+		ZMQ.Socket socket = connection.socket();
+		if (socket != null) {
+			socket.close();
+		}
 		ZMQ.Socket monitor = connection.monitor();
 		if (monitor != null) {
 			monitor.close();
@@ -192,67 +340,88 @@ public final class ButlerController implements AutoCloseable {
 	}
 
 	private void run() {
-		ZMQ.Poller poller = null;
-		List<ControlConnection> polled = new ArrayList<>();
-		int[] monitorIndex = new int[0];
 		try {
 			while (this.running) {
-				if (poller == null || this.connectionsChanged) {
-					if (poller != null) {
-						poller.close();
+				this.selector.select(expireDeadlines());
+				boolean heeded = false;
+				boolean signalled = false;
+				for (SelectionKey key : this.selector.selectedKeys()) {
+					Object attachment = key.attachment();
+					if (attachment instanceof ControlConnection connection) {
+						signalled = true;
+						heeded |= receive(connection);
 					}
-					poller = this.zmq.createPoller(2 * this.connections.size() + 1);
-					poller.register(this.wakeup.selectable(), ZMQ.Poller.POLLIN);
-					polled = List.copyOf(this.connections);
-					for (ControlConnection connection : polled) {
-						poller.register(connection.socket(), ZMQ.Poller.POLLIN);
+					else if (attachment instanceof Drops drops) {
+						signalled = true;
+						heeded |= receiveEvents(drops.connection());
 					}
-					monitorIndex = new int[polled.size()];
-					for (int i = 0; i < polled.size(); i++) {
-						ZMQ.Socket monitor = polled.get(i).monitor();
-						monitorIndex[i] = (monitor != null) ? poller.register(monitor, ZMQ.Poller.POLLIN) : -1;
-					}
-					this.connectionsChanged = false;
-				}
-				poller.poll(1000);
-				for (int i = 0; i < polled.size(); i++) {
-					if (poller.pollin(i + 1)) {
-						receive(polled.get(i));
+					else {
+						heeded = true;
+						this.wakeup.drain();
 					}
 				}
-				for (int i = 0; i < polled.size(); i++) {
-					if (monitorIndex[i] >= 0 && poller.pollin(monitorIndex[i])) {
-						receiveEvents(polled.get(i));
-					}
-				}
-				if (poller.pollin(0)) {
-					this.wakeup.drain();
-				}
+				this.selector.selectedKeys().clear();
 				Runnable command;
 				while ((command = this.commands.poll()) != null) {
 					command.run();
 				}
+				if (signalled && !heeded) {
+					backOff();
+				}
+				else {
+					this.unheededSignals = 0;
+				}
 			}
 		}
-		catch (RuntimeException ex) {
+		catch (IOException | RuntimeException ex) {
 			logger.error("The Butler controller failed", ex);
 		}
 		finally {
-			if (poller != null) {
-				poller.close();
-			}
-			for (ControlConnection connection : List.copyOf(this.connections)) {
+			this.deadlines.forEach(Deadline::handOver);
+			this.deadlines.clear();
+			for (ControlConnection connection : List.copyOf(this.connections.keySet())) {
 				connection.abandon("The Butler controller closed");
 				closeSockets(connection);
 			}
 			this.connections.clear();
+			try {
+				this.selector.close();
+			}
+			catch (IOException ex) {
+				logger.debug("Cannot close the selector of the Butler controller", ex);
+			}
 			this.wakeup.close();
 		}
 	}
 
-	private void receive(ControlConnection connection) {
+	/**
+	 * Let a component's thread finish signalling: a socket's signalling channel is readable although
+	 * the socket had nothing for the controller. JeroMQ writes a signal before it counts it, and a
+	 * socket consumes only counted signals: a controller woken in between would spin until the
+	 * signalling thread runs again, which on a busy machine may take a scheduling quantum.
+	 */
+	private void backOff() {
+		if (this.unheededSignals++ == 0) {
+			Thread.yield();
+		}
+		else {
+			LockSupport.parkNanos(SIGNAL_BACK_OFF_NANOS);
+		}
+	}
+
+	/**
+	 * Take every message the component sent.
+	 * @return whether there was one
+	 */
+	private boolean receive(ControlConnection connection) {
+		ZMQ.Socket socket = connection.socket();
+		if (socket == null) {
+			return false;
+		}
+		boolean received = false;
 		ZMsg message;
-		while ((message = ZMsg.recvMsg(connection.socket(), ZMQ.DONTWAIT)) != null) {
+		while ((message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
+			received = true;
 			try {
 				connection.received(IccpCodec.decode(message));
 			}
@@ -260,17 +429,64 @@ public final class ButlerController implements AutoCloseable {
 				connection.malformed(ex);
 			}
 		}
+		return received;
 	}
 
-	private void receiveEvents(ControlConnection connection) {
+	/**
+	 * Take every event of the connection's monitor.
+	 * @return whether there was one
+	 */
+	private boolean receiveEvents(ControlConnection connection) {
+		ZMQ.Socket monitor = connection.monitor();
+		if (monitor == null) {
+			return false;
+		}
+		boolean received = false;
 		ZMQ.Event event;
-		while ((event = ZMQ.Event.recv(connection.monitor(), ZMQ.DONTWAIT)) != null) {
+		while ((event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null) {
+			received = true;
 			if (event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
 				// what the component sent before it dropped is in the socket already: take it first
 				receive(connection);
 				connection.dropped(event.getAddress());
 			}
 		}
+		return received;
+	}
+
+	/**
+	 * What the monitor socket of a connection signals: its dropped connections.
+	 */
+	private record Drops(ControlConnection connection) {
+
+	}
+
+	/**
+	 * When a future times out.
+	 *
+	 * @param at the deadline, in {@link System#nanoTime()}
+	 * @param future the future
+	 */
+	private record Deadline(long at, CompletableFuture<?> future) {
+
+		boolean isDone() {
+			return this.future.isDone();
+		}
+
+		void expire() {
+			if (!this.future.isDone()) {
+				CompletableFuture.runAsync(() -> this.future.completeExceptionally(new TimeoutException()));
+			}
+		}
+
+		/**
+		 * Leave the rest of the wait to the JDK's timer: the controller is closing.
+		 */
+		void handOver() {
+			long left = Math.max(0, this.at - System.nanoTime());
+			this.future.orTimeout(TimeUnit.NANOSECONDS.toMillis(left) + 1, TimeUnit.MILLISECONDS);
+		}
+
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.commons.logging.Log;
@@ -29,10 +28,11 @@ final class ControlConnection {
 
 	private final String component;
 
-	private final ZMQ.Socket socket;
+	/** The bound socket; controller thread only, {@code null} until bound. */
+	private ZMQ.@Nullable Socket socket;
 
 	/** Watches the socket's connections, {@code null} for inproc: see {@link ButlerController}. */
-	private final ZMQ.@Nullable Socket monitor;
+	private ZMQ.@Nullable Socket monitor;
 
 	private final String address;
 
@@ -56,12 +56,10 @@ final class ControlConnection {
 
 	private volatile int drops;
 
-	ControlConnection(ButlerController controller, String component, ZMQ.Socket socket, ZMQ.@Nullable Socket monitor,
-			String address, ControlListener listener, long maxMessageSize) {
+	ControlConnection(ButlerController controller, String component, String address, ControlListener listener,
+			long maxMessageSize) {
 		this.controller = controller;
 		this.component = component;
-		this.socket = socket;
-		this.monitor = monitor;
 		this.address = address;
 		this.listener = listener;
 		this.maxMessageSize = maxMessageSize;
@@ -93,8 +91,13 @@ final class ControlConnection {
 	 */
 	CompletableFuture<IccpMessage> request(IccpMessage request, Duration timeout) {
 		CompletableFuture<IccpMessage> answer = new CompletableFuture<>();
-		this.controller.execute(() -> send(request, answer));
-		answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+		this.controller.execute(() -> {
+			send(request, answer);
+			if (!answer.isDone()) {
+				this.controller.orTimeout(answer, timeout);
+			}
+		});
+		answer.whenComplete((result, failure) -> {
 			if (failure != null) {
 				this.controller.execute(() -> {
 					if (this.pending == answer) {
@@ -108,7 +111,8 @@ final class ControlConnection {
 	}
 
 	private void send(IccpMessage request, CompletableFuture<IccpMessage> answer) {
-		if (this.closed) {
+		ZMQ.Socket current = this.socket;
+		if (this.closed || current == null) {
 			answer.completeExceptionally(new ComponentControlException("The control channel of '" + this.component + "' is closed"));
 		}
 		else if (this.ending != null) {
@@ -119,7 +123,7 @@ final class ControlConnection {
 			answer.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' has not answered the previous request yet"));
 		}
-		else if (!ZmqSupport.sendNow(this.socket, IccpCodec.toZMsg(request))) {
+		else if (!ZmqSupport.sendNow(current, IccpCodec.toZMsg(request))) {
 			answer.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' is not connected to its control channel"));
 		}
@@ -202,7 +206,17 @@ final class ControlConnection {
 		return this.ending;
 	}
 
-	ZMQ.Socket socket() {
+	/**
+	 * Give the connection its bound socket. Controller thread only.
+	 * @param socket the control socket, bound
+	 * @param monitor its monitor, {@code null} for none
+	 */
+	void attach(ZMQ.Socket socket, ZMQ.@Nullable Socket monitor) {
+		this.socket = socket;
+		this.monitor = monitor;
+	}
+
+	ZMQ.@Nullable Socket socket() {
 		return this.socket;
 	}
 
@@ -321,9 +335,17 @@ final class ControlConnection {
 	}
 
 	void abandon(String reason) {
+		abandon(new ComponentControlException(reason));
+	}
+
+	/**
+	 * Give the connection up: it is closed, and READY and the pending request fail with {@code failure}.
+	 * @param failure why, e.g. the socket could not be bound
+	 */
+	void abandon(RuntimeException failure) {
 		this.closed = true;
-		this.ready.completeExceptionally(new ComponentControlException(reason));
-		failPending(new ComponentControlException(reason));
+		this.ready.completeExceptionally(failure);
+		failPending(failure);
 	}
 
 }

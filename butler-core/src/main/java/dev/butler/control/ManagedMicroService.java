@@ -347,7 +347,7 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 				await(newRunner.warmUp());
 			}
 			else {
-				ControlConnection newConnection = this.controller.open(id(),
+				ControlConnection newConnection = this.controller.openInproc(id(),
 						"inproc://butler-control/" + id() + "/" + UUID.randomUUID(), new RunnerListener());
 				this.connection = newConnection;
 				newRunner.start(newConnection.address());
@@ -495,7 +495,8 @@ public final class ManagedMicroService implements ButlerComponent, ApplicationEv
 			current.requestStop();
 			finished = ended(current);
 		}
-		finished.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).whenComplete((result, failure) -> {
+		this.controller.orTimeout(finished, timeout);
+		finished.whenComplete((result, failure) -> {
 			if (failure != null) {
 				logger.error((failure instanceof TimeoutException)
 						? "Butler service '" + id() + "' did not finish within " + timeout.toMillis()

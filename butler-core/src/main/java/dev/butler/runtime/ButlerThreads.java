@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
@@ -35,6 +38,9 @@ public final class ButlerThreads implements AutoCloseable {
 	 */
 	public static final Duration DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(1);
 
+	/** How long a loop thread waits for the next service loop before it ends. */
+	static final Duration LOOP_KEEP_ALIVE = Duration.ofSeconds(30);
+
 	/** Threads of the queue sync pool: how many files of a group are written and synced at once. */
 	static final int QUEUE_SYNC_THREADS = 8;
 
@@ -46,6 +52,8 @@ public final class ButlerThreads implements AutoCloseable {
 	private final Duration stopTimeout;
 
 	private final Set<Thread> threads = ConcurrentHashMap.newKeySet();
+
+	private final ThreadPoolExecutor loops;
 
 	private final ThreadPoolExecutor queueSync;
 
@@ -69,6 +77,8 @@ public final class ButlerThreads implements AutoCloseable {
 	public ButlerThreads(Duration stopTimeout) {
 		Objects.requireNonNull(stopTimeout, "'stopTimeout' must not be null");
 		this.stopTimeout = stopTimeout;
+		this.loops = new ThreadPoolExecutor(0, Integer.MAX_VALUE, LOOP_KEEP_ALIVE.toSeconds(), TimeUnit.SECONDS,
+				new SynchronousQueue<>(), threadFactory("butler-loop-"));
 		this.queueSync = pool("butler-queue-sync-", QUEUE_SYNC_THREADS);
 		this.supervisor = pool("butler-supervisor-", 1);
 		this.contexts = pool("butler-context-", 1);
@@ -90,6 +100,38 @@ public final class ButlerThreads implements AutoCloseable {
 		thread.setDaemon(daemon);
 		thread.start();
 		return thread;
+	}
+
+	/**
+	 * Run a service loop on a thread of the loop pool, which bears {@code name} while the loop runs
+	 * and {@code butler-loop-N} while it waits for the next one: a service that restarts takes an
+	 * idle thread instead of starting one. Loop threads are daemons; one left idle for
+	 * {@link #LOOP_KEEP_ALIVE 30 s} ends. One still running when this closes is reported by the name
+	 * of its loop.
+	 * @param name the thread's name while the loop runs, e.g. {@code butler-echo}
+	 * @param loop the loop
+	 * @throws IllegalStateException if this is closed
+	 */
+	public void startLoop(String name, Runnable loop) {
+		if (this.closed) {
+			throw new IllegalStateException("Butler threads are closed: cannot start '" + name + "'");
+		}
+		try {
+			this.loops.execute(() -> {
+				Thread thread = Thread.currentThread();
+				String idleName = thread.getName();
+				thread.setName(name);
+				try {
+					loop.run();
+				}
+				finally {
+					thread.setName(idleName);
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			throw new IllegalStateException("Butler threads are closed: cannot start '" + name + "'", ex);
+		}
 	}
 
 	/**
@@ -138,6 +180,7 @@ public final class ButlerThreads implements AutoCloseable {
 	@Override
 	public void close() {
 		this.closed = true;
+		this.loops.shutdown();
 		this.queueSync.shutdown();
 		this.supervisor.shutdown();
 		this.contexts.shutdown();
@@ -176,12 +219,16 @@ public final class ButlerThreads implements AutoCloseable {
 	}
 
 	private ThreadPoolExecutor pool(String prefix, int size) {
-		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
-		factory.setDaemon(true);
 		ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 5, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-				(task) -> tracked(factory.newThread(untrackWhenDone(task))));
+				threadFactory(prefix));
 		pool.allowCoreThreadTimeOut(true);
 		return pool;
+	}
+
+	private ThreadFactory threadFactory(String prefix) {
+		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
+		factory.setDaemon(true);
+		return (task) -> tracked(factory.newThread(untrackWhenDone(task)));
 	}
 
 	private Thread tracked(Thread thread) {

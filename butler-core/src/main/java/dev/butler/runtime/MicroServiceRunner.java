@@ -29,10 +29,11 @@ import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Runs one {@link ServiceDefinition service} once, as Saturnin's {@code MicroService} does: on a
- * thread of its own it connects the ICCP control channel, warms up, reports READY and serves until
- * told to stop, then reports FINISHED. Control messages are served first, then sockets ready for
- * output, then sockets with input, then due scheduled actions. What the service registers lives in
- * its {@link RunContext}.
+ * loop thread of {@link ButlerThreads} it connects the ICCP control channel, warms up, reports
+ * READY and serves until told to stop, then reports FINISHED. Control messages are served first,
+ * then sockets ready for output, then sockets with input, then due scheduled actions. What the
+ * service registers lives in its {@link RunContext}; the run closes every socket it opened, so the
+ * loop thread takes nothing of it to the next run.
  */
 public final class MicroServiceRunner {
 
@@ -86,7 +87,12 @@ public final class MicroServiceRunner {
 
 	private boolean activitiesStarted;
 
+	private boolean started;
+
+	/** The loop thread while it runs this service, {@code null} before and after. */
 	private volatile @Nullable Thread thread;
+
+	private volatile boolean loopEnded;
 
 	/**
 	 * Create a runner for one run of a service.
@@ -104,14 +110,25 @@ public final class MicroServiceRunner {
 	}
 
 	/**
-	 * Start the service thread, which connects to the controller at {@code controlAddress}.
+	 * Start the service loop on a loop thread, which connects to the controller at
+	 * {@code controlAddress}.
 	 * @param controlAddress address of the controller's ICCP PAIR socket
 	 */
 	public synchronized void start(String controlAddress) {
-		if (this.thread != null) {
+		if (this.started) {
 			throw new IllegalStateException("A runner runs its service only once");
 		}
-		this.thread = this.runtime.threads().start("butler-" + serviceId(), true, () -> run(controlAddress));
+		this.started = true;
+		this.runtime.threads().startLoop("butler-" + serviceId(), () -> {
+			this.thread = Thread.currentThread();
+			try {
+				run(controlAddress);
+			}
+			finally {
+				this.loopEnded = true;
+				this.thread = null;
+			}
+		});
 	}
 
 	/**
@@ -140,7 +157,8 @@ public final class MicroServiceRunner {
 	}
 
 	/**
-	 * Return a future completed when the service thread has ended, whatever the outcome.
+	 * Return a future completed when the service loop has ended, whatever the outcome, after it
+	 * closed its sockets.
 	 * @return the termination future
 	 */
 	public CompletableFuture<Void> termination() {
@@ -198,15 +216,15 @@ public final class MicroServiceRunner {
 	}
 
 	/**
-	 * Describe what the service thread is doing: the top of its stack, e.g. for a service that does
+	 * Describe what the loop thread of this run is doing: the top of its stack, e.g. for a service that does
 	 * not stop in time.
-	 * @return the frames, one per line, or a note that the thread has not started or has ended
+	 * @return the frames, one per line, or a note that the loop has not started or has ended
 	 */
 	public String where() {
 		Thread current = this.thread;
-		if (current == null || !current.isAlive()) {
+		if (current == null) {
 			return "no frame: the thread of service '" + serviceId() + "' "
-					+ ((current == null) ? "has not started" : "has ended");
+					+ (this.loopEnded ? "has ended" : "has not started");
 		}
 		return ButlerThreads.where(current);
 	}

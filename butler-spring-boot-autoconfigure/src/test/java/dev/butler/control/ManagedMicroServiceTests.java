@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
@@ -340,6 +342,39 @@ class ManagedMicroServiceTests {
 			});
 	}
 
+	@Test
+	void restartOnTheIdleLoopThreadOfTheLastRunShouldRunTheServiceWithFreshState() throws Exception {
+		this.contextRunner.withUserConfiguration(LoopingService.class).run((context) -> {
+			ManagedMicroService service = service(context, "looping");
+			LoopingService looping = context.getBean(LoopingService.class);
+			Thread loopThread = looping.threads.get(0);
+			assertThat(looping.threadNames).containsExactly("butler-looping");
+			assertThat(service.scheduledActions()).extracting(ScheduledAction::name).containsExactly("tick-1");
+			String firstEndpoint = service.endpoints().get("in").get(0);
+			service.stop();
+			await().atMost(PATIENCE)
+				.until(() -> loopThread.getName().startsWith("butler-loop-")
+						&& loopThread.getState() == Thread.State.TIMED_WAITING);
+			service.start();
+			assertThat(looping.threads).containsExactly(loopThread, loopThread);
+			assertThat(looping.threadNames).containsExactly("butler-looping", "butler-looping");
+			assertThat(looping.contexts).hasSize(2).doesNotHaveDuplicates();
+			assertThat(service.scheduledActions()).extracting(ScheduledAction::name).containsExactly("tick-2");
+			String secondEndpoint = service.endpoints().get("in").get(0);
+			assertThat(secondEndpoint).isNotEqualTo(firstEndpoint);
+			try (ZContext zmq = new ZContext(); ZMQ.Socket client = zmq.createSocket(SocketType.PUSH)) {
+				client.setLinger(0);
+				client.setHandshakeIvl(1000);
+				client.connect(secondEndpoint);
+				client.send("hello");
+				assertThat(looping.received.poll(5, TimeUnit.SECONDS)).isEqualTo("hello on butler-looping");
+			}
+			service.stop();
+			assertThat(service.state()).isEqualTo(State.FINISHED);
+			assertThat(service.outcome()).isEqualTo(Outcome.OK);
+		});
+	}
+
 	private static ManagedMicroService service(ApplicationContext context, String id) {
 		return context.getBean("butlerService." + id, ManagedMicroService.class);
 	}
@@ -546,6 +581,31 @@ class ManagedMicroServiceTests {
 		@Override
 		public void startActivities() {
 			this.warmedUp.countDown();
+		}
+
+	}
+
+	@ButlerService("looping")
+	static class LoopingService implements MicroService<Void> {
+
+		final List<Thread> threads = new CopyOnWriteArrayList<>();
+
+		final List<String> threadNames = new CopyOnWriteArrayList<>();
+
+		final List<ServiceContext> contexts = new CopyOnWriteArrayList<>();
+
+		final BlockingQueue<String> received = new LinkedBlockingQueue<>();
+
+		@Override
+		public void initialize(Void config, ServiceContext context) {
+			this.threads.add(Thread.currentThread());
+			this.threadNames.add(Thread.currentThread().getName());
+			this.contexts.add(context);
+			context.createChannel("in", SocketType.PULL, (channel, message) -> this.received
+				.add(message.popString() + " on " + Thread.currentThread().getName()));
+			context.addEndpoint("in", "tcp://127.0.0.1:*");
+			context.scheduleAtFixedRate("tick-" + this.contexts.size(), () -> {
+			}, Duration.ofMinutes(1));
 		}
 
 	}
