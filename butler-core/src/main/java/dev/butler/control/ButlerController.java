@@ -1,10 +1,5 @@
 package dev.butler.control;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -13,30 +8,29 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Queue;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpProtocolException;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.EndpointAddressException;
 import dev.butler.runtime.IpcPolicy;
-import dev.butler.runtime.LoopWakeup;
 import dev.butler.runtime.ZmqSupport;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEvent;
+import dev.butler.zeromq.ZmqMonitor;
+import dev.butler.zeromq.ZmqPoller;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * The ICCP controller: binds one PAIR socket per controlled component and drives it with real ICCP
@@ -51,11 +45,15 @@ public final class ButlerController implements AutoCloseable {
 	/** How long the controller waits when nothing signals; every command wakes it at once. */
 	private static final long IDLE_POLL_MILLIS = 1000;
 
-	private static final long SIGNAL_BACK_OFF_NANOS = 20_000;
+	/**
+	 * How long the controller waits while a component is connected over tcp or ipc: their monitors,
+	 * which tell of dropped connections, are read between waits.
+	 */
+	private static final long MONITOR_POLL_MILLIS = 100;
 
 	private static final int PURGE_MIN = 64;
 
-	private final ZContext zmq;
+	private final ZmqContext zmq;
 
 	private final long maxMessageSize;
 
@@ -63,19 +61,18 @@ public final class ButlerController implements AutoCloseable {
 
 	private final Queue<Runnable> commands = new ConcurrentLinkedQueue<>();
 
-	private final LoopWakeup wakeup = new LoopWakeup();
+	/** Polls the control sockets; {@link ZmqPoller#wake()} runs the commands queued. */
+	private final ZmqPoller poller;
 
-	/** The open connections and their keys in {@link #selector}; controller thread only. */
-	private final Map<ControlConnection, List<SelectionKey>> connections = new LinkedHashMap<>();
+	/** The open connections and their sockets in {@link #poller}; controller thread only. */
+	private final Map<ControlConnection, ZmqPoller.Item> connections = new LinkedHashMap<>();
 
-	private final Selector selector;
+	/** How many open connections have a monitor; controller thread only. */
+	private int monitored;
 
 	private final Thread thread;
 
 	private volatile boolean running = true;
-
-	/** Consecutive polls woken by a signal that JeroMQ did not count yet; see {@link #backOff()}. */
-	private int unheededSignals;
 
 	/** The futures {@link #orTimeout} times, earliest deadline first; controller thread only. */
 	private final PriorityQueue<Deadline> deadlines = new PriorityQueue<>(Comparator.comparingLong(Deadline::at));
@@ -90,7 +87,7 @@ public final class ButlerController implements AutoCloseable {
 	 * @param zmq the ZeroMQ context for the control sockets
 	 * @param threads where the controller's thread comes from
 	 */
-	public ButlerController(ZContext zmq, ButlerThreads threads) {
+	public ButlerController(ZmqContext zmq, ButlerThreads threads) {
 		this(zmq, threads, ZmqSupport.DEFAULT_MAX_MESSAGE_SIZE, IpcPolicy.REJECT);
 	}
 
@@ -105,18 +102,11 @@ public final class ButlerController implements AutoCloseable {
 	 * drops
 	 * @param ipc what to do with {@code ipc://} control addresses
 	 */
-	public ButlerController(ZContext zmq, ButlerThreads threads, long maxMessageSize, IpcPolicy ipc) {
+	public ButlerController(ZmqContext zmq, ButlerThreads threads, long maxMessageSize, IpcPolicy ipc) {
 		this.zmq = zmq;
 		this.maxMessageSize = maxMessageSize;
 		this.ipc = ipc;
-		try {
-			this.selector = Selector.open();
-			this.wakeup.selectable().register(this.selector, SelectionKey.OP_READ);
-		}
-		catch (IOException ex) {
-			this.wakeup.close();
-			throw new UncheckedIOException("Cannot open the selector of the Butler controller", ex);
-		}
+		this.poller = zmq.poller();
 		this.thread = threads.start("butler-controller", false, this::run);
 	}
 
@@ -133,8 +123,8 @@ public final class ButlerController implements AutoCloseable {
 	ControlConnection open(String component, String address, ControlListener listener) {
 		this.ipc.checkSocket(address, "Control channel of '" + component + "' cannot bind");
 		return call(() -> {
-			ZMQ.Socket socket = bind(component, address);
-			String bound = socket.getLastEndpoint();
+			ZmqSocket socket = bind(component, address);
+			String bound = socket.lastEndpoint();
 			ControlConnection connection = new ControlConnection(this, component, (bound != null) ? bound : address,
 					listener, this.maxMessageSize);
 			attach(connection, socket, watchDrops(socket, address));
@@ -168,11 +158,11 @@ public final class ButlerController implements AutoCloseable {
 		return connection;
 	}
 
-	private ZMQ.Socket bind(String component, String address) {
-		ZMQ.Socket socket = ZmqSupport.createSocket(this.zmq, SocketType.PAIR);
+	private ZmqSocket bind(String component, String address) {
+		ZmqSocket socket = ZmqSupport.createSocket(this.zmq, ZmqSocketType.PAIR);
 		try {
-			socket.setSndHWM(5);
-			socket.setRcvHWM(5);
+			socket.setSendHighWaterMark(5);
+			socket.setReceiveHighWaterMark(5);
 			socket.setLinger(0);
 			ZmqSupport.limitMessageSize(socket, this.maxMessageSize);
 			ZmqSupport.bind(socket, address);
@@ -189,16 +179,11 @@ public final class ButlerController implements AutoCloseable {
 	 * refuses a frame over the maximum message size by dropping the connection, silently. inproc
 	 * connections neither drop nor have a size limit.
 	 */
-	private ZMQ.@Nullable Socket watchDrops(ZMQ.Socket socket, String address) {
+	private static @Nullable ZmqMonitor watchDrops(ZmqSocket socket, String address) {
 		if (address.startsWith("inproc:")) {
 			return null;
 		}
-		String monitorAddress = "inproc://butler-control-monitor/" + UUID.randomUUID();
-		socket.monitor(monitorAddress, ZMQ.EVENT_DISCONNECTED);
-		ZMQ.Socket monitor = ZmqSupport.createSocket(this.zmq, SocketType.PAIR);
-		monitor.setLinger(0);
-		monitor.connect(monitorAddress);
-		return monitor;
+		return socket.monitor(ZmqEvent.Type.DISCONNECTED.bit());
 	}
 
 	/**
@@ -258,7 +243,7 @@ public final class ButlerController implements AutoCloseable {
 			throw new ComponentControlException("The Butler controller is closed");
 		}
 		this.commands.add(command);
-		this.wakeup.wake();
+		this.poller.wake();
 	}
 
 	<T> T call(Supplier<T> command) {
@@ -292,46 +277,46 @@ public final class ButlerController implements AutoCloseable {
 	}
 
 	/**
-	 * Give a connection its bound socket and register the sockets with the selector, each with what
-	 * to read when it signals: the connection itself for its control socket, a {@link Drops} for its
-	 * monitor. Then read both once: a socket signals new input only once it has been found empty, and
-	 * a component that connected to an inproc address before it was bound may have sent already.
+	 * Give a connection its bound socket and poll it. Then read it and its monitor once: a component
+	 * that connected to an inproc address before it was bound may have sent already.
 	 */
-	private void attach(ControlConnection connection, ZMQ.Socket socket, ZMQ.@Nullable Socket monitor) {
+	private void attach(ControlConnection connection, ZmqSocket socket, @Nullable ZmqMonitor monitor) {
 		connection.attach(socket, monitor);
-		List<SelectionKey> keys = new ArrayList<>(2);
+		ZmqPoller.Item item;
 		try {
-			keys.add(socket.getFD().register(this.selector, SelectionKey.OP_READ, connection));
-			if (monitor != null) {
-				keys.add(monitor.getFD().register(this.selector, SelectionKey.OP_READ, new Drops(connection)));
-			}
+			item = this.poller.register(socket, ZmqPoller.POLLIN);
 		}
-		catch (ClosedChannelException | RuntimeException ex) {
-			keys.forEach(SelectionKey::cancel);
+		catch (RuntimeException ex) {
 			closeSockets(connection);
 			throw new ComponentControlException("Cannot watch the control channel of '" + connection.address() + "'", ex);
 		}
-		this.connections.put(connection, keys);
+		this.connections.put(connection, item);
+		if (monitor != null) {
+			this.monitored++;
+		}
 		receive(connection);
 		receiveEvents(connection);
 	}
 
 	void closed(ControlConnection connection) {
-		List<SelectionKey> keys = this.connections.remove(connection);
-		if (keys != null) {
-			keys.forEach(SelectionKey::cancel);
+		ZmqPoller.Item item = this.connections.remove(connection);
+		if (item != null) {
+			item.cancel();
+			if (connection.monitor() != null) {
+				this.monitored--;
+			}
 		}
 		closeSockets(connection);
 	}
 
 	private static void closeSockets(ControlConnection connection) {
-		ZMQ.Socket socket = connection.socket();
-		if (socket != null) {
-			socket.close();
-		}
-		ZMQ.Socket monitor = connection.monitor();
+		ZmqMonitor monitor = connection.monitor();
 		if (monitor != null) {
 			monitor.close();
+		}
+		ZmqSocket socket = connection.socket();
+		if (socket != null) {
+			socket.close();
 		}
 	}
 
@@ -342,38 +327,23 @@ public final class ButlerController implements AutoCloseable {
 	private void run() {
 		try {
 			while (this.running) {
-				this.selector.select(expireDeadlines());
-				boolean heeded = false;
-				boolean signalled = false;
-				for (SelectionKey key : this.selector.selectedKeys()) {
-					Object attachment = key.attachment();
-					if (attachment instanceof ControlConnection connection) {
-						signalled = true;
-						heeded |= receive(connection);
-					}
-					else if (attachment instanceof Drops drops) {
-						signalled = true;
-						heeded |= receiveEvents(drops.connection());
-					}
-					else {
-						heeded = true;
-						this.wakeup.drain();
+				long wait = expireDeadlines();
+				this.poller.poll((this.monitored > 0) ? Math.min(wait, MONITOR_POLL_MILLIS) : wait);
+				if (!this.connections.isEmpty()) {
+					for (Map.Entry<ControlConnection, ZmqPoller.Item> entry : List.copyOf(this.connections.entrySet())) {
+						if (entry.getValue().readyEvents() != 0) {
+							receive(entry.getKey());
+						}
+						receiveEvents(entry.getKey());
 					}
 				}
-				this.selector.selectedKeys().clear();
 				Runnable command;
 				while ((command = this.commands.poll()) != null) {
 					command.run();
 				}
-				if (signalled && !heeded) {
-					backOff();
-				}
-				else {
-					this.unheededSignals = 0;
-				}
 			}
 		}
-		catch (IOException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			logger.error("The Butler controller failed", ex);
 		}
 		finally {
@@ -384,44 +354,20 @@ public final class ButlerController implements AutoCloseable {
 				closeSockets(connection);
 			}
 			this.connections.clear();
-			try {
-				this.selector.close();
-			}
-			catch (IOException ex) {
-				logger.debug("Cannot close the selector of the Butler controller", ex);
-			}
-			this.wakeup.close();
-		}
-	}
-
-	/**
-	 * Let a component's thread finish signalling: a socket's signalling channel is readable although
-	 * the socket had nothing for the controller. JeroMQ writes a signal before it counts it, and a
-	 * socket consumes only counted signals: a controller woken in between would spin until the
-	 * signalling thread runs again, which on a busy machine may take a scheduling quantum.
-	 */
-	private void backOff() {
-		if (this.unheededSignals++ == 0) {
-			Thread.yield();
-		}
-		else {
-			LockSupport.parkNanos(SIGNAL_BACK_OFF_NANOS);
+			this.poller.close();
 		}
 	}
 
 	/**
 	 * Take every message the component sent.
-	 * @return whether there was one
 	 */
-	private boolean receive(ControlConnection connection) {
-		ZMQ.Socket socket = connection.socket();
+	private void receive(ControlConnection connection) {
+		ZmqSocket socket = connection.socket();
 		if (socket == null) {
-			return false;
+			return;
 		}
-		boolean received = false;
-		ZMsg message;
-		while ((message = ZMsg.recvMsg(socket, ZMQ.DONTWAIT)) != null) {
-			received = true;
+		List<byte[]> message;
+		while ((message = socket.receiveMessage(true)) != null) {
 			try {
 				connection.received(IccpCodec.decode(message));
 			}
@@ -429,36 +375,24 @@ public final class ButlerController implements AutoCloseable {
 				connection.malformed(ex);
 			}
 		}
-		return received;
 	}
 
 	/**
 	 * Take every event of the connection's monitor.
-	 * @return whether there was one
 	 */
-	private boolean receiveEvents(ControlConnection connection) {
-		ZMQ.Socket monitor = connection.monitor();
+	private void receiveEvents(ControlConnection connection) {
+		ZmqMonitor monitor = connection.monitor();
 		if (monitor == null) {
-			return false;
+			return;
 		}
-		boolean received = false;
-		ZMQ.Event event;
-		while ((event = ZMQ.Event.recv(monitor, ZMQ.DONTWAIT)) != null) {
-			received = true;
-			if (event.getEvent() == ZMQ.EVENT_DISCONNECTED) {
+		ZmqEvent event;
+		while ((event = monitor.receive(0)) != null) {
+			if (event.type() == ZmqEvent.Type.DISCONNECTED) {
 				// what the component sent before it dropped is in the socket already: take it first
 				receive(connection);
-				connection.dropped(event.getAddress());
+				connection.dropped(event.address());
 			}
 		}
-		return received;
-	}
-
-	/**
-	 * What the monitor socket of a connection signals: its dropped connections.
-	 */
-	private record Drops(ControlConnection connection) {
-
 	}
 
 	/**
@@ -497,7 +431,7 @@ public final class ButlerController implements AutoCloseable {
 	public void close() {
 		if (this.running) {
 			this.running = false;
-			this.wakeup.wake();
+			this.poller.wake();
 			try {
 				this.thread.join(5000);
 			}

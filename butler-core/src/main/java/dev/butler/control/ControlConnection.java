@@ -9,13 +9,14 @@ import java.util.concurrent.TimeoutException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.zeromq.ZMQ;
 
 import dev.butler.protocol.config.ConfigProtoMapper;
 import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.protocol.iccp.IccpProtocolException;
 import dev.butler.runtime.ZmqSupport;
+import dev.butler.zeromq.ZmqMonitor;
+import dev.butler.zeromq.ZmqSocket;
 
 /**
  * The controller's end of one component's ICCP control channel.
@@ -29,10 +30,10 @@ final class ControlConnection {
 	private final String component;
 
 	/** The bound socket; controller thread only, {@code null} until bound. */
-	private ZMQ.@Nullable Socket socket;
+	private @Nullable ZmqSocket socket;
 
 	/** Watches the socket's connections, {@code null} for inproc: see {@link ButlerController}. */
-	private ZMQ.@Nullable Socket monitor;
+	private @Nullable ZmqMonitor monitor;
 
 	private final String address;
 
@@ -111,7 +112,7 @@ final class ControlConnection {
 	}
 
 	private void send(IccpMessage request, CompletableFuture<IccpMessage> answer) {
-		ZMQ.Socket current = this.socket;
+		ZmqSocket current = this.socket;
 		if (this.closed || current == null) {
 			answer.completeExceptionally(new ComponentControlException("The control channel of '" + this.component + "' is closed"));
 		}
@@ -123,7 +124,7 @@ final class ControlConnection {
 			answer.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' has not answered the previous request yet"));
 		}
-		else if (!ZmqSupport.sendNow(current, IccpCodec.toZMsg(request))) {
+		else if (!current.sendMessage(IccpCodec.encode(request), true)) {
 			answer.completeExceptionally(new ComponentControlException(
 					"Component '" + this.component + "' is not connected to its control channel"));
 		}
@@ -211,16 +212,16 @@ final class ControlConnection {
 	 * @param socket the control socket, bound
 	 * @param monitor its monitor, {@code null} for none
 	 */
-	void attach(ZMQ.Socket socket, ZMQ.@Nullable Socket monitor) {
+	void attach(ZmqSocket socket, @Nullable ZmqMonitor monitor) {
 		this.socket = socket;
 		this.monitor = monitor;
 	}
 
-	ZMQ.@Nullable Socket socket() {
+	@Nullable ZmqSocket socket() {
 		return this.socket;
 	}
 
-	ZMQ.@Nullable Socket monitor() {
+	@Nullable ZmqMonitor monitor() {
 		return this.monitor;
 	}
 

@@ -6,9 +6,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What the runtime does with {@code ipc://} addresses ({@code butler.zmq.ipc}), and the one check of
- * every address a service, pipe or controller binds or connects to. JeroMQ has no Unix-domain
- * transport: it serves {@code ipc://name} as a tcp port on 127.0.0.1 chosen by a hash of the name,
- * which a libzmq peer such as Saturnin never reaches and which may collide with a port in use.
+ * every address a service, pipe or controller binds or connects to. The libzmq engine serves
+ * {@code ipc://} as a Unix domain socket. JeroMQ has no Unix-domain transport: it serves
+ * {@code ipc://name} as a tcp port on 127.0.0.1 chosen by a hash of the name, which a libzmq peer
+ * such as Saturnin never reaches and which may collide with a port in use.
  */
 public enum IpcPolicy {
 
@@ -21,11 +22,18 @@ public enum IpcPolicy {
 	/**
 	 * Let JeroMQ emulate {@code ipc://} over tcp, for deployments whose peers are all JeroMQ.
 	 */
-	EMULATE;
+	EMULATE,
+
+	/**
+	 * Serve {@code ipc://} as the Unix domain socket it is, which libzmq peers reach: the libzmq
+	 * engine's.
+	 */
+	NATIVE;
 
 	/** Why an {@code ipc://} address is refused. */
 	public static final String IPC_NOT_SUPPORTED = "ipc:// is not supported by the JeroMQ engine (JeroMQ emulates it "
-			+ "over TCP and libzmq peers cannot connect); use tcp:// or inproc://";
+			+ "over TCP and libzmq peers cannot connect); use tcp:// or inproc://, or the libzmq engine (Java 22 or "
+			+ "later with libzmq5 installed, butler.zmq.engine=libzmq)";
 
 	/** What {@link #EMULATE} means, logged once at start-up when it is chosen. */
 	public static final String EMULATION_WARNING = "butler.zmq.ipc=emulate: ipc:// addresses are not Unix sockets but "
@@ -76,7 +84,7 @@ public enum IpcPolicy {
 	 * @throws UnsupportedTransportException naming the property if this policy refuses an address
 	 */
 	public void checkOptions(@Nullable Object options, Function<String, String> propertyName) {
-		if (this == EMULATE) {
+		if (this != REJECT) {
 			return;
 		}
 		TextOptions.of(options).forEach((option, value) -> checkProperty(propertyName.apply(option), value));

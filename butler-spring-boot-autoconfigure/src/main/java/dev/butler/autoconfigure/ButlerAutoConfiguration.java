@@ -8,7 +8,6 @@ import java.util.Map;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -37,6 +36,9 @@ import dev.butler.runtime.ServiceConfigBinder;
 import dev.butler.runtime.ServiceRuntime;
 import dev.butler.service.ButlerService;
 import dev.butler.service.ServiceConfigurationException;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEngine;
+import dev.butler.zeromq.ZmqEngines;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
@@ -45,7 +47,7 @@ import dev.butler.service.ServiceConfigurationException;
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration",
 		"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
-@ConditionalOnClass({ ZContext.class, ButlerService.class })
+@ConditionalOnClass(ButlerService.class)
 @ConditionalOnBooleanProperty(name = "butler.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(ButlerProperties.class)
 public final class ButlerAutoConfiguration {
@@ -71,14 +73,46 @@ public final class ButlerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ZContext butlerZContext(ButlerProperties properties) {
+	ZmqContext butlerZmqContext(ButlerProperties properties) {
 		int maxSockets = properties.zmq().maxSockets();
 		if (maxSockets < 1) {
 			throw new ServiceConfigurationException("butler.zmq.max-sockets", maxSockets, "must be at least 1");
 		}
-		ZContext zmq = new ZContext(properties.zmq().ioThreads());
-		zmq.getContext().setMaxSockets(maxSockets);
+		ZmqEngine engine;
+		try {
+			engine = ZmqEngines.select(properties.zmq().engine());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new ServiceConfigurationException("butler.zmq.engine", properties.zmq().engine(),
+					String.valueOf(ex.getMessage()));
+		}
+		ipcPolicy(properties, engine);
+		ZmqContext zmq = engine.newContext(properties.zmq().ioThreads());
+		zmq.setMaxSockets(maxSockets);
+		logger.info("ZeroMQ engine: " + engine.version());
 		return zmq;
+	}
+
+	/**
+	 * Return what the runtime does with {@code ipc://} addresses on an engine: what
+	 * {@code butler.zmq.ipc} says, by default the Unix domain sockets of an engine that has them and
+	 * a refusal on JeroMQ.
+	 */
+	static IpcPolicy ipcPolicy(ButlerProperties properties, ZmqEngine engine) {
+		IpcPolicy configured = properties.zmq().ipc();
+		if (configured == null) {
+			return engine.realIpc() ? IpcPolicy.NATIVE : IpcPolicy.REJECT;
+		}
+		if (configured == IpcPolicy.NATIVE && !engine.realIpc()) {
+			throw new ServiceConfigurationException("butler.zmq.ipc", "native", "needs an engine with Unix domain "
+					+ "sockets, such as libzmq (Java 22 or later with libzmq5 installed); this application runs "
+					+ engine.version());
+		}
+		if (configured == IpcPolicy.EMULATE && engine.realIpc()) {
+			throw new ServiceConfigurationException("butler.zmq.ipc", "emulate", "applies to the JeroMQ engine "
+					+ "only; " + engine.version() + " serves ipc:// as Unix domain sockets");
+		}
+		return configured;
 	}
 
 	@Bean(destroyMethod = "close")
@@ -89,9 +123,9 @@ public final class ButlerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ButlerController butlerController(ZContext zmq, ButlerThreads threads, ButlerProperties properties) {
+	ButlerController butlerController(ZmqContext zmq, ButlerThreads threads, ButlerProperties properties) {
 		return new ButlerController(zmq, threads, properties.zmq().maxMessageSize().toBytes(),
-				properties.zmq().ipc());
+				ipcPolicy(properties, zmq.engine()));
 	}
 
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)
@@ -109,13 +143,13 @@ public final class ButlerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ServiceRuntime butlerServiceRuntime(ZContext zmq, ButlerThreads threads,
+	ServiceRuntime butlerServiceRuntime(ZmqContext zmq, ButlerThreads threads,
 			@Qualifier(TASK_SCHEDULER_BEAN_NAME) ThreadPoolTaskScheduler scheduler,
 			ObjectProvider<ObservationRegistry> observations, ObjectProvider<Clock> clock,
 			ObjectProvider<ChannelSocketCustomizer> socketCustomizers, ServiceConfigBinder configBinder,
 			ButlerProperties properties, ObjectProvider<AddressResolver> addressResolvers) {
 		List<ChannelSocketCustomizer> customizers = socketCustomizers.orderedStream().toList();
-		IpcPolicy ipc = properties.zmq().ipc();
+		IpcPolicy ipc = ipcPolicy(properties, zmq.engine());
 		if (ipc == IpcPolicy.EMULATE) {
 			logger.warn(IpcPolicy.EMULATION_WARNING);
 		}
@@ -130,7 +164,7 @@ public final class ButlerAutoConfiguration {
 	@Order(0)
 	ChannelSocketCustomizer butlerHandshakeIntervalCustomizer(ButlerProperties properties) {
 		int handshakeInterval = (int) properties.zmq().handshakeInterval().toMillis();
-		return (serviceId, channel, type, socket) -> socket.setHandshakeIvl(handshakeInterval);
+		return (serviceId, channel, type, socket) -> socket.setHandshakeInterval(handshakeInterval);
 	}
 
 	@Bean

@@ -93,22 +93,23 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 
 	/**
 	 * Return how the application runs the service with the given id: its runtime options, with the
-	 * address of its controller checked against the {@link Zmq#ipc() ipc policy}.
+	 * address of its controller checked against the ipc policy.
 	 * @param id the service id
 	 * @param externalControl the address of an external controller ({@code butler.control.address})
 	 * when it applies to this service and the service names none of its own, else {@code null}
+	 * @param ipc the runtime's ipc policy
 	 * @return the options
 	 */
-	public ComponentOptions componentOptions(String id, @Nullable String externalControl) {
+	public ComponentOptions componentOptions(String id, @Nullable String externalControl, IpcPolicy ipc) {
 		Service service = service(id);
 		String controlAddress = null;
 		if (StringUtils.hasText(service.controlAddress())) {
 			controlAddress = service.controlAddress();
-			this.zmq.ipc().checkProperty("butler.services." + id + ".control-address", controlAddress);
+			ipc.checkProperty("butler.services." + id + ".control-address", controlAddress);
 		}
 		else if (StringUtils.hasText(externalControl)) {
 			controlAddress = externalControl;
-			this.zmq.ipc().checkProperty("butler.control.address", controlAddress);
+			ipc.checkProperty("butler.control.address", controlAddress);
 		}
 		return new ComponentOptions(service.optional(),
 				service.autoStartup() && !service.leaderOnly() && !service.waitForLeaderReady(), service.warmUpTimeout(),
@@ -213,18 +214,22 @@ public record ButlerProperties(@DefaultValue("true") boolean enabled, @DefaultVa
 	 * peer can make the application allocate (JeroMQ allocates a frame's announced size up front,
 	 * up to 2GB) and is far above what Butler protocols carry. Zero or less, e.g. -1, for no limit. If
 	 * a data size suffix is not specified, bytes will be used
-	 * @param ipc What to do with ipc:// addresses, which JeroMQ serves as TCP ports on 127.0.0.1 that
-	 * libzmq peers cannot reach: reject them at start-up, or emulate them for
-	 * deployments whose peers are all JeroMQ
+	 * @param ipc What to do with ipc:// addresses: native serves them as Unix domain sockets, with the
+	 * libzmq engine; on JeroMQ, which serves them as TCP ports on 127.0.0.1 that libzmq peers cannot
+	 * reach, reject refuses them at start-up and emulate keeps them for deployments whose peers are
+	 * all JeroMQ. By default native with libzmq, reject with JeroMQ
 	 * @param maxSockets Largest number of sockets the shared ZeroMQ context holds at once. Each
 	 * running service takes a few (both ends of its control pipe, its channels and data pipes), so
 	 * the default of 1024, ZeroMQ's own, fits a few hundred services; each socket also holds file
 	 * descriptors, so a larger value may need a larger open-file limit
+	 * @param engine ZeroMQ implementation: jeromq (pure Java), libzmq (the native library through
+	 * the FFM API, on Java 22 or later with libzmq5 installed and the butler-native module present),
+	 * or auto for libzmq where it is usable and JeroMQ elsewhere
 	 */
 	public record Zmq(@DefaultValue("1") int ioThreads,
 			@DefaultValue("1s") @DurationUnit(ChronoUnit.MILLIS) Duration handshakeInterval,
 			@DefaultValue("64MB") @DataSizeUnit(DataUnit.BYTES) DataSize maxMessageSize,
-			@DefaultValue("reject") IpcPolicy ipc, @DefaultValue("1024") int maxSockets) {
+			@Nullable IpcPolicy ipc, @DefaultValue("1024") int maxSockets, @DefaultValue("auto") String engine) {
 
 	}
 

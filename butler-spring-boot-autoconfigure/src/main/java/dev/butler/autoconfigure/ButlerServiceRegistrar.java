@@ -242,10 +242,10 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			MicroService<?> service, @Nullable String externalControl, List<ButlerComponent> dependencies) {
 		ServiceDefinition definition = ServiceDefinition.of(id, service);
 		warnOfLibraryVendor(definition);
+		ServiceRuntime runtime = beanFactory.getBean(ServiceRuntime.class);
 		ManagedMicroService managed = new ManagedMicroService(definition,
-			properties.componentOptions(id, externalControl),
-			beanFactory.getBean(ButlerController.class),
-			beanFactory.getBean(ServiceRuntime.class));
+			properties.componentOptions(id, externalControl, runtime.ipc()),
+			beanFactory.getBean(ButlerController.class), runtime);
 		managed.setDependencies(dependencies);
 		return managed;
 	}
@@ -269,8 +269,7 @@ final class ButlerServiceRegistrar implements BeanDefinitionRegistryPostProcesso
 			throw new ServiceConfigurationException("butler.components." + id + ".address", component.address(),
 				"is required: the address to bind for foreign component '" + id + "', e.g. tcp://127.0.0.1:5100");
 		}
-		beanFactory.getBean(ButlerProperties.class)
-			.zmq()
+		beanFactory.getBean(ServiceRuntime.class)
 			.ipc()
 			.checkProperty("butler.components." + id + ".address", component.address());
 		return new ForeignComponent(id,

@@ -7,9 +7,7 @@ import java.util.List;
 import java.util.Objects;
 
 import com.google.protobuf.InvalidProtocolBufferException;
-import org.zeromq.ZMsg;
 
-import dev.butler.protocol.ZmqFrames;
 import dev.butler.protocol.proto.ErrorDescription;
 import dev.butler.protocol.proto.FBDPOpenDataframe;
 
@@ -71,25 +69,6 @@ public final class FbdpCodec {
 			close.errors().forEach((error) -> frames.add(error.toByteArray()));
 		}
 		return frames;
-	}
-
-	/**
-	 * Encode a message to a {@link ZMsg}, ready to send.
-	 * @param message the message
-	 * @return a new multipart message
-	 */
-	public static ZMsg toZMsg(FbdpMessage message) {
-		return ZmqFrames.toZMsg(encode(message));
-	}
-
-	/**
-	 * Decode a received {@link ZMsg}. The message itself is left untouched.
-	 * @param zmsg the multipart message
-	 * @return the FBDP message
-	 * @throws FbdpProtocolException if the frames are not a valid FBDP message
-	 */
-	public static FbdpMessage decode(ZMsg zmsg) {
-		return decode(ZmqFrames.of(zmsg));
 	}
 
 	/**

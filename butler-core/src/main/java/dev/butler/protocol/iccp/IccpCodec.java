@@ -18,12 +18,10 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
 import dev.butler.protocol.Uuids;
-import dev.butler.protocol.ZmqFrames;
 import dev.butler.protocol.proto.ConfigProto;
 import dev.butler.protocol.proto.PeerIdentification;
 
@@ -79,25 +77,6 @@ public final class IccpCodec {
 			finished.details().forEach((detail) -> frames.add(detail.getBytes(StandardCharsets.UTF_8)));
 		}
 		return frames;
-	}
-
-	/**
-	 * Encode a message to a {@link ZMsg}, ready to send.
-	 * @param message the message
-	 * @return a new multipart message
-	 */
-	public static ZMsg toZMsg(IccpMessage message) {
-		return ZmqFrames.toZMsg(encode(message));
-	}
-
-	/**
-	 * Decode a received {@link ZMsg}. The message itself is left untouched.
-	 * @param zmsg the multipart message
-	 * @return the ICCP message
-	 * @throws IccpProtocolException if the frames are not a valid ICCP message
-	 */
-	public static IccpMessage decode(ZMsg zmsg) {
-		return decode(ZmqFrames.of(zmsg));
 	}
 
 	/**

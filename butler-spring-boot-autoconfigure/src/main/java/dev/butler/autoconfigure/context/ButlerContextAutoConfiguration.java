@@ -1,7 +1,5 @@
 package dev.butler.autoconfigure.context;
 
-import org.zeromq.ZContext;
-
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -10,13 +8,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ButlerServices;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.context.ContextBus;
 import dev.butler.context.ContextControl;
 import dev.butler.runtime.ButlerThreads;
+import dev.butler.runtime.ServiceRuntime;
+import dev.butler.zeromq.ZmqContext;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for
@@ -39,11 +38,11 @@ public final class ButlerContextAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnBooleanProperty(name = "butler.context.bus.enabled")
-	ContextBus butlerContextBus(ButlerContextProperties properties, ButlerProperties butler, ContextControl contexts,
-			ZContext zmq, ButlerThreads threads) {
+	ContextBus butlerContextBus(ButlerContextProperties properties, ServiceRuntime runtime, ContextControl contexts,
+			ZmqContext zmq, ButlerThreads threads) {
 		ButlerContextProperties.Bus bus = properties.bus();
-		butler.zmq().ipc().checkProperty("butler.context.bus.frontend", bus.frontend());
-		butler.zmq().ipc().checkProperty("butler.context.bus.backend", bus.backend());
+		runtime.ipc().checkProperty("butler.context.bus.frontend", bus.frontend());
+		runtime.ipc().checkProperty("butler.context.bus.backend", bus.backend());
 		ButlerContextProperties.Curve curve = bus.curve();
 		return new ContextBus(zmq,
 				new ContextBus.Endpoints(bus.frontend(), "butler.context.bus.frontend", bus.backend(),

@@ -28,7 +28,7 @@ public final class ButlerIntegrationAutoConfiguration {
 	@ConditionalOnMissingBean
 	FbdpAdapterServices fbdpAdapterServices(ServiceRuntime runtime, ButlerController controller,
 			ButlerProperties properties) {
-		return new FbdpAdapterServices(runtime, controller, (id) -> properties.componentOptions(id, null));
+		return new FbdpAdapterServices(runtime, controller, (id) -> properties.componentOptions(id, null, runtime.ipc()));
 	}
 
 }

@@ -6,7 +6,6 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.ZContext;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -17,7 +16,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
-import dev.butler.autoconfigure.ButlerProperties;
 import dev.butler.autoconfigure.ConditionalOnButlerRuntime;
 import dev.butler.autoconfigure.supervision.ButlerSupervisionAutoConfiguration;
 import dev.butler.control.ButlerComponent;
@@ -27,8 +25,10 @@ import dev.butler.monitor.ProcessAlarm;
 import dev.butler.monitor.ProcessMonitor;
 import dev.butler.monitor.ProcessSampler;
 import dev.butler.runtime.ButlerThreads;
+import dev.butler.runtime.ServiceRuntime;
 import dev.butler.standard.command.CommandService;
 import dev.butler.supervision.Supervisor;
+import dev.butler.zeromq.ZmqContext;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration Auto-configuration} for the
@@ -46,13 +46,13 @@ public final class ButlerMonitorAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ProcessMonitor butlerProcessMonitor(ButlerMonitorProperties properties, ButlerProperties butler,
-			ButlerComponents components, ZContext zmq, ButlerThreads threads, ObjectProvider<Clock> clock,
+	ProcessMonitor butlerProcessMonitor(ButlerMonitorProperties properties, ServiceRuntime runtime,
+			ButlerComponents components, ZmqContext zmq, ButlerThreads threads, ObjectProvider<Clock> clock,
 			ObjectProvider<Supervisor> supervisor) {
 		ProcessMonitor.Publication publication = null;
 		String address = properties.publishAddress();
 		if (address != null && !address.isBlank()) {
-			butler.zmq().ipc().checkProperty("butler.monitor.publish-address", address);
+			runtime.ipc().checkProperty("butler.monitor.publish-address", address);
 			publication = new ProcessMonitor.Publication(zmq, address, properties.topic());
 		}
 		int connectionsEvery = properties.connectionsEvery();

@@ -8,7 +8,8 @@ import org.zeromq.ZFrame;
 import org.zeromq.ZMsg;
 
 /**
- * Conversions between JeroMQ multipart messages and the frame lists the codecs work on.
+ * Conversions between JeroMQ multipart messages and the frame lists the codecs work on, for tests
+ * whose peers are raw JeroMQ sockets.
  */
 public final class ZmqFrames {
 
