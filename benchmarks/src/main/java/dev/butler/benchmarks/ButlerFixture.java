@@ -9,7 +9,6 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 import io.micrometer.observation.ObservationRegistry;
-import org.zeromq.ZContext;
 
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
@@ -25,6 +24,8 @@ import dev.butler.runtime.ServiceRuntime;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEngines;
 
 /**
  * The framework pieces a Spring application would provide, wired by hand: a ZeroMQ context, the
@@ -42,17 +43,34 @@ final class ButlerFixture implements AutoCloseable {
 	private static final AgentDescriptor AGENT = new AgentDescriptor(Uuids.fromOid("1.3.6.1.4.1.53446.99.900"),
 			"bench.noop", "1.0.0", Uuids.fromOid("1.3.6.1.4.1.53446"), "bench/noop", "Benchmark service");
 
-	private final ZContext zmq = new ZContext();
+	/** The system property that picks the engine of fixtures made without one, JeroMQ by default. */
+	static final String ENGINE_PROPERTY = "butler.zmq.engine";
+
+	private final ZmqContext zmq;
 
 	private final ButlerThreads threads = new ButlerThreads();
 
-	private final ButlerController controller = new ButlerController(this.zmq, this.threads);
+	private final ButlerController controller;
 
 	private final ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 
+	/**
+	 * Create a fixture on the engine the {@value #ENGINE_PROPERTY} system property names, JeroMQ if
+	 * none.
+	 */
 	ButlerFixture() {
+		this(System.getProperty(ENGINE_PROPERTY, ZmqEngines.JEROMQ));
+	}
+
+	/**
+	 * Create a fixture on an engine.
+	 * @param engine {@code jeromq}, {@code libzmq} or {@code auto}
+	 */
+	ButlerFixture(String engine) {
+		this.zmq = ZmqEngines.select(engine).newContext(1);
 		// Two sockets per service (its control PAIR and the controller's end), for a thousand services.
-		this.zmq.getContext().setMaxSockets(4096);
+		this.zmq.setMaxSockets(4096);
+		this.controller = new ButlerController(this.zmq, this.threads);
 		this.scheduler.setThreadNamePrefix("bench-scheduler-");
 		this.scheduler.initialize();
 	}
@@ -87,7 +105,7 @@ final class ButlerFixture implements AutoCloseable {
 		// As the auto-configuration does (butler.zmq.handshake-interval): JeroMQ sometimes stalls a fresh
 		// tcp handshake, and its default of 30 s outlasts a pipe's open_timeout.
 		ServiceRuntime runtime = new ServiceRuntime(this.zmq, this.threads, this.scheduler, ObservationRegistry.NOOP,
-				Clock.systemUTC(), (serviceId, channel, type, socket) -> socket.setHandshakeIvl(1000),
+				Clock.systemUTC(), (serviceId, channel, type, socket) -> socket.setHandshakeInterval(1000),
 				(unused) -> BoundConfiguration.NONE, Path.of("spool"));
 		return new ManagedMicroService(definition, options, this.controller, runtime);
 	}

@@ -48,10 +48,10 @@ public class IccpCodecBenchmark {
 	@Benchmark
 	public Object confCpuPath() {
 		IccpMessage sent = new IccpMessage.Request(ConfigProtoMapper.toProto(this.options));
-		IccpMessage received = IccpCodec.decode(IccpCodec.toZMsg(sent));
+		IccpMessage received = IccpCodec.decode(IccpCodec.encode(sent));
 		IccpMessage.Request conf = (IccpMessage.Request) received;
 		ConfigurationRequest handled = new ConfigurationRequest(conf.config(), ConfigProtoMapper.toMap(conf.config()));
-		IccpMessage answer = IccpCodec.decode(IccpCodec.toZMsg(IccpMessage.OK));
+		IccpMessage answer = IccpCodec.decode(IccpCodec.encode(IccpMessage.OK));
 		return (answer == IccpMessage.OK) ? handled : null;
 	}
 

@@ -5,7 +5,6 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
-
 /**
  * A JeroMQ {@link ZContext} as a {@link ZmqContext}.
  */

@@ -7,7 +7,6 @@ import org.zeromq.SocketType;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 
-
 /**
  * A JeroMQ socket as a {@link ZmqSocket}; JeroMQ's exceptions become {@link ZmqException}s.
  */
@@ -166,6 +165,16 @@ final class JeroMqSocket implements ZmqSocket {
 	@Override
 	public void setMaxMessageSize(long bytes) {
 		this.socket.setMaxMsgSize(bytes);
+	}
+
+	@Override
+	public long maxMessageSize() {
+		return this.socket.getMaxMsgSize();
+	}
+
+	@Override
+	public int handshakeInterval() {
+		return this.socket.getHandshakeIvl();
 	}
 
 	@Override

@@ -140,6 +140,12 @@ public interface ZmqSocket extends AutoCloseable {
 	void setHandshakeInterval(int millis);
 
 	/**
+	 * Return the longest a ZMTP handshake may take.
+	 * @return milliseconds, 0 for no limit
+	 */
+	int handshakeInterval();
+
+	/**
 	 * A ROUTER refuses, with {@link ZmqError#HOST_UNREACHABLE}, a message it cannot route or (with
 	 * {@link #DONTWAIT}) has no room for, instead of dropping it.
 	 * @param mandatory whether unroutable messages fail
@@ -159,6 +165,12 @@ public interface ZmqSocket extends AutoCloseable {
 	 * @param bytes the limit, -1 for none
 	 */
 	void setMaxMessageSize(long bytes);
+
+	/**
+	 * Return the largest message accepted from a peer.
+	 * @return the limit in bytes, -1 for none
+	 */
+	long maxMessageSize();
 
 	void setRoutingId(byte[] routingId);
 

@@ -12,10 +12,6 @@ import java.util.concurrent.TimeoutException;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
@@ -23,6 +19,10 @@ import dev.butler.protocol.iccp.IccpCodec;
 import dev.butler.protocol.iccp.IccpMessage;
 import dev.butler.runtime.ButlerThreads;
 import dev.butler.runtime.EndpointAddressException;
+import dev.butler.zeromq.JeroMqEngine;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -36,17 +36,17 @@ class ButlerControllerTests {
 
 	private static final Duration PATIENCE = Duration.ofSeconds(10);
 
-	private final ZContext zmq = new ZContext();
+	private final ZmqContext zmq = JeroMqEngine.INSTANCE.newContext(1);
 
 	private final ButlerThreads threads = new ButlerThreads();
 
 	private final ButlerController controller = new ButlerController(this.zmq, this.threads);
 
-	private final List<ZMQ.Socket> components = new ArrayList<>();
+	private final List<ZmqSocket> components = new ArrayList<>();
 
 	@AfterEach
 	void close() {
-		this.components.forEach(ZMQ.Socket::close);
+		this.components.forEach(ZmqSocket::close);
 		this.controller.close();
 		this.threads.close();
 		this.zmq.close();
@@ -55,7 +55,7 @@ class ButlerControllerTests {
 	@Test
 	void openInprocShouldTakeTheReadyOfAComponentThatSentItBeforeTheSocketWasBound() throws Exception {
 		String address = newAddress();
-		ZMQ.Socket component = connect(address);
+		ZmqSocket component = connect(address);
 		PeerDescriptor peer = PeerDescriptor.forThisProcess();
 		send(component, new IccpMessage.Ready(peer, Map.of()));
 		ControlConnection connection = this.controller.openInproc("early", address, new ControlListener() {
@@ -68,7 +68,7 @@ class ButlerControllerTests {
 	@Test
 	void openInprocWhenTheAddressIsTakenShouldFailReadyNamingTheAddress() {
 		String address = newAddress();
-		ZMQ.Socket squatter = this.zmq.createSocket(SocketType.PAIR);
+		ZmqSocket squatter = this.zmq.socket(ZmqSocketType.PAIR);
 		this.components.add(squatter);
 		squatter.bind(address);
 		ControlConnection connection = this.controller.openInproc("late", address, new ControlListener() {
@@ -84,13 +84,13 @@ class ButlerControllerTests {
 	@Test
 	void connectionsClosedWhileOthersRunShouldLeaveTheOthersServed() throws Exception {
 		List<ControlConnection> connections = new ArrayList<>();
-		List<ZMQ.Socket> sockets = new ArrayList<>();
+		List<ZmqSocket> sockets = new ArrayList<>();
 		for (int i = 0; i < 20; i++) {
 			String address = newAddress();
 			ControlConnection connection = this.controller.openInproc("component-" + i, address,
 					new ControlListener() {
 					});
-			ZMQ.Socket component = connect(address);
+			ZmqSocket component = connect(address);
 			send(component, new IccpMessage.Ready(PeerDescriptor.forThisProcess(), Map.of()));
 			connection.ready().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
 			connections.add(connection);
@@ -102,7 +102,7 @@ class ButlerControllerTests {
 		String address = newAddress();
 		ControlConnection late = this.controller.openInproc("late", address, new ControlListener() {
 		});
-		ZMQ.Socket lateComponent = connect(address);
+		ZmqSocket lateComponent = connect(address);
 		send(lateComponent, new IccpMessage.Ready(PeerDescriptor.forThisProcess(), Map.of()));
 		late.ready().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
 		for (int i = 1; i < connections.size(); i += 2) {
@@ -120,7 +120,7 @@ class ButlerControllerTests {
 		String address = newAddress();
 		ControlConnection connection = this.controller.openInproc("silent", address, new ControlListener() {
 		});
-		ZMQ.Socket component = connect(address);
+		ZmqSocket component = connect(address);
 		send(component, new IccpMessage.Ready(PeerDescriptor.forThisProcess(), Map.of()));
 		connection.ready().get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS);
 		CompletableFuture<String> failedOn = new CompletableFuture<>();
@@ -131,7 +131,7 @@ class ButlerControllerTests {
 		assertThat(failedOn.get(PATIENCE.toMillis(), TimeUnit.MILLISECONDS)).isNotEqualTo("butler-controller")
 			.doesNotStartWith("not a timeout");
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(200));
-		assertThat(IccpCodec.decode(ZMsg.recvMsg(component))).isEqualTo(IccpMessage.STOP);
+		assertThat(IccpCodec.decode(component.receiveMessage(false))).isEqualTo(IccpMessage.STOP);
 	}
 
 	@Test
@@ -157,9 +157,9 @@ class ButlerControllerTests {
 	 * Send STOP through the connection, answer it from the component with FINISHED and check the
 	 * answer arrives.
 	 */
-	private void assertStopIsAnswered(ControlConnection connection, ZMQ.Socket component) throws Exception {
+	private void assertStopIsAnswered(ControlConnection connection, ZmqSocket component) throws Exception {
 		CompletableFuture<IccpMessage> answer = connection.request(IccpMessage.STOP, PATIENCE);
-		ZMsg stop = ZMsg.recvMsg(component);
+		List<byte[]> stop = component.receiveMessage(false);
 		assertThat(stop).as("STOP").isNotNull();
 		assertThat(IccpCodec.decode(stop)).isEqualTo(IccpMessage.STOP);
 		send(component, new IccpMessage.Finished(Outcome.OK, List.of()));
@@ -167,17 +167,17 @@ class ButlerControllerTests {
 			.isEqualTo(new IccpMessage.Finished(Outcome.OK, List.of()));
 	}
 
-	private ZMQ.Socket connect(String address) {
-		ZMQ.Socket component = this.zmq.createSocket(SocketType.PAIR);
+	private ZmqSocket connect(String address) {
+		ZmqSocket component = this.zmq.socket(ZmqSocketType.PAIR);
 		this.components.add(component);
 		component.setLinger(0);
-		component.setReceiveTimeOut((int) PATIENCE.toMillis());
+		component.setReceiveTimeout((int) PATIENCE.toMillis());
 		component.connect(address);
 		return component;
 	}
 
-	private static void send(ZMQ.Socket component, IccpMessage message) {
-		assertThat(IccpCodec.toZMsg(message).send(component)).isTrue();
+	private static void send(ZmqSocket component, IccpMessage message) {
+		assertThat(component.sendMessage(IccpCodec.encode(message), false)).isTrue();
 	}
 
 	private static String newAddress() {

@@ -109,8 +109,9 @@ public final class ButlerAutoConfiguration {
 					+ engine.version());
 		}
 		if (configured == IpcPolicy.EMULATE && engine.realIpc()) {
-			throw new ServiceConfigurationException("butler.zmq.ipc", "emulate", "applies to the JeroMQ engine "
-					+ "only; " + engine.version() + " serves ipc:// as Unix domain sockets");
+			logger.warn("butler.zmq.ipc=emulate applies to the JeroMQ engine only: " + engine.version()
+					+ " serves ipc:// as Unix domain sockets, which JeroMQ peers cannot reach");
+			return IpcPolicy.NATIVE;
 		}
 		return configured;
 	}

@@ -200,7 +200,7 @@ class ButlerAutoConfigurationTests {
 	void runWithSocketCustomizerShouldApplyItAfterTheDefaults() {
 		List<String> customized = new CopyOnWriteArrayList<>();
 		ChannelSocketCustomizer customizer = (serviceId, channel, type, socket) -> customized
-			.add(serviceId + "/" + channel + "/" + type + "/handshake=" + socket.getHandshakeIvl());
+			.add(serviceId + "/" + channel + "/" + type + "/handshake=" + socket.handshakeInterval());
 		this.contextRunner.withUserConfiguration(EchoService.class)
 			.withBean(ChannelSocketCustomizer.class, () -> customizer)
 			.withPropertyValues("butler.zmq.handshake-interval=750ms")

@@ -1,10 +1,12 @@
 package dev.butler.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.validation.constraints.NotBlank;
-import org.zeromq.SocketType;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -12,6 +14,7 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * A small service for tests: echoes messages on a ROUTER and counts ticks of a periodic action.
@@ -33,10 +36,12 @@ class EchoService implements MicroService<EchoService.Config> {
 	@Override
 	public void initialize(Config config, ServiceContext context) {
 		this.prefix = config.prefix();
-		context.createChannel("echo", SocketType.ROUTER, (channel, message) -> {
+		context.createChannel("echo", ZmqSocketType.ROUTER, (channel, message) -> {
 			this.loopThread = Thread.currentThread();
-			message.getLast().reset(this.prefix + message.getLast().getString(java.nio.charset.StandardCharsets.UTF_8));
-			channel.send(message);
+			List<byte[]> reply = new ArrayList<>(message);
+			reply.set(reply.size() - 1, (this.prefix + new String(message.get(message.size() - 1), StandardCharsets.UTF_8))
+				.getBytes(StandardCharsets.UTF_8));
+			channel.send(reply);
 		});
 		context.addEndpoint("echo", config.address());
 		context.scheduleAtFixedRate("tick", () -> {

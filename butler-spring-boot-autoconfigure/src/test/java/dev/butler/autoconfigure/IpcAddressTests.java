@@ -40,6 +40,7 @@ import org.springframework.core.env.Environment;
 import org.springframework.integration.config.EnableIntegration;
 import org.springframework.integration.dsl.IntegrationFlow;
 
+import dev.butler.protocol.ZmqFrames;
 import dev.butler.autoconfigure.integration.ButlerIntegrationAutoConfiguration;
 import dev.butler.control.ButlerComponent;
 import dev.butler.control.ButlerComponents;
@@ -56,6 +57,7 @@ import dev.butler.runtime.UnsupportedTransportException;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -256,7 +258,7 @@ class IpcAddressTests {
 				.withPropertyValues("butler.zmq.ipc=emulate", property + "=" + address)
 				.run((context) -> {
 					assertThat(context).hasNotFailed();
-					IccpMessage ready = IccpCodec.decode(ZMsg.recvMsg(controller));
+					IccpMessage ready = IccpCodec.decode(ZmqFrames.of(ZMsg.recvMsg(controller)));
 					assertThat(ready).isInstanceOf(IccpMessage.Ready.class);
 					assertThat(((IccpMessage.Ready) ready).endpoints()).containsOnlyKeys("echo");
 				});
@@ -291,13 +293,13 @@ class IpcAddressTests {
 			component.setReceiveTimeOut(20_000);
 			component.setLinger(1000);
 			component.connect(address);
-			IccpCodec.toZMsg(new IccpMessage.Ready(PeerDescriptor.forThisProcess(), Map.of())).send(component);
+			ZmqFrames.toZMsg(IccpCodec.encode(new IccpMessage.Ready(PeerDescriptor.forThisProcess(), Map.of()))).send(component);
 			ZMsg request = ZMsg.recvMsg(component);
 			if (request == null) {
 				return null;
 			}
-			IccpCodec.toZMsg(IccpMessage.finished(Outcome.OK)).send(component);
-			return IccpCodec.decode(request);
+			ZmqFrames.toZMsg(IccpCodec.encode(IccpMessage.finished(Outcome.OK))).send(component);
+			return IccpCodec.decode(ZmqFrames.of(request));
 		}
 	}
 
@@ -359,7 +361,7 @@ class IpcAddressTests {
 
 		@Override
 		public void initialize(Void config, ServiceContext context) {
-			context.createChannel("out", SocketType.PUSH, null);
+			context.createChannel("out", ZmqSocketType.PUSH, null);
 			if (this.connect) {
 				context.channel("out").connect(this.address);
 			}

@@ -41,7 +41,7 @@ class MaxMessageSizeTests {
 	private final List<String> limits = new CopyOnWriteArrayList<>();
 
 	private final ChannelSocketCustomizer recorder = (serviceId, channel, type, socket) -> this.limits
-		.add(serviceId + "/" + channel + "/" + type + "/" + socket.getMaxMsgSize());
+		.add(serviceId + "/" + channel + "/" + type + "/" + socket.maxMessageSize());
 
 	@TempDir
 	Path directory;

@@ -2,6 +2,8 @@ package dev.butler.control;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -14,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.butler.protocol.ZmqFrames;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.State;
@@ -24,6 +27,7 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -203,11 +207,11 @@ class ExternalControllerTests {
 	private static IccpMessage receive(ZMQ.Socket controller) {
 		ZMsg message = ZMsg.recvMsg(controller);
 		assertThat(message).as("ICCP message from the service").isNotNull();
-		return IccpCodec.decode(message);
+		return IccpCodec.decode(ZmqFrames.of(message));
 	}
 
 	private static void send(ZMQ.Socket controller, IccpMessage message) {
-		assertThat(IccpCodec.toZMsg(message).send(controller)).as("ICCP %s sent", message.type()).isTrue();
+		assertThat(ZmqFrames.toZMsg(IccpCodec.encode(message)).send(controller)).as("ICCP %s sent", message.type()).isTrue();
 	}
 
 	private static String relayThrough(String address, String text) {
@@ -240,10 +244,11 @@ class ExternalControllerTests {
 
 		@Override
 		public void initialize(Void config, ServiceContext context) {
-			context.createChannel("relay", SocketType.ROUTER, (channel, message) -> {
-				String text = message.getLast().getString(StandardCharsets.UTF_8);
-				message.getLast().reset(this.prefix + text);
-				channel.send(message);
+			context.createChannel("relay", ZmqSocketType.ROUTER, (channel, message) -> {
+				List<byte[]> reply = new ArrayList<>(message);
+				String text = new String(message.get(message.size() - 1), StandardCharsets.UTF_8);
+				reply.set(reply.size() - 1, (this.prefix + text).getBytes(StandardCharsets.UTF_8));
+				channel.send(reply);
 			});
 			context.addEndpoint("relay", "tcp://127.0.0.1:*");
 		}

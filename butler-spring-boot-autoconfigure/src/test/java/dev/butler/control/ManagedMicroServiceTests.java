@@ -1,6 +1,7 @@
 package dev.butler.control;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +31,7 @@ import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -454,8 +456,8 @@ class ManagedMicroServiceTests {
 
 		@Override
 		public void initialize(Void config, ServiceContext context) {
-			context.createChannel("in", SocketType.PULL, (channel, message) -> {
-				throw new IllegalStateException("Cannot handle '" + message.popString() + "'");
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> {
+				throw new IllegalStateException("Cannot handle '" + new String(message.get(0), StandardCharsets.UTF_8) + "'");
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
 		}
@@ -601,8 +603,8 @@ class ManagedMicroServiceTests {
 			this.threads.add(Thread.currentThread());
 			this.threadNames.add(Thread.currentThread().getName());
 			this.contexts.add(context);
-			context.createChannel("in", SocketType.PULL, (channel, message) -> this.received
-				.add(message.popString() + " on " + Thread.currentThread().getName()));
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> this.received
+				.add(new String(message.get(0), StandardCharsets.UTF_8) + " on " + Thread.currentThread().getName()));
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
 			context.scheduleAtFixedRate("tick-" + this.contexts.size(), () -> {
 			}, Duration.ofMinutes(1));
@@ -615,7 +617,7 @@ class ManagedMicroServiceTests {
 
 		@Override
 		public void initialize(Config config, ServiceContext context) {
-			context.createChannel("in", SocketType.PULL, (channel, message) -> {
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> {
 			});
 			context.addEndpoint("in", config.address());
 		}

@@ -22,6 +22,7 @@ import org.zeromq.ZMsg;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import dev.butler.protocol.ZmqFrames;
 import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.State;
@@ -121,11 +122,11 @@ class DataPipeSessionEndTests {
 				ZMsg open = ZMsg.recvMsg(server);
 				assertThat(open).isNotNull();
 				ZFrame client = open.pop();
-				assertThat(FbdpCodec.decode(open)).isEqualTo(FbdpMessage.open("lines", PipeSocket.OUTPUT, FORMAT));
+				assertThat(FbdpCodec.decode(ZmqFrames.of(open))).isEqualTo(FbdpMessage.open("lines", PipeSocket.OUTPUT, FORMAT));
 				reply(server, client, FbdpMessage.ready(5));
 				ZMsg ready = ZMsg.recvMsg(server);
 				ready.pop();
-				assertThat(FbdpCodec.decode(ready)).isEqualTo(FbdpMessage.ready(5));
+				assertThat(FbdpCodec.decode(ZmqFrames.of(ready))).isEqualTo(FbdpMessage.ready(5));
 				reply(server, client, FbdpMessage.data("one".getBytes(StandardCharsets.UTF_8)));
 				Sink sink = context.getBean(Sink.class);
 				await().atMost(Duration.ofSeconds(5)).until(() -> sink.received.size() == 1);
@@ -297,7 +298,7 @@ class DataPipeSessionEndTests {
 						while (System.nanoTime() < deadline) {
 							send(next, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
 							ZMsg reply = ZMsg.recvMsg(next);
-							answer = (reply != null) ? FbdpCodec.decode(reply) : null;
+							answer = (reply != null) ? FbdpCodec.decode(ZmqFrames.of(reply)) : null;
 							if (answer instanceof FbdpMessage.Ready) {
 								break;
 							}
@@ -328,7 +329,7 @@ class DataPipeSessionEndTests {
 					deaf.connect(address);
 					send(deaf, FbdpMessage.open("lines", PipeSocket.INPUT, FORMAT));
 					deaf.setReceiveTimeOut(5000);
-					assertThat(FbdpCodec.decode(ZMsg.recvMsg(deaf))).isEqualTo(FbdpMessage.ready(10));
+					assertThat(FbdpCodec.decode(ZmqFrames.of(ZMsg.recvMsg(deaf)))).isEqualTo(FbdpMessage.ready(10));
 					byte[] noopAskingForAck = FbdpCodec.header(FbdpMessageType.NOOP, FbdpFlags.ACK_REQ, 0);
 					ButlerComponent component = context.getBean(ButlerComponents.class).find("sink").orElseThrow();
 					long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -365,7 +366,7 @@ class DataPipeSessionEndTests {
 	}
 
 	private static void reply(ZMQ.Socket server, ZFrame client, FbdpMessage message) {
-		ZMsg reply = FbdpCodec.toZMsg(message);
+		ZMsg reply = ZmqFrames.toZMsg(FbdpCodec.encode(message));
 		reply.push(client.duplicate());
 		reply.send(server);
 	}

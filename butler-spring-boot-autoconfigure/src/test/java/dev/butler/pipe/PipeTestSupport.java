@@ -11,6 +11,7 @@ import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import org.zeromq.ZMsg;
 
+import dev.butler.protocol.ZmqFrames;
 import dev.butler.control.ButlerComponent;
 import dev.butler.protocol.fbdp.FbdpCodec;
 import dev.butler.protocol.fbdp.FbdpMessage;
@@ -94,13 +95,13 @@ public final class PipeTestSupport {
 	}
 
 	public static void send(ZMQ.Socket socket, FbdpMessage message) {
-		FbdpCodec.toZMsg(message).send(socket);
+		ZmqFrames.toZMsg(FbdpCodec.encode(message)).send(socket);
 	}
 
 	public static FbdpMessage receive(ZMQ.Socket socket) {
 		ZMsg message = ZMsg.recvMsg(socket);
 		assertThat(message).as("answer").isNotNull();
-		return FbdpCodec.decode(message);
+		return FbdpCodec.decode(ZmqFrames.of(message));
 	}
 
 }

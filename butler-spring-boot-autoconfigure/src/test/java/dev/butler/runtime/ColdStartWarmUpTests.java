@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import org.junit.jupiter.api.Test;
-import org.zeromq.ZContext;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -15,6 +14,8 @@ import dev.butler.autoconfigure.ButlerAutoConfiguration;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.JeroMqEngine;
+import dev.butler.zeromq.ZmqContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +29,7 @@ class ColdStartWarmUpTests {
 
 	@Test
 	void warmUpShouldRunEveryCodecMessageAndFbdpSessionsOverTcpConnections() {
-		try (ZContext zmq = new ZContext()) {
+		try (ZmqContext zmq = JeroMqEngine.INSTANCE.newContext(1)) {
 			ColdStartWarmUp.Result result = ColdStartWarmUp.run(zmq);
 			assertThat(result.messages()).isEqualTo(16);
 			assertThat(result.sessions())

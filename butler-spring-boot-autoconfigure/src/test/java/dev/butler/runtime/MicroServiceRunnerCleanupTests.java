@@ -19,6 +19,7 @@ import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -99,7 +100,7 @@ class MicroServiceRunnerCleanupTests {
 			for (String name : List.of("one", "two", "three")) {
 				context.addCleanup(name, () -> call("cleanup " + name));
 			}
-			context.createChannel("in", SocketType.PULL, (channel, message) -> call("handler"));
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> call("handler"));
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
 		}
 

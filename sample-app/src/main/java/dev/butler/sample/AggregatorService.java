@@ -2,6 +2,8 @@ package dev.butler.sample;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -10,8 +12,6 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.zeromq.SocketType;
-import org.zeromq.ZMsg;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -23,6 +23,7 @@ import dev.butler.service.MicroService;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Subscribes to the readings of a {@link SensorService sensor} at {@code source}, keeps statistics
@@ -72,9 +73,9 @@ class AggregatorService implements MicroService<AggregatorService.Config> {
 		this.context = context;
 		this.config = config;
 		this.window = new ReadingWindow(config.window());
-		this.readings = context.createChannel(READINGS, SocketType.SUB, this::onReading);
-		this.readings.socket().subscribe(Reading.TOPIC);
-		context.createChannel(QUERY, SocketType.ROUTER, this::onQuery);
+		this.readings = context.createChannel(READINGS, ZmqSocketType.SUB, this::onReading);
+		this.readings.socket().subscribe(Reading.TOPIC.getBytes(StandardCharsets.UTF_8));
+		context.createChannel(QUERY, ZmqSocketType.ROUTER, this::onQuery);
 		context.addEndpoint(QUERY, config.address());
 	}
 
@@ -139,7 +140,7 @@ class AggregatorService implements MicroService<AggregatorService.Config> {
 		}
 	}
 
-	private void onReading(Channel channel, ZMsg message) {
+	private void onReading(Channel channel, List<byte[]> message) {
 		try {
 			this.window.add(Reading.fromMessage(message));
 		}
@@ -149,11 +150,12 @@ class AggregatorService implements MicroService<AggregatorService.Config> {
 		}
 	}
 
-	private void onQuery(Channel channel, ZMsg message) {
-		String query = message.removeLast().getString(StandardCharsets.UTF_8).trim();
-		message.add(STATS.equals(query) ? this.window.statistics().toJson()
-				: "{\"error\":\"Unknown query, expected '" + STATS + "'\"}");
-		if (!channel.send(message)) {
+	private void onQuery(Channel channel, List<byte[]> message) {
+		String query = new String(message.get(message.size() - 1), StandardCharsets.UTF_8).trim();
+		List<byte[]> reply = new ArrayList<>(message.subList(0, message.size() - 1));
+		reply.add((STATS.equals(query) ? this.window.statistics().toJson()
+				: "{\"error\":\"Unknown query, expected '" + STATS + "'\"}").getBytes(StandardCharsets.UTF_8));
+		if (!channel.send(reply)) {
 			logger.debug("Aggregator dropped a reply: the client does not take it");
 		}
 	}

@@ -3,9 +3,9 @@ package dev.butler.sample;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.stream.Stream;
 
-import org.zeromq.ZFrame;
-import org.zeromq.ZMsg;
 
 /**
  * A sensor reading as published on the wire: four UTF-8 text frames, {@code reading}, the sequence
@@ -33,13 +33,10 @@ record Reading(long sequence, Instant timestamp, double value) {
 	 * Encode this reading as a message.
 	 * @return a new message
 	 */
-	ZMsg toMessage() {
-		ZMsg message = new ZMsg();
-		message.add(TOPIC);
-		message.add(Long.toString(this.sequence));
-		message.add(this.timestamp.toString());
-		message.add(Double.toString(this.value));
-		return message;
+	List<byte[]> toMessage() {
+		return Stream.of(TOPIC, Long.toString(this.sequence), this.timestamp.toString(), Double.toString(this.value))
+			.map((text) -> text.getBytes(StandardCharsets.UTF_8))
+			.toList();
 	}
 
 	/**
@@ -48,17 +45,13 @@ record Reading(long sequence, Instant timestamp, double value) {
 	 * @return the reading
 	 * @throws IllegalArgumentException if the message is not a well-formed reading
 	 */
-	static Reading fromMessage(ZMsg message) {
+	static Reading fromMessage(List<byte[]> message) {
 		if (message.size() != FRAMES) {
 			throw new IllegalArgumentException(
 					"Expected a reading of " + FRAMES + " frames [topic, sequence, timestamp, value], got "
 							+ message.size() + " frames");
 		}
-		String[] frames = new String[FRAMES];
-		int index = 0;
-		for (ZFrame frame : message) {
-			frames[index++] = new String(frame.getData(), StandardCharsets.UTF_8);
-		}
+		String[] frames = message.stream().map((frame) -> new String(frame, StandardCharsets.UTF_8)).toArray(String[]::new);
 		if (!TOPIC.equals(frames[0])) {
 			throw new IllegalArgumentException("Expected topic '" + TOPIC + "', got '" + frames[0] + "'");
 		}

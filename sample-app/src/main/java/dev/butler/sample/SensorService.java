@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.random.RandomGenerator;
 
 import jakarta.validation.constraints.NotBlank;
-import org.zeromq.SocketType;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -16,6 +15,7 @@ import dev.butler.service.MicroService;
 import dev.butler.service.ScheduledAction;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * A simulated temperature sensor: every {@code interval} it takes a {@link Reading} and publishes it
@@ -58,7 +58,7 @@ class SensorService implements MicroService<SensorService.Config> {
 		this.context = context;
 		this.interval = config.interval();
 		this.sequence = 0;
-		this.readings = context.createChannel(READINGS, SocketType.PUB, null);
+		this.readings = context.createChannel(READINGS, ZmqSocketType.PUB, null);
 		context.addEndpoint(READINGS, config.address());
 	}
 

@@ -6,7 +6,6 @@ import java.util.List;
 import jakarta.validation.constraints.NotBlank;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.zeromq.SocketType;
 
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -15,6 +14,7 @@ import dev.butler.service.Channel;
 import dev.butler.service.DurationRange;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * Forwards the sensor's readings over a link that drops now and then: each run of the service
@@ -40,7 +40,7 @@ class UplinkService implements MicroService<UplinkService.Config> {
 		this.context = context;
 		this.config = config;
 		this.forwarded = 0;
-		Channel readings = context.createChannel("readings", SocketType.SUB, (channel, message) -> this.forwarded++);
+		Channel readings = context.createChannel("readings", ZmqSocketType.SUB, (channel, message) -> this.forwarded++);
 		readings.socket().subscribe(new byte[0]);
 		readings.connect(config.source());
 	}

@@ -8,8 +8,6 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import org.junit.jupiter.api.Test;
-import org.zeromq.ZFrame;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.proto.ErrorDescription;
 
@@ -280,14 +278,7 @@ class FbdpCodecTests {
 			assertThat(frames.get(0)).startsWith(SIGNATURE);
 			assertThat(frames.get(0)[4]).isEqualTo((byte) (message.type().code() << 3 | 1));
 			assertThat(FbdpCodec.decode(frames)).isEqualTo(message);
-			assertThat(FbdpCodec.decode(FbdpCodec.toZMsg(message))).isEqualTo(message);
 		}
-	}
-
-	@Test
-	void toZMsgShouldCarryTheEncodedFrames() {
-		ZMsg zmsg = FbdpCodec.toZMsg(new FbdpMessage.Data(bytes("x"), 1, FbdpFlags.NONE));
-		assertThat(zmsg).extracting(ZFrame::getData).containsExactly(bytes(SIGNATURE, 0x21, 0, 0, 1), bytes("x"));
 	}
 
 	@Test

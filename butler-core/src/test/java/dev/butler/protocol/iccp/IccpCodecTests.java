@@ -12,8 +12,6 @@ import com.google.protobuf.ListValue;
 import com.google.protobuf.Struct;
 import com.google.protobuf.Value;
 import org.junit.jupiter.api.Test;
-import org.zeromq.ZFrame;
-import org.zeromq.ZMsg;
 
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.PeerDescriptor;
@@ -133,14 +131,7 @@ class IccpCodecTests {
 			List<byte[]> frames = IccpCodec.encode(message);
 			assertThat(frames.get(0)).isEqualTo(bytes(0, message.type().code()));
 			assertThat(IccpCodec.decode(frames)).isEqualTo(message);
-			assertThat(IccpCodec.decode(IccpCodec.toZMsg(message))).isEqualTo(message);
 		}
-	}
-
-	@Test
-	void toZMsgShouldCarryTheEncodedFrames() {
-		ZMsg zmsg = IccpCodec.toZMsg(IccpMessage.finished(Outcome.OK, "done"));
-		assertThat(zmsg).extracting(ZFrame::getData).containsExactly(bytes(0x00, 0x06), bytes("OK"), bytes("done"));
 	}
 
 	@Test

@@ -478,6 +478,38 @@ final class LibzmqSocket implements ZmqSocket {
 	}
 
 	@Override
+	public int handshakeInterval() {
+		return (int) get(LibZmq.ZMQ_HANDSHAKE_IVL, 4, "the handshake interval");
+	}
+
+	@Override
+	public long maxMessageSize() {
+		return get(LibZmq.ZMQ_MAXMSGSIZE, 8, "the maximum message size");
+	}
+
+	/**
+	 * Read an int or int64 option.
+	 */
+	private long get(int option, int size, String what) {
+		enter();
+		try {
+			this.optionLength.set(ValueLayout.JAVA_LONG, 0, size);
+			int result = (int) LibZmq.GETSOCKOPT.invokeExact(this.state, this.handle, option, this.option,
+					this.optionLength);
+			if (result != 0) {
+				throw LibZmq.failure(LibZmq.errno(this.state), "Cannot read " + what);
+			}
+			return (size == 8) ? this.option.get(ValueLayout.JAVA_LONG, 0) : this.option.get(ValueLayout.JAVA_INT, 0);
+		}
+		catch (Throwable ex) {
+			throw LibZmq.rethrown(ex);
+		}
+		finally {
+			exit();
+		}
+	}
+
+	@Override
 	public void setRouterMandatory(boolean mandatory) {
 		setInt(LibZmq.ZMQ_ROUTER_MANDATORY, mandatory ? 1 : 0, "router mandatory");
 	}

@@ -7,7 +7,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
-import org.zeromq.SocketType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -24,6 +23,7 @@ import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,7 +81,7 @@ class ButlerEndpointDefaultAccessTests {
 
 		@Override
 		public void initialize(Settings config, ServiceContext context) {
-			context.createChannel("in", SocketType.PULL, (channel, message) -> {
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> {
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
 		}

@@ -37,6 +37,7 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -385,10 +386,10 @@ class ButlerEndpointWebIntegrationTests {
 
 		@Override
 		public void initialize(Settings config, ServiceContext context) {
-			context.createChannel("in", SocketType.PULL, (channel, message) -> {
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> {
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
-			context.createChannel("#wake", SocketType.PULL, (channel, message) -> {
+			context.createChannel("#wake", ZmqSocketType.PULL, (channel, message) -> {
 			}).bind("inproc://ticker-wake-" + UUID.randomUUID());
 			context.scheduleAtFixedRate("tick", () -> {
 			}, Duration.ofMillis(20));
@@ -413,8 +414,8 @@ class ButlerEndpointWebIntegrationTests {
 
 		@Override
 		public void initialize(Void config, ServiceContext context) {
-			context.createChannel("in", SocketType.PULL, (channel, message) -> {
-				throw new IllegalStateException("Told to fail: " + message.popString());
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> {
+				throw new IllegalStateException("Told to fail: " + new String(message.get(0), StandardCharsets.UTF_8));
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
 		}

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
-import org.zeromq.SocketType;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
@@ -21,6 +20,7 @@ import dev.butler.protocol.State;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -103,7 +103,7 @@ class ButlerHealthIndicatorTests {
 
 		@Override
 		public void initialize(Void config, ServiceContext context) {
-			context.createChannel("in", SocketType.PULL, (channel, message) -> {
+			context.createChannel("in", ZmqSocketType.PULL, (channel, message) -> {
 			});
 			context.addEndpoint("in", "tcp://127.0.0.1:*");
 		}

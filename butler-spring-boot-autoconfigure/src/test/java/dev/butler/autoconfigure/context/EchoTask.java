@@ -1,13 +1,15 @@
 package dev.butler.autoconfigure.context;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 
 import jakarta.validation.constraints.NotBlank;
-import org.zeromq.SocketType;
 
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * A task service for context tests (registered as a prototype bean): answers each message on its ROUTER with its
@@ -19,10 +21,11 @@ class EchoTask implements MicroService<EchoTask.Config> {
 
 	@Override
 	public void initialize(Config config, ServiceContext context) {
-		context.createChannel("echo", SocketType.ROUTER, (channel, message) -> {
-			message.getLast()
-				.reset(config.prefix() + message.getLast().getString(StandardCharsets.UTF_8));
-			channel.send(message);
+		context.createChannel("echo", ZmqSocketType.ROUTER, (channel, message) -> {
+			List<byte[]> reply = new ArrayList<>(message);
+			reply.set(reply.size() - 1, (config.prefix() + new String(message.get(message.size() - 1), StandardCharsets.UTF_8))
+				.getBytes(StandardCharsets.UTF_8));
+			channel.send(reply);
 		});
 		context.addEndpoint("echo", config.address());
 	}

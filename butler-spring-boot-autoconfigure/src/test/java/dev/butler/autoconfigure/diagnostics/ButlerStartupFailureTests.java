@@ -30,6 +30,7 @@ import dev.butler.queue.FileSystemFaults;
 import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatException;
@@ -240,7 +241,7 @@ class ButlerStartupFailureTests {
 
 		@Override
 		public void initialize(Config config, ServiceContext context) {
-			context.createChannel("requests", SocketType.ROUTER, (channel, message) -> channel.send(message));
+			context.createChannel("requests", ZmqSocketType.ROUTER, (channel, message) -> channel.send(message));
 			context.addEndpoint("requests", config.address());
 		}
 

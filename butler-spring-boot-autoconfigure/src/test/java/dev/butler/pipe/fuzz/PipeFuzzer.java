@@ -391,7 +391,7 @@ public final class PipeFuzzer {
 		}
 
 		private static void send(ZMQ.Socket socket, FbdpMessage message) {
-			if (!FbdpCodec.toZMsg(message).send(socket)) {
+			if (!ZmqFrames.toZMsg(FbdpCodec.encode(message)).send(socket)) {
 				throw new AssertionError("Could not send " + message.type());
 			}
 		}
@@ -401,7 +401,7 @@ public final class PipeFuzzer {
 			if (message == null) {
 				throw new AssertionError("No answer within 5 s while " + what);
 			}
-			return FbdpCodec.decode(message);
+			return FbdpCodec.decode(ZmqFrames.of(message));
 		}
 
 	}
@@ -747,7 +747,7 @@ public final class PipeFuzzer {
 		private FbdpMessage checkAnswer(ZMsg message) {
 			FbdpMessage answer;
 			try {
-				answer = FbdpCodec.decode(message);
+				answer = FbdpCodec.decode(ZmqFrames.of(message));
 			}
 			catch (FbdpProtocolException ex) {
 				this.failure.compareAndSet(null, "the target sent an invalid FBDP message: " + ex.getMessage());
@@ -866,7 +866,7 @@ public final class PipeFuzzer {
 				ZMsg answer = ZMsg.recvMsg(probe);
 				long millis = (System.nanoTime() - sentAt) / 1_000_000;
 				return "A clean OPEN from a fresh ZeroMQ context afterwards: " + ((answer != null)
-						? "answered with " + describe(FbdpCodec.decode(answer)) + " in " + millis + " ms"
+						? "answered with " + describe(FbdpCodec.decode(ZmqFrames.of(answer))) + " in " + millis + " ms"
 						: "no answer within " + ANSWER_TIMEOUT.toMillis() + " ms");
 			}
 			catch (RuntimeException ex) {
@@ -1021,7 +1021,7 @@ public final class PipeFuzzer {
 		}
 
 		private void sendClean(ZMQ.Socket socket, FbdpMessage message) {
-			FbdpCodec.toZMsg(message).send(socket);
+			ZmqFrames.toZMsg(FbdpCodec.encode(message)).send(socket);
 		}
 
 		private FbdpMessage receiveClean(ZMQ.Socket socket, Duration timeout) {

@@ -13,6 +13,7 @@ import org.zeromq.ZMQ;
 import org.zeromq.ZMQException;
 import org.zeromq.ZMsg;
 
+import dev.butler.protocol.ZmqFrames;
 import dev.butler.pipe.PipeRole;
 import dev.butler.pipe.fuzz.PipeFuzzer.Report;
 import dev.butler.pipe.fuzz.PipeFuzzer.Server;
@@ -117,7 +118,7 @@ class PipeFuzzerTests {
 
 		private void answer(ZMsg message) {
 			ZFrame peer = message.pop();
-			if (!(FbdpCodec.decode(message) instanceof FbdpMessage.Open)) {
+			if (!(FbdpCodec.decode(ZmqFrames.of(message)) instanceof FbdpMessage.Open)) {
 				return;
 			}
 			this.opens.incrementAndGet();
@@ -137,7 +138,7 @@ class PipeFuzzerTests {
 				this.ended = "FINISHED with outcome OK: []";
 				return;
 			}
-			ZMsg answer = FbdpCodec.toZMsg(reply);
+			ZMsg answer = ZmqFrames.toZMsg(FbdpCodec.encode(reply));
 			answer.push(peer);
 			try {
 				answer.send(this.router);
