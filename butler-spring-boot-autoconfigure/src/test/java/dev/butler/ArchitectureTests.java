@@ -1,6 +1,7 @@
 package dev.butler;
 
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.core.importer.Location;
 import com.tngtech.archunit.junit.AnalyzeClasses;
 import com.tngtech.archunit.junit.ArchTest;
 import com.tngtech.archunit.lang.ArchRule;
@@ -12,7 +13,8 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 /**
  * The rules of the house's layout, as ARCHITECTURE.md states them: what each package may use.
  */
-@AnalyzeClasses(packages = "dev.butler", importOptions = ImportOption.DoNotIncludeTests.class)
+@AnalyzeClasses(packages = "dev.butler",
+		importOptions = { ImportOption.DoNotIncludeTests.class, ArchitectureTests.DoNotIncludeTestJars.class })
 class ArchitectureTests {
 
 	@ArchTest
@@ -109,5 +111,18 @@ class ArchitectureTests {
 
 	@ArchTest
 	static final ArchRule packagesShouldBeFreeOfCycles = slices().matching("dev.butler.(**)").should().beFreeOfCycles();
+
+	/**
+	 * Leaves out the test jars of other modules (core's test fixtures), as {@link ImportOption.DoNotIncludeTests}
+	 * leaves out this module's test classes.
+	 */
+	static final class DoNotIncludeTestJars implements ImportOption {
+
+		@Override
+		public boolean includes(Location location) {
+			return !location.contains("-tests.jar");
+		}
+
+	}
 
 }

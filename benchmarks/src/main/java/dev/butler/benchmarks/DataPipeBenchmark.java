@@ -301,11 +301,18 @@ public class DataPipeBenchmark {
 		@Param({ "consumer" })
 		public String server;
 
+		/**
+		 * The ZeroMQ engine of the services: {@code -p engine=jeromq,libzmq} compares them (libzmq
+		 * needs Java 22 or later). The raw baselines are JeroMQ whatever the engine.
+		 */
+		@Param({ "jeromq" })
+		public String engine;
+
 		ButlerFixture fixture;
 
 		@Setup(Level.Trial)
 		public void setUp() {
-			this.fixture = new ButlerFixture();
+			this.fixture = new ButlerFixture(this.engine);
 		}
 
 		@TearDown(Level.Trial)

@@ -6,6 +6,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,6 +119,10 @@ public class PipeAcrossProcessesBenchmark {
 		@Param({ "64", "4096" })
 		public int payloadSize;
 
+		/** The ZeroMQ engine of the services in both JVMs; the raw baselines are JeroMQ. */
+		@Param({ "jeromq" })
+		public String engine;
+
 		int count;
 
 		ButlerFixture fixture;
@@ -133,11 +138,16 @@ public class PipeAcrossProcessesBenchmark {
 		@Setup(Level.Trial)
 		public void setUp() throws IOException {
 			this.count = (this.payloadSize <= 64) ? 200_000 : 50_000;
-			this.fixture = new ButlerFixture();
+			this.fixture = new ButlerFixture(this.engine);
 			this.zmq = new ZContext();
 			String java = ProcessHandle.current().info().command().orElse("java");
-			this.process = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-					PipeProducerProcess.class.getName()))
+			List<String> command = new ArrayList<>(List.of(java));
+			if (Runtime.version().feature() >= 22) {
+				command.add("--enable-native-access=ALL-UNNAMED");
+			}
+			command.addAll(List.of("-D" + ButlerFixture.ENGINE_PROPERTY + "=" + this.engine, "-cp",
+					System.getProperty("java.class.path"), PipeProducerProcess.class.getName()));
+			this.process = new ProcessBuilder(command)
 				.redirectError(ProcessBuilder.Redirect.INHERIT)
 				.start();
 			this.commands = new PrintWriter(this.process.getOutputStream(), true, StandardCharsets.UTF_8);

@@ -7,12 +7,13 @@ import java.net.UnknownHostException;
 import java.util.Locale;
 
 import org.jspecify.annotations.Nullable;
-import org.zeromq.ZMQ;
-import org.zeromq.ZMQException;
+
+import dev.butler.zeromq.ZmqError;
+import dev.butler.zeromq.ZmqException;
 
 /**
- * Why JeroMQ refused an address, in words: its own messages are a bare host name, a port number or an
- * error code.
+ * Why the ZeroMQ engine refused an address, in words: JeroMQ's own messages are a bare host name, a
+ * port number or an error code.
  */
 record AddressProblem(String reason, boolean inUse) {
 
@@ -25,7 +26,7 @@ record AddressProblem(String reason, boolean inUse) {
 			return invalid("not a ZeroMQ address; expected <transport>://<address>, " + EXAMPLE);
 		}
 		String transport = text.substring(0, separator).toLowerCase(Locale.ROOT);
-		if (failure instanceof ZMQException zmq && zmq.getErrorCode() == ZMQ.Error.EPROTONOSUPPORT.getCode()) {
+		if (failure instanceof ZmqException zmq && zmq.error() == ZmqError.PROTOCOL_NOT_SUPPORTED) {
 			return invalid("transport '" + transport + "://' is not supported; use tcp:// or inproc://");
 		}
 		if (!transport.equals("tcp")) {
@@ -45,7 +46,7 @@ record AddressProblem(String reason, boolean inUse) {
 		if (resolved == null) {
 			return invalid("unknown host '" + host + "'");
 		}
-		if (failure instanceof ZMQException zmq && zmq.getErrorCode() == ZMQ.Error.EADDRINUSE.getCode()) {
+		if (failure instanceof ZmqException zmq && zmq.error() == ZmqError.ADDRESS_IN_USE) {
 			// JeroMQ reports an address of another host as in use, too.
 			return isLocal(resolved) ? new AddressProblem("the address is already in use", true)
 					: invalid("'" + host + "' is not an address of this host");
@@ -92,9 +93,17 @@ record AddressProblem(String reason, boolean inUse) {
 		}
 	}
 
+	/**
+	 * Return the reason a failure gives: an engine's message says what failed, then why
+	 * ({@code Cannot bind to tcp://…: Address already in use}), and the caller says what failed already.
+	 */
 	private static String describe(RuntimeException failure) {
 		String message = failure.getMessage();
-		return (message != null && !message.isBlank()) ? message : failure.getClass().getSimpleName();
+		if (message == null || message.isBlank()) {
+			return failure.getClass().getSimpleName();
+		}
+		int why = message.lastIndexOf(": ");
+		return (failure instanceof ZmqException && why >= 0) ? message.substring(why + 2) : message;
 	}
 
 }

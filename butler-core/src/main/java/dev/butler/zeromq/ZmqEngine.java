@@ -7,7 +7,7 @@ package dev.butler.zeromq;
 public interface ZmqEngine {
 
 	/**
-	 * Return the engine's name, the value of {@code butler.zeromq.engine} that selects it.
+	 * Return the engine's name, the value of {@code butler.zmq.engine} that selects it.
 	 * @return e.g. {@code jeromq} or {@code libzmq}
 	 */
 	String name();

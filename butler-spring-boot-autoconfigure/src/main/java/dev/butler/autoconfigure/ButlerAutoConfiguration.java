@@ -86,7 +86,6 @@ public final class ButlerAutoConfiguration {
 			throw new ServiceConfigurationException("butler.zmq.engine", properties.zmq().engine(),
 					String.valueOf(ex.getMessage()));
 		}
-		ipcPolicy(properties, engine);
 		ZmqContext zmq = engine.newContext(properties.zmq().ioThreads());
 		zmq.setMaxSockets(maxSockets);
 		logger.info("ZeroMQ engine: " + engine.version());
@@ -124,9 +123,9 @@ public final class ButlerAutoConfiguration {
 
 	@Bean(destroyMethod = "close")
 	@ConditionalOnMissingBean
-	ButlerController butlerController(ZmqContext zmq, ButlerThreads threads, ButlerProperties properties) {
-		return new ButlerController(zmq, threads, properties.zmq().maxMessageSize().toBytes(),
-				ipcPolicy(properties, zmq.engine()));
+	ButlerController butlerController(ZmqContext zmq, ButlerThreads threads, ButlerProperties properties,
+			ServiceRuntime runtime) {
+		return new ButlerController(zmq, threads, properties.zmq().maxMessageSize().toBytes(), runtime.ipc());
 	}
 
 	@Bean(name = TASK_SCHEDULER_BEAN_NAME)

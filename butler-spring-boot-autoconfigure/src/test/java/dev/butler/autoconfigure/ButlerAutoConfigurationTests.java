@@ -31,6 +31,11 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
+import dev.butler.runtime.IpcPolicy;
+import dev.butler.runtime.ServiceRuntime;
+import dev.butler.zeromq.JeroMqEngine;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEngines;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -66,7 +71,7 @@ class ButlerAutoConfigurationTests {
 
 	@Test
 	void runWithoutServicesShouldProvideInfrastructureOnly() {
-		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ZContext.class)
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(ZmqContext.class)
 			.hasSingleBean(ButlerController.class)
 			.hasSingleBean(ButlerComponents.class)
 			.hasBean(ButlerAutoConfiguration.TASK_SCHEDULER_BEAN_NAME)
@@ -83,17 +88,40 @@ class ButlerAutoConfigurationTests {
 	}
 
 	@Test
-	void runWhenJeroMqIsAbsentShouldBackOff() {
-		this.contextRunner.withClassLoader(new FilteredClassLoader(ZContext.class))
-			.run((context) -> assertThat(context).doesNotHaveBean(ButlerController.class));
+	void runWithoutAnEngineSetShouldUseJeroMqWhereNoNativeEngineIsUsable() {
+		this.contextRunner.run((context) -> {
+			ZmqContext zmq = context.getBean(ZmqContext.class);
+			assertThat(zmq.engine().name()).isEqualTo(ZmqEngines.JEROMQ);
+			assertThat(context.getBean(ServiceRuntime.class).ipc()).isEqualTo(IpcPolicy.REJECT);
+		});
 	}
 
 	@Test
-	void runWithUserZContextShouldUseIt() {
-		ZContext userContext = new ZContext();
+	void runWithAnUnknownEngineShouldFailNamingThePropertyAndTheUsableEngines() {
+		this.contextRunner.withPropertyValues("butler.zmq.engine=zeromq")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("butler.zmq.engine")
+				.hasMessageContaining("No usable ZeroMQ engine 'zeromq'; usable here: auto, jeromq"));
+	}
+
+	@Test
+	void runWithNativeIpcOnJeroMqShouldFailNamingTheProperty() {
+		this.contextRunner.withPropertyValues("butler.zmq.engine=jeromq", "butler.zmq.ipc=native")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("butler.zmq.ipc")
+				.hasMessageContaining("needs an engine with Unix domain sockets"));
+	}
+
+	@Test
+	void runWithUserZmqContextShouldUseIt() {
+		ZmqContext userContext = JeroMqEngine.INSTANCE.newContext(1);
 		try {
-			this.contextRunner.withBean("myZContext", ZContext.class, () -> userContext)
-				.run((context) -> assertThat(context).getBean(ZContext.class).isSameAs(userContext));
+			this.contextRunner.withBean("myZmqContext", ZmqContext.class, () -> userContext)
+				.run((context) -> assertThat(context).getBean(ZmqContext.class).isSameAs(userContext));
 		}
 		finally {
 			userContext.close();

@@ -1,7 +1,6 @@
 package dev.butler.autoconfigure;
 
 import org.junit.jupiter.api.Test;
-import org.zeromq.ZContext;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -12,6 +11,7 @@ import dev.butler.service.ButlerService;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceConfigurationException;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +27,7 @@ class MaxSocketsTests {
 	@Test
 	void contextShouldHoldAsManySocketsAsThePropertySays() {
 		this.contextRunner.withPropertyValues("butler.zmq.max-sockets=4096")
-			.run((context) -> assertThat(context.getBean(ZContext.class).getContext().getMaxSockets()).isEqualTo(4096));
+			.run((context) -> assertThat(context.getBean(ZmqContext.class).maxSockets()).isEqualTo(4096));
 	}
 
 	@Test

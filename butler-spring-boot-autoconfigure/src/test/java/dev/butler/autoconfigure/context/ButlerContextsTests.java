@@ -11,8 +11,6 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
 import org.zeromq.ZMQ;
 import tools.jackson.databind.JsonNode;
 
@@ -34,6 +32,9 @@ import dev.butler.service.ServiceConfigurationException;
 import dev.butler.supervision.GroupStatus;
 import dev.butler.supervision.RestartStrategy;
 import dev.butler.supervision.Supervisor;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static dev.butler.autoconfigure.context.BusClient.request;
 import static dev.butler.pipe.PipeTestSupport.freePort;
@@ -380,11 +381,13 @@ class ButlerContextsTests {
 	}
 
 	private static String echo(ConfigurableApplicationContext context, String address, String text) {
-		try (ZMQ.Socket dealer = context.getBean(ZContext.class).createSocket(SocketType.DEALER)) {
-			dealer.setReceiveTimeOut(5000);
+		try (ZmqSocket dealer = context.getBean(ZmqContext.class).socket(ZmqSocketType.DEALER)) {
+			dealer.setReceiveTimeout(5000);
 			dealer.connect(address);
-			dealer.send(text);
-			return new String(dealer.recv(), StandardCharsets.UTF_8);
+			dealer.send(text.getBytes(StandardCharsets.UTF_8), 0);
+			byte[] answer = dealer.receive(0);
+			assertThat(answer).as("the echo of '" + text + "'").isNotNull();
+			return new String(answer, StandardCharsets.UTF_8);
 		}
 	}
 
