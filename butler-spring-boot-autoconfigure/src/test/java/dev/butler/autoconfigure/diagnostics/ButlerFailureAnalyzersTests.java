@@ -1,9 +1,6 @@
 package dev.butler.autoconfigure.diagnostics;
 
 import org.junit.jupiter.api.Test;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
 import org.springframework.boot.diagnostics.FailureAnalysis;
 
@@ -12,6 +9,10 @@ import dev.butler.runtime.EndpointAddressException;
 import dev.butler.runtime.IpcPolicy;
 import dev.butler.runtime.UnsupportedTransportException;
 import dev.butler.service.ServiceConfigurationException;
+import dev.butler.zeromq.JeroMqEngine;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -45,10 +46,10 @@ class ButlerFailureAnalyzersTests {
 
 	@Test
 	void analyzeAddressInUseShouldSayWhoHoldsItAndWhatToChange() {
-		try (ZContext zmq = new ZContext(); ZMQ.Socket squatter = zmq.createSocket(SocketType.PAIR);
-				ZMQ.Socket socket = zmq.createSocket(SocketType.PAIR)) {
+		try (ZmqContext zmq = JeroMqEngine.INSTANCE.newContext(1); ZmqSocket squatter = zmq.socket(ZmqSocketType.PAIR);
+				ZmqSocket socket = zmq.socket(ZmqSocketType.PAIR)) {
 			squatter.bind("tcp://127.0.0.1:*");
-			String address = squatter.getLastEndpoint();
+			String address = String.valueOf(squatter.lastEndpoint());
 			RuntimeException inUse = assertThrows(RuntimeException.class, () -> socket.bind(address));
 			EndpointAddressException cause = EndpointAddressException.of("Channel 'out' of service 'feed' cannot bind",
 					address, inUse);
@@ -63,7 +64,7 @@ class ButlerFailureAnalyzersTests {
 
 	@Test
 	void analyzeBadAddressGivenInCodeShouldAskForAValidOne() {
-		try (ZContext zmq = new ZContext(); ZMQ.Socket socket = zmq.createSocket(SocketType.PAIR)) {
+		try (ZmqContext zmq = JeroMqEngine.INSTANCE.newContext(1); ZmqSocket socket = zmq.socket(ZmqSocketType.PAIR)) {
 			RuntimeException bad = assertThrows(RuntimeException.class, () -> socket.connect("tcp://127.0.0.1"));
 			EndpointAddressException cause = EndpointAddressException
 				.of("Channel 'out' of service 'feed' cannot connect to", "tcp://127.0.0.1", bad);
