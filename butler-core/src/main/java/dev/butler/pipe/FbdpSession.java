@@ -61,7 +61,7 @@ final class FbdpSession {
 	 */
 	interface Actions {
 
-		/** Send a message to the session's peer. */
+		/** Send a message to the session's peer; one found gone ends the session ({@link FbdpSession#fail}) before this returns. */
 		void send(FbdpMessage message);
 
 		/** Send a final message to a peer that has no session, e.g. a refusal. */
@@ -290,7 +290,10 @@ final class FbdpSession {
 	void close(FbdpErrorCode code, @Nullable String reason) {
 		if (hasSession()) {
 			this.actions.send((reason != null) ? FbdpMessage.close(code, reason) : FbdpMessage.close(code));
-			end(code, (reason != null) ? List.of(reason) : List.of(), true);
+			// A send that finds the peer gone has ended the session already.
+			if (hasSession()) {
+				end(code, (reason != null) ? List.of(reason) : List.of(), true);
+			}
 		}
 	}
 
@@ -362,7 +365,9 @@ final class FbdpSession {
 	void finish() {
 		if (hasSession()) {
 			this.actions.send(FbdpMessage.close(FbdpErrorCode.OK));
-			end(FbdpErrorCode.OK, List.of(), true);
+			if (hasSession()) {
+				end(FbdpErrorCode.OK, List.of(), true);
+			}
 		}
 	}
 
@@ -422,7 +427,11 @@ final class FbdpSession {
 			}
 		}
 		if (message.hasAckRequest() && (message instanceof FbdpMessage.Data || message instanceof FbdpMessage.Noop)) {
+			boolean open = hasSession();
 			this.actions.send(FbdpMessage.ackReply(message));
+			if (open && !hasSession()) {
+				return;
+			}
 		}
 		if (message instanceof FbdpMessage.Open open) {
 			acceptOpen(sender, open);

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -463,6 +464,25 @@ class FbdpSessionTests {
 	}
 
 	@Test
+	void closeWhoseSendFindsThePeerGoneShouldEndTheSessionOnceAsGone() throws Exception {
+		FbdpSession session = openServer(PipeRole.CONSUMER, true);
+		this.actions.onSend = (message) -> session.fail("Peer is gone: could not send " + message.type());
+		session.close(FbdpErrorCode.INVALID_DATA, "bad row");
+		assertThat(this.actions.take()).containsExactly("send CLOSE INVALID_DATA: bad row", "cancel IDLE_PROBE",
+				"ended 01 peer-closed heard", "closed", "stop Data pipe 'items' closed with ERROR: Peer is gone: could not send CLOSE");
+		assertThat(session.closeCode()).isEqualTo(FbdpErrorCode.ERROR);
+	}
+
+	@Test
+	void finishWhoseSendFindsThePeerGoneShouldEndTheSessionOnceAsGone() throws Exception {
+		FbdpSession session = openServer(PipeRole.PRODUCER, true);
+		this.actions.onSend = (message) -> session.fail("Peer is gone");
+		session.finish();
+		assertThat(this.actions.take()).contains("ended 01 peer-closed heard").containsOnlyOnce("closed");
+		assertThat(session.closeCode()).isEqualTo(FbdpErrorCode.ERROR);
+	}
+
+	@Test
 	void failShouldEndTheSessionWithErrorWithoutSendingClose() {
 		FbdpSession session = openClient(PipeRole.PRODUCER);
 		session.fail("stalled");
@@ -674,6 +694,9 @@ class FbdpSessionTests {
 		Runnable onOpened = () -> {
 		};
 
+		Consumer<FbdpMessage> onSend = (message) -> {
+		};
+
 		Runnable onAccept = () -> {
 		};
 
@@ -690,6 +713,7 @@ class FbdpSessionTests {
 		@Override
 		public void send(FbdpMessage message) {
 			this.list.add("send " + describe(message));
+			this.onSend.accept(message);
 		}
 
 		@Override

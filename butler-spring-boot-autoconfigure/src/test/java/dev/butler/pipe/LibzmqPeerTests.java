@@ -2,9 +2,10 @@ package dev.butler.pipe;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,8 @@ class LibzmqPeerTests {
 	private static final int CLOSE_AFTER = 120;
 
 	private static String python;
+
+	private static String script;
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(ButlerAutoConfiguration.class));
@@ -112,13 +115,21 @@ class LibzmqPeerTests {
 			.start();
 	}
 
-	private static String script() {
-		try {
-			return Path.of(LibzmqPeerTests.class.getResource("/libzmq/fbdp_peer.py").toURI()).toString();
+	/**
+	 * Return the peer's script as a file: a copy, as the tests may run from a jar (butler-native runs
+	 * them again on libzmq).
+	 */
+	private static synchronized String script() throws IOException {
+		if (script == null) {
+			Path copy = Files.createTempFile("fbdp_peer", ".py");
+			copy.toFile().deleteOnExit();
+			try (InputStream source = LibzmqPeerTests.class.getResourceAsStream("/libzmq/fbdp_peer.py")) {
+				assertThat(source).as("the script /libzmq/fbdp_peer.py").isNotNull();
+				Files.copy(source, copy, StandardCopyOption.REPLACE_EXISTING);
+			}
+			script = copy.toString();
 		}
-		catch (URISyntaxException ex) {
-			throw new IllegalStateException(ex);
-		}
+		return script;
 	}
 
 	private static boolean hasPyzmq(String candidate) {

@@ -7,10 +7,12 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -39,7 +41,10 @@ import dev.butler.zeromq.ZmqSocketType;
  * <ul>
  * <li>a ROUTER remembers, for each file descriptor its messages come from ({@code ZMQ_SRCFD} of
  * their frames), the routing id last seen on it; when that descriptor is DISCONNECTED it delivers
- * [routing id, message];</li>
+ * [routing id, message]. libzmq reports a connection's end before the router has read what the
+ * peer sent, so a first routing id read from a descriptor that ended (with no ACCEPTED since) is
+ * reported gone right after its message, and a new routing id on a descriptor reports the one before
+ * it gone;</li>
  * <li>another socket delivers the message when a connection it saw CONNECTED or ACCEPTED is
  * DISCONNECTED;</li>
  * <li>a synthetic message is delivered only between messages and only once a receive without waiting
@@ -330,8 +335,8 @@ final class LibzmqSocket implements ZmqSocket {
 				// A routing id that libzmq prefetched (to tell it can receive) lacks the file descriptor,
 				// which the next frame has.
 				routingId = (routingId != null) ? routingId : frame;
-				if (this.readFd >= 0) {
-					routingIds.put(this.readFd, routingId);
+				if (this.readFd >= 0 && events != null) {
+							events.noteRoutingId(this.readFd, routingId);
 					routingId = null;
 				}
 				this.routingId = this.readMore ? routingId : null;
@@ -898,6 +903,22 @@ final class LibzmqSocket implements ZmqSocket {
 		/** ROUTER: the routing id last received from each file descriptor. */
 		@Nullable Map<Integer, byte[]> routingIds;
 
+		/**
+		 * ROUTER: for a file descriptor, how many DISCONNECTED events still to come are of connections
+		 * already reported gone, because a new routing id came from the descriptor first.
+		 */
+		final Map<Integer, Integer> staleDisconnects = new HashMap<>();
+
+		/**
+		 * ROUTER: for a file descriptor, how many connections ended, with no ACCEPTED since, before a
+		 * message from them was read: libzmq reports a connection's end as soon as it sees it, while
+		 * what the peer sent before may still wait in the socket.
+		 */
+		final Map<Integer, Integer> endedUnread = new HashMap<>();
+
+		/** ROUTER: the routing id of the last connection of a file descriptor reported gone. */
+		final Map<Integer, byte[]> goneIds = new HashMap<>();
+
 		/** Other types: the file descriptors of the connections made. */
 		final Set<Long> connections = new HashSet<>();
 
@@ -908,6 +929,45 @@ final class LibzmqSocket implements ZmqSocket {
 			this.pollItems = pollItems;
 		}
 
+		/**
+		 * ROUTER: note the routing id of a message from a file descriptor. A routing id that is not the
+		 * one the descriptor carries is either of a connection that ended before its first message was
+		 * read (reported gone right after this message), or of a new connection, which means the one
+		 * before ended (reported gone now; its DISCONNECTED, still to come, is then ignored).
+		 */
+		void noteRoutingId(int fd, byte[] routingId) {
+			Map<Integer, byte[]> routingIds = this.routingIds;
+			byte[] gone = this.gone;
+			if (routingIds == null || gone == null) {
+				return;
+			}
+			byte[] current = routingIds.get(fd);
+			if (Arrays.equals(current, routingId) || Arrays.equals(this.goneIds.get(fd), routingId)) {
+				return;
+			}
+			Integer ended = this.endedUnread.get(fd);
+			if (ended != null) {
+				if (ended > 1) {
+					this.endedUnread.put(fd, ended - 1);
+				}
+				else {
+					this.endedUnread.remove(fd);
+				}
+				reportGone(fd, routingId);
+				return;
+			}
+			routingIds.put(fd, routingId);
+			if (current != null) {
+				reportGone(fd, current);
+				this.staleDisconnects.merge(fd, 1, Integer::sum);
+			}
+		}
+
+		private void reportGone(int fd, byte[] routingId) {
+			this.goneIds.put(fd, routingId);
+			this.synthetic.add(List.of(routingId, Objects.requireNonNull(this.gone)));
+		}
+
 		void noteForGone(ZmqEvent.Type type, long fd) {
 			byte[] gone = this.gone;
 			if (gone == null) {
@@ -915,10 +975,24 @@ final class LibzmqSocket implements ZmqSocket {
 			}
 			Map<Integer, byte[]> routingIds = this.routingIds;
 			if (routingIds != null) {
-				if (type == ZmqEvent.Type.DISCONNECTED) {
-					byte[] routingId = routingIds.remove((int) fd);
+				int descriptor = (int) fd;
+				if (type == ZmqEvent.Type.ACCEPTED || type == ZmqEvent.Type.CONNECTED) {
+					this.endedUnread.remove(descriptor);
+				}
+				else if (type == ZmqEvent.Type.DISCONNECTED) {
+					Integer stale = this.staleDisconnects.remove(descriptor);
+					if (stale != null) {
+						if (stale > 1) {
+							this.staleDisconnects.put(descriptor, stale - 1);
+						}
+						return;
+					}
+					byte[] routingId = routingIds.remove(descriptor);
 					if (routingId != null) {
-						this.synthetic.add(List.of(routingId, gone));
+						reportGone(descriptor, routingId);
+					}
+					else {
+						this.endedUnread.merge(descriptor, 1, Integer::sum);
 					}
 				}
 			}

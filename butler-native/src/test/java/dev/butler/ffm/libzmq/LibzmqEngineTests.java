@@ -1,5 +1,8 @@
 package dev.butler.ffm.libzmq;
 
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -42,6 +45,40 @@ class LibzmqEngineTests extends ZmqEngineContract {
 	@Test
 	void autoShouldChooseLibzmqWhereItIsInstalled() {
 		assertThat(ZmqEngines.select("auto").name()).isEqualTo("libzmq");
+	}
+
+	@Test
+	void routerShouldTellAPeerGoneWhoseMessagesAreReadOnlyAfterItLeft() throws Exception {
+		byte[] gone = "\0gone".getBytes(StandardCharsets.US_ASCII);
+		String address = address("tcp");
+		ZmqSocket router = socket(ZmqSocketType.ROUTER);
+		router.setPeerGoneMessage(gone);
+		router.setReceiveTimeout(5000);
+		router.bind(address);
+		try (ZmqContext peers = ENGINE.newContext(1)) {
+			ZmqSocket dealer = peers.socket(ZmqSocketType.DEALER);
+			dealer.setRoutingId("early".getBytes(StandardCharsets.UTF_8));
+			dealer.setLinger(5000);
+			dealer.connect(address);
+			dealer.send("first".getBytes(StandardCharsets.UTF_8), 0);
+			dealer.send("second".getBytes(StandardCharsets.UTF_8), 0);
+			dealer.close();
+		}
+		// libzmq reports the connection's end at once; what the peer sent still waits in the router.
+		Thread.sleep(300);
+		List<String> seen = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			List<byte[]> message = router.receiveMessage(false);
+			assertThat(message).as("message " + (i + 1) + " after " + seen).isNotNull();
+			seen.add(describe(message, gone));
+		}
+		assertThat(seen).containsExactly("early first", "early second", "early gone");
+		assertThat(router.receiveMessage(true)).isNull();
+	}
+
+	private static String describe(List<byte[]> message, byte[] gone) {
+		return new String(message.get(0), StandardCharsets.UTF_8) + " "
+				+ (Arrays.equals(message.get(1), gone) ? "gone" : new String(message.get(1), StandardCharsets.UTF_8));
 	}
 
 	@Test
