@@ -142,7 +142,7 @@ final class LibzmqPoller implements ZmqPoller {
 			}
 			int events = revents(array, item.index) & item.events;
 			if (item.readerIndex >= 0 && (waiting || revents(array, item.readerIndex) != 0)
-					&& item.socket.syntheticWaiting()) {
+					&& item.socket.takeEventsAndSyntheticWaiting()) {
 				events |= POLLIN;
 			}
 			item.readyEvents = events;

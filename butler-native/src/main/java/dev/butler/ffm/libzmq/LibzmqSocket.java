@@ -278,8 +278,14 @@ final class LibzmqSocket implements ZmqSocket {
 		boolean wait = (flags & LibZmq.ZMQ_DONTWAIT) == 0 && this.receiveTimeout != 0;
 		long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(this.receiveTimeout, 0));
 		while (true) {
-			drainEvents(events);
+			// The monitor is read only once the socket has nothing: a read costs a call into libzmq,
+			// and what it tells is delivered only then.
 			byte[] frame = receiveReal(LibZmq.ZMQ_DONTWAIT);
+			if (frame != null) {
+				return frame;
+			}
+			drainEvents(events);
+			frame = receiveReal(LibZmq.ZMQ_DONTWAIT);
 			if (frame != null) {
 				return frame;
 			}
@@ -409,7 +415,7 @@ final class LibzmqSocket implements ZmqSocket {
 			else {
 				ready = this.option.get(ValueLayout.JAVA_INT, 0) & (ZmqPoller.POLLIN | ZmqPoller.POLLOUT);
 			}
-			return syntheticWaiting() ? ready | ZmqPoller.POLLIN : ready;
+			return takeEventsAndSyntheticWaiting() ? ready | ZmqPoller.POLLIN : ready;
 		}
 		catch (Throwable ex) {
 			throw LibZmq.rethrown(ex);
@@ -429,19 +435,28 @@ final class LibzmqSocket implements ZmqSocket {
 	}
 
 	/**
-	 * Return whether a synthetic message waits, after taking the monitor's events; called between
-	 * {@link #enter()} and {@link #exit()}.
+	 * Return whether a synthetic message waits; called between {@link #enter()} and {@link #exit()}.
+	 * Events still unread keep the monitor's reader readable, which a poller polls with the socket,
+	 * and the next receive reads them.
 	 */
-	boolean syntheticWaiting() throws Throwable {
+	boolean syntheticWaiting() {
 		if (this.delivering != null) {
 			return true;
 		}
 		Events events = this.events;
-		if (events == null || events.gone == null) {
-			return false;
+		return events != null && events.gone != null && !events.synthetic.isEmpty();
+	}
+
+	/**
+	 * Read the monitor's events and return whether a synthetic message waits; called between
+	 * {@link #enter()} and {@link #exit()}, when the monitor's reader is readable or the caller must know.
+	 */
+	boolean takeEventsAndSyntheticWaiting() throws Throwable {
+		Events events = this.events;
+		if (this.delivering == null && events != null && events.gone != null) {
+			drainEvents(events);
 		}
-		drainEvents(events);
-		return !events.synthetic.isEmpty();
+		return syntheticWaiting();
 	}
 
 	@Override
