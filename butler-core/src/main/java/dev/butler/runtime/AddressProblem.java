@@ -94,16 +94,12 @@ record AddressProblem(String reason, boolean inUse) {
 	}
 
 	/**
-	 * Return the reason a failure gives: an engine's message says what failed, then why
-	 * ({@code Cannot bind to tcp://…: Address already in use}), and the caller says what failed already.
+	 * Return the reason a failure gives: of an engine's failure, the why alone, as the caller says
+	 * what failed already.
 	 */
 	private static String describe(RuntimeException failure) {
-		String message = failure.getMessage();
-		if (message == null || message.isBlank()) {
-			return failure.getClass().getSimpleName();
-		}
-		int why = message.lastIndexOf(": ");
-		return (failure instanceof ZmqException && why >= 0) ? message.substring(why + 2) : message;
+		String message = (failure instanceof ZmqException zmq) ? zmq.reason() : failure.getMessage();
+		return (message != null && !message.isBlank()) ? message : failure.getClass().getSimpleName();
 	}
 
 }

@@ -238,7 +238,7 @@ final class JeroMqSocket implements ZmqSocket {
 		else {
 			error = ZmqError.OTHER;
 		}
-		return new ZmqException(error, what + ": " + explanation(ex), ex);
+		return new ZmqException(error, what, explanation(ex), ex);
 	}
 
 	private static String explanation(ZMQException ex) {

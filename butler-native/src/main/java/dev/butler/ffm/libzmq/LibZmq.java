@@ -309,7 +309,7 @@ final class LibZmq {
 	 * @param what what failed, e.g. {@code Cannot bind to tcp://…}
 	 */
 	static ZmqException failure(int errno, String what) {
-		return new ZmqException(error(errno), what + ": " + describe(errno));
+		return new ZmqException(error(errno), what, describe(errno), null);
 	}
 
 	/**
