@@ -960,14 +960,7 @@ final class LibzmqSocket implements ZmqSocket {
 			if (Arrays.equals(current, routingId) || Arrays.equals(this.goneIds.get(fd), routingId)) {
 				return;
 			}
-			Integer ended = this.endedUnread.get(fd);
-			if (ended != null) {
-				if (ended > 1) {
-					this.endedUnread.put(fd, ended - 1);
-				}
-				else {
-					this.endedUnread.remove(fd);
-				}
+			if (takeOne(this.endedUnread, fd)) {
 				reportGone(fd, routingId);
 				return;
 			}
@@ -976,6 +969,24 @@ final class LibzmqSocket implements ZmqSocket {
 				reportGone(fd, current);
 				this.staleDisconnects.merge(fd, 1, Integer::sum);
 			}
+		}
+
+		/**
+		 * Take one from a descriptor's count.
+		 * @return whether there was one
+		 */
+		private static boolean takeOne(Map<Integer, Integer> counts, int fd) {
+			Integer count = counts.get(fd);
+			if (count == null) {
+				return false;
+			}
+			if (count > 1) {
+				counts.put(fd, count - 1);
+			}
+			else {
+				counts.remove(fd);
+			}
+			return true;
 		}
 
 		private void reportGone(int fd, byte[] routingId) {
@@ -995,11 +1006,7 @@ final class LibzmqSocket implements ZmqSocket {
 					this.endedUnread.remove(descriptor);
 				}
 				else if (type == ZmqEvent.Type.DISCONNECTED) {
-					Integer stale = this.staleDisconnects.remove(descriptor);
-					if (stale != null) {
-						if (stale > 1) {
-							this.staleDisconnects.put(descriptor, stale - 1);
-						}
+					if (takeOne(this.staleDisconnects, descriptor)) {
 						return;
 					}
 					byte[] routingId = routingIds.remove(descriptor);
