@@ -15,9 +15,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import static dev.butler.queue.DirectoryQueueTests.isComplete;
-import static dev.butler.queue.DirectoryQueueTests.list;
-import static dev.butler.queue.DirectoryQueueTests.message;
+import static dev.butler.queue.QueueFiles.isComplete;
+import static dev.butler.queue.QueueFiles.list;
+import static dev.butler.queue.QueueFiles.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 

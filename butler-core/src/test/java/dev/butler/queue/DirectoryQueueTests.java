@@ -1,7 +1,6 @@
 package dev.butler.queue;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,6 +21,10 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import static dev.butler.queue.QueueFiles.isComplete;
+import static dev.butler.queue.QueueFiles.list;
+import static dev.butler.queue.QueueFiles.message;
+import static dev.butler.queue.QueueFiles.names;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -323,40 +326,6 @@ class DirectoryQueueTests {
 			reader.commit(reader.next());
 		}
 		assertThat(limit.hasRoom()).isTrue();
-	}
-
-	static byte[] message(int size) {
-		ByteBuffer buffer = ByteBuffer.allocate(size);
-		buffer.putInt(size);
-		while (buffer.hasRemaining()) {
-			buffer.put((byte) (buffer.position() % 251));
-		}
-		return buffer.array();
-	}
-
-	static boolean isComplete(byte[] content) {
-		if (content.length < 4 || ByteBuffer.wrap(content).getInt() != content.length) {
-			return false;
-		}
-		for (int i = 4; i < content.length; i++) {
-			if (content[i] != (byte) (i % 251)) {
-				return false;
-			}
-		}
-		return true;
-	}
-
-	static List<Path> list(Path directory) {
-		try (Stream<Path> files = Files.list(directory)) {
-			return files.toList();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
-	}
-
-	static List<String> names(Path directory) {
-		return list(directory).stream().map((path) -> path.getFileName().toString()).toList();
 	}
 
 }

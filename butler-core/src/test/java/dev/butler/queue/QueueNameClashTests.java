@@ -14,8 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-import static dev.butler.queue.DirectoryQueueTests.list;
-import static dev.butler.queue.DirectoryQueueTests.names;
+import static dev.butler.queue.QueueFiles.list;
+import static dev.butler.queue.QueueFiles.names;
 import static dev.butler.queue.QueueRecoveryTests.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Random;
 
 import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.QueueFiles;
 
 /**
  * A process that enqueues groups of messages into a queue until it is killed, for
@@ -24,7 +25,7 @@ public final class GroupCommitLoop {
 			List<byte[]> contents = new ArrayList<>();
 			int count = 2 + random.nextInt(60);
 			for (int i = 0; i < count; i++) {
-				contents.add(Messages.message(4 + random.nextInt(64 * 1024)));
+				contents.add(QueueFiles.message(4 + random.nextInt(64 * 1024)));
 			}
 			queue.enqueueAll(contents);
 			if (group % 10 == 0) {

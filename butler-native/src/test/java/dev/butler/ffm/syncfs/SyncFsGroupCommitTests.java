@@ -10,7 +10,6 @@ import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -20,8 +19,9 @@ import dev.butler.queue.FileSystemFaults;
 import dev.butler.queue.FileSystemSync;
 import dev.butler.queue.QueueException;
 
-import static dev.butler.ffm.syncfs.Messages.isComplete;
-import static dev.butler.ffm.syncfs.Messages.message;
+import static dev.butler.queue.QueueFiles.isComplete;
+import static dev.butler.queue.QueueFiles.list;
+import static dev.butler.queue.QueueFiles.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
@@ -147,15 +147,6 @@ class SyncFsGroupCommitTests {
 					+ "': cannot open the directory to sync its file system (syncfs): errno 2 (No such file or directory)");
 		assertThat(list(queue.incoming())).isEmpty();
 		assertThat(list(queue.tmp())).isEmpty();
-	}
-
-	private static List<Path> list(Path directory) {
-		try (Stream<Path> files = Files.list(directory)) {
-			return files.toList();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 	/**

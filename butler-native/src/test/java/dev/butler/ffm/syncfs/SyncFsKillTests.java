@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.butler.queue.DirectoryQueue;
+import dev.butler.queue.QueueFiles;
 import dev.butler.queue.QueueMessage;
 import dev.butler.queue.QueueReader;
 import dev.butler.queue.QueueStatistics;
@@ -67,7 +68,7 @@ class SyncFsKillTests {
 		try (QueueReader reader = QueueReader.open(queue, new QueueStatistics())) {
 			QueueMessage message;
 			while ((message = reader.next()) != null) {
-				assertThat(Messages.isComplete(message.content())).as(message.name()).isTrue();
+				assertThat(QueueFiles.isComplete(message.content())).as(message.name()).isTrue();
 				reader.commit(message);
 				consumed++;
 			}
@@ -92,7 +93,7 @@ class SyncFsKillTests {
 			files = listed.toList();
 		}
 		for (Path file : files) {
-			assertThat(Messages.isComplete(Files.readAllBytes(file))).as(file.toString()).isTrue();
+			assertThat(QueueFiles.isComplete(Files.readAllBytes(file))).as(file.toString()).isTrue();
 		}
 		return files.size();
 	}
