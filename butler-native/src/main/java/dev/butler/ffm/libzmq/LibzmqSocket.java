@@ -7,11 +7,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
@@ -39,12 +36,9 @@ import dev.butler.zeromq.ZmqSocketType;
  * libzmq built without the draft API (Debian's {@code libzmq5} 4.3.4) refuses. The socket then
  * emulates them from its own monitor of connection events:
  * <ul>
- * <li>a ROUTER remembers, for each file descriptor its messages come from ({@code ZMQ_SRCFD} of
- * their frames), the routing id last seen on it; when that descriptor is DISCONNECTED it delivers
- * [routing id, message]. libzmq reports a connection's end before the router has read what the
- * peer sent, so a first routing id read from a descriptor that ended (with no ACCEPTED since) is
- * reported gone right after its message, and a new routing id on a descriptor reports the one before
- * it gone;</li>
+ * <li>a ROUTER tells a routing id gone once its connection ended and everything it sent was
+ * received: {@link RouterConnections} works out which connection each id is of, from the file
+ * descriptors of the messages ({@code ZMQ_SRCFD}) and the monitor's connection events;</li>
  * <li>another socket delivers the message when a connection it saw CONNECTED or ACCEPTED is
  * DISCONNECTED;</li>
  * <li>a synthetic message is delivered only between messages and only once a receive without waiting
@@ -289,6 +283,7 @@ final class LibzmqSocket implements ZmqSocket {
 			if (frame != null) {
 				return frame;
 			}
+			events.drained();
 			List<byte[]> gone = events.synthetic.poll();
 			if (gone != null) {
 				ArrayDeque<byte[]> frames = new ArrayDeque<>(gone);
@@ -329,25 +324,29 @@ final class LibzmqSocket implements ZmqSocket {
 
 	private byte @Nullable [] receiveReal(int flags) throws Throwable {
 		Events events = this.events;
-		Map<Integer, byte[]> routingIds = (events != null) ? events.routingIds : null;
-		byte[] routingId = (routingIds != null && this.more) ? this.routingId : null;
-		boolean source = routingIds != null && (!this.more || routingId != null);
+		RouterConnections router = (events != null && events.gone != null) ? events.router : null;
+		byte[] routingId = (router != null && this.more) ? this.routingId : null;
+		boolean source = router != null && (!this.more || routingId != null);
 		byte[] frame = read(this.handle, flags | LibZmq.ZMQ_DONTWAIT, false, source);
 		if (frame == null && (flags & LibZmq.ZMQ_DONTWAIT) == 0) {
 			frame = read(this.handle, flags, true, source);
 		}
 		if (frame != null) {
-			if (routingIds != null && source) {
+			boolean more = this.readMore;
+			if (router != null && source) {
 				// A routing id that libzmq prefetched (to tell it can receive) lacks the file descriptor,
 				// which the next frame has.
 				routingId = (routingId != null) ? routingId : frame;
-				if (this.readFd >= 0 && events != null) {
-							events.noteRoutingId(this.readFd, routingId);
+				if (this.readFd >= 0) {
+					if (router.received(this.readFd, routingId)) {
+						drainEvents(Objects.requireNonNull(events));
+						router.bound();
+					}
 					routingId = null;
 				}
-				this.routingId = this.readMore ? routingId : null;
+				this.routingId = more ? routingId : null;
 			}
-			this.more = this.readMore;
+			this.more = more;
 		}
 		return frame;
 	}
@@ -444,7 +443,11 @@ final class LibzmqSocket implements ZmqSocket {
 			return true;
 		}
 		Events events = this.events;
-		return events != null && events.gone != null && !events.synthetic.isEmpty();
+		if (events == null || events.gone == null) {
+			return false;
+		}
+		RouterConnections router = events.router;
+		return !events.synthetic.isEmpty() || (router != null && router.endsToDrain());
 	}
 
 	/**
@@ -547,8 +550,8 @@ final class LibzmqSocket implements ZmqSocket {
 		enter();
 		try {
 			Events events = monitored();
-			if (router && events.routingIds == null) {
-				events.routingIds = new HashMap<>();
+			if (router && events.router == null) {
+				events.router = new RouterConnections();
 			}
 			events.gone = message.clone();
 		}
@@ -915,24 +918,8 @@ final class LibzmqSocket implements ZmqSocket {
 
 		byte @Nullable [] gone;
 
-		/** ROUTER: the routing id last received from each file descriptor. */
-		@Nullable Map<Integer, byte[]> routingIds;
-
-		/**
-		 * ROUTER: for a file descriptor, how many DISCONNECTED events still to come are of connections
-		 * already reported gone, because a new routing id came from the descriptor first.
-		 */
-		final Map<Integer, Integer> staleDisconnects = new HashMap<>();
-
-		/**
-		 * ROUTER: for a file descriptor, how many connections ended, with no ACCEPTED since, before a
-		 * message from them was read: libzmq reports a connection's end as soon as it sees it, while
-		 * what the peer sent before may still wait in the socket.
-		 */
-		final Map<Integer, Integer> endedUnread = new HashMap<>();
-
-		/** ROUTER: the routing id of the last connection of a file descriptor reported gone. */
-		final Map<Integer, byte[]> goneIds = new HashMap<>();
+		/** ROUTER: its connections, and which routing ids are gone. */
+		@Nullable RouterConnections router;
 
 		/** Other types: the file descriptors of the connections made. */
 		final Set<Long> connections = new HashSet<>();
@@ -945,53 +932,17 @@ final class LibzmqSocket implements ZmqSocket {
 		}
 
 		/**
-		 * ROUTER: note the routing id of a message from a file descriptor. A routing id that is not the
-		 * one the descriptor carries is either of a connection that ended before its first message was
-		 * read (reported gone right after this message), or of a new connection, which means the one
-		 * before ended (reported gone now; its DISCONNECTED, still to come, is then ignored).
+		 * ROUTER: queue a gone message for each routing id that the socket, found empty after the
+		 * monitor was read, now knows gone.
 		 */
-		void noteRoutingId(int fd, byte[] routingId) {
-			Map<Integer, byte[]> routingIds = this.routingIds;
+		void drained() {
+			RouterConnections router = this.router;
 			byte[] gone = this.gone;
-			if (routingIds == null || gone == null) {
-				return;
+			if (router != null && gone != null) {
+				for (byte[] routingId : router.drained()) {
+					this.synthetic.add(List.of(routingId, gone));
+				}
 			}
-			byte[] current = routingIds.get(fd);
-			if (Arrays.equals(current, routingId) || Arrays.equals(this.goneIds.get(fd), routingId)) {
-				return;
-			}
-			if (takeOne(this.endedUnread, fd)) {
-				reportGone(fd, routingId);
-				return;
-			}
-			routingIds.put(fd, routingId);
-			if (current != null) {
-				reportGone(fd, current);
-				this.staleDisconnects.merge(fd, 1, Integer::sum);
-			}
-		}
-
-		/**
-		 * Take one from a descriptor's count.
-		 * @return whether there was one
-		 */
-		private static boolean takeOne(Map<Integer, Integer> counts, int fd) {
-			Integer count = counts.get(fd);
-			if (count == null) {
-				return false;
-			}
-			if (count > 1) {
-				counts.put(fd, count - 1);
-			}
-			else {
-				counts.remove(fd);
-			}
-			return true;
-		}
-
-		private void reportGone(int fd, byte[] routingId) {
-			this.goneIds.put(fd, routingId);
-			this.synthetic.add(List.of(routingId, Objects.requireNonNull(this.gone)));
 		}
 
 		void noteForGone(ZmqEvent.Type type, long fd) {
@@ -999,23 +950,13 @@ final class LibzmqSocket implements ZmqSocket {
 			if (gone == null) {
 				return;
 			}
-			Map<Integer, byte[]> routingIds = this.routingIds;
-			if (routingIds != null) {
-				int descriptor = (int) fd;
+			RouterConnections router = this.router;
+			if (router != null) {
 				if (type == ZmqEvent.Type.ACCEPTED || type == ZmqEvent.Type.CONNECTED) {
-					this.endedUnread.remove(descriptor);
+					router.started((int) fd);
 				}
 				else if (type == ZmqEvent.Type.DISCONNECTED) {
-					if (takeOne(this.staleDisconnects, descriptor)) {
-						return;
-					}
-					byte[] routingId = routingIds.remove(descriptor);
-					if (routingId != null) {
-						reportGone(descriptor, routingId);
-					}
-					else {
-						this.endedUnread.merge(descriptor, 1, Integer::sum);
-					}
+					router.ended((int) fd);
 				}
 			}
 			else if (type == ZmqEvent.Type.CONNECTED || type == ZmqEvent.Type.ACCEPTED) {

@@ -2,7 +2,11 @@ package dev.butler.ffm.libzmq;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +30,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LibzmqPeerGoneTests {
 
 	private static final byte[] GONE = "\0gone".getBytes(StandardCharsets.US_ASCII);
+
+	private final List<List<byte[]>> read = new ArrayList<>();
 
 	private ZmqContext context;
 
@@ -134,6 +140,62 @@ class LibzmqPeerGoneTests {
 		assertThat(router.receiveMessage(false)).hasSize(2);
 		again.close();
 		assertThat(router.receiveMessage(false)).containsExactly(bytes("again"), GONE);
+	}
+
+	@Test
+	void routerShouldTellOfEveryPeerGoneWhenPeersComeAndGoFasterThanItReads() throws Exception {
+		ZmqSocket router = router();
+		int peers = 60;
+		try (ZmqContext others = new LibzmqEngine().newContext(1)) {
+			for (int i = 0; i < peers; i++) {
+				ZmqSocket dealer = others.socket(ZmqSocketType.DEALER);
+				dealer.setLinger(5000);
+				dealer.connect(router.lastEndpoint());
+				dealer.send(bytes("hello " + i), 0);
+				dealer.close();
+				if (i % 10 == 9) {
+					readSome(router, 3);
+				}
+			}
+		}
+		Map<String, String> said = new HashMap<>();
+		List<String> gone = new ArrayList<>();
+		for (List<byte[]> message : this.read) {
+			record(message, said, gone);
+		}
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+		while (gone.size() < peers && System.nanoTime() < deadline) {
+			List<byte[]> message = router.receiveMessage(false);
+			if (message != null) {
+				record(message, said, gone);
+			}
+		}
+		assertThat(said).hasSize(peers);
+		assertThat(gone).as("routing ids told gone").hasSize(peers).doesNotHaveDuplicates()
+			.containsExactlyInAnyOrderElementsOf(said.keySet());
+		router.setReceiveTimeout(200);
+		assertThat(router.receiveMessage(false)).isNull();
+	}
+
+	private void readSome(ZmqSocket router, int count) {
+		for (int i = 0; i < count; i++) {
+			List<byte[]> message = router.receiveMessage(false);
+			assertThat(message).isNotNull();
+			this.read.add(message);
+		}
+	}
+
+	private static void record(List<byte[]> message, Map<String, String> said, List<String> gone) {
+		assertThat(message).hasSize(2);
+		String routingId = HexFormat.of().formatHex(message.get(0));
+		if (Arrays.equals(message.get(1), GONE)) {
+			assertThat(said).as("a peer told gone after what it said").containsKey(routingId);
+			gone.add(routingId);
+		}
+		else {
+			assertThat(gone).as("a peer that said something after it was told gone").doesNotContain(routingId);
+			said.put(routingId, text(message.get(1)));
+		}
 	}
 
 	private ZmqSocket router() {
