@@ -158,9 +158,16 @@ final class LibzmqSocket implements ZmqSocket {
 	private void endpoint(java.lang.invoke.MethodHandle function, String endpoint, String what) {
 		enter();
 		try (Arena call = Arena.ofConfined()) {
-			int result = (int) function.invokeExact(this.state, this.handle, call.allocateFrom(endpoint));
-			if (result != 0) {
-				throw LibZmq.failure(LibZmq.errno(this.state), what + endpoint);
+			MemorySegment address = call.allocateFrom(endpoint);
+			int errno;
+			do {
+				int result = (int) function.invokeExact(this.state, this.handle, address);
+				errno = (result != 0) ? LibZmq.errno(this.state) : 0;
+			}
+			// libzmq reads its command mailbox first, which a signal can interrupt.
+			while (errno == LibZmq.EINTR);
+			if (errno != 0) {
+				throw LibZmq.failure(errno, what + endpoint);
 			}
 		}
 		catch (Throwable ex) {
@@ -196,12 +203,17 @@ final class LibzmqSocket implements ZmqSocket {
 	public boolean send(byte[] frame, int flags) {
 		enter();
 		try {
-			int result = (int) LibZmq.SEND_NOW.invokeExact(this.state, this.handle, MemorySegment.ofArray(frame),
-					(long) frame.length, flags | LibZmq.ZMQ_DONTWAIT);
+			int result;
+			int errno;
+			do {
+				result = (int) LibZmq.SEND_NOW.invokeExact(this.state, this.handle, MemorySegment.ofArray(frame),
+						(long) frame.length, flags | LibZmq.ZMQ_DONTWAIT);
+				errno = (result < 0) ? LibZmq.errno(this.state) : 0;
+			}
+			while (errno == LibZmq.EINTR);
 			if (result >= 0) {
 				return true;
 			}
-			int errno = LibZmq.errno(this.state);
 			if (errno != LibZmq.EAGAIN) {
 				throw LibZmq.failure(errno, "Cannot send");
 			}
@@ -369,7 +381,9 @@ final class LibzmqSocket implements ZmqSocket {
 						: (int) LibZmq.MSG_RECV_NOW.invokeExact(this.state, message, socket, flags);
 				errno = (result < 0) ? LibZmq.errno(this.state) : 0;
 			}
-			while (errno == LibZmq.EINTR && wait);
+			// A call that does not wait fails with EINTR too, when a signal (a profiler's sample)
+			// interrupts the poll of libzmq's command mailbox, before it takes a frame.
+			while (errno == LibZmq.EINTR);
 			if (result < 0) {
 				if (errno == LibZmq.EAGAIN) {
 					return null;

@@ -1,9 +1,14 @@
 package dev.butler.ffm.libzmq;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import jdk.jfr.Recording;
 
 import org.junit.jupiter.api.Test;
 
@@ -74,6 +79,38 @@ class LibzmqEngineTests extends ZmqEngineContract {
 		}
 		assertThat(seen).containsExactly("early first", "early second", "early gone");
 		assertThat(router.receiveMessage(true)).isNull();
+	}
+
+	@Test
+	void callsThatDoNotWaitShouldGoOnWhenAProfilerInterruptsThem() throws Exception {
+		// JFR samples a thread that runs Java code, critical downcalls included, by signalling it; the
+		// poll inside such a call then fails with EINTR.
+		String address = address("tcp");
+		ZmqSocket pull = socket(ZmqSocketType.PULL);
+		pull.bind(address);
+		ZmqSocket push = socket(ZmqSocketType.PUSH);
+		push.connect(address);
+		int messages = 300_000;
+		try (Recording recording = new Recording()) {
+			recording.enable("jdk.ExecutionSample").withPeriod(Duration.ofMillis(1));
+			recording.start();
+			CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> {
+				for (int i = 0; i < messages; i++) {
+					while (!push.send(new byte[] { (byte) i }, ZmqSocket.DONTWAIT)) {
+						Thread.onSpinWait();
+					}
+				}
+			});
+			int received = 0;
+			long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+			while (received < messages && System.nanoTime() < deadline && !sent.isCompletedExceptionally()) {
+				if (pull.receive(ZmqSocket.DONTWAIT) != null) {
+					received++;
+				}
+			}
+			sent.get(10, TimeUnit.SECONDS);
+			assertThat(received).isEqualTo(messages);
+		}
 	}
 
 	private static String describe(List<byte[]> message, byte[] gone) {
