@@ -44,12 +44,6 @@ public final class ButlerController implements AutoCloseable {
 	/** How long the controller waits when nothing signals; every command wakes it at once. */
 	private static final long IDLE_POLL_MILLIS = 1000;
 
-	/**
-	 * How long the controller waits while a component is connected over tcp or ipc: their monitors,
-	 * which tell of dropped connections, are read between waits.
-	 */
-	private static final long MONITOR_POLL_MILLIS = 100;
-
 	private static final int PURGE_MIN = 64;
 
 	private final ZmqContext zmq;
@@ -63,11 +57,8 @@ public final class ButlerController implements AutoCloseable {
 	/** Polls the control sockets; {@link ZmqPoller#wake()} runs the commands queued. */
 	private final ZmqPoller poller;
 
-	/** The open connections and their sockets in {@link #poller}; controller thread only. */
-	private final Map<ControlConnection, ZmqPoller.Item> connections = new LinkedHashMap<>();
-
-	/** How many open connections have a monitor; controller thread only. */
-	private int monitored;
+	/** The open connections and their items in {@link #poller}; controller thread only. */
+	private final Map<ControlConnection, Watched> connections = new LinkedHashMap<>();
 
 	private final Thread thread;
 
@@ -281,29 +272,26 @@ public final class ButlerController implements AutoCloseable {
 	 */
 	private void attach(ControlConnection connection, ZmqSocket socket, @Nullable ZmqMonitor monitor) {
 		connection.attach(socket, monitor);
-		ZmqPoller.Item item;
+		ZmqPoller.Item item = null;
 		try {
 			item = this.poller.register(socket, ZmqPoller.POLLIN);
+			this.connections.put(connection, new Watched(item, (monitor != null) ? this.poller.register(monitor) : null));
 		}
 		catch (RuntimeException ex) {
+			if (item != null) {
+				item.cancel();
+			}
 			closeSockets(connection);
 			throw new ComponentControlException("Cannot watch the control channel of '" + connection.address() + "'", ex);
-		}
-		this.connections.put(connection, item);
-		if (monitor != null) {
-			this.monitored++;
 		}
 		receive(connection);
 		receiveEvents(connection);
 	}
 
 	void closed(ControlConnection connection) {
-		ZmqPoller.Item item = this.connections.remove(connection);
-		if (item != null) {
-			item.cancel();
-			if (connection.monitor() != null) {
-				this.monitored--;
-			}
+		Watched watched = this.connections.remove(connection);
+		if (watched != null) {
+			watched.cancel();
 		}
 		closeSockets(connection);
 	}
@@ -327,13 +315,15 @@ public final class ButlerController implements AutoCloseable {
 		try {
 			while (this.running) {
 				long wait = expireDeadlines();
-				this.poller.poll((this.monitored > 0) ? Math.min(wait, MONITOR_POLL_MILLIS) : wait);
-				if (!this.connections.isEmpty()) {
-					for (Map.Entry<ControlConnection, ZmqPoller.Item> entry : List.copyOf(this.connections.entrySet())) {
-						if (entry.getValue().readyEvents() != 0) {
+				if (this.poller.poll(wait) > 0) {
+					for (Map.Entry<ControlConnection, Watched> entry : List.copyOf(this.connections.entrySet())) {
+						Watched watched = entry.getValue();
+						if (watched.socket().readyEvents() != 0) {
 							receive(entry.getKey());
 						}
-						receiveEvents(entry.getKey());
+						if (watched.monitor() != null && watched.monitor().readyEvents() != 0) {
+							receiveEvents(entry.getKey());
+						}
 					}
 				}
 				Runnable command;
@@ -438,6 +428,20 @@ public final class ButlerController implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
+	}
+
+	/**
+	 * A connection's control socket and monitor in the poller.
+	 */
+	private record Watched(ZmqPoller.Item socket, ZmqPoller.@Nullable Item monitor) {
+
+		void cancel() {
+			this.socket.cancel();
+			if (this.monitor != null) {
+				this.monitor.cancel();
+			}
+		}
+
 	}
 
 }

@@ -18,6 +18,10 @@ final class JeroMqMonitor implements ZmqMonitor {
 		this.reader = reader;
 	}
 
+	ZMQ.Socket reader() {
+		return this.reader;
+	}
+
 	@Override
 	public @Nullable ZmqEvent receive(long timeoutMillis) {
 		ZMQ.Event event;

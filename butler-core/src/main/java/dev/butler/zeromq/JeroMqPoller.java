@@ -62,6 +62,14 @@ final class JeroMqPoller implements ZmqPoller {
 	}
 
 	@Override
+	public Item register(ZmqMonitor monitor) {
+		SocketItem item = new SocketItem(((JeroMqMonitor) monitor).reader());
+		item.setEvents(POLLIN);
+		this.items.add(item);
+		return item;
+	}
+
+	@Override
 	public int poll(long timeoutMillis) {
 		try {
 			int ready = scan();

@@ -21,6 +21,13 @@ public interface ZmqPoller extends AutoCloseable {
 	Item register(ZmqSocket socket, int events);
 
 	/**
+	 * Poll a monitor: its item is ready for {@link #POLLIN} while an event waits.
+	 * @param monitor a monitor of a socket of this poller's context
+	 * @return the monitor's item in this poller
+	 */
+	Item register(ZmqMonitor monitor);
+
+	/**
 	 * Wait until a registered socket is ready for what it is polled for, or {@link #wake()} is called.
 	 * @param timeoutMillis the longest wait, 0 for none, -1 for no limit
 	 * @return how many items are ready

@@ -295,6 +295,64 @@ public abstract class ZmqEngineContract {
 		assertThat(monitor.receive(0)).isNull();
 	}
 
+	@Test
+	void pollerShouldReportAMonitorWhileItsEventsWait() {
+		String address = address("tcp");
+		ZmqSocket router = socket(ZmqSocketType.ROUTER);
+		router.setPeerGoneMessage(GONE);
+		ZmqMonitor monitor = router.monitor(ZmqEvent.Type.ACCEPTED.bit() | ZmqEvent.Type.DISCONNECTED.bit());
+		this.closeables.add(monitor);
+		router.bind(address);
+		ZmqPoller poller = poller();
+		ZmqPoller.Item routerItem = poller.register(router, ZmqPoller.POLLIN);
+		ZmqPoller.Item monitorItem = poller.register(monitor);
+		assertThat(poller.poll(0)).isZero();
+		ZmqSocket dealer = this.context.socket(ZmqSocketType.DEALER);
+		dealer.connect(address);
+		assertThat(pollUntilReady(poller, monitorItem)).isEqualTo(ZmqPoller.POLLIN);
+		assertThat(routerItem.readyEvents()).isZero();
+		ZmqEvent accepted = monitor.receive(0);
+		assertThat(accepted).isNotNull();
+		assertThat(accepted.type()).isEqualTo(ZmqEvent.Type.ACCEPTED);
+		assertThat(monitor.receive(0)).isNull();
+		assertThat(poller.poll(0)).isZero();
+		dealer.send(bytes("hello"), 0);
+		assertThat(pollUntilReady(poller, routerItem)).isEqualTo(ZmqPoller.POLLIN);
+		assertThat(router.receiveMessage(true)).hasSize(2);
+		dealer.close();
+		List<String> seen = new ArrayList<>();
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (seen.size() < 2 && System.nanoTime() < deadline) {
+			poller.poll(1000);
+			if (monitorItem.readyEvents() != 0) {
+				ZmqEvent event = monitor.receive(0);
+				assertThat(event).isNotNull();
+				seen.add(event.type().name());
+			}
+			if (routerItem.readyEvents() != 0) {
+				List<byte[]> message = router.receiveMessage(true);
+				if (message != null) {
+					assertThat(message.get(1)).isEqualTo(GONE);
+					seen.add("gone");
+				}
+			}
+		}
+		assertThat(seen).containsExactlyInAnyOrder("DISCONNECTED", "gone");
+		monitorItem.cancel();
+		routerItem.cancel();
+	}
+
+	private static int pollUntilReady(ZmqPoller poller, ZmqPoller.Item item) {
+		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+		while (System.nanoTime() < deadline) {
+			poller.poll(1000);
+			if (item.readyEvents() != 0) {
+				return item.readyEvents();
+			}
+		}
+		return 0;
+	}
+
 	private ZmqPoller poller() {
 		ZmqPoller poller = this.context.poller();
 		this.closeables.add(poller);

@@ -18,6 +18,10 @@ final class LibzmqMonitor implements ZmqMonitor {
 		this.socket = socket;
 	}
 
+	LibzmqSocket socket() {
+		return this.socket;
+	}
+
 	@Override
 	public @Nullable ZmqEvent receive(long timeoutMillis) {
 		return this.socket.nextEvent(timeoutMillis);

@@ -8,13 +8,14 @@ import java.util.List;
 
 import dev.butler.zeromq.ZmqError;
 import dev.butler.zeromq.ZmqException;
+import dev.butler.zeromq.ZmqMonitor;
 import dev.butler.zeromq.ZmqPoller;
 import dev.butler.zeromq.ZmqSocket;
 
 /**
  * Polls libzmq sockets with {@code zmq_poll}, over a native array of {@code zmq_pollitem_t} that
- * holds the sockets polled for something, the monitors of sockets that emulate peer-gone messages,
- * and an {@code eventfd(2)} that {@link #wake()} writes to. The sockets are counted in for the
+ * holds the sockets polled for something, the monitors polled and those of sockets that emulate
+ * peer-gone messages, and an {@code eventfd(2)} that {@link #wake()} writes to. The sockets are counted in for the
  * duration of a poll, so that none is freed while libzmq polls it.
  */
 final class LibzmqPoller implements ZmqPoller {
@@ -73,8 +74,19 @@ final class LibzmqPoller implements ZmqPoller {
 		if (!(socket instanceof LibzmqSocket libzmqSocket)) {
 			throw new IllegalArgumentException("A libzmq poller polls libzmq sockets only, not " + socket);
 		}
-		SocketItem item = new SocketItem(libzmqSocket);
+		SocketItem item = new SocketItem(libzmqSocket, false);
 		item.setEvents(events);
+		this.items.add(item);
+		return item;
+	}
+
+	@Override
+	public Item register(ZmqMonitor monitor) {
+		if (!(monitor instanceof LibzmqMonitor libzmqMonitor)) {
+			throw new IllegalArgumentException("A libzmq poller polls libzmq monitors only, not " + monitor);
+		}
+		SocketItem item = new SocketItem(libzmqMonitor.socket(), true);
+		item.setEvents(POLLIN);
 		this.items.add(item);
 		return item;
 	}
@@ -112,6 +124,15 @@ final class LibzmqPoller implements ZmqPoller {
 			if (item.events == 0) {
 				continue;
 			}
+			if (item.monitor) {
+				MemorySegment reader = item.socket.monitorReader();
+				if (reader != null) {
+					item.readerIndex = count;
+					LibzmqSocket.pollItem(array, count++, reader, LibZmq.ZMQ_POLLIN);
+					waiting |= item.socket.userEventWaiting();
+				}
+				continue;
+			}
 			item.index = count;
 			LibzmqSocket.pollItem(array, count++, item.socket.handle(), item.events);
 			MemorySegment reader = ((item.events & POLLIN) != 0) ? item.socket.goneReader() : null;
@@ -137,6 +158,14 @@ final class LibzmqPoller implements ZmqPoller {
 		}
 		int ready = 0;
 		for (SocketItem item : items) {
+			if (item.monitor) {
+				if (item.readerIndex >= 0 && (waiting || revents(array, item.readerIndex) != 0)
+						&& item.socket.takeEventsAndUserEventWaiting()) {
+					item.readyEvents = POLLIN;
+					ready++;
+				}
+				continue;
+			}
 			if (item.index < 0) {
 				continue;
 			}
@@ -208,11 +237,15 @@ final class LibzmqPoller implements ZmqPoller {
 	}
 
 	/**
-	 * A socket in the poller, where it sits in the native array during a poll, and what was ready.
+	 * A socket or the monitor of one in the poller, where it sits in the native array during a poll,
+	 * and what was ready.
 	 */
 	private final class SocketItem implements Item {
 
 		final LibzmqSocket socket;
+
+		/** Whether the item polls the socket's monitor rather than the socket. */
+		final boolean monitor;
 
 		int events;
 
@@ -222,8 +255,9 @@ final class LibzmqPoller implements ZmqPoller {
 
 		int readerIndex = -1;
 
-		SocketItem(LibzmqSocket socket) {
+		SocketItem(LibzmqSocket socket, boolean monitor) {
 			this.socket = socket;
+			this.monitor = monitor;
 		}
 
 		@Override

@@ -448,6 +448,37 @@ final class LibzmqSocket implements ZmqSocket {
 	}
 
 	/**
+	 * Return the reader of the socket's monitor, if the user monitors the socket; called between
+	 * {@link #enter()} and {@link #exit()}.
+	 */
+	@Nullable MemorySegment monitorReader() {
+		Events events = this.events;
+		return (events != null && events.userMask != 0) ? events.reader : null;
+	}
+
+	/**
+	 * Return whether an event waits for the user's monitor, read already; called between
+	 * {@link #enter()} and {@link #exit()}.
+	 */
+	boolean userEventWaiting() {
+		Events events = this.events;
+		return events != null && !events.userEvents.isEmpty();
+	}
+
+	/**
+	 * Read the monitor's events and return whether one waits for the user's monitor; called between
+	 * {@link #enter()} and {@link #exit()}.
+	 */
+	boolean takeEventsAndUserEventWaiting() throws Throwable {
+		Events events = this.events;
+		if (events == null) {
+			return false;
+		}
+		drainEvents(events);
+		return !events.userEvents.isEmpty();
+	}
+
+	/**
 	 * Return whether a synthetic message waits; called between {@link #enter()} and {@link #exit()}.
 	 * Events still unread keep the monitor's reader readable, which a poller polls with the socket,
 	 * and the next receive reads them.
