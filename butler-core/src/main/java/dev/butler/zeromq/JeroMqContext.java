@@ -56,8 +56,18 @@ final class JeroMqContext implements ZmqContext {
 		return this.context;
 	}
 
+	/**
+	 * Close a socket of this context as its own linger says: JeroMQ gives every socket that a
+	 * {@link ZContext} closes the context's linger.
+	 */
+	synchronized void close(ZMQ.Socket socket) {
+		this.context.setLinger(socket.getLinger());
+		this.context.destroySocket(socket);
+	}
+
 	@Override
-	public void close() {
+	public synchronized void close() {
+		this.context.setLinger(0);
 		this.context.close();
 	}
 

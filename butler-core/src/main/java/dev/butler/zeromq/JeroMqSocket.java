@@ -208,7 +208,7 @@ final class JeroMqSocket implements ZmqSocket {
 
 	@Override
 	public void close() {
-		this.context.context().destroySocket(this.socket);
+		this.context.close(this.socket);
 	}
 
 	static ZmqException translated(ZMQException ex, String what) {

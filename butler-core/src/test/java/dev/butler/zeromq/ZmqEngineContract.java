@@ -342,6 +342,26 @@ public abstract class ZmqEngineContract {
 		routerItem.cancel();
 	}
 
+	@Test
+	void closedSocketShouldStillSendWhatItHeldWithinItsLinger() {
+		String address = address("tcp");
+		ZmqSocket push = this.context.socket(ZmqSocketType.PUSH);
+		push.connect(address);
+		for (int i = 0; i < 100; i++) {
+			assertThat(push.send(bytes("held " + i), ZmqSocket.DONTWAIT)).isTrue();
+		}
+		push.setLinger(10_000);
+		push.close();
+		ZmqSocket pull = socket(ZmqSocketType.PULL);
+		pull.setReceiveTimeout(5000);
+		pull.bind(address);
+		for (int i = 0; i < 100; i++) {
+			byte[] frame = pull.receive(0);
+			assertThat(frame).as("message %d", i).isNotNull();
+			assertThat(text(frame)).isEqualTo("held " + i);
+		}
+	}
+
 	private static int pollUntilReady(ZmqPoller poller, ZmqPoller.Item item) {
 		long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
 		while (System.nanoTime() < deadline) {
