@@ -25,6 +25,7 @@ import dev.butler.service.ConfigurationRequest;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
 import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEngine;
 import dev.butler.zeromq.ZmqEngines;
 
 /**
@@ -73,6 +74,11 @@ final class ButlerFixture implements AutoCloseable {
 		this.controller = new ButlerController(this.zmq, this.threads);
 		this.scheduler.setThreadNamePrefix("bench-scheduler-");
 		this.scheduler.initialize();
+	}
+
+	/** Return the engine of the fixture's services. */
+	ZmqEngine engine() {
+		return this.zmq.engine();
 	}
 
 	ThreadPoolTaskScheduler scheduler() {

@@ -23,9 +23,6 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
 
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.DataPipe;
@@ -37,10 +34,15 @@ import dev.butler.protocol.Outcome;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
 import dev.butler.service.MicroService;
 import dev.butler.service.ServiceContext;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEngines;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
- * Bulk transfer over a Firebird Butler Data Pipe, against three raw JeroMQ baselines moving the same
- * payloads in the same run, so that the pipe is read as a ratio of each:
+ * Bulk transfer over a Firebird Butler Data Pipe, against three raw baselines moving the same payloads
+ * in the same run on the same ZeroMQ engine ({@code engine} param), so that the pipe is read as a
+ * ratio of each:
  * <ul>
  * <li>{@code pipe}: one service binds the pipe, the other connects to it ({@code server} param); both
  * run as {@link ManagedMicroService}s in this JVM (see {@link ButlerFixture}). One invocation starts
@@ -48,14 +50,14 @@ import dev.butler.service.ServiceContext;
  * closed the pipe with CLOSE(OK) and both services FINISHED, so service start-up and shut-down are
  * part of the time (a few milliseconds against hundreds for the transfer).</li>
  * <li>{@code rawOneFrame}: one-frame messages from a bound PUSH written by a sender thread to a
- * connected PULL read by the benchmark thread: JeroMQ at its fastest.</li>
+ * connected PULL read by the benchmark thread: the engine at its fastest.</li>
  * <li>{@code rawTwoFrames}: two-frame messages (header and payload, the shape of a DATA) from a
  * connected DEALER on a sender thread to a bound ROUTER read by the benchmark thread, the sockets of a
  * pipe whose consumer binds; over tcp the ROUTER has a ZeroMQ context (an I/O thread) of its own,
  * as a pipe's bound tcp end has.</li>
  * <li>{@code rawCredit}: the same, with FBDP's flow control and nothing else: per batch a READY offer
  * from the consumer and a READY grant from the producer before the batch's DATA. This is the
- * protocol's floor: the least any FBDP implementation on JeroMQ pays.</li>
+ * protocol's floor: the least any FBDP implementation on the engine pays.</li>
  * </ul>
  * One invocation of each creates its sockets (and services or sender thread) and returns when
  * {@code N} messages arrived: 200 000 for 64-byte payloads and 50 000 for 4 KiB ones. The primary
@@ -131,14 +133,14 @@ public class DataPipeBenchmark {
 	}
 
 	/**
-	 * One-frame messages, PUSH to PULL, no flow control: what JeroMQ moves at its fastest.
+	 * One-frame messages, PUSH to PULL, no flow control: what the engine moves at its fastest.
 	 */
 	@Benchmark
-	public long rawOneFrame(Payload payload, Messages messages) throws InterruptedException {
-		ZContext zmq = payload.zmq;
+	public long rawOneFrame(Payload payload, Framework framework, Messages messages) throws InterruptedException {
+		ZmqContext zmq = framework.raw;
 		String address = payload.newAddress(counter.incrementAndGet());
-		ZMQ.Socket push = RawTransfer.socket(zmq, SocketType.PUSH);
-		ZMQ.Socket pull = RawTransfer.socket(zmq, SocketType.PULL);
+		ZmqSocket push = RawTransfer.socket(zmq, ZmqSocketType.PUSH, 0);
+		ZmqSocket pull = RawTransfer.socket(zmq, ZmqSocketType.PULL, 0);
 		try {
 			push.bind(address);
 			pull.connect(address);
@@ -150,8 +152,8 @@ public class DataPipeBenchmark {
 		}
 		finally {
 			// Both sockets are closed here, after the sender thread ended: all messages are in.
-			zmq.destroySocket(pull);
-			zmq.destroySocket(push);
+			pull.close();
+			push.close();
 		}
 	}
 
@@ -160,8 +162,8 @@ public class DataPipeBenchmark {
 	 * the sockets of a pipe whose consumer binds, with no flow control.
 	 */
 	@Benchmark
-	public long rawTwoFrames(Payload payload, Messages messages) throws InterruptedException {
-		return rawDealerToRouter(payload, messages, 0);
+	public long rawTwoFrames(Payload payload, Framework framework, Messages messages) throws InterruptedException {
+		return rawDealerToRouter(payload, framework, messages, 0);
 	}
 
 	/**
@@ -171,18 +173,20 @@ public class DataPipeBenchmark {
 	 * once the last DATA arrived. No sessions, no codec, nothing but these sends and receives.
 	 */
 	@Benchmark
-	public long rawCredit(Payload payload, Batch batch, Messages messages) throws InterruptedException {
-		return rawDealerToRouter(payload, messages, batch.batchSize);
+	public long rawCredit(Payload payload, Batch batch, Framework framework, Messages messages)
+			throws InterruptedException {
+		return rawDealerToRouter(payload, framework, messages, batch.batchSize);
 	}
 
-	private static long rawDealerToRouter(Payload payload, Messages messages, int batchSize)
+	private static long rawDealerToRouter(Payload payload, Framework framework, Messages messages, int batchSize)
 			throws InterruptedException {
-		ZContext zmq = payload.zmq;
+		ZmqContext zmq = framework.raw;
 		String address = payload.newAddress(counter.incrementAndGet());
 		// As a pipe's bound tcp end, the ROUTER has a context and an I/O thread of its own.
-		ZContext routerContext = payload.transport.equals("inproc") ? zmq : new ZContext();
-		ZMQ.Socket router = RawTransfer.socket(routerContext, SocketType.ROUTER);
-		ZMQ.Socket dealer = RawTransfer.socket(zmq, SocketType.DEALER);
+		ZmqContext routerContext = payload.transport.equals("inproc") ? zmq
+				: ZmqEngines.select(framework.engine).newContext(1);
+		ZmqSocket router = RawTransfer.socket(routerContext, ZmqSocketType.ROUTER, 0);
+		ZmqSocket dealer = RawTransfer.socket(zmq, ZmqSocketType.DEALER, 0);
 		try {
 			router.bind(address);
 			dealer.connect(address);
@@ -194,8 +198,8 @@ public class DataPipeBenchmark {
 			return bytes;
 		}
 		finally {
-			zmq.destroySocket(dealer);
-			routerContext.destroySocket(router);
+			dealer.close();
+			router.close();
 			if (routerContext != zmq) {
 				routerContext.close();
 			}
@@ -234,15 +238,11 @@ public class DataPipeBenchmark {
 
 		int count;
 
-		/** Context of the raw baseline. */
-		ZContext zmq;
-
 		@Setup(Level.Trial)
 		public void setUp() {
 			this.bytes = new byte[this.payloadSize];
 			Arrays.fill(this.bytes, (byte) 'x');
 			this.count = (this.payloadSize <= 64) ? 200_000 : 50_000;
-			this.zmq = new ZContext();
 		}
 
 		String newAddress(int id) {
@@ -258,11 +258,6 @@ public class DataPipeBenchmark {
 				case "inproc" -> "inproc://bench-pipe-" + id;
 				default -> throw new IllegalArgumentException("Unknown transport " + transport);
 			};
-		}
-
-		@TearDown(Level.Trial)
-		public void tearDown() {
-			this.zmq.close();
 		}
 
 		private static int freePort() {
@@ -302,21 +297,26 @@ public class DataPipeBenchmark {
 		public String server;
 
 		/**
-		 * The ZeroMQ engine of the services: {@code -p engine=jeromq,libzmq} compares them (libzmq
-		 * needs Java 22 or later). The raw baselines are JeroMQ whatever the engine.
+		 * The ZeroMQ engine of the services and the raw baselines: {@code -p engine=jeromq,libzmq}
+		 * compares them (libzmq needs Java 22 or later).
 		 */
 		@Param({ "jeromq" })
 		public String engine;
 
 		ButlerFixture fixture;
 
+		/** Context of the raw baselines. */
+		ZmqContext raw;
+
 		@Setup(Level.Trial)
 		public void setUp() {
 			this.fixture = new ButlerFixture(this.engine);
+			this.raw = ZmqEngines.select(this.engine).newContext(1);
 		}
 
 		@TearDown(Level.Trial)
 		public void tearDown() {
+			this.raw.close();
 			this.fixture.close();
 		}
 

@@ -25,15 +25,15 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeOptions;
 import dev.butler.protocol.Outcome;
 import dev.butler.protocol.fbdp.FbdpErrorCode;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqEngines;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * {@link DataPipeBenchmark} with the producer in a second JVM, as pipelines run: the consumer
@@ -90,20 +90,20 @@ public class PipeAcrossProcessesBenchmark {
 
 	@Benchmark
 	public long rawOneFrame(Peer peer, DataPipeBenchmark.Messages messages) throws Exception {
-		return peer.receiveRaw(SocketType.PULL, "oneFrame", 0, messages,
+		return peer.receiveRaw(ZmqSocketType.PULL, "oneFrame", 0, messages,
 				(pull) -> RawTransfer.receiveOneFrame(pull, peer.count));
 	}
 
 	@Benchmark
 	public long rawTwoFrames(Peer peer, DataPipeBenchmark.Messages messages) throws Exception {
-		return peer.receiveRaw(SocketType.ROUTER, "twoFrames", 0, messages,
+		return peer.receiveRaw(ZmqSocketType.ROUTER, "twoFrames", 0, messages,
 				(router) -> RawTransfer.receiveTwoFrames(router, peer.count, 0));
 	}
 
 	@Benchmark
 	public long rawCredit(Peer peer, DataPipeBenchmark.Batch batch, DataPipeBenchmark.Messages messages)
 			throws Exception {
-		return peer.receiveRaw(SocketType.ROUTER, "twoFrames", batch.batchSize, messages,
+		return peer.receiveRaw(ZmqSocketType.ROUTER, "twoFrames", batch.batchSize, messages,
 				(router) -> RawTransfer.receiveTwoFrames(router, peer.count, batch.batchSize));
 	}
 
@@ -119,7 +119,7 @@ public class PipeAcrossProcessesBenchmark {
 		@Param({ "64", "4096" })
 		public int payloadSize;
 
-		/** The ZeroMQ engine of the services in both JVMs; the raw baselines are JeroMQ. */
+		/** The ZeroMQ engine of the services and the raw baselines in both JVMs. */
 		@Param({ "jeromq" })
 		public String engine;
 
@@ -127,7 +127,7 @@ public class PipeAcrossProcessesBenchmark {
 
 		ButlerFixture fixture;
 
-		ZContext zmq;
+		ZmqContext zmq;
 
 		private Process process;
 
@@ -139,7 +139,7 @@ public class PipeAcrossProcessesBenchmark {
 		public void setUp() throws IOException {
 			this.count = (this.payloadSize <= 64) ? 200_000 : 50_000;
 			this.fixture = new ButlerFixture(this.engine);
-			this.zmq = new ZContext();
+			this.zmq = ZmqEngines.select(this.engine).newContext(1);
 			String java = ProcessHandle.current().info().command().orElse("java");
 			List<String> command = new ArrayList<>(List.of(java));
 			if (Runtime.version().feature() >= 22) {
@@ -165,10 +165,10 @@ public class PipeAcrossProcessesBenchmark {
 			}
 		}
 
-		long receiveRaw(SocketType type, String kind, int batchSize, DataPipeBenchmark.Messages messages,
-				ToLongFunction<ZMQ.Socket> receive) throws IOException {
+		long receiveRaw(ZmqSocketType type, String kind, int batchSize, DataPipeBenchmark.Messages messages,
+				ToLongFunction<ZmqSocket> receive) throws IOException {
 			String address = DataPipeBenchmark.Payload.address("tcp", counter.incrementAndGet());
-			ZMQ.Socket socket = RawTransfer.socket(this.zmq, type);
+			ZmqSocket socket = RawTransfer.socket(this.zmq, type, 0);
 			try {
 				socket.bind(address);
 				send(kind, address, batchSize);
@@ -178,7 +178,7 @@ public class PipeAcrossProcessesBenchmark {
 				return bytes;
 			}
 			finally {
-				this.zmq.destroySocket(socket);
+				socket.close();
 			}
 		}
 

@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * Runs {@link DataPipeBenchmark} and {@link PipeAcrossProcessesBenchmark} (or the benchmarks the
  * arguments name, with JMH's own options) and prints, for each of them, transport, payload size and
  * batch size, the pipe's messages per second and its share of each raw baseline measured in the same
- * run. Run e.g.
+ * run on the same engine. Run e.g.
  * {@code java -cp benchmarks.jar dev.butler.benchmarks.PipeFloorReport -f 1 -wi 2 -i 3 -p transport=tcp}.
  */
 public final class PipeFloorReport {
@@ -57,25 +57,27 @@ public final class PipeFloorReport {
 				pipes.add(key);
 			}
 		}
-		StringBuilder table = new StringBuilder(String.format(Locale.ROOT, "%-6s %-9s %7s %6s %12s %12s %12s %12s %8s %8s %8s%n",
-				"JVMs", "transport", "payload", "batch", "pipe msg/s", "floor", "two frames", "one frame", "/floor",
-				"/2 frames", "/1 frame"));
+		StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
+				"%-6s %-7s %-9s %7s %6s %12s %12s %12s %12s %8s %8s %8s%n", "JVMs", "engine", "transport", "payload",
+				"batch", "pipe msg/s", "floor", "two frames", "one frame", "/floor", "/2 frames", "/1 frame"));
 		for (String pipe : pipes) {
 			String[] parts = pipe.split("\\|");
 			String benchmark = parts[0];
 			String transport = parts[2];
 			String payload = parts[3];
 			String batch = parts[4];
+			String engine = parts[5];
 			double rate = rates.get(pipe);
-			double floor = rates.getOrDefault(String.join("|", benchmark, "rawCredit", transport, payload, batch),
-					Double.NaN);
-			double twoFrames = rates.getOrDefault(String.join("|", benchmark, "rawTwoFrames", transport, payload, "-"),
-					Double.NaN);
-			double oneFrame = rates.getOrDefault(String.join("|", benchmark, "rawOneFrame", transport, payload, "-"),
-					Double.NaN);
+			double floor = rates.getOrDefault(
+					String.join("|", benchmark, "rawCredit", transport, payload, batch, engine), Double.NaN);
+			double twoFrames = rates.getOrDefault(
+					String.join("|", benchmark, "rawTwoFrames", transport, payload, "-", engine), Double.NaN);
+			double oneFrame = rates.getOrDefault(
+					String.join("|", benchmark, "rawOneFrame", transport, payload, "-", engine), Double.NaN);
 			String jvms = benchmark.equals(PipeAcrossProcessesBenchmark.class.getSimpleName()) ? "2" : "1";
-			table.append(String.format(Locale.ROOT, "%-6s %-9s %7s %6s %,12.0f %,12.0f %,12.0f %,12.0f %7.0f%% %7.0f%% %7.0f%%%n",
-					jvms, transport, payload, batch, rate, floor, twoFrames, oneFrame, 100 * rate / floor,
+			table.append(String.format(Locale.ROOT,
+					"%-6s %-7s %-9s %7s %6s %,12.0f %,12.0f %,12.0f %,12.0f %7.0f%% %7.0f%% %7.0f%%%n", jvms, engine,
+					transport, payload, batch, rate, floor, twoFrames, oneFrame, 100 * rate / floor,
 					100 * rate / twoFrames, 100 * rate / oneFrame));
 		}
 		return table.toString();
@@ -92,8 +94,9 @@ public final class PipeFloorReport {
 		String transport = result.getParams().getParam("transport");
 		String payload = result.getParams().getParam("payloadSize");
 		String batch = batched ? result.getParams().getParam("batchSize") : "-";
+		String engine = result.getParams().getParam("engine");
 		return String.join("|", benchmarkClass.substring(benchmarkClass.lastIndexOf('.') + 1), method, transport,
-				payload, batch);
+				payload, batch, (engine != null) ? engine : "-");
 	}
 
 }

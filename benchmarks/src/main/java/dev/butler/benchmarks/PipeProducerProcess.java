@@ -6,14 +6,13 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.function.Consumer;
 
-import org.zeromq.SocketType;
-import org.zeromq.ZContext;
-import org.zeromq.ZMQ;
-
 import dev.butler.control.ManagedMicroService;
 import dev.butler.pipe.PipeMode;
 import dev.butler.pipe.PipeOptions;
 import dev.butler.protocol.Outcome;
+import dev.butler.zeromq.ZmqContext;
+import dev.butler.zeromq.ZmqSocket;
+import dev.butler.zeromq.ZmqSocketType;
 
 /**
  * The sending side of {@link PipeAcrossProcessesBenchmark}, in a JVM of its own. Reads one transfer
@@ -34,9 +33,8 @@ public final class PipeProducerProcess {
 
 	public static void main(String[] args) throws Exception {
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-		try (ZContext zmq = new ZContext(); ButlerFixture fixture = new ButlerFixture()) {
-			// Closing a socket (ZContext.destroySocket) sets the context's linger on it.
-			zmq.setLinger(LINGER_MILLIS);
+		try (ButlerFixture fixture = new ButlerFixture();
+				ZmqContext zmq = fixture.engine().newContext(1)) {
 			int id = 0;
 			String line;
 			while ((line = commands.readLine()) != null) {
@@ -47,9 +45,9 @@ public final class PipeProducerProcess {
 					int batchSize = Integer.parseInt(words[4]);
 					switch (words[0]) {
 						case "pipe" -> producePipe(fixture, ++id, words[1], data, count, batchSize);
-						case "oneFrame" -> sendRaw(zmq, SocketType.PUSH, words[1],
+						case "oneFrame" -> sendRaw(zmq, ZmqSocketType.PUSH, words[1],
 								(socket) -> RawTransfer.sendOneFrame(socket, data, count));
-						case "twoFrames" -> sendRaw(zmq, SocketType.DEALER, words[1],
+						case "twoFrames" -> sendRaw(zmq, ZmqSocketType.DEALER, words[1],
 								(socket) -> RawTransfer.sendTwoFrames(socket, data, count, batchSize));
 						default -> throw new IllegalArgumentException("Unknown transfer '" + words[0] + "'");
 					}
@@ -81,14 +79,14 @@ public final class PipeProducerProcess {
 		}
 	}
 
-	private static void sendRaw(ZContext zmq, SocketType type, String address, Consumer<ZMQ.Socket> sends) {
-		ZMQ.Socket socket = RawTransfer.socket(zmq, type);
+	private static void sendRaw(ZmqContext zmq, ZmqSocketType type, String address, Consumer<ZmqSocket> sends) {
+		ZmqSocket socket = RawTransfer.socket(zmq, type, LINGER_MILLIS);
 		try {
 			socket.connect(address);
 			sends.accept(socket);
 		}
 		finally {
-			zmq.destroySocket(socket);
+			socket.close();
 		}
 	}
 
