@@ -422,7 +422,7 @@ public final class ContextBus implements SmartLifecycle {
 				this.outbox.setLinger(0);
 				this.outbox.connect(this.outboxAddress);
 			}
-			ZmqSupport.sendNow(this.outbox, frames);
+			this.outbox.sendMessage(Arrays.asList(frames), true);
 		}
 	}
 

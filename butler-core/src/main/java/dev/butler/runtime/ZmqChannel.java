@@ -95,15 +95,6 @@ final class ZmqChannel implements Channel {
 	}
 
 	@Override
-	public boolean send(byte[]... frames) {
-		if (!ZmqSupport.sendNow(this.socket, frames)) {
-			return false;
-		}
-		this.counters.recordSent();
-		return true;
-	}
-
-	@Override
 	public void onOutputReady(@Nullable OutputHandler handler) {
 		this.outputHandler = handler;
 	}

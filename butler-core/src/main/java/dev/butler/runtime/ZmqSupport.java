@@ -1,7 +1,6 @@
 package dev.butler.runtime;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 import dev.butler.zeromq.ZmqContext;
 import dev.butler.zeromq.ZmqError;
@@ -116,16 +115,6 @@ public final class ZmqSupport {
 			return (maxMessageSize / kb) + " KB";
 		}
 		return maxMessageSize + " bytes";
-	}
-
-	/**
-	 * Send a multipart message of the given frames only if the socket can take it now.
-	 * @param socket the socket
-	 * @param frames the frames, in order
-	 * @return {@code true} if sent
-	 */
-	public static boolean sendNow(ZmqSocket socket, byte[]... frames) {
-		return socket.sendMessage(Arrays.asList(frames), true);
 	}
 
 }

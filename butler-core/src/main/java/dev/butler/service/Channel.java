@@ -1,5 +1,6 @@
 package dev.butler.service;
 
+import java.util.Arrays;
 import java.util.List;
 
 import org.jspecify.annotations.Nullable;
@@ -53,7 +54,9 @@ public interface Channel {
 	 * afterwards
 	 * @return {@code true} if sent, {@code false} if the socket cannot take it now
 	 */
-	boolean send(byte[]... frames);
+	default boolean send(byte[]... frames) {
+		return send(Arrays.asList(frames));
+	}
 
 	/**
 	 * Ask the run loop to call {@code handler} whenever the socket can take output; {@code null}
