@@ -3,7 +3,6 @@ package dev.butler.pipe;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.EnumMap;
@@ -663,7 +662,7 @@ public final class DataPipe implements ServiceResource {
 	}
 
 	private void send(FbdpMessage fbdp) {
-		List<byte[]> message = isServer() ? addressed(this.session.client(), fbdp) : FbdpCodec.encode(fbdp);
+		List<byte[]> message = isServer() ? FbdpCodec.encode(this.session.client(), fbdp) : FbdpCodec.encode(fbdp);
 		if (!this.outbox.isEmpty()) {
 			this.outbox.add(message);
 			if (this.outbox.size() > OUTBOX_LIMIT) {
@@ -790,24 +789,13 @@ public final class DataPipe implements ServiceResource {
 	 * Send a refusal to a peer without a session; one that took it owes a disconnect.
 	 */
 	private void refuseStranger(byte[] peer, FbdpMessage close) {
-		Sent result = sendTo(addressed(peer, close));
+		Sent result = sendTo(FbdpCodec.encode(peer, close));
 		if (result == Sent.SENT) {
 			expectDisconnect(FbdpSession.peerKey(peer));
 		}
 		else if (result == Sent.FULL) {
 			drop(1);
 		}
-	}
-
-	/**
-	 * Return the frames of a message to one peer of a bound pipe: the peer's routing id first.
-	 */
-	private static List<byte[]> addressed(byte[] peer, FbdpMessage fbdp) {
-		List<byte[]> frames = FbdpCodec.encode(fbdp);
-		List<byte[]> message = new ArrayList<>(frames.size() + 1);
-		message.add(peer);
-		message.addAll(frames);
-		return message;
 	}
 
 	/**

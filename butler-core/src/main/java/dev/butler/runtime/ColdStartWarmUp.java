@@ -1,7 +1,6 @@
 package dev.butler.runtime;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -208,10 +207,7 @@ final class ColdStartWarmUp {
 		}
 		byte[] identity = open.get(0);
 		FbdpCodec.decode(open.subList(1, open.size()));
-		List<byte[]> ready = new ArrayList<>(3);
-		ready.add(identity);
-		ready.addAll(FbdpCodec.encode(FbdpMessage.ready(50)));
-		server.sendMessage(ready, true);
+		server.sendMessage(FbdpCodec.encode(identity, FbdpMessage.ready(50)), true);
 		List<byte[]> answer = client.receiveMessage(false);
 		if (answer == null) {
 			return false;

@@ -54,8 +54,23 @@ public final class FbdpCodec {
 	 * @return the frames, the header first
 	 */
 	public static List<byte[]> encode(FbdpMessage message) {
+		return encodeInto(new ArrayList<>(2), message);
+	}
+
+	/**
+	 * Encode a message to one peer of a ROUTER: the peer's routing id, then the message's frames.
+	 * @param routingId the peer's routing id
+	 * @param message the message
+	 * @return the frames, the routing id first
+	 */
+	public static List<byte[]> encode(byte[] routingId, FbdpMessage message) {
+		List<byte[]> frames = new ArrayList<>(3);
+		frames.add(routingId);
+		return encodeInto(frames, message);
+	}
+
+	private static List<byte[]> encodeInto(List<byte[]> frames, FbdpMessage message) {
 		Objects.requireNonNull(message, "'message' must not be null");
-		List<byte[]> frames = new ArrayList<>(2);
 		frames.add(header(message.type(), message.flags(), message.typeData()));
 		if (message instanceof FbdpMessage.Open open) {
 			frames.add(toProto(open).toByteArray());

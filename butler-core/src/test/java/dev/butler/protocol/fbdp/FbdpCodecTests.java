@@ -62,6 +62,14 @@ class FbdpCodecTests {
 	}
 
 	@Test
+	void encodeToAPeerShouldPutItsRoutingIdBeforeTheFrames() {
+		byte[] peer = bytes("peer");
+		List<byte[]> frames = FbdpCodec.encode(peer, FbdpMessage.data(bytes("abc")));
+		assertThat(frames).containsExactly(bytes("peer"), bytes(SIGNATURE, 0x21, 0, 0, 0), bytes("abc"));
+		assertThat(frames.get(0)).isSameAs(peer);
+	}
+
+	@Test
 	void encodeDataWithAckRequestShouldSetFlagAndTypeData() {
 		assertThat(FbdpCodec.encode(new FbdpMessage.Data(bytes(0xde, 0xad), 7, FbdpFlags.ACK_REQ)))
 			.containsExactly(bytes(0x46, 0x42, 0x44, 0x50, 0x21, 0x01, 0x00, 0x07), bytes(0xde, 0xad));
