@@ -36,6 +36,9 @@ final class RouterConnections {
 
 	private final Set<Descriptor> changed = new HashSet<>();
 
+	/** The descriptors with a connection ended since the last {@link #drained}. */
+	private final Set<Descriptor> ending = new HashSet<>();
+
 	private final List<Descriptor> unbound = new ArrayList<>();
 
 	/**
@@ -51,6 +54,7 @@ final class RouterConnections {
 	void ended(int fd) {
 		Descriptor descriptor = descriptor(fd);
 		descriptor.ended++;
+		this.ending.add(descriptor);
 		// The start of a connection made before the monitor was not seen.
 		descriptor.started = Math.max(descriptor.started, descriptor.ended);
 	}
@@ -92,12 +96,7 @@ final class RouterConnections {
 	 * Return whether a connection ended since the last {@link #drained}.
 	 */
 	boolean endsToDrain() {
-		for (Descriptor descriptor : this.descriptors.values()) {
-			if (descriptor.ended > descriptor.drained) {
-				return true;
-			}
-		}
-		return false;
+		return !this.ending.isEmpty();
 	}
 
 	/**
@@ -106,12 +105,11 @@ final class RouterConnections {
 	 * @return the routing ids now known gone, each once
 	 */
 	List<byte[]> drained() {
-		for (Descriptor descriptor : this.descriptors.values()) {
-			if (descriptor.ended > descriptor.drained) {
-				descriptor.drained = descriptor.ended;
-				this.changed.add(descriptor);
-			}
+		for (Descriptor descriptor : this.ending) {
+			descriptor.drained = descriptor.ended;
+			this.changed.add(descriptor);
 		}
+		this.ending.clear();
 		if (this.changed.isEmpty()) {
 			return List.of();
 		}
